@@ -1,0 +1,52 @@
+# Trivsel+ — the two commands of the README: `make demo` and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+PY := $(VENV)/bin/python
+PYTHON ?= python3
+
+.PHONY: help demo test setup python-deps npm-deps system-deps browser lint bench clean
+
+help:
+	@echo "make demo   - installs what is needed, then runs Trivsel+ on http://127.0.0.1:8000"
+	@echo "make test   - installs what is needed, then runs the whole test suite"
+
+demo: setup
+	$(PY) -m trivsel.launcher demo
+
+test: setup browser
+	$(PY) -m trivsel.launcher test $(PYTEST_ARGS)
+
+setup: python-deps npm-deps system-deps
+
+# The stamp is remade whenever pyproject.toml changes, so a second run installs nothing.
+python-deps: $(VENV)/.installed
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $@
+
+# DKFDS (the Danish public-sector design system) comes from npm and is collected as static files.
+npm-deps: node_modules/.installed
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# Debian packages: gettext compiles the translations.
+system-deps:
+	@bash scripts/apt-need.sh msgfmt gettext
+
+# Browser tests drive Debian's Chromium (Playwright's own browser download does not work here).
+browser:
+	@bash scripts/apt-need.sh chromium chromium
+
+lint: python-deps
+	$(VENV)/bin/ruff check .
+
+bench: setup
+	$(PY) -m trivsel.launcher run -- $(PY) -m bench $(BENCH_ARGS)
+
+clean:
+	rm -rf .data node_modules $(VENV)

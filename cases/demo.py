@@ -1,0 +1,120 @@
+"""Demo children, guardians and enrolments (seed_demo). Idempotent: a child that exists already
+(same municipality and CPR number) is left as it is, with its guardians and enrolments.
+
+The CPR numbers are generated: real birth dates, but sequence digits chosen so that every number
+fails the old modulus-11 check — no real person's number has been issued that way in the demo."""
+
+import random
+from datetime import date, timedelta
+
+from django.db import transaction
+from faker import Faker
+
+from trivsel.organisation.backends import DEMO_PASSWORD
+from trivsel.organisation.models import User
+
+from .models import Child, Enrolment, Guardian, Guardianship
+
+# group key from organisation/demo.py (or a unit name), number of children, age range in years
+DEMO_COHORTS = [
+    ("Sundhedsplejen", 25, (0, 1)),
+    ("Dagplejen Nord/Dagplejegruppe Birken", 10, (1, 3)),
+    ("Vuggestuen Mælkebøtten/Myrestuen", 14, (1, 3)),
+    ("Børnehuset Solsikken/Solstuen", 22, (3, 6)),
+    ("Børnehuset Solsikken/Månestuen", 22, (3, 6)),
+    ("Integreret institution Kastanjen/Egernstuen", 20, (2, 6)),
+    ("Bakkeskolen/0.A", 24, (6, 7)),
+    ("Bakkeskolen/3.B", 27, (9, 10)),
+    ("Bakkeskolen/7.A", 26, (13, 14)),
+    ("SFO Bakken/SFO 1", 40, (6, 9)),
+    ("Klub Vestergade/Juniorklub", 30, (10, 14)),
+    ("Bakkeskolen", 40, (7, 16)),  # pupils of other classes, enrolled in the school only
+]
+NEIGHBOUR_COHORTS = [("Børnehaven Kilden/Kildestuen", 20, (3, 6))]
+
+MOD11_WEIGHTS = (4, 3, 2, 7, 6, 5, 4, 3, 2, 1)
+
+
+def fictitious_cpr(birth: date, rng: random.Random) -> str:
+    # 7th digit 4-9 gives years 2000-2036 under the CPR century rules.
+    while True:
+        digits = birth.strftime("%d%m%y") + str(rng.randint(4, 9)) + f"{rng.randint(0, 999):03d}"
+        if sum(int(d) * w for d, w in zip(digits, MOD11_WEIGHTS, strict=True)) % 11:
+            return digits
+
+
+def _place(key, context):
+    if "/" in key:
+        group = context["groups"].get(key) or context["neighbour_groups"][key]
+        return group.unit, group
+    return context["units"][key], None
+
+
+def _seed_municipality(municipality, cohorts, context, *, fake, rng, today):
+    existing = set(Child.objects.filter(municipality=municipality).values_list("cpr", flat=True))
+    created_children = []
+    for key, count, (min_age, max_age) in cohorts:
+        unit, group = _place(key, context)
+        for _ in range(count):
+            birth = today - timedelta(days=rng.randint(min_age * 365 + 30, max_age * 365 + 300))
+            cpr = fictitious_cpr(birth, rng)
+            last_name = fake.last_name()
+            first_name = fake.first_name()
+            parents = [(fake.first_name_female(), last_name), (fake.first_name_male(), last_name)]
+            if cpr in existing:
+                continue
+            existing.add(cpr)
+            child = Child(municipality=municipality, first_name=first_name, last_name=last_name,
+                          cpr=cpr, birth_date=birth)
+            created_children.append((child, unit, group, parents))
+    Child.objects.bulk_create([c for c, *_ in created_children])
+    Enrolment.objects.bulk_create(
+        Enrolment(child=child, unit=unit, group=group, start=max(child.birth_date, today.replace(month=8, day=1) - timedelta(days=365)))
+        for child, unit, group, _ in created_children
+    )
+    guardians = []
+    for child, _, _, parents in created_children:
+        for first, last in parents:
+            guardians.append((child, Guardian(municipality=municipality, first_name=first, last_name=last)))
+    Guardian.objects.bulk_create([g for _, g in guardians])
+    Guardianship.objects.bulk_create(Guardianship(child=c, guardian=g) for c, g in guardians)
+    return created_children
+
+
+def _link_demo_parent(context):
+    """The `foraelder` login is a guardian of the first child in paedagog's group."""
+    if Guardian.objects.filter(user__username="foraelder").exists():
+        return
+    demo = context["demo"]
+    child = (
+        Child.objects.filter(enrolments__group=context["groups"]["Børnehuset Solsikken/Solstuen"])
+        .order_by("pk")
+        .first()
+    )
+    guardian = child.guardians.order_by("pk").first()
+    user, created = User.objects.get_or_create(
+        username="foraelder",
+        defaults={"municipality": demo, "first_name": guardian.first_name,
+                  "last_name": guardian.last_name, "email": "foraelder@demo.trivsel.invalid"},
+    )
+    if created:
+        user.set_password(DEMO_PASSWORD)
+        user.save(update_fields=["password"])
+    guardian.user = user
+    guardian.email = user.email
+    guardian.save(update_fields=["user", "email"])
+
+
+@transaction.atomic
+def seed(context):
+    # Fixed seeds: the same children every run, so existing ones are recognised and kept.
+    fake = Faker("da_DK")
+    fake.seed_instance(2026)
+    rng = random.Random(2026)
+    today = date(2026, 11, 1)
+    _seed_municipality(context["demo"], DEMO_COHORTS, context, fake=fake, rng=rng, today=today)
+    _seed_municipality(context["neighbour"], NEIGHBOUR_COHORTS, context, fake=fake, rng=rng,
+                       today=today)
+    _link_demo_parent(context)
+    context["summary"]["children"] = Child.objects.count()
+    context["summary"]["guardians"] = Guardian.objects.count()

@@ -1,0 +1,30 @@
+from django.core.exceptions import PermissionDenied
+
+from trivsel.organisation.models import Role
+
+from .models import AccessLogEntry
+
+
+def can_browse_access_log(user):
+    profile = user.staff_profile_or_none if user.is_authenticated else None
+    return profile is not None and profile.has_role(Role.ADMINISTRATOR)
+
+
+def access_log_list_visible_to(user, *, action="", basis="", actor="", since=None, until=None):
+    """Access-log entries of the user's own municipality, for its administrators only."""
+    if not can_browse_access_log(user):
+        raise PermissionDenied
+    entries = AccessLogEntry.objects.filter(municipality_id=user.municipality_id).select_related(
+        "actor"
+    )
+    if action:
+        entries = entries.filter(action=action)
+    if basis:
+        entries = entries.filter(basis=basis)
+    if actor:
+        entries = entries.filter(actor__username__iexact=actor)
+    if since:
+        entries = entries.filter(at__date__gte=since)
+    if until:
+        entries = entries.filter(at__date__lte=until)
+    return entries

@@ -1,0 +1,28 @@
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.utils import timezone
+
+from .models import JobHeartbeat
+
+
+def system_health():
+    """What the health page shows: the database, Redis and the periodic jobs."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        database_ok = cursor.fetchone() == (1,)
+    try:
+        cache.set("health-probe", "ok", 10)
+        redis_ok = cache.get("health-probe") == "ok"
+    except Exception:  # noqa: BLE001 — an unreachable Redis is exactly what this page reports
+        redis_ok = False
+    # A job is late when it missed more than two of its beats.
+    interval = settings.CELERY_BEAT_SCHEDULE["heartbeat"]["schedule"]
+    stale_before = timezone.now() - timedelta(seconds=interval * 3)
+    jobs = [
+        {"job": job, "late": job.last_run_at < stale_before}
+        for job in JobHeartbeat.objects.order_by("name")
+    ]
+    return {"database_ok": database_ok, "redis_ok": redis_ok, "jobs": jobs}

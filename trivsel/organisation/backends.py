@@ -1,0 +1,23 @@
+from django.conf import settings
+from django.contrib.auth.backends import ModelBackend
+from mozilla_django_oidc.auth import OIDCAuthenticationBackend
+
+# The fixed password of the demo logins (README). It must never open anything outside the demo.
+DEMO_PASSWORD = "demo"  # noqa: S105
+
+
+class StaffModelBackend(ModelBackend):
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if password == DEMO_PASSWORD and not settings.DEMO_PASSWORD_ALLOWED:
+            return None
+        return super().authenticate(request, username=username, password=password, **kwargs)
+
+
+class MunicipalOIDCBackend(OIDCAuthenticationBackend):
+    """Signs in people the municipality has already set up, matched by their e-mail address."""
+
+    def filter_users_by_claims(self, claims):
+        email = claims.get("email")
+        if not email:
+            return self.UserModel.objects.none()
+        return self.UserModel.objects.filter(email__iexact=email, is_active=True)

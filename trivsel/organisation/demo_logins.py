@@ -1,0 +1,14 @@
+# The fixed demo logins printed by `make demo` (password "demo", refused outside the demo).
+DEMO_USERNAMES = (
+    "paedagog",
+    "laerer",
+    "sundhedsplejerske",
+    "socialraadgiver",
+    "teamleder",
+    "leder",
+    "skoleleder",
+    "ppr",
+    "foraelder",
+    "admin",
+    "nabo",
+)

@@ -1,0 +1,61 @@
+"""Reads of organisation data, always inside the user's own municipality."""
+
+from django.db.models import Count, Prefetch
+from django.http import Http404
+
+from .models import Group, Municipality, StaffProfile, Unit, User
+
+
+def _municipality_id(user):
+    # A user without a municipality (e.g. a platform superuser) sees no tenant data here.
+    return getattr(user, "municipality_id", None)
+
+
+def unit_list_visible_to(user):
+    return Unit.objects.filter(municipality_id=_municipality_id(user))
+
+
+def unit_get_for(user, pk):
+    try:
+        return unit_list_visible_to(user).get(pk=pk)
+    except (Unit.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def group_list_visible_to(user):
+    return Group.objects.filter(unit__municipality_id=_municipality_id(user)).select_related(
+        "unit"
+    )
+
+
+def staff_list_visible_to(user):
+    return StaffProfile.objects.filter(
+        user__municipality_id=_municipality_id(user), user__is_active=True
+    ).select_related("user")
+
+
+def municipality_list_visible_to(user):
+    if user.is_superuser:
+        return Municipality.objects.all()
+    return Municipality.objects.filter(pk=_municipality_id(user))
+
+
+def user_list_visible_to(user):
+    if user.is_superuser:
+        return User.objects.all()
+    return User.objects.filter(municipality_id=_municipality_id(user))
+
+
+def staff_overview_for(user):
+    """The units and groups of one staff member for "Mit overblik", in a fixed number of queries."""
+    profile = (
+        StaffProfile.objects.filter(user=user, user__municipality_id=_municipality_id(user))
+        .prefetch_related(
+            Prefetch("units", queryset=Unit.objects.annotate(group_count=Count("groups"))),
+            Prefetch("groups", queryset=Group.objects.select_related("unit")),
+        )
+        .first()
+    )
+    if profile is None:
+        return None, [], []
+    return profile, list(profile.units.all()), list(profile.groups.all())
