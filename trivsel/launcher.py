@@ -80,8 +80,8 @@ def embedded_redis(db_file: Path):
 @contextmanager
 def services(mode: str):
     """Export TRIVSEL_MODE, DATABASE_URL and REDIS_URL, starting embedded servers if needed."""
-    data = ROOT / ".data" / mode
-    os.environ.setdefault("TRIVSEL_MODE", mode)
+    data = Path(os.environ.get("TRIVSEL_DATA_DIR", ROOT / ".data")) / mode
+    os.environ["TRIVSEL_MODE"] = mode
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "trivsel.settings")
     with ExitStack() as stack:
         if not os.environ.get("DATABASE_URL"):
@@ -161,15 +161,17 @@ def _stop_group(process, grace=10):
 
 
 def demo():
+    data_dir = Path(os.environ.get("TRIVSEL_DATA_DIR", ROOT / ".data"))
+    port = os.environ.get("TRIVSEL_PORT", "8000")
     with services("demo"):
         prepare(migrate=True)
         manage("seed_demo")
-        print(DEMO_LOGINS_TEXT, flush=True)
+        print(DEMO_LOGINS_TEXT.replace("8000", port), flush=True)
         celery = [PYTHON, "-m", "celery", "-A", "trivsel"]
-        schedule = ROOT / ".data" / "demo" / "celerybeat-schedule"
+        schedule = data_dir / "demo" / "beat-schedule"
         return supervise(
             [
-                [PYTHON, str(ROOT / "manage.py"), "runserver", "127.0.0.1:8000"],
+                [PYTHON, str(ROOT / "manage.py"), "runserver", f"127.0.0.1:{port}"],
                 [*celery, "worker", "--loglevel", "INFO", "--concurrency", "2"],
                 [*celery, "beat", "--loglevel", "INFO", "--schedule", str(schedule)],
             ]
@@ -184,7 +186,7 @@ def test(pytest_args):
 
 
 def run(command):
-    with services(os.environ.get("TRIVSEL_MODE", "demo")):
+    with services(os.environ.get("TRIVSEL_MODE", "demo")):  # e.g. TRIVSEL_MODE=test for bench
         return subprocess.run(command, cwd=ROOT).returncode
 
 

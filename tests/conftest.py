@@ -1,0 +1,66 @@
+"""Personas shared by the whole suite (DESIGN.md §6): who they are matters more than how they
+are built, so tests ask for them by name."""
+
+import os
+from types import SimpleNamespace
+
+import pytest
+
+from tests import factories as f
+from trivsel.organisation.models import Role, UnitType
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls in browser tests
+# are still plain synchronous calls.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture
+def world(db):
+    """Two municipalities; in "Solby": a kindergarten room with a child, a school class, the
+    social-work side; in "Nabo": a pædagog who must never see anything of Solby."""
+    solby = f.MunicipalityFactory(name="Solby Kommune", code="901")
+    nabo_kommune = f.MunicipalityFactory(name="Nabo Testkommune", code="902")
+    kindergarten = f.UnitFactory(municipality=solby, name="Børnehaven Mejsen")
+    room = f.GroupFactory(unit=kindergarten, name="Mejsestuen")
+    school = f.UnitFactory(municipality=solby, name="Åskolen", type=UnitType.SCHOOL)
+    school_class = f.GroupFactory(unit=school, name="2.A", kind="klasse")
+    authority = f.UnitFactory(municipality=solby, name="Familieafdelingen",
+                              type=UnitType.SOCIAL_AUTHORITY)
+    nabo_unit = f.UnitFactory(municipality=nabo_kommune, name="Nabohaven")
+    nabo_room = f.GroupFactory(unit=nabo_unit, name="Nabostuen")
+
+    def staff(username, roles, units=(), groups=(), municipality=solby, **kwargs):
+        user = f.UserFactory(username=username, municipality=municipality, **kwargs)
+        return f.StaffFactory(user=user, roles=roles, units=list(units), groups=list(groups))
+
+    paedagog = staff("mette", [Role.PAEDAGOG], [kindergarten], [room], first_name="Mette")
+    teacher = staff("jonas", [Role.TEACHER], [school], [school_class], first_name="Jonas")
+    leader = staff("lone", [Role.LEADER], [kindergarten], first_name="Lone")
+    social_worker = staff("sara", [Role.SOCIAL_WORKER], [authority], first_name="Sara")
+    administrator = staff("henrik", [Role.ADMINISTRATOR], is_staff=True, first_name="Henrik")
+    outsider = staff("ida", [Role.PAEDAGOG], [nabo_unit], [nabo_room],
+                     municipality=nabo_kommune, first_name="Ida")
+
+    child = f.ChildFactory(municipality=solby, first_name="Alma", last_name="Hansen",
+                           cpr="1705214123")
+    f.EnrolmentFactory(child=child, group=room)
+    guardian_user = f.UserFactory(username="maria", municipality=solby, first_name="Maria")
+    guardian = f.GuardianFactory(municipality=solby, user=guardian_user, first_name="Maria")
+    f.GuardianshipFactory(child=child, guardian=guardian)
+
+    return SimpleNamespace(
+        solby=solby, nabo_kommune=nabo_kommune, kindergarten=kindergarten, room=room,
+        school=school, school_class=school_class, authority=authority, nabo_unit=nabo_unit,
+        paedagog=paedagog.user, teacher=teacher.user, leader=leader.user,
+        social_worker=social_worker.user, administrator=administrator.user,
+        outsider=outsider.user, guardian=guardian_user, child=child,
+    )
+
+
+@pytest.fixture
+def login(client):
+    def _login(user):
+        client.force_login(user, backend="trivsel.organisation.backends.StaffModelBackend")
+        return client
+
+    return _login

@@ -1,0 +1,123 @@
+"""All factories of the suite in one module (DESIGN.md §6)."""
+
+from datetime import date
+
+import factory
+
+from cases.models import Child, Enrolment, Guardian, Guardianship
+from trivsel.organisation.models import (
+    Group,
+    GroupKind,
+    Municipality,
+    Role,
+    StaffProfile,
+    Unit,
+    UnitType,
+    User,
+)
+
+PASSWORD = "correct horse battery staple"
+
+
+class MunicipalityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Municipality
+        django_get_or_create = ["code"]
+
+    name = factory.Sequence(lambda n: f"Testkommune {n}")
+    code = factory.Sequence(lambda n: f"{100 + n}")
+
+
+class UnitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Unit
+
+    municipality = factory.SubFactory(MunicipalityFactory)
+    name = factory.Sequence(lambda n: f"Enhed {n}")
+    type = UnitType.KINDERGARTEN
+
+
+class GroupFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Group
+
+    unit = factory.SubFactory(UnitFactory)
+    name = factory.Sequence(lambda n: f"Stue {n}")
+    kind = GroupKind.ROOM
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ["username"]
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = "Test"
+    last_name = factory.Sequence(lambda n: f"Person{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.invalid")
+    municipality = factory.SubFactory(MunicipalityFactory)
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def _save(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+class StaffFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = StaffProfile
+        skip_postgeneration_save = True
+
+    user = factory.SubFactory(UserFactory)
+    roles = factory.LazyFunction(lambda: [Role.PAEDAGOG])
+    title = "Pædagog"
+
+    @factory.post_generation
+    def units(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.units.set(extracted)
+
+    @factory.post_generation
+    def groups(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.groups.set(extracted)
+
+
+class ChildFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Child
+
+    municipality = factory.SubFactory(MunicipalityFactory)
+    first_name = factory.Sequence(lambda n: f"Barn{n}")
+    last_name = "Jensen"
+    birth_date = date(2021, 5, 17)
+    cpr = factory.Sequence(lambda n: f"170521{4000 + n:04d}")
+
+
+class EnrolmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Enrolment
+
+    child = factory.SubFactory(ChildFactory)
+    group = factory.SubFactory(GroupFactory)
+    unit = factory.SelfAttribute("group.unit")
+    start = date(2024, 8, 1)
+
+
+class GuardianFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Guardian
+
+    municipality = factory.SubFactory(MunicipalityFactory)
+    first_name = "Forælder"
+    last_name = "Jensen"
+
+
+class GuardianshipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Guardianship
+
+    child = factory.SubFactory(ChildFactory)
+    guardian = factory.SubFactory(GuardianFactory)

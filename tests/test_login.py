@@ -1,0 +1,112 @@
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.core import mail
+from django.test import override_settings
+from django.utils import timezone
+
+from tests.factories import PASSWORD
+
+WRONG = "this is not the password"
+
+
+def post_login(client, username, password):
+    return client.post("/log-ind/", {"username": username, "password": password})
+
+
+def test_it_shows_a_danish_login_page(client):
+    page = client.get("/log-ind/").content.decode()
+    assert '<html lang="da">' in page
+    assert "Log ind" in page
+    assert "Brugernavn" in page and "Adgangskode" in page
+
+
+def test_it_logs_in_and_lands_on_my_overview(world, client):
+    response = post_login(client, "mette", PASSWORD)
+    assert response.status_code == 302
+    assert client.get(response["Location"]).status_code == 200
+
+
+def test_it_gives_the_same_answer_for_a_wrong_password_and_an_unknown_user(world, client):
+    wrong_password = post_login(client, "mette", WRONG)
+    unknown_user = post_login(client, "nobody-here", WRONG)
+    assert wrong_password.status_code == unknown_user.status_code == 200
+    message = "Brugernavnet eller adgangskoden er forkert"
+    assert message in wrong_password.content.decode()
+    assert message in unknown_user.content.decode()
+
+
+def test_it_locks_the_login_after_five_failures_even_with_the_right_password(world, client):
+    for _ in range(5):
+        post_login(client, "mette", WRONG)
+    response = post_login(client, "mette", PASSWORD)
+    assert response.status_code == 429
+    assert "For mange mislykkede forsøg" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_it_locks_an_unknown_user_name_the_same_way(world, client):
+    for _ in range(5):
+        post_login(client, "nobody-here", WRONG)
+    assert post_login(client, "nobody-here", WRONG).status_code == 429
+
+
+def test_it_logs_out(world, client):
+    post_login(client, "mette", PASSWORD)
+    response = client.post("/log-ud/")
+    assert response.status_code == 302
+    assert client.get("/").status_code == 302
+
+
+def test_it_ends_an_idle_session_after_thirty_minutes(world, client):
+    post_login(client, "mette", PASSWORD)
+    with time_machine.travel(timezone.now() + timedelta(minutes=20)):
+        assert client.get("/").status_code == 200  # activity keeps the session alive
+    with time_machine.travel(timezone.now() + timedelta(minutes=20 + 31)):
+        response = client.get("/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/log-ind/")
+
+
+@override_settings(DEMO_PASSWORD_ALLOWED=False)
+def test_it_refuses_the_demo_password_outside_the_demo(world, client):
+    world.paedagog.set_password("demo")
+    world.paedagog.save()
+    response = post_login(client, "mette", "demo")
+    assert "_auth_user_id" not in client.session
+    assert "Brugernavnet eller adgangskoden er forkert" in response.content.decode()
+
+
+def test_it_mails_a_reset_link_to_a_known_address(world, client):
+    response = client.post("/nulstil-adgangskode/", {"email": world.paedagog.email})
+    assert response.status_code == 302
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == [world.paedagog.email]
+    assert "/nulstil-adgangskode/" in message.body
+    # The mail carries a link, nothing about any child or case.
+    assert "Alma" not in message.body
+
+
+def test_it_answers_the_same_for_an_unknown_address(world, client):
+    known = client.post("/nulstil-adgangskode/", {"email": world.paedagog.email})
+    unknown = client.post("/nulstil-adgangskode/", {"email": "nobody@example.invalid"})
+    assert known.status_code == unknown.status_code == 302
+    assert known["Location"] == unknown["Location"]
+    assert len(mail.outbox) == 1
+
+
+def test_it_explains_a_malformed_reset_address_in_danish(db, client):
+    page = client.post("/nulstil-adgangskode/", {"email": "not an address"}).content.decode()
+    assert "Indtast en gyldig e-mailadresse" in page
+
+
+@pytest.mark.parametrize("path", ["/log-ind/", "/"])
+def test_it_sends_a_strict_content_security_policy(world, client, path):
+    response = client.get(path)
+    policy = response["Content-Security-Policy"]
+    assert "script-src 'self'" in policy
+    assert "unsafe-inline" not in policy
+    assert "frame-ancestors 'none'" in policy
+    assert response["X-Content-Type-Options"] == "nosniff"
