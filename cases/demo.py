@@ -64,18 +64,30 @@ def _seed_municipality(municipality, cohorts, context, *, fake, rng, today):
             if cpr in existing:
                 continue
             existing.add(cpr)
-            child = Child(municipality=municipality, first_name=first_name, last_name=last_name,
-                          cpr=cpr, birth_date=birth)
+            child = Child(
+                municipality=municipality,
+                first_name=first_name,
+                last_name=last_name,
+                cpr=cpr,
+                birth_date=birth,
+            )
             created_children.append((child, unit, group, parents))
     Child.objects.bulk_create([c for c, *_ in created_children])
     Enrolment.objects.bulk_create(
-        Enrolment(child=child, unit=unit, group=group, start=max(child.birth_date, today.replace(month=8, day=1) - timedelta(days=365)))
+        Enrolment(
+            child=child,
+            unit=unit,
+            group=group,
+            start=max(child.birth_date, today.replace(month=8, day=1) - timedelta(days=365)),
+        )
         for child, unit, group, _ in created_children
     )
     guardians = []
     for child, _, _, parents in created_children:
         for first, last in parents:
-            guardians.append((child, Guardian(municipality=municipality, first_name=first, last_name=last)))
+            guardians.append(
+                (child, Guardian(municipality=municipality, first_name=first, last_name=last))
+            )
     Guardian.objects.bulk_create([g for _, g in guardians])
     Guardianship.objects.bulk_create(Guardianship(child=c, guardian=g) for c, g in guardians)
     return created_children
@@ -94,8 +106,12 @@ def _link_demo_parent(context):
     guardian = child.guardians.order_by("pk").first()
     user, created = User.objects.get_or_create(
         username="foraelder",
-        defaults={"municipality": demo, "first_name": guardian.first_name,
-                  "last_name": guardian.last_name, "email": "foraelder@demo.trivsel.invalid"},
+        defaults={
+            "municipality": demo,
+            "first_name": guardian.first_name,
+            "last_name": guardian.last_name,
+            "email": "foraelder@demo.trivsel.invalid",
+        },
     )
     if created:
         user.set_password(DEMO_PASSWORD)
@@ -113,8 +129,9 @@ def seed(context):
     rng = random.Random(2026)
     today = date(2026, 11, 1)
     _seed_municipality(context["demo"], DEMO_COHORTS, context, fake=fake, rng=rng, today=today)
-    _seed_municipality(context["neighbour"], NEIGHBOUR_COHORTS, context, fake=fake, rng=rng,
-                       today=today)
+    _seed_municipality(
+        context["neighbour"], NEIGHBOUR_COHORTS, context, fake=fake, rng=rng, today=today
+    )
     _link_demo_parent(context)
     context["summary"]["children"] = Child.objects.count()
     context["summary"]["guardians"] = Guardian.objects.count()

@@ -11,7 +11,9 @@ from .cpr import cpr_mask
 
 class Child(models.Model):
     municipality = models.ForeignKey(
-        "organisation.Municipality", on_delete=models.PROTECT, related_name="children",
+        "organisation.Municipality",
+        on_delete=models.PROTECT,
+        related_name="children",
         verbose_name=_("municipality"),
     )
     first_name = models.CharField(_("first name"), max_length=100)
@@ -44,12 +46,18 @@ class Child(models.Model):
 
 class Guardian(models.Model):
     municipality = models.ForeignKey(
-        "organisation.Municipality", on_delete=models.PROTECT, related_name="guardians",
+        "organisation.Municipality",
+        on_delete=models.PROTECT,
+        related_name="guardians",
         verbose_name=_("municipality"),
     )
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="guardian", verbose_name=_("login"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="guardian",
+        verbose_name=_("login"),
     )
     first_name = models.CharField(_("first name"), max_length=100)
     last_name = models.CharField(_("last name"), max_length=100)
@@ -79,18 +87,27 @@ class Guardianship(models.Model):
             models.UniqueConstraint(fields=["child", "guardian"], name="guardianship_unique")
         ]
 
+    def __str__(self):
+        return f"{self.guardian} → {self.child}"
+
 
 class Enrolment(models.Model):
     child = models.ForeignKey(
         Child, on_delete=models.CASCADE, related_name="enrolments", verbose_name=_("child")
     )
     unit = models.ForeignKey(
-        "organisation.Unit", on_delete=models.PROTECT, related_name="enrolments",
+        "organisation.Unit",
+        on_delete=models.PROTECT,
+        related_name="enrolments",
         verbose_name=_("unit"),
     )
     group = models.ForeignKey(
-        "organisation.Group", on_delete=models.PROTECT, null=True, blank=True,
-        related_name="enrolments", verbose_name=_("group"),
+        "organisation.Group",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="enrolments",
+        verbose_name=_("group"),
     )
     start = models.DateField(_("from"))
     end = models.DateField(_("to"), null=True, blank=True)
@@ -105,6 +122,9 @@ class Enrolment(models.Model):
             )
         ]
         indexes = [models.Index(fields=["group", "end"], name="enrolment_group_end_idx")]
+
+    def __str__(self):
+        return f"{self.child} · {self.group or self.unit}"
 
 
 # Object permissions on a child as direct foreign keys (not guardian's generic tables, which cast

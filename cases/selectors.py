@@ -34,7 +34,11 @@ def children_of_guardian(user):
     )
     for child in children:
         access_log_record(
-            actor=user, action=Action.READ, basis=Basis.GUARDIAN, obj=child, child_id=child.pk,
+            actor=user,
+            action=Action.READ,
+            basis=Basis.GUARDIAN,
+            obj=child,
+            child_id=child.pk,
             purpose="Mit overblik",
         )
     return children

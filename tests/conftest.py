@@ -24,8 +24,9 @@ def world(db):
     room = f.GroupFactory(unit=kindergarten, name="Mejsestuen")
     school = f.UnitFactory(municipality=solby, name="Åskolen", type=UnitType.SCHOOL)
     school_class = f.GroupFactory(unit=school, name="2.A", kind="klasse")
-    authority = f.UnitFactory(municipality=solby, name="Familieafdelingen",
-                              type=UnitType.SOCIAL_AUTHORITY)
+    authority = f.UnitFactory(
+        municipality=solby, name="Familieafdelingen", type=UnitType.SOCIAL_AUTHORITY
+    )
     nabo_unit = f.UnitFactory(municipality=nabo_kommune, name="Nabohaven")
     nabo_room = f.GroupFactory(unit=nabo_unit, name="Nabostuen")
 
@@ -38,22 +39,40 @@ def world(db):
     leader = staff("lone", [Role.LEADER], [kindergarten], first_name="Lone")
     social_worker = staff("sara", [Role.SOCIAL_WORKER], [authority], first_name="Sara")
     administrator = staff("henrik", [Role.ADMINISTRATOR], is_staff=True, first_name="Henrik")
-    outsider = staff("ida", [Role.PAEDAGOG], [nabo_unit], [nabo_room],
-                     municipality=nabo_kommune, first_name="Ida")
+    outsider = staff(
+        "ida",
+        [Role.PAEDAGOG],
+        [nabo_unit],
+        [nabo_room],
+        municipality=nabo_kommune,
+        first_name="Ida",
+    )
 
-    child = f.ChildFactory(municipality=solby, first_name="Alma", last_name="Hansen",
-                           cpr="1705214123")
+    child = f.ChildFactory(
+        municipality=solby, first_name="Alma", last_name="Hansen", cpr="1705214123"
+    )
     f.EnrolmentFactory(child=child, group=room)
     guardian_user = f.UserFactory(username="maria", municipality=solby, first_name="Maria")
     guardian = f.GuardianFactory(municipality=solby, user=guardian_user, first_name="Maria")
     f.GuardianshipFactory(child=child, guardian=guardian)
 
     return SimpleNamespace(
-        solby=solby, nabo_kommune=nabo_kommune, kindergarten=kindergarten, room=room,
-        school=school, school_class=school_class, authority=authority, nabo_unit=nabo_unit,
-        paedagog=paedagog.user, teacher=teacher.user, leader=leader.user,
-        social_worker=social_worker.user, administrator=administrator.user,
-        outsider=outsider.user, guardian=guardian_user, child=child,
+        solby=solby,
+        nabo_kommune=nabo_kommune,
+        kindergarten=kindergarten,
+        room=room,
+        school=school,
+        school_class=school_class,
+        authority=authority,
+        nabo_unit=nabo_unit,
+        paedagog=paedagog.user,
+        teacher=teacher.user,
+        leader=leader.user,
+        social_worker=social_worker.user,
+        administrator=administrator.user,
+        outsider=outsider.user,
+        guardian=guardian_user,
+        child=child,
     )
 
 

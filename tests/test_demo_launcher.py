@@ -56,8 +56,12 @@ def test_make_demo_serves_logs_in_and_stops_cleanly(tmp_path):
     env.update(TRIVSEL_DATA_DIR=str(tmp_path), TRIVSEL_PORT=str(port))
     before = set(psutil.pids())
     launcher = subprocess.Popen(
-        [sys.executable, "-m", "trivsel.launcher", "demo"], cwd=ROOT, env=env,
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        [sys.executable, "-m", "trivsel.launcher", "demo"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     try:
         base = f"http://127.0.0.1:{port}"
@@ -71,8 +75,9 @@ def test_make_demo_serves_logs_in_and_stops_cleanly(tmp_path):
         data = urllib.parse.urlencode(
             {"username": "paedagog", "password": "demo", "csrfmiddlewaretoken": token}
         ).encode()
-        request = urllib.request.Request(f"{base}/log-ind/", data=data,
-                                         headers={"Referer": f"{base}/log-ind/"})
+        request = urllib.request.Request(
+            f"{base}/log-ind/", data=data, headers={"Referer": f"{base}/log-ind/"}
+        )
         overview = opener.open(request).read().decode()
         assert "Mit overblik" in overview
         assert "Solstuen" in overview

@@ -42,8 +42,14 @@ def test_it_passes_the_documented_environment_to_the_application_services():
     services = load()["services"]
     for name in ("web", "worker", "beat"):
         environment = services[name]["environment"]
-        for variable in ("TRIVSEL_MODE", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL",
-                         "REDIS_URL", "EMAIL_URL"):
+        for variable in (
+            "TRIVSEL_MODE",
+            "SECRET_KEY",
+            "ALLOWED_HOSTS",
+            "DATABASE_URL",
+            "REDIS_URL",
+            "EMAIL_URL",
+        ):
             assert variable in environment, (name, variable)
         readme = (ROOT / "README.md").read_text()
         for variable in environment:

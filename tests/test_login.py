@@ -99,7 +99,7 @@ def test_it_answers_the_same_for_an_unknown_address(world, client):
 
 def test_it_explains_a_malformed_reset_address_in_danish(db, client):
     page = client.post("/nulstil-adgangskode/", {"email": "not an address"}).content.decode()
-    assert "Indtast en gyldig e-mailadresse" in page
+    assert "Indtast en gyldig e-mail-adresse" in page
 
 
 @pytest.mark.parametrize("path", ["/log-ind/", "/"])

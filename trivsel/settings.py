@@ -6,6 +6,7 @@ DATABASE_URL / REDIS_URL before Django starts.
 """
 
 from pathlib import Path
+from urllib.parse import unquote
 
 import environ
 from csp.constants import NONE, SELF
@@ -98,6 +99,8 @@ TEMPLATES = [
 # --- Data stores -----------------------------------------------------------------------------
 # Production must name its servers; demo/test get them from the launcher (trivsel/launcher.py).
 DATABASES = {"default": env.db_url("DATABASE_URL")}
+# A Unix socket is given as the URL's percent-encoded host (postgres://user@%2Fpath%2Fdir/db).
+DATABASES["default"]["HOST"] = unquote(DATABASES["default"]["HOST"])
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -162,11 +165,17 @@ DEMO_PASSWORD_ALLOWED = MODE in {"demo", "test"}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-     "OPTIONS": {"min_length": 12}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+if MODE == "test":
+    # Hashing each test user's password at full strength would dominate the suite's run time.
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 # Lock an account (per user name and address) after repeated failures; the same answer is given
 # whether or not the user exists.
@@ -182,7 +191,8 @@ AXES_VERBOSE = False
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_MINUTES", default=30) * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
-# Sessions in the database: the idle timeout is enforced by the row's expiry, shared by every web process.
+# Sessions in the database: every web process shares them and the row's expiry enforces the
+# idle timeout.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # --- Security headers -------------------------------------------------------------------------

@@ -40,7 +40,10 @@ def test_the_skip_link_moves_focus_to_the_content(world, page):
 def test_the_pages_run_no_blocked_inline_code(world, page):
     """The CSP forbids inline scripts; a page that relied on one would log a violation."""
     violations = []
-    page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
+    page.on(
+        "console",
+        lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None,
+    )
     page.goto("/log-ind/")
     page.get_by_label("Brugernavn").fill("mette")
     page.get_by_label("Adgangskode").fill(PASSWORD)

@@ -16,7 +16,7 @@ from trivsel.notifications.tasks import heartbeat
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_database_url():
+def _test_database_url():
     db = connection.settings_dict
     host = quote(db["HOST"], safe="") if db["HOST"].startswith("/") else db["HOST"]
     password = f":{quote(db['PASSWORD'])}" if db["PASSWORD"] else ""
@@ -26,11 +26,25 @@ def test_database_url():
 
 @pytest.fixture
 def worker(transactional_db):
-    env = {**os.environ, "DATABASE_URL": test_database_url()}
+    env = {**os.environ, "DATABASE_URL": _test_database_url()}
     process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "trivsel", "worker", "--pool", "solo",
-         "--loglevel", "WARNING", "--without-heartbeat", "--without-gossip", "--without-mingle"],
-        cwd=ROOT, env=env,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "trivsel",
+            "worker",
+            "--pool",
+            "solo",
+            "--loglevel",
+            "WARNING",
+            "--without-heartbeat",
+            "--without-gossip",
+            "--without-mingle",
+        ],
+        cwd=ROOT,
+        env=env,
     )
     yield process
     process.terminate()

@@ -7,7 +7,9 @@ from trivsel.organisation import selectors
 def test_it_lists_only_units_of_the_users_municipality(world):
     names = set(selectors.unit_list_visible_to(world.paedagog).values_list("name", flat=True))
     assert names == {"Børnehaven Mejsen", "Åskolen", "Familieafdelingen"}
-    outsider_names = set(selectors.unit_list_visible_to(world.outsider).values_list("name", flat=True))
+    outsider_names = set(
+        selectors.unit_list_visible_to(world.outsider).values_list("name", flat=True)
+    )
     assert outsider_names == {"Nabohaven"}
 
 

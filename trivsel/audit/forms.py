@@ -12,10 +12,8 @@ class AccessLogFilterForm(forms.Form):
         label=_("Basis"), required=False, choices=[("", _("All"))] + Basis.choices
     )
     actor = forms.CharField(label=_("User name"), required=False, max_length=150)
-    since = forms.DateField(label=_("From date"), required=False,
-                            help_text=_("Format: dd.mm.åååå"))
-    until = forms.DateField(label=_("To date"), required=False,
-                            help_text=_("Format: dd.mm.åååå"))
+    since = forms.DateField(label=_("From date"), required=False, help_text=_("Format: dd.mm.åååå"))
+    until = forms.DateField(label=_("To date"), required=False, help_text=_("Format: dd.mm.åååå"))
 
     def clean(self):
         cleaned = super().clean()

@@ -30,12 +30,18 @@ class AccessLogEntry(models.Model):
 
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     municipality = models.ForeignKey(
-        "organisation.Municipality", on_delete=models.PROTECT, null=True,
-        related_name="+", verbose_name=_("municipality"),
+        "organisation.Municipality",
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name=_("municipality"),
     )
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
-        related_name="+", verbose_name=_("actor"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name=_("actor"),
     )
     action = models.CharField(_("action"), max_length=10, choices=Action.choices)
     basis = models.CharField(_("basis"), max_length=20, choices=Basis.choices)

@@ -41,7 +41,9 @@ class UnitType(models.TextChoices):
 
 class Unit(models.Model):
     municipality = models.ForeignKey(
-        Municipality, on_delete=models.PROTECT, related_name="units",
+        Municipality,
+        on_delete=models.PROTECT,
+        related_name="units",
         verbose_name=_("municipality"),
     )
     name = models.CharField(_("name"), max_length=150)
@@ -118,7 +120,11 @@ class User(AbstractUser):
     """Everyone who logs in: staff (with a StaffProfile) and guardians."""
 
     municipality = models.ForeignKey(
-        Municipality, on_delete=models.PROTECT, null=True, blank=True, related_name="users",
+        Municipality,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
         verbose_name=_("municipality"),
     )
 
@@ -144,9 +150,7 @@ class StaffProfile(models.Model):
         verbose_name=_("roles"),
         help_text=_("One or more roles."),
     )
-    units = models.ManyToManyField(
-        Unit, related_name="staff", blank=True, verbose_name=_("units")
-    )
+    units = models.ManyToManyField(Unit, related_name="staff", blank=True, verbose_name=_("units"))
     groups = models.ManyToManyField(
         Group, related_name="staff", blank=True, verbose_name=_("groups")
     )

@@ -23,9 +23,7 @@ def unit_get_for(user, pk):
 
 
 def group_list_visible_to(user):
-    return Group.objects.filter(unit__municipality_id=_municipality_id(user)).select_related(
-        "unit"
-    )
+    return Group.objects.filter(unit__municipality_id=_municipality_id(user)).select_related("unit")
 
 
 def staff_list_visible_to(user):
