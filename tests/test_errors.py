@@ -17,7 +17,7 @@ handler500 = "trivsel.views.server_error"
 def test_it_answers_an_unknown_url_with_a_danish_404(world, client):
     response = client.get("/findes-ikke/")
     assert response.status_code == 404
-    assert "Siden findes ikke" in response.content.decode()
+    assert "Siden blev ikke fundet" in response.content.decode()
 
 
 @pytest.mark.urls("tests.test_errors")

@@ -32,7 +32,7 @@ def test_it_gives_the_same_answer_for_a_wrong_password_and_an_unknown_user(world
     wrong_password = post_login(client, "mette", WRONG)
     unknown_user = post_login(client, "nobody-here", WRONG)
     assert wrong_password.status_code == unknown_user.status_code == 200
-    message = "Brugernavnet eller adgangskoden er forkert"
+    message = "Brugernavn eller adgangskode er forkert"
     assert message in wrong_password.content.decode()
     assert message in unknown_user.content.decode()
 
@@ -42,7 +42,7 @@ def test_it_locks_the_login_after_five_failures_even_with_the_right_password(wor
         post_login(client, "mette", WRONG)
     response = post_login(client, "mette", PASSWORD)
     assert response.status_code == 429
-    assert "For mange mislykkede forsøg" in response.content.decode()
+    assert "for mange mislykkede forsøg" in response.content.decode()
     assert "_auth_user_id" not in client.session
 
 
@@ -75,7 +75,7 @@ def test_it_refuses_the_demo_password_outside_the_demo(world, client):
     world.paedagog.save()
     response = post_login(client, "mette", "demo")
     assert "_auth_user_id" not in client.session
-    assert "Brugernavnet eller adgangskoden er forkert" in response.content.decode()
+    assert "Brugernavn eller adgangskode er forkert" in response.content.decode()
 
 
 def test_it_mails_a_reset_link_to_a_known_address(world, client):
