@@ -72,3 +72,16 @@ def test_it_keeps_its_queries_constant(world, login, django_assert_max_num_queri
         EnrolmentFactory(group=group, child__municipality=world.solby)
     with django_assert_max_num_queries(12):
         assert client.get("/").status_code == 200
+
+
+def test_it_speaks_danish_even_to_an_english_browser(world, login):
+    page = login(world.paedagog).get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert "Mit overblik" in page
+
+
+def test_it_switches_to_english_when_the_user_asks(world, login):
+    client = login(world.paedagog)
+    client.post("/sprog/setlang/", {"language": "en", "next": "/"})
+    assert "My overview" in client.get("/").content.decode()
+    client.post("/sprog/setlang/", {"language": "da", "next": "/"})
+    assert "Mit overblik" in client.get("/").content.decode()
