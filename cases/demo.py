@@ -13,7 +13,9 @@ from faker import Faker
 from trivsel.organisation.backends import DEMO_PASSWORD
 from trivsel.organisation.models import User
 
-from .models import Child, Enrolment, Guardian, Guardianship
+from . import services
+from .access import grants_rebuild
+from .models import Child, Consent, DataKind, Enrolment, Guardian, Guardianship, LadderStep
 
 # group key from organisation/demo.py (or a unit name), number of children, age range in years
 DEMO_COHORTS = [
@@ -96,6 +98,7 @@ def _seed_municipality(municipality, cohorts, context, *, fake, rng, today):
 def _link_demo_parent(context):
     """The `foraelder` login is a guardian of the first child in paedagog's group."""
     if Guardian.objects.filter(user__username="foraelder").exists():
+        context["grants_built_before"] = True
         return
     demo = context["demo"]
     child = (
@@ -133,5 +136,128 @@ def seed(context):
         context["neighbour"], NEIGHBOUR_COHORTS, context, fake=fake, rng=rng, today=today
     )
     _link_demo_parent(context)
+    # A first run grants everything from scratch; later runs leave existing grants alone.
+    if not context.get("grants_built_before"):
+        grants_rebuild(child_ids=Child.objects.values_list("pk", flat=True))
+    _seed_casework(context)
     context["summary"]["children"] = Child.objects.count()
     context["summary"]["guardians"] = Guardian.objects.count()
+
+
+def _seed_casework(context):
+    """Consents, involvements, a forløb and tasks around a few children, made once through the
+    services (so timeline, audit and grants are as in real use)."""
+    demo = context["demo"]
+    if Consent.objects.filter(child__municipality=demo).exists():
+        return
+    users = {u.username: u for u in User.objects.filter(municipality=demo)}
+    units = context["units"]
+    today = date.today()
+    guardian = Guardian.objects.get(user__username="foraelder")
+    child = guardian.children.order_by("pk").first()
+    paedagog, leder = users["paedagog"], users["leder"]
+
+    services.consent_record(
+        actor=paedagog,
+        child=child,
+        guardian=guardian,
+        kinds=[DataKind.BASIC, DataKind.SCREENING],
+        units=[units["PPR"]],
+        purpose=f"Drøftelse af {child.first_name}s trivsel i det tværfaglige team med PPR",
+        valid_from=today,
+        valid_until=today + timedelta(days=180),
+    )
+    services.consent_record(
+        actor=paedagog,
+        child=child,
+        guardian=guardian,
+        kinds=[DataKind.HANDOVER],
+        units=[units["Bakkeskolen"]],
+        purpose="Overlevering til skolestart",
+        valid_from=today,
+        valid_until=today + timedelta(days=120),
+        paper=False,
+    )
+    services.involvement_add(
+        actor=leder,
+        child=child,
+        person=users["ppr"],
+        role="PPR-psykolog",
+        purpose="Observation og sparring om sprog og samspil",
+        start=today,
+    )
+    forlob = services.forlob_open(
+        actor=leder,
+        child=child,
+        title="Fælles indsats om sprog og samspil",
+        tovholder=paedagog,
+        backup=leder,
+        review_date=today + timedelta(days=90),
+        goal="Barnet deltager i leg med de andre børn og bruger sproget til at sige til og fra.",
+        parents_view="Vi oplever, at hun er glad hjemme, men stille blandt andre børn.",
+        ladder_step=LadderStep.PREVENTIVE,
+    )
+    services.forlob_plan_update(
+        actor=paedagog,
+        forlob=forlob,
+        version=forlob.version,
+        sub_goals=[
+            ("Pædagog", "Dagligt legefællesskab i mindre grupper"),
+            ("Forældre", "Legeaftaler med en ven fra stuen"),
+            ("PPR", "Observation på stuen inden 4 uger"),
+        ],
+    )
+    services.task_create(
+        child=child,
+        title="Forberede samtale med forældrene om den fælles plan",
+        owner=paedagog,
+        due_date=today + timedelta(days=5),
+        created_by=leder,
+        source_type="cases.forlob",
+        source_id=forlob.pk,
+    )
+
+    # Around other children of the same group: consents expiring soon, withdrawn, refused.
+    others = list(
+        Child.objects.filter(enrolments__group=context["groups"]["Børnehuset Solsikken/Solstuen"])
+        .exclude(pk=child.pk)
+        .order_by("pk")[:3]
+    )
+    for other, how in zip(others, ("expiring", "withdrawn", "refused"), strict=False):
+        parent = other.guardians.order_by("pk").first()
+        consent = services.consent_record(
+            actor=paedagog,
+            child=other,
+            guardian=parent,
+            kinds=[DataKind.BASIC],
+            units=[units["PPR"]],
+            purpose="Sparring med PPR om overgang til skole",
+            valid_from=today - timedelta(days=170),
+            valid_until=today + timedelta(days=3 if how == "expiring" else 60),
+            refused=how == "refused",
+        )
+        if how == "withdrawn":
+            services.consent_withdraw(actor=paedagog, consent=consent)
+
+    # The social-work side: a caseworker involved with a pupil of the teacher's class.
+    pupil = (
+        Child.objects.filter(enrolments__group=context["groups"]["Bakkeskolen/3.B"])
+        .order_by("pk")
+        .first()
+    )
+    services.involvement_add(
+        actor=users["teamleder"],
+        child=pupil,
+        person=users["socialraadgiver"],
+        role="Socialrådgiver",
+        purpose="Sagsbehandling efter underretning",
+        start=today,
+    )
+    services.task_create(
+        child=pupil,
+        title="Vurdere underretningen og sende kvittering",
+        owner=users["socialraadgiver"],
+        due_date=today + timedelta(days=6),
+        created_by=users["teamleder"],
+        data_kind=DataKind.NOTIFICATIONS,
+    )

@@ -1,7 +1,8 @@
-"""The child's record. The access engine, consent, involvement and forløb arrive with the cases
-issue; this is the part the organisation, start page and demo data need now."""
+"""The child's record: the child, family, enrolments, the involvement register, consent, forløb
+with tovholder and plan, timeline and tasks — and the grant tables of the access engine."""
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
@@ -21,11 +22,28 @@ class Child(models.Model):
     # Ten digits, validated by cases.cpr; only ever shown masked unless explicitly revealed.
     cpr = models.CharField(_("CPR number"), max_length=10)
     birth_date = models.DateField(_("birth date"))
+    language_needs = models.CharField(_("language needs"), max_length=200, blank=True)
+    household = models.ForeignKey(
+        "Household",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("household"),
+    )
 
     class Meta:
         verbose_name = _("child")
         verbose_name_plural = _("children")
         ordering = ["first_name", "last_name"]
+        # One permission per kind of information (DataKind); granted per child by the engine.
+        permissions = [
+            ("view_child_basic", _("See a child's basic data")),
+            ("view_child_screening", _("See a child's screening assessments")),
+            ("view_child_minutes", _("See minutes about a child")),
+            ("view_child_handover", _("See a child's handovers")),
+            ("view_child_notifications", _("See notifications about a child")),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["municipality", "cpr"], name="child_cpr_unique_in_municipality"
@@ -35,6 +53,10 @@ class Child(models.Model):
     def __str__(self):
         return self.full_name
 
+    def age_on(self, day):
+        years = day.year - self.birth_date.year
+        return years - ((day.month, day.day) < (self.birth_date.month, self.birth_date.day))
+
     @property
     def full_name(self):
         return f"{self.first_name} {self.last_name}"
@@ -42,6 +64,23 @@ class Child(models.Model):
     @property
     def cpr_masked(self):
         return cpr_mask(self.cpr)
+
+
+class Household(models.Model):
+    """Children (and guardians) living together: siblings are found through it and through
+    shared guardians."""
+
+    municipality = models.ForeignKey(
+        "organisation.Municipality", on_delete=models.PROTECT, verbose_name=_("municipality")
+    )
+    name = models.CharField(_("name"), max_length=150)
+
+    class Meta:
+        verbose_name = _("household")
+        verbose_name_plural = _("households")
+
+    def __str__(self):
+        return self.name
 
 
 class Guardian(models.Model):
@@ -127,11 +166,405 @@ class Enrolment(models.Model):
         return f"{self.child} · {self.group or self.unit}"
 
 
-# Object permissions on a child as direct foreign keys (not guardian's generic tables, which cast
-# primary keys and scale badly). The access engine (cases issue) materialises grants here.
-class ChildUserObjectPermission(UserObjectPermissionBase):
-    content_object = models.ForeignKey(Child, on_delete=models.CASCADE)
+class DataKind(models.TextChoices):
+    """The kinds of information a consent names and a grant covers (one permission each)."""
+
+    BASIC = "basic", _("Basic data")
+    SCREENING = "screening", _("Screening assessments")
+    MINUTES = "minutes", _("Meeting minutes")
+    HANDOVER = "handover", _("Handover")
+    NOTIFICATIONS = "notifications", _("Notifications")
+
+    @property
+    def codename(self):
+        return f"view_child_{self.value}"
 
 
-class ChildGroupObjectPermission(GroupObjectPermissionBase):
+class Involvement(models.Model):
+    """The register "hvem arbejder med barnet": who is involved, in what role and why."""
+
+    child = models.ForeignKey(
+        Child, on_delete=models.CASCADE, related_name="involvements", verbose_name=_("child")
+    )
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="involvements",
+        verbose_name=_("person"),
+    )
+    unit = models.ForeignKey(
+        "organisation.Unit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="involvements",
+        verbose_name=_("unit"),
+    )
+    role = models.CharField(_("role"), max_length=100)
+    purpose = models.CharField(_("purpose"), max_length=300)
+    start = models.DateField(_("from"))
+    end = models.DateField(_("to"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+
+    class Meta:
+        verbose_name = _("involvement")
+        verbose_name_plural = _("involvements")
+        ordering = ["-start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(person__isnull=False) | models.Q(unit__isnull=False),
+                name="involvement_names_person_or_unit",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(end__isnull=True) | models.Q(end__gte=models.F("start")),
+                name="involvement_ends_after_start",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.person or self.unit}: {self.role}"
+
+
+class ConsentStatus(models.TextChoices):
+    AWAITING_GUARDIAN = "awaiting", _("Awaiting the guardian's confirmation")
+    GIVEN = "given", _("Given")
+    REFUSED = "refused", _("Refused")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class ConsentEvidence(models.TextChoices):
+    GUARDIAN_LOGIN = "login", _("Confirmed by the guardian's own login")
+    PAPER = "paper", _("Paper consent recorded by staff")
+
+
+class Consent(models.Model):
+    """Samtykke (Retssikkerhedsloven § 11 a): specific kinds, recipients, purpose and period."""
+
+    child = models.ForeignKey(
+        Child, on_delete=models.CASCADE, related_name="consents", verbose_name=_("child")
+    )
+    guardian = models.ForeignKey(
+        Guardian,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="consents",
+        verbose_name=_("given by guardian"),
+    )
+    given_by_child = models.BooleanField(_("given by the young person"), default=False)
+    kinds = ArrayField(
+        models.CharField(max_length=20, choices=DataKind.choices), verbose_name=_("kinds")
+    )
+    recipient_units = models.ManyToManyField(
+        "organisation.Unit", blank=True, related_name="+", verbose_name=_("recipient units")
+    )
+    recipient_roles = ArrayField(
+        models.CharField(max_length=30),
+        default=list,
+        blank=True,
+        verbose_name=_("recipient roles"),
+    )
+    recipient_people = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="+", verbose_name=_("named recipients")
+    )
+    purpose = models.TextField(_("purpose"))
+    valid_from = models.DateField(_("valid from"))
+    valid_until = models.DateField(_("valid until"))
+    status = models.CharField(_("status"), max_length=10, choices=ConsentStatus.choices)
+    evidence = models.CharField(
+        _("evidence"), max_length=10, choices=ConsentEvidence.choices, blank=True
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("withdrawn by"),
+    )
+
+    class Meta:
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+        ordering = ["-recorded_at"]
+        constraints = [
+            # A blanket consent is invalid: it must name kinds and a purpose (recipients are
+            # checked by the service, as they live in other tables).
+            models.CheckConstraint(
+                condition=models.Q(kinds__len__gt=0) & ~models.Q(purpose=""),
+                name="consent_names_kinds_and_purpose",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(valid_until__gte=models.F("valid_from")),
+                name="consent_period_is_ordered",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(guardian__isnull=False) | models.Q(given_by_child=True),
+                name="consent_has_a_giver",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.child}: {self.purpose[:40]}"
+
+    @property
+    def kind_labels(self):
+        return [DataKind(kind).label for kind in self.kinds]
+
+
+class ExchangeGrant(models.Model):
+    """Exchange without consent for early, preventive cooperation (formerly Serviceloven § 49 a):
+    once, at one meeting, plus at most one follow-up meeting. Always shown as such."""
+
+    child = models.ForeignKey(
+        Child, on_delete=models.CASCADE, related_name="exchange_grants", verbose_name=_("child")
+    )
+    purpose = models.CharField(_("purpose"), max_length=300)
+    participants = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="+", verbose_name=_("participants")
+    )
+    meeting_date = models.DateField(_("meeting date"))
+    follow_up_date = models.DateField(_("follow-up meeting"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("exchange without consent")
+        verbose_name_plural = _("exchanges without consent")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(follow_up_date__isnull=True)
+                | models.Q(follow_up_date__gt=models.F("meeting_date")),
+                name="exchange_follow_up_after_meeting",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.child}: {self.purpose[:40]}"
+
+    @property
+    def last_day(self):
+        return self.follow_up_date or self.meeting_date
+
+
+class LadderStep(models.TextChoices):
+    """Indsatstrappen: aim downward (DOMAIN.md §4)."""
+
+    UNIVERSAL = "universal", _("Universal, general services")
+    PREVENTIVE = "preventive", _("Preventive help")
+    HOME_BASED = "home_based", _("Home-based support")
+    NETWORK_PLACEMENT = "network", _("Placement in the network")
+    FOSTER_FAMILY = "foster", _("Foster family")
+    INSTITUTION = "institution", _("Institution")
+
+
+class Forlob(models.Model):
+    """A course of work around a child, with exactly one tovholder at a time."""
+
+    child = models.ForeignKey(
+        Child, on_delete=models.CASCADE, related_name="forlob_set", verbose_name=_("child")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    # A NOT NULL column: there is always exactly one tovholder; the backup is someone else.
+    tovholder = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="forlob_as_tovholder",
+        verbose_name=_("tovholder"),
+    )
+    backup = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="forlob_as_backup",
+        verbose_name=_("backup tovholder"),
+    )
+    opened_at = models.DateField(_("opened"))
+    closed_at = models.DateField(_("closed"), null=True, blank=True)
+    closing_decision = models.TextField(_("closing decision"), blank=True)
+    # The plan (fælles plan)
+    goal = models.TextField(_("goal"), blank=True)
+    child_view = models.TextField(_("the child's own view"), blank=True)
+    parents_view = models.TextField(_("the parents' view"), blank=True)
+    ladder_step = models.CharField(
+        _("step on the intervention ladder"),
+        max_length=20,
+        choices=LadderStep.choices,
+        default=LadderStep.UNIVERSAL,
+    )
+    review_date = models.DateField(_("review date"))
+    # Optimistic locking: an edit based on an older version is refused, never silently lost.
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = _("forløb")
+        verbose_name_plural = _("forløb")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(backup=models.F("tovholder")),
+                name="forlob_backup_is_not_the_tovholder",
+            ),
+            # One plan per child: the family meets one open forløb, not several.
+            models.UniqueConstraint(
+                fields=["child"],
+                condition=models.Q(closed_at__isnull=True),
+                name="forlob_one_open_per_child",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class SubGoal(models.Model):
+    forlob = models.ForeignKey(
+        Forlob, on_delete=models.CASCADE, related_name="sub_goals", verbose_name=_("forløb")
+    )
+    actor = models.CharField(_("who"), max_length=150)
+    text = models.TextField(_("sub-goal"))
+
+    class Meta:
+        verbose_name = _("sub-goal")
+        verbose_name_plural = _("sub-goals")
+        ordering = ["pk"]
+
+    def __str__(self):
+        return f"{self.actor}: {self.text[:40]}"
+
+
+class TimelineKind(models.TextChoices):
+    NOTE = "note", _("Note")
+    ENROLMENT = "enrolment", _("Enrolment")
+    INVOLVEMENT = "involvement", _("Involvement")
+    CONSENT = "consent", _("Consent")
+    EXCHANGE = "exchange", _("Exchange without consent")
+    FORLOB = "forlob", _("Forløb")
+    TOVHOLDER = "tovholder", _("Tovholder")
+    TASK = "task", _("Task")
+    SCREENING = "screening", _("Screening")
+    MEETING = "meeting", _("Meeting")
+    HANDOVER = "handover", _("Handover")
+    NOTIFICATION = "notification", _("Notification")
+
+
+class TimelineEntry(models.Model):
+    """What happened around the child; each entry is seen only by those who may see its kind."""
+
+    child = models.ForeignKey(
+        Child, on_delete=models.CASCADE, related_name="timeline", verbose_name=_("child")
+    )
+    at = models.DateTimeField(_("when"), db_index=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=TimelineKind.choices)
+    data_kind = models.CharField(_("kind of information"), max_length=20, choices=DataKind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    text = models.CharField(_("text"), max_length=500)
+
+    class Meta:
+        verbose_name = _("timeline entry")
+        verbose_name_plural = _("timeline entries")
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["child", "-at"], name="timeline_child_at_idx")]
+
+    def __str__(self):
+        return self.text
+
+
+class TaskStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    DONE = "done", _("Done")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Task(models.Model):
+    """A follow-up with an owner and a due date. Other apps create these (source_type/_id)."""
+
+    child = models.ForeignKey(
+        Child,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="tasks",
+        verbose_name=_("child"),
+    )
+    title = models.CharField(_("what"), max_length=300)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="tasks",
+        verbose_name=_("owner"),
+    )
+    due_date = models.DateField(_("due date"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=TaskStatus.choices, default=TaskStatus.OPEN
+    )
+    data_kind = models.CharField(
+        _("kind of information"), max_length=20, choices=DataKind.choices, default=DataKind.BASIC
+    )
+    source_type = models.CharField(_("source"), max_length=60, blank=True)
+    source_id = models.CharField(_("source id"), max_length=40, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("task")
+        verbose_name_plural = _("tasks")
+        ordering = ["due_date", "pk"]
+        indexes = [models.Index(fields=["owner", "status", "due_date"], name="task_owner_idx")]
+
+    def __str__(self):
+        return self.title
+
+
+# --- Grants: django-guardian object permissions with direct foreign keys ------------------------
+# Each row says: this user (or auth group) may see this kind of this child, on this basis, from
+# this source, in this period. The engine (cases/access.py) rebuilds a child's rows whenever a
+# source changes; the selectors honour the period themselves, a periodic job deletes what expired.
+
+
+class GrantFields(models.Model):
+    basis = models.CharField(max_length=20)
+    source_type = models.CharField(max_length=20)
+    source_id = models.BigIntegerField()
+    valid_from = models.DateTimeField(null=True)
+    valid_until = models.DateTimeField(null=True)
+
+    class Meta:
+        abstract = True
+
+
+class ChildUserObjectPermission(UserObjectPermissionBase, GrantFields):  # noqa: DJ008
     content_object = models.ForeignKey(Child, on_delete=models.CASCADE)
+
+    class Meta(UserObjectPermissionBase.Meta):
+        unique_together = ["user", "permission", "content_object", "source_type", "source_id"]
+        indexes = [models.Index(fields=["user", "permission"], name="child_user_grant_idx")]
+
+
+class ChildGroupObjectPermission(GroupObjectPermissionBase, GrantFields):  # noqa: DJ008
+    content_object = models.ForeignKey(Child, on_delete=models.CASCADE)
+
+    class Meta(GroupObjectPermissionBase.Meta):
+        unique_together = ["group", "permission", "content_object", "source_type", "source_id"]
+        indexes = [models.Index(fields=["group", "permission"], name="child_group_grant_idx")]

@@ -1,10 +1,22 @@
+"""Reads of children's data. Every view goes through these: they fetch and authorize in one step,
+answer 404 for missing and forbidden alike, and write the access log."""
+
 from django.db.models import Count, Q
+from django.http import Http404
 from django.utils import timezone
 
 from trivsel.audit.models import Action, Basis
-from trivsel.audit.services import access_log_record
+from trivsel.audit.services import access_log_record, access_log_record_many
 
-from .models import Child, Enrolment
+from .access import BASIS_PRIORITY, live_grants
+from .models import (
+    Child,
+    ChildGroupObjectPermission,
+    ChildUserObjectPermission,
+    DataKind,
+    Enrolment,
+    TimelineEntry,
+)
 
 
 def current_enrolments():
@@ -23,22 +35,114 @@ def enrolled_counts_by_group(groups):
     return {row["group"]: row["children"] for row in rows}
 
 
+def _grants(user, kind):
+    """The user's live grants of one kind: their own rows and their units'/groups' rows."""
+    permission = {
+        "permission__codename": DataKind(kind).codename,
+        "permission__content_type__app_label": "cases",
+    }
+    live = live_grants()
+    own = ChildUserObjectPermission.objects.filter(live, user_id=user.pk, **permission)
+    via_groups = ChildGroupObjectPermission.objects.filter(
+        live, group__user__id=user.pk, **permission
+    )
+    return own, via_groups
+
+
+def child_list_visible_to(user, *, kind=DataKind.BASIC):
+    """The children this user may see information of `kind` about, as one query."""
+    if not user.is_authenticated or user.municipality_id is None:
+        return Child.objects.none()
+    own, via_groups = _grants(user, kind)
+    granted = own.values("content_object_id").union(via_groups.values("content_object_id"))
+    # Tenancy on top of every grant.
+    return Child.objects.filter(pk__in=granted, municipality_id=user.municipality_id)
+
+
+def child_bases_for(user, child_ids, *, kind=DataKind.BASIC):
+    """{child id: the basis of the user's access} for a page of children, in one query."""
+    own, via_groups = _grants(user, kind)
+    rows = own.filter(content_object_id__in=child_ids).values_list("content_object_id", "basis")
+    rows = rows.union(
+        via_groups.filter(content_object_id__in=child_ids).values_list("content_object_id", "basis")
+    )
+    rank = {basis: i for i, basis in enumerate(BASIS_PRIORITY)}
+    bases = {}
+    for child_id, basis in rows:
+        if child_id not in bases or rank[basis] < rank[bases[child_id]]:
+            bases[child_id] = basis
+    return bases
+
+
+def _log_denied(user, pk, purpose):
+    access_log_record(
+        actor=user,
+        action=Action.READ,
+        basis=Basis.DENIED,
+        purpose=purpose,
+        detail=f"cases.child #{str(pk)[:20]}",
+    )
+
+
+def child_get_for(user, pk, *, kind=DataKind.BASIC, purpose=""):
+    """The child, if the user may see information of `kind` about it; otherwise 404 (and the
+    attempt is logged). The returned child carries `access_basis`."""
+    try:
+        child = child_list_visible_to(user, kind=kind).get(pk=int(pk))
+    except (Child.DoesNotExist, ValueError, TypeError):
+        if user.is_authenticated:
+            _log_denied(user, pk, purpose)
+        raise Http404 from None
+    child.access_basis = child_bases_for(user, [child.pk], kind=kind)[child.pk]
+    access_log_record(
+        actor=user,
+        action=Action.READ,
+        basis=child.access_basis,
+        obj=child,
+        child_id=child.pk,
+        purpose=purpose,
+    )
+    return child
+
+
+def access_log_children(user, children, *, purpose="", detail="", kind=DataKind.BASIC):
+    """Log a look at several children at once (a list page), each with its own basis."""
+    children = list(children)
+    if children:
+        bases = child_bases_for(user, [c.pk for c in children], kind=kind)
+        access_log_record_many(
+            actor=user,
+            action=Action.SEARCH if detail else Action.READ,
+            looks=[(child, child.pk, bases[child.pk]) for child in children],
+            purpose=purpose,
+            detail=detail,
+        )
+
+
 def children_of_guardian(user):
     """A guardian's own children (party access), logged with that basis."""
     children = list(
-        Child.objects.filter(
-            guardianship__guardian__user=user,
-            guardianship__has_custody=True,
-            municipality_id=user.municipality_id,
-        ).order_by("first_name")
+        child_list_visible_to(user)
+        .filter(guardianship__guardian__user=user, guardianship__has_custody=True)
+        .order_by("first_name")
     )
-    for child in children:
-        access_log_record(
-            actor=user,
-            action=Action.READ,
-            basis=Basis.GUARDIAN,
-            obj=child,
-            child_id=child.pk,
-            purpose="Mit overblik",
-        )
+    access_log_children(user, children, purpose="Mit overblik")
     return children
+
+
+def child_kinds_for(user, child_id):
+    """The kinds of information about one child this user may see now, in one query."""
+    live = live_grants()
+    own = ChildUserObjectPermission.objects.filter(
+        live, user_id=user.pk, content_object_id=child_id
+    ).values_list("permission__codename", flat=True)
+    via_groups = ChildGroupObjectPermission.objects.filter(
+        live, group__user__id=user.pk, content_object_id=child_id
+    ).values_list("permission__codename", flat=True)
+    codenames = set(own.union(via_groups))
+    return {kind for kind in DataKind if kind.codename in codenames}
+
+
+def timeline_visible_to(user, child, kinds):
+    """The child's timeline entries of the kinds this user may see (from child_kinds_for)."""
+    return TimelineEntry.objects.filter(child=child, data_kind__in=kinds).select_related("actor")

@@ -6,6 +6,7 @@ from types import SimpleNamespace
 
 import pytest
 
+from cases.access import grants_rebuild
 from tests import factories as f
 from trivsel.organisation.models import Role, UnitType
 
@@ -55,6 +56,7 @@ def world(db):
     guardian_user = f.UserFactory(username="maria", municipality=solby, first_name="Maria")
     guardian = f.GuardianFactory(municipality=solby, user=guardian_user, first_name="Maria")
     f.GuardianshipFactory(child=child, guardian=guardian)
+    grants_rebuild(child_ids=[child.pk])
 
     return SimpleNamespace(
         solby=solby,

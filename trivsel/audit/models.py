@@ -23,6 +23,8 @@ class Basis(models.TextChoices):
     GUARDIAN = "guardian", _("Guardian's own access")
     OWN_RECORD = "own_record", _("Own record")
     ADMINISTRATION = "administration", _("Administration")
+    # A request for something the user may not see (or that does not exist): answered with 404.
+    DENIED = "denied", _("No basis: refused")
 
 
 class AccessLogEntry(models.Model):

@@ -19,3 +19,22 @@ def access_log_record(*, actor, action, basis, obj=None, child_id=None, purpose=
         purpose=mask_cpr(purpose)[:200],
         detail=mask_cpr(detail),
     )
+
+
+def access_log_record_many(*, actor, action, looks, purpose="", detail=""):
+    """One entry per (object, child id, basis) in `looks`, written in one insert (list pages)."""
+    purpose, detail = mask_cpr(purpose)[:200], mask_cpr(detail)
+    AccessLogEntry.objects.bulk_create(
+        AccessLogEntry(
+            municipality_id=actor.municipality_id,
+            actor=actor,
+            action=action,
+            basis=basis,
+            object_type=obj._meta.label_lower,
+            object_id=str(obj.pk),
+            child_id=child_id,
+            purpose=purpose,
+            detail=detail,
+        )
+        for obj, child_id, basis in looks
+    )

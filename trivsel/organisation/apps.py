@@ -9,3 +9,4 @@ class OrganisationConfig(AppConfig):
 
     def ready(self):
         from trivsel import checks  # noqa: F401  (registers the system checks)
+        from trivsel.organisation import signals  # noqa: F401  (keeps access groups in step)

@@ -11,6 +11,12 @@ class Municipality(models.Model):
     code = models.CharField(_("municipality code"), max_length=3, unique=True)
     # Some municipalities let young people from 15 give their own consent (issue: cases).
     own_consent_age = models.PositiveSmallIntegerField(_("age for own consent"), default=15)
+    # The exchange without consent keeps its legal reference configurable (DOMAIN.md §5.3).
+    exchange_legal_reference = models.CharField(
+        _("legal reference for exchange without consent"),
+        max_length=100,
+        default="tidligere servicelovens § 49 a",
+    )
 
     class Meta:
         verbose_name = _("municipality")

@@ -1,0 +1,279 @@
+"""The access engine: turns the sources of DOMAIN.md §5 into grant rows (django-guardian object
+permissions with direct foreign keys on Child, one permission per kind of information).
+
+grants_rebuild() replaces every grant of the given children from their sources. Services call it
+inside their own transaction whenever a source changes, so a withdrawn consent or an ended
+enrolment stops access at the moment it is committed. Periods (consent validity, enrolment end,
+the meeting exchange's last day) are stored on the rows and honoured by the selectors' queries,
+so nothing waits for a job; cases.tasks only deletes rows that have expired."""
+
+from datetime import datetime, time, timedelta
+
+from django.contrib.auth.models import Permission
+from django.db.models import Q
+from django.utils import timezone
+
+from trivsel.audit.models import Basis
+from trivsel.organisation.access_groups import (
+    access_groups_by_name,
+    group_access_group_name,
+    unit_access_group_name,
+)
+from trivsel.organisation.models import SOCIAL_WORK_ROLES, StaffProfile
+
+from .models import (
+    ChildGroupObjectPermission,
+    ChildUserObjectPermission,
+    Consent,
+    ConsentStatus,
+    DataKind,
+    Enrolment,
+    ExchangeGrant,
+    Guardianship,
+    Involvement,
+)
+
+ALL_KINDS = tuple(DataKind)
+# Staff of the unit and group where the child is enrolled: basic data and the unit's own
+# screening.
+ENROLMENT_KINDS = (DataKind.BASIC, DataKind.SCREENING)
+# The one-meeting exchange covers what is discussed at the meeting.
+EXCHANGE_KINDS = (DataKind.BASIC, DataKind.SCREENING)
+# Party access for a guardian with custody. Never notifications: when violence or abuse is
+# suspected the parents are not told before the notification (DOMAIN.md §5).
+GUARDIAN_KINDS = (DataKind.BASIC, DataKind.SCREENING, DataKind.MINUTES, DataKind.HANDOVER)
+
+# When several bases cover the same look, the access log names the first of these.
+BASIS_PRIORITY = (
+    Basis.GUARDIAN,
+    Basis.STATUTORY,
+    Basis.ENROLMENT,
+    Basis.CONSENT,
+    Basis.MEETING_EXCHANGE,
+)
+
+
+def day_start(day):
+    """Midnight at the start of `day`, Copenhagen time."""
+    if day is None:
+        return None
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def day_after(day):
+    """Midnight after `day`: a period that ends on `day` includes all of it."""
+    return None if day is None else day_start(day + timedelta(days=1))
+
+
+def live_grants(now=None):
+    """Grants valid at `now`: the query itself honours every period."""
+    now = now or timezone.now()
+    return (Q(valid_from__isnull=True) | Q(valid_from__lte=now)) & (
+        Q(valid_until__isnull=True) | Q(valid_until__gt=now)
+    )
+
+
+def _permission_ids():
+    rows = Permission.objects.filter(
+        content_type__app_label="cases", codename__in=[k.codename for k in DataKind]
+    ).values_list("codename", "pk")
+    by_codename = dict(rows)
+    return {kind: by_codename[kind.codename] for kind in DataKind}
+
+
+class _Rows:
+    def __init__(self):
+        self.permission_ids = _permission_ids()
+        self.user_rows = {}
+        self.group_rows = {}
+
+    def add(self, *, table, holder_id, child_id, kinds, basis, source, source_id, start, end):
+        rows = self.user_rows if table == "user" else self.group_rows
+        for kind in kinds:
+            key = (holder_id, self.permission_ids[kind], child_id, source, source_id)
+            rows[key] = (basis, start, end)
+
+
+def grants_rebuild(*, child_ids):
+    """Replace all grants of these children by what their sources give today and later."""
+    child_ids = list(child_ids)
+    if not child_ids:
+        return
+    today = timezone.localdate()
+    rows = _Rows()
+    _from_enrolments(rows, child_ids, today)
+    _from_consents(rows, child_ids, today)
+    _from_exchanges(rows, child_ids, today)
+    _from_statutory_involvements(rows, child_ids, today)
+    _from_guardianships(rows, child_ids)
+
+    ChildUserObjectPermission.objects.filter(content_object_id__in=child_ids).delete()
+    ChildGroupObjectPermission.objects.filter(content_object_id__in=child_ids).delete()
+    ChildUserObjectPermission.objects.bulk_create(
+        ChildUserObjectPermission(
+            user_id=holder,
+            permission_id=perm,
+            content_object_id=child,
+            source_type=source,
+            source_id=source_id,
+            basis=basis,
+            valid_from=start,
+            valid_until=end,
+        )
+        for (holder, perm, child, source, source_id), (basis, start, end) in rows.user_rows.items()
+    )
+    ChildGroupObjectPermission.objects.bulk_create(
+        ChildGroupObjectPermission(
+            group_id=holder,
+            permission_id=perm,
+            content_object_id=child,
+            source_type=source,
+            source_id=source_id,
+            basis=basis,
+            valid_from=start,
+            valid_until=end,
+        )
+        for (holder, perm, child, source, source_id), (basis, start, end) in rows.group_rows.items()
+    )
+
+
+def _from_enrolments(rows, child_ids, today):
+    enrolments = list(
+        Enrolment.objects.filter(child_id__in=child_ids)
+        .filter(Q(end__isnull=True) | Q(end__gte=today))
+        .values("pk", "child_id", "unit_id", "group_id", "start", "end")
+    )
+    names = set()
+    for e in enrolments:
+        names.add(unit_access_group_name(e["unit_id"]))
+        if e["group_id"]:
+            names.add(group_access_group_name(e["group_id"]))
+    groups = access_groups_by_name(names)
+    for e in enrolments:
+        holders = [groups[unit_access_group_name(e["unit_id"])]]
+        if e["group_id"]:
+            holders.append(groups[group_access_group_name(e["group_id"])])
+        for holder in holders:
+            rows.add(
+                table="group",
+                holder_id=holder.pk,
+                child_id=e["child_id"],
+                kinds=ENROLMENT_KINDS,
+                basis=Basis.ENROLMENT,
+                source="enrolment",
+                source_id=e["pk"],
+                start=day_start(e["start"]),
+                end=day_after(e["end"]),
+            )
+
+
+def _from_consents(rows, child_ids, today):
+    consents = list(
+        Consent.objects.filter(
+            child_id__in=child_ids, status=ConsentStatus.GIVEN, valid_until__gte=today
+        )
+        .select_related("child")
+        .prefetch_related("recipient_units", "recipient_people")
+    )
+    unit_names = {unit_access_group_name(u.pk) for c in consents for u in c.recipient_units.all()}
+    groups = access_groups_by_name(unit_names)
+    for consent in consents:
+        period = {"start": day_start(consent.valid_from), "end": day_after(consent.valid_until)}
+        common = {
+            "child_id": consent.child_id,
+            "kinds": consent.kinds,
+            "basis": Basis.CONSENT,
+            "source": "consent",
+            "source_id": consent.pk,
+            **period,
+        }
+        units = list(consent.recipient_units.all())
+        if consent.recipient_roles:
+            # Roles narrow the recipient units; without units they mean everyone in the
+            # municipality with that role.
+            staff = StaffProfile.objects.filter(
+                roles__overlap=consent.recipient_roles,
+                user__municipality_id=consent.child.municipality_id,
+                user__is_active=True,
+            )
+            if units:
+                staff = staff.filter(units__in=units)
+            for user_id in staff.values_list("user_id", flat=True).distinct():
+                rows.add(table="user", holder_id=user_id, **common)
+        else:
+            for unit in units:
+                rows.add(
+                    table="group", holder_id=groups[unit_access_group_name(unit.pk)].pk, **common
+                )
+        for person in consent.recipient_people.all():
+            rows.add(table="user", holder_id=person.pk, **common)
+
+
+def _from_exchanges(rows, child_ids, today):
+    exchanges = (
+        ExchangeGrant.objects.filter(child_id__in=child_ids)
+        .filter(Q(meeting_date__gte=today) | Q(follow_up_date__gte=today))
+        .prefetch_related("participants")
+    )
+    for exchange in exchanges:
+        for person in exchange.participants.all():
+            rows.add(
+                table="user",
+                holder_id=person.pk,
+                child_id=exchange.child_id,
+                kinds=EXCHANGE_KINDS,
+                basis=Basis.MEETING_EXCHANGE,
+                source="exchange",
+                source_id=exchange.pk,
+                start=None,
+                end=day_after(exchange.last_day),
+            )
+
+
+def _from_statutory_involvements(rows, child_ids, today):
+    involvements = (
+        Involvement.objects.filter(
+            child_id__in=child_ids,
+            person__staff_profile__roles__overlap=list(SOCIAL_WORK_ROLES),
+        )
+        .filter(Q(end__isnull=True) | Q(end__gte=today))
+        .values("pk", "child_id", "person_id", "start", "end")
+    )
+    for inv in involvements:
+        rows.add(
+            table="user",
+            holder_id=inv["person_id"],
+            child_id=inv["child_id"],
+            kinds=ALL_KINDS,
+            basis=Basis.STATUTORY,
+            source="involvement",
+            source_id=inv["pk"],
+            start=day_start(inv["start"]),
+            end=day_after(inv["end"]),
+        )
+
+
+def _from_guardianships(rows, child_ids):
+    guardianships = Guardianship.objects.filter(
+        child_id__in=child_ids, has_custody=True, guardian__user__isnull=False
+    ).values("pk", "child_id", "guardian__user_id")
+    for g in guardianships:
+        rows.add(
+            table="user",
+            holder_id=g["guardian__user_id"],
+            child_id=g["child_id"],
+            kinds=GUARDIAN_KINDS,
+            basis=Basis.GUARDIAN,
+            source="guardianship",
+            source_id=g["pk"],
+            start=None,
+            end=None,
+        )
+
+
+def grants_delete_expired(*, now=None):
+    """Housekeeping only: the selectors already ignore expired rows."""
+    now = now or timezone.now()
+    deleted_users, _ = ChildUserObjectPermission.objects.filter(valid_until__lte=now).delete()
+    deleted_groups, _ = ChildGroupObjectPermission.objects.filter(valid_until__lte=now).delete()
+    return deleted_users + deleted_groups

@@ -1,0 +1,523 @@
+"""Writes to the child's record. Each service enforces its rules, records timeline and audit
+entries, and rebuilds the child's grants in the same transaction when a source of access changes."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from trivsel.audit.models import Action, Basis
+from trivsel.audit.services import access_log_record
+
+from .access import grants_rebuild
+from .models import (
+    Consent,
+    ConsentEvidence,
+    ConsentStatus,
+    DataKind,
+    ExchangeGrant,
+    Forlob,
+    Involvement,
+    SubGoal,
+    Task,
+    TaskStatus,
+    TimelineEntry,
+    TimelineKind,
+)
+
+
+class EditConflict(Exception):
+    """Someone else saved the record after this edit started; nothing was overwritten."""
+
+
+def timeline_add(*, child, kind, data_kind, actor, text, at=None):
+    return TimelineEntry.objects.create(
+        child=child,
+        kind=kind,
+        data_kind=data_kind,
+        actor=actor,
+        text=text[:500],
+        at=at or timezone.now(),
+    )
+
+
+# --- Consent ------------------------------------------------------------------------------------
+
+
+def _consent_validate(
+    *,
+    child,
+    guardian,
+    given_by_child,
+    kinds,
+    units,
+    roles,
+    people,
+    purpose,
+    valid_from,
+    valid_until,
+):
+    errors = {}
+    if not kinds:
+        errors["kinds"] = _("Choose which kinds of information the consent covers.")
+    if not (units or roles or people):
+        errors["recipient_units"] = _(
+            "Name who may receive the information: units, roles or named people."
+        )
+    if not (purpose or "").strip():
+        errors["purpose"] = _("Write the purpose of the consent.")
+    if valid_from and valid_until and valid_until < valid_from:
+        errors["valid_until"] = _("The consent must end on or after the day it starts.")
+    if given_by_child:
+        age = child.age_on(timezone.localdate())
+        if age < child.municipality.own_consent_age:
+            errors["given_by_child"] = _(
+                "The young person can give their own consent from the age of %(age)s."
+            ) % {"age": child.municipality.own_consent_age}
+    elif (
+        guardian is None
+        or not guardian.guardianship_set.filter(child=child, has_custody=True).exists()
+    ):
+        errors["guardian"] = _("Choose a guardian with custody of the child.")
+    outside = [u for u in units if u.municipality_id != child.municipality_id]
+    outside += [p for p in people if p.municipality_id != child.municipality_id]
+    if outside:
+        errors["recipient_units"] = _("Recipients must belong to the child's municipality.")
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def consent_record(
+    *,
+    actor,
+    child,
+    guardian=None,
+    given_by_child=False,
+    kinds,
+    units=(),
+    roles=(),
+    people=(),
+    purpose,
+    valid_from,
+    valid_until,
+    paper=True,
+    refused=False,
+):
+    """Record a consent (or a refusal). On paper it takes effect at once; otherwise it waits for
+    the guardian to confirm through their own login."""
+    units, roles, people = list(units), list(roles), list(people)
+    _consent_validate(
+        child=child,
+        guardian=guardian,
+        given_by_child=given_by_child,
+        kinds=kinds,
+        units=units,
+        roles=roles,
+        people=people,
+        purpose=purpose,
+        valid_from=valid_from,
+        valid_until=valid_until,
+    )
+    if refused:
+        status = ConsentStatus.REFUSED
+    else:
+        status = ConsentStatus.GIVEN if paper else ConsentStatus.AWAITING_GUARDIAN
+    consent = Consent.objects.create(
+        child=child,
+        guardian=None if given_by_child else guardian,
+        given_by_child=given_by_child,
+        kinds=list(kinds),
+        recipient_roles=roles,
+        purpose=purpose.strip(),
+        valid_from=valid_from,
+        valid_until=valid_until,
+        status=status,
+        evidence=ConsentEvidence.PAPER if paper else "",
+        recorded_by=actor,
+        confirmed_at=timezone.now() if paper else None,
+    )
+    consent.recipient_units.set(units)
+    consent.recipient_people.set(people)
+    texts = {
+        ConsentStatus.GIVEN: _("Consent recorded: %(purpose)s"),
+        ConsentStatus.REFUSED: _("Consent refused: %(purpose)s"),
+        ConsentStatus.AWAITING_GUARDIAN: _("Consent sent to the guardian: %(purpose)s"),
+    }
+    timeline_add(
+        child=child,
+        kind=TimelineKind.CONSENT,
+        data_kind=DataKind.BASIC,
+        actor=actor,
+        text=texts[status] % {"purpose": consent.purpose},
+    )
+    access_log_record(
+        actor=actor,
+        action=Action.CREATE,
+        basis=_staff_basis(actor, child),
+        obj=consent,
+        child_id=child.pk,
+        purpose=_("Record consent"),
+    )
+    grants_rebuild(child_ids=[child.pk])
+    return consent
+
+
+def _staff_basis(actor, child):
+    # The basis the actor had to see the child when recording; guardians act on their own.
+    from .selectors import child_bases_for
+
+    return child_bases_for(actor, [child.pk]).get(child.pk, Basis.ADMINISTRATION)
+
+
+@transaction.atomic
+def consent_answer(*, guardian_user, consent, accept):
+    """The guardian confirms (or refuses) a consent through their own login."""
+    consent = Consent.objects.select_for_update().get(pk=consent.pk)
+    if consent.status != ConsentStatus.AWAITING_GUARDIAN:
+        raise ValidationError(_("This consent is no longer waiting for an answer."))
+    if consent.guardian is None or consent.guardian.user_id != guardian_user.pk:
+        raise ValidationError(_("Only the guardian the consent was sent to can answer it."))
+    consent.status = ConsentStatus.GIVEN if accept else ConsentStatus.REFUSED
+    consent.evidence = ConsentEvidence.GUARDIAN_LOGIN
+    consent.confirmed_at = timezone.now()
+    consent.save(update_fields=["status", "evidence", "confirmed_at"])
+    text = (
+        _("The guardian gave consent: %(purpose)s")
+        if accept
+        else _("The guardian refused consent: %(purpose)s")
+    )
+    timeline_add(
+        child=consent.child,
+        kind=TimelineKind.CONSENT,
+        data_kind=DataKind.BASIC,
+        actor=guardian_user,
+        text=text % {"purpose": consent.purpose},
+    )
+    access_log_record(
+        actor=guardian_user,
+        action=Action.CHANGE,
+        basis=Basis.GUARDIAN,
+        obj=consent,
+        child_id=consent.child_id,
+        purpose=_("Answer consent"),
+    )
+    grants_rebuild(child_ids=[consent.child_id])
+    return consent
+
+
+@transaction.atomic
+def consent_withdraw(*, actor, consent):
+    """Withdrawal takes effect at once: the grants go in the same transaction."""
+    consent = Consent.objects.select_for_update().get(pk=consent.pk)
+    if consent.status not in {ConsentStatus.GIVEN, ConsentStatus.AWAITING_GUARDIAN}:
+        raise ValidationError(_("Only a consent in force can be withdrawn."))
+    consent.status = ConsentStatus.WITHDRAWN
+    consent.withdrawn_at = timezone.now()
+    consent.withdrawn_by = actor
+    consent.save(update_fields=["status", "withdrawn_at", "withdrawn_by"])
+    timeline_add(
+        child=consent.child,
+        kind=TimelineKind.CONSENT,
+        data_kind=DataKind.BASIC,
+        actor=actor,
+        text=_("Consent withdrawn: %(purpose)s") % {"purpose": consent.purpose},
+    )
+    basis = Basis.GUARDIAN if hasattr(actor, "guardian") else _staff_basis(actor, consent.child)
+    access_log_record(
+        actor=actor,
+        action=Action.CHANGE,
+        basis=basis,
+        obj=consent,
+        child_id=consent.child_id,
+        purpose=_("Withdraw consent"),
+    )
+    grants_rebuild(child_ids=[consent.child_id])
+    return consent
+
+
+# --- Enrolment, involvement and the exchange without consent -----------------------------------
+
+
+@transaction.atomic
+def enrolment_end(*, actor, enrolment, end):
+    if end < enrolment.start:
+        raise ValidationError({"end": _("The enrolment cannot end before it started.")})
+    enrolment.end = end
+    enrolment.save(update_fields=["end"])
+    timeline_add(
+        child=enrolment.child,
+        kind=TimelineKind.ENROLMENT,
+        data_kind=DataKind.BASIC,
+        actor=actor,
+        text=_("Enrolment in %(unit)s ends %(date)s")
+        % {"unit": enrolment.unit.name, "date": end.strftime("%d.%m.%Y")},
+    )
+    grants_rebuild(child_ids=[enrolment.child_id])
+    return enrolment
+
+
+@transaction.atomic
+def involvement_add(*, actor, child, person=None, unit=None, role, purpose, start, end=None):
+    if person is None and unit is None:
+        raise ValidationError(_("Name the person or the unit that is involved."))
+    for holder in (person, unit):
+        if holder is not None and holder.municipality_id != child.municipality_id:
+            raise ValidationError(_("Only people and units of the child's municipality."))
+    involvement = Involvement.objects.create(
+        child=child,
+        person=person,
+        unit=unit,
+        role=role,
+        purpose=purpose,
+        start=start,
+        end=end,
+        created_by=actor,
+    )
+    timeline_add(
+        child=child,
+        kind=TimelineKind.INVOLVEMENT,
+        data_kind=DataKind.BASIC,
+        actor=actor,
+        text=_("%(who)s involved as %(role)s")
+        % {"who": person.get_full_name() if person else unit.name, "role": role},
+    )
+    grants_rebuild(child_ids=[child.pk])
+    return involvement
+
+
+@transaction.atomic
+def involvement_end(*, actor, involvement, end):
+    if end < involvement.start:
+        raise ValidationError({"end": _("The involvement cannot end before it started.")})
+    involvement.end = end
+    involvement.save(update_fields=["end"])
+    timeline_add(
+        child=involvement.child,
+        kind=TimelineKind.INVOLVEMENT,
+        data_kind=DataKind.BASIC,
+        actor=actor,
+        text=_("Involvement ended: %(involvement)s") % {"involvement": involvement},
+    )
+    grants_rebuild(child_ids=[involvement.child_id])
+    return involvement
+
+
+@transaction.atomic
+def exchange_grant_create(
+    *, actor, child, purpose, participants, meeting_date, follow_up_date=None
+):
+    """The one-meeting exchange without consent: time-boxed to the meeting (and at most one
+    follow-up meeting), always marked as such."""
+    participants = list(participants)
+    if not participants:
+        raise ValidationError({"participants": _("Choose who takes part in the meeting.")})
+    if follow_up_date and follow_up_date <= meeting_date:
+        raise ValidationError(
+            {"follow_up_date": _("The follow-up meeting must be after the first meeting.")}
+        )
+    if any(p.municipality_id != child.municipality_id for p in participants):
+        raise ValidationError({"participants": _("Only staff of the child's municipality.")})
+    exchange = ExchangeGrant.objects.create(
+        child=child,
+        purpose=purpose,
+        meeting_date=meeting_date,
+        follow_up_date=follow_up_date,
+        created_by=actor,
+    )
+    exchange.participants.set(participants)
+    timeline_add(
+        child=child,
+        kind=TimelineKind.EXCHANGE,
+        data_kind=DataKind.BASIC,
+        actor=actor,
+        text=_("Exchange without consent (%(law)s) for the meeting on %(date)s: %(purpose)s")
+        % {
+            "law": child.municipality.exchange_legal_reference,
+            "date": meeting_date.strftime("%d.%m.%Y"),
+            "purpose": purpose,
+        },
+    )
+    grants_rebuild(child_ids=[child.pk])
+    return exchange
+
+
+# --- Forløb ---------------------------------------------------------------------------------
+
+
+def _check_people(child, *people):
+    for person in people:
+        if person is not None and person.municipality_id != child.municipality_id:
+            raise ValidationError(_("The tovholder must work in the child's municipality."))
+
+
+@transaction.atomic
+def forlob_open(
+    *,
+    actor,
+    child,
+    title,
+    tovholder,
+    backup=None,
+    review_date,
+    goal="",
+    child_view="",
+    parents_view="",
+    ladder_step=None,
+):
+    _check_people(child, tovholder, backup)
+    if backup is not None and backup.pk == tovholder.pk:
+        raise ValidationError({"backup": _("The backup must be someone else than the tovholder.")})
+    if Forlob.objects.filter(child=child, closed_at__isnull=True).exists():
+        raise ValidationError(_("The child already has an open forløb. Work in that one."))
+    forlob = Forlob.objects.create(
+        child=child,
+        title=title,
+        tovholder=tovholder,
+        backup=backup,
+        opened_at=timezone.localdate(),
+        review_date=review_date,
+        goal=goal,
+        child_view=child_view,
+        parents_view=parents_view,
+        **({"ladder_step": ladder_step} if ladder_step else {}),
+    )
+    timeline_add(
+        child=child,
+        kind=TimelineKind.FORLOB,
+        data_kind=DataKind.BASIC,
+        actor=actor,
+        text=_("Forløb opened: %(title)s, tovholder %(name)s")
+        % {"title": title, "name": tovholder.get_full_name()},
+    )
+    return forlob
+
+
+PLAN_FIELDS = ("title", "goal", "child_view", "parents_view", "ladder_step", "review_date")
+
+
+@transaction.atomic
+def forlob_plan_update(*, actor, forlob, version, sub_goals=None, **changes):
+    """Save the plan only if nobody saved it since `version` was read."""
+    updated = Forlob.objects.filter(pk=forlob.pk, version=version, closed_at__isnull=True).update(
+        version=version + 1, **{k: v for k, v in changes.items() if k in PLAN_FIELDS}
+    )
+    if not updated:
+        raise EditConflict
+    if sub_goals is not None:
+        forlob.sub_goals.all().delete()
+        SubGoal.objects.bulk_create(
+            SubGoal(forlob=forlob, actor=actor_name, text=text)
+            for actor_name, text in sub_goals
+            if text.strip()
+        )
+    forlob.refresh_from_db()
+    timeline_add(
+        child=forlob.child,
+        kind=TimelineKind.FORLOB,
+        data_kind=DataKind.BASIC,
+        actor=actor,
+        text=_("The plan of %(title)s was updated") % {"title": forlob.title},
+    )
+    return forlob
+
+
+@transaction.atomic
+def forlob_hand_over(*, actor, forlob, tovholder, backup=None):
+    """Hand the tovholder role to someone else; there is never a moment with two or none."""
+    _check_people(forlob.child, tovholder, backup)
+    if backup is not None and backup.pk == tovholder.pk:
+        raise ValidationError({"backup": _("The backup must be someone else than the tovholder.")})
+    previous = forlob.tovholder
+    forlob.tovholder, forlob.backup = tovholder, backup
+    forlob.version += 1
+    forlob.save(update_fields=["tovholder", "backup", "version"])
+    timeline_add(
+        child=forlob.child,
+        kind=TimelineKind.TOVHOLDER,
+        data_kind=DataKind.BASIC,
+        actor=actor,
+        text=_("Tovholder handed over from %(old)s to %(new)s")
+        % {"old": previous.get_full_name(), "new": tovholder.get_full_name()},
+    )
+    return forlob
+
+
+@transaction.atomic
+def forlob_close(*, actor, forlob, decision):
+    """No silent drop-off: closing needs a written decision or a named receiver."""
+    if not decision.strip():
+        raise ValidationError(
+            {"closing_decision": _("Write the decision to close, or who takes over.")}
+        )
+    forlob.closed_at = timezone.localdate()
+    forlob.closing_decision = decision.strip()
+    forlob.save(update_fields=["closed_at", "closing_decision"])
+    timeline_add(
+        child=forlob.child,
+        kind=TimelineKind.FORLOB,
+        data_kind=DataKind.BASIC,
+        actor=actor,
+        text=_("Forløb closed: %(title)s") % {"title": forlob.title},
+    )
+    return forlob
+
+
+# --- Tasks ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def task_create(
+    *,
+    child=None,
+    title,
+    owner,
+    due_date,
+    created_by=None,
+    data_kind=DataKind.BASIC,
+    source_type="",
+    source_id="",
+):
+    task = Task.objects.create(
+        child=child,
+        title=title,
+        owner=owner,
+        due_date=due_date,
+        created_by=created_by,
+        data_kind=data_kind,
+        source_type=source_type,
+        source_id=str(source_id),
+    )
+    if child is not None:
+        timeline_add(
+            child=child,
+            kind=TimelineKind.TASK,
+            data_kind=data_kind,
+            actor=created_by,
+            text=_("Task for %(owner)s: %(title)s")
+            % {"owner": owner.get_full_name(), "title": title},
+        )
+    return task
+
+
+@transaction.atomic
+def task_complete(*, actor, task):
+    if task.owner_id != actor.pk:
+        raise ValidationError(_("Only the owner can complete the task."))
+    task.status = TaskStatus.DONE
+    task.completed_at = timezone.now()
+    task.save(update_fields=["status", "completed_at"])
+    return task
+
+
+def child_cpr_reveal(*, actor, child):
+    """Showing the full CPR number is a deliberate, logged act."""
+    access_log_record(
+        actor=actor,
+        action=Action.READ,
+        basis=child.access_basis,
+        obj=child,
+        child_id=child.pk,
+        purpose=_("Show CPR number"),
+    )
+    return child.cpr
