@@ -325,6 +325,12 @@ class Consent(models.Model):
     def kind_labels(self):
         return [DataKind(kind).label for kind in self.kinds]
 
+    @property
+    def recipient_role_labels(self):
+        from trivsel.organisation.models import Role
+
+        return [Role(role).label for role in self.recipient_roles if role in Role.values]
+
 
 class ExchangeGrant(models.Model):
     """Exchange without consent for early, preventive cooperation (formerly Serviceloven § 49 a):

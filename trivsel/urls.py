@@ -37,6 +37,7 @@ urlpatterns = [
     *auth_patterns,
     path("sprog/", include("django.conf.urls.i18n")),
     path("adgangslog/", include("trivsel.audit.urls")),
+    path("", include("cases.urls")),
     path("drift/", notification_views.health, name="health"),
     path("admin/", admin.site.urls),
 ]

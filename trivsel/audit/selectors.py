@@ -28,3 +28,13 @@ def access_log_list_visible_to(user, *, action="", basis="", actor="", since=Non
     if until:
         entries = entries.filter(at__date__lte=until)
     return entries
+
+
+def access_log_for_guardian(*, child_id):
+    """Look-ups on one child as a guardian sees them: when, what and why — not who
+    (Datatilsynet's practice). The caller has checked the guardian's basis."""
+    return (
+        AccessLogEntry.objects.filter(child_id=child_id)
+        .exclude(basis__in=["guardian", "denied"])
+        .only("at", "action", "basis", "purpose")
+    )

@@ -1,0 +1,204 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from trivsel.organisation.models import Role
+
+from .cpr import cpr_normalise
+from .models import DataKind, LadderStep
+
+
+class ChildSearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("Search by name or CPR number"),
+        required=False,
+        max_length=100,
+        help_text=_("A CPR number finds only an exact match."),
+    )
+    group = forms.TypedChoiceField(label=_("Group"), required=False, coerce=int, empty_value=None)
+
+    def __init__(self, *args, groups=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["group"].choices = [("", _("All my children"))] + [
+            (g.pk, str(g)) for g in groups
+        ]
+
+    def cpr_term(self):
+        """The ten digits when the search looks like a CPR number, else None."""
+        term = self.cleaned_data.get("q", "").strip()
+        digits = term.replace("-", "").replace(" ", "")
+        if len(digits) == 10 and digits.isdigit():
+            try:
+                return cpr_normalise(digits)
+            except ValueError:
+                return None
+        return None
+
+
+class ChildCprForm(forms.Form):
+    """Used wherever a CPR number is typed in (creating a child comes with later issues)."""
+
+    cpr = forms.CharField(label=_("CPR number"), max_length=11)
+
+    def clean_cpr(self):
+        try:
+            return cpr_normalise(self.cleaned_data["cpr"])
+        except ValueError:
+            raise forms.ValidationError(
+                _("Enter a valid CPR number: ten digits, the first six a real date (DDMMYY).")
+            ) from None
+
+
+class DateInput(forms.DateInput):
+    input_type = "text"
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            format="%d.%m.%Y",
+            attrs={"class": "form-input", "inputmode": "numeric", "autocomplete": "off"},
+            **kwargs,
+        )
+
+
+class ConsentForm(forms.Form):
+    giver = forms.ChoiceField(label=_("Given by"))
+    kinds = forms.MultipleChoiceField(
+        label=_("Kinds of information"),
+        choices=DataKind.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    recipient_units = forms.ModelMultipleChoiceField(
+        label=_("Recipient units"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    recipient_roles = forms.MultipleChoiceField(
+        label=_("Recipient roles"),
+        choices=Role.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("With units chosen, only people with these roles in those units."),
+    )
+    recipient_people = forms.ModelMultipleChoiceField(
+        label=_("Named recipients"),
+        queryset=None,
+        required=False,
+    )
+    purpose = forms.CharField(
+        label=_("Purpose"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=2000,
+    )
+    valid_from = forms.DateField(
+        label=_("Valid from"), widget=DateInput(), help_text=_("Format: dd.mm.åååå")
+    )
+    valid_until = forms.DateField(
+        label=_("Valid until"), widget=DateInput(), help_text=_("Format: dd.mm.åååå")
+    )
+    evidence = forms.ChoiceField(
+        label=_("How is the consent given?"),
+        choices=[
+            ("paper", _("The guardian has signed on paper (I record it now)")),
+            ("login", _("The guardian confirms through their own login")),
+            ("refused", _("The guardian refused (record the refusal)")),
+        ],
+        widget=forms.RadioSelect,
+        initial="paper",
+    )
+
+    def __init__(self, *args, child, guardians, units, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [(f"guardian-{g.pk}", str(g)) for g in guardians]
+        if child.age_on(timezone.localdate()) >= child.municipality.own_consent_age:
+            choices.append(("child", _("The young person themself")))
+        self.fields["giver"].choices = choices
+        self.fields["recipient_units"].queryset = units
+        self.fields["recipient_people"].queryset = people
+        self.guardians = {f"guardian-{g.pk}": g for g in guardians}
+
+    def giver_guardian(self):
+        return self.guardians.get(self.cleaned_data["giver"])
+
+
+class ForlobForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    tovholder = forms.ModelChoiceField(label=_("Tovholder"), queryset=None)
+    backup = forms.ModelChoiceField(label=_("Backup tovholder"), queryset=None, required=False)
+    goal = forms.CharField(
+        label=_("Goal"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    child_view = forms.CharField(
+        label=_("The child's own view"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    parents_view = forms.CharField(
+        label=_("The parents' view"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    ladder_step = forms.ChoiceField(
+        label=_("Step on the intervention ladder"), choices=LadderStep.choices
+    )
+    review_date = forms.DateField(
+        label=_("Review date"), widget=DateInput(), help_text=_("Format: dd.mm.åååå")
+    )
+
+    def __init__(self, *args, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["tovholder"].queryset = people
+        self.fields["backup"].queryset = people
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("backup") and cleaned.get("backup") == cleaned.get("tovholder"):
+            self.add_error("backup", _("The backup must be someone else than the tovholder."))
+        return cleaned
+
+
+class PlanForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    title = forms.CharField(label=_("Title"), max_length=200)
+    goal = forms.CharField(
+        label=_("Goal"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    child_view = forms.CharField(
+        label=_("The child's own view"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    parents_view = forms.CharField(
+        label=_("The parents' view"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    ladder_step = forms.ChoiceField(
+        label=_("Step on the intervention ladder"), choices=LadderStep.choices
+    )
+    review_date = forms.DateField(
+        label=_("Review date"), widget=DateInput(), help_text=_("Format: dd.mm.åååå")
+    )
+    sub_goals = forms.CharField(
+        label=_("Sub-goals per actor"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("One per line, as “who: sub-goal”."),
+    )
+
+    def clean_sub_goals(self):
+        pairs = []
+        for line in self.cleaned_data["sub_goals"].splitlines():
+            if not line.strip():
+                continue
+            who, sep, text = line.partition(":")
+            if not sep or not who.strip() or not text.strip():
+                raise forms.ValidationError(
+                    _("Write each sub-goal as “who: sub-goal” on its own line.")
+                )
+            pairs.append((who.strip()[:150], text.strip()))
+        return pairs
+
+
+class HandOverForm(forms.Form):
+    tovholder = forms.ModelChoiceField(label=_("New tovholder"), queryset=None)
+    backup = forms.ModelChoiceField(label=_("Backup tovholder"), queryset=None, required=False)
+
+    def __init__(self, *args, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["tovholder"].queryset = people
+        self.fields["backup"].queryset = people

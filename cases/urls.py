@@ -1,0 +1,19 @@
+from django.urls import path
+
+from . import views
+
+app_name = "cases"
+urlpatterns = [
+    path("boern/", views.child_list, name="child_list"),
+    path("boern/<int:pk>/", views.child_detail, name="child_detail"),
+    path("boern/<int:pk>/cpr/", views.child_cpr, name="child_cpr"),
+    path("boern/<int:pk>/samtykke/ny/", views.consent_create, name="consent_create"),
+    path("boern/<int:pk>/forloeb/ny/", views.forlob_create, name="forlob_create"),
+    path("boern/<int:pk>/adgangslog/", views.child_access_log, name="child_access_log"),
+    path("samtykke/<int:consent_pk>/tilbagekald/", views.consent_withdraw, name="consent_withdraw"),
+    path("samtykke/<int:consent_pk>/svar/", views.consent_answer, name="consent_answer"),
+    path("forloeb/<int:forlob_pk>/plan/", views.forlob_plan, name="forlob_plan"),
+    path("forloeb/<int:forlob_pk>/tovholder/", views.forlob_hand_over, name="forlob_hand_over"),
+    path("opgaver/", views.task_list, name="task_list"),
+    path("opgaver/<int:task_pk>/udfoert/", views.task_complete, name="task_complete"),
+]

@@ -1,0 +1,341 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from trivsel.audit.models import Basis
+from trivsel.audit.selectors import access_log_for_guardian
+from trivsel.organisation.selectors import (
+    group_list_visible_to,
+    staff_list_visible_to,
+    unit_list_visible_to,
+    user_list_visible_to,
+)
+
+from . import selectors, services
+from .forms import ChildSearchForm, ConsentForm, ForlobForm, HandOverForm, PlanForm
+from .models import Consent, ConsentStatus, DataKind, Forlob, Task, TaskStatus
+
+PAGE_SIZE = 50
+
+
+def _staff_only(user):
+    # Pages for professionals; a guardian gets the same 404 as for anything else not theirs.
+    if user.staff_profile_or_none is None:
+        raise Http404
+
+
+def _form_errors_from(form, error):
+    """Put a service's ValidationError on the form, field by field where it names fields."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+@login_required
+def child_list(request):
+    """Børn: the children I may see, my own groups first; search by name or exact CPR."""
+    _staff_only(request.user)
+    my_groups = list(group_list_visible_to(request.user).filter(staff__user=request.user))
+    form = ChildSearchForm(request.GET or None, groups=my_groups)
+    children = selectors.child_list_visible_to(request.user)
+    term = ""
+    if form.is_valid():
+        term = form.cleaned_data["q"].strip()
+        cpr = form.cpr_term()
+        if cpr:
+            children = children.filter(cpr=cpr)
+        else:
+            for word in term.split():
+                children = children.filter(
+                    Q(first_name__icontains=word) | Q(last_name__icontains=word)
+                )
+        if form.cleaned_data["group"]:
+            children = children.filter(
+                Exists(
+                    selectors.current_enrolments().filter(
+                        child=OuterRef("pk"), group_id=form.cleaned_data["group"]
+                    )
+                )
+            )
+    in_my_groups = selectors.current_enrolments().filter(child=OuterRef("pk"), group__in=my_groups)
+    children = children.annotate(mine=Exists(in_my_groups)).order_by(
+        "-mine", "first_name", "last_name", "pk"
+    )
+    page = Paginator(children, PAGE_SIZE).get_page(request.GET.get("side"))
+    bases = selectors.child_bases_for(request.user, [c.pk for c in page.object_list])
+    for child in page.object_list:
+        child.access_basis = bases[child.pk]
+    selectors.access_log_children(
+        request.user, page.object_list, purpose=_("Children list"), detail=term
+    )
+    query = request.GET.copy()
+    query.pop("side", None)
+    context = {"form": form, "page": page, "query": query.urlencode(), "searched": bool(term)}
+    if request.htmx and not request.htmx.boosted:
+        return render(request, "cases/child_list.html#results", context)
+    return render(request, "cases/child_list.html", context)
+
+
+@login_required
+def child_detail(request, pk):
+    child = selectors.child_get_for(request.user, pk, purpose=_("Child's page"))
+    kinds = selectors.child_kinds_for(request.user, child.pk)
+    is_guardian = child.access_basis == Basis.GUARDIAN
+    context = {
+        "child": child,
+        "kinds": kinds,
+        "is_guardian": is_guardian,
+        "guardians": child.guardianship_set.select_related("guardian"),
+        "enrolments": child.enrolments.select_related("unit", "group").order_by("-start"),
+        "involvements": child.involvements.select_related("person", "unit"),
+        "forlob": child.forlob_set.filter(closed_at__isnull=True)
+        .select_related("tovholder", "backup")
+        .prefetch_related("sub_goals")
+        .first(),
+        "consents": child.consents.select_related("guardian", "recorded_by").prefetch_related(
+            "recipient_units", "recipient_people"
+        ),
+        "exchanges": child.exchange_grants.filter(
+            Q(meeting_date__gte=timezone.localdate()) | Q(follow_up_date__gte=timezone.localdate())
+        ).prefetch_related("participants"),
+        "timeline": selectors.timeline_visible_to(request.user, child, kinds)[:50],
+        "tasks": child.tasks.filter(status=TaskStatus.OPEN, data_kind__in=kinds).select_related(
+            "owner"
+        ),
+        "today": timezone.localdate(),
+    }
+    return render(request, "cases/child_detail.html", context)
+
+
+@login_required
+@require_POST
+def child_cpr(request, pk):
+    """ "Vis CPR": the full number only on request, and the request is logged."""
+    child = selectors.child_get_for(request.user, pk, purpose=_("Show CPR number"))
+    cpr = services.child_cpr_reveal(actor=request.user, child=child)
+    if request.htmx:
+        return render(request, "cases/child_detail.html#cpr", {"child": child, "cpr": cpr})
+    return render(request, "cases/child_cpr.html", {"child": child, "cpr": cpr})
+
+
+@login_required
+def consent_create(request, pk):
+    _staff_only(request.user)
+    child = selectors.child_get_for(request.user, pk, purpose=_("Record consent"))
+    guardians = [
+        g.guardian
+        for g in child.guardianship_set.filter(has_custody=True).select_related("guardian")
+    ]
+    form = ConsentForm(
+        request.POST or None,
+        child=child,
+        guardians=guardians,
+        units=unit_list_visible_to(request.user),
+        people=user_list_visible_to(request.user).filter(staff_profile__isnull=False),
+        initial={"valid_from": timezone.localdate()},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.consent_record(
+                actor=request.user,
+                child=child,
+                guardian=form.giver_guardian(),
+                given_by_child=data["giver"] == "child",
+                kinds=data["kinds"],
+                units=data["recipient_units"],
+                roles=data["recipient_roles"],
+                people=data["recipient_people"],
+                purpose=data["purpose"],
+                valid_from=data["valid_from"],
+                valid_until=data["valid_until"],
+                paper=data["evidence"] != "login",
+                refused=data["evidence"] == "refused",
+            )
+        except ValidationError as error:
+            _form_errors_from(form, error)
+        else:
+            messages.success(request, _("The consent is recorded."))
+            return redirect("cases:child_detail", pk=child.pk)
+    return render(request, "cases/consent_form.html", {"child": child, "form": form})
+
+
+def _consent_for(request, consent_pk, *, purpose):
+    consent = get_object_or_404(Consent.objects.only("pk", "child_id"), pk=consent_pk)
+    child = selectors.child_get_for(request.user, consent.child_id, purpose=purpose)
+    return child, child.consents.select_related("guardian").get(pk=consent.pk)
+
+
+@login_required
+@require_POST
+def consent_withdraw(request, consent_pk):
+    child, consent = _consent_for(request, consent_pk, purpose=_("Withdraw consent"))
+    if child.access_basis == Basis.GUARDIAN and (
+        consent.guardian is None or consent.guardian.user_id != request.user.pk
+    ):
+        raise Http404  # a guardian withdraws their own consents only
+    try:
+        services.consent_withdraw(actor=request.user, consent=consent)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The consent is withdrawn. Access through it has ended."))
+    return redirect("cases:child_detail", pk=child.pk)
+
+
+@login_required
+@require_POST
+def consent_answer(request, consent_pk):
+    child, consent = _consent_for(request, consent_pk, purpose=_("Answer consent"))
+    if child.access_basis != Basis.GUARDIAN:
+        raise Http404
+    accept = request.POST.get("answer") == "accept"
+    try:
+        services.consent_answer(guardian_user=request.user, consent=consent, accept=accept)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("Thank you. Your consent is given.")
+            if accept
+            else _("Your refusal is recorded. Nothing is shared through this consent."),
+        )
+    return redirect("cases:child_detail", pk=child.pk)
+
+
+def _people(user):
+    return (
+        user_list_visible_to(user)
+        .filter(staff_profile__isnull=False, is_active=True)
+        .order_by("first_name", "last_name")
+    )
+
+
+@login_required
+def forlob_create(request, pk):
+    _staff_only(request.user)
+    child = selectors.child_get_for(request.user, pk, purpose=_("Open forløb"))
+    form = ForlobForm(
+        request.POST or None, people=_people(request.user), initial={"tovholder": request.user}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.forlob_open(actor=request.user, child=child, **form.cleaned_data)
+        except ValidationError as error:
+            _form_errors_from(form, error)
+        else:
+            messages.success(request, _("The forløb is opened."))
+            return redirect("cases:child_detail", pk=child.pk)
+    return render(
+        request,
+        "cases/forlob_form.html",
+        {"child": child, "form": form, "heading": _("Open a forløb")},
+    )
+
+
+def _forlob_for(request, forlob_pk, *, purpose):
+    _staff_only(request.user)
+    forlob = get_object_or_404(Forlob.objects.only("pk", "child_id"), pk=forlob_pk)
+    child = selectors.child_get_for(request.user, forlob.child_id, purpose=purpose)
+    forlob = child.forlob_set.select_related("tovholder", "backup").get(pk=forlob.pk)
+    if forlob.closed_at:
+        raise Http404
+    return child, forlob
+
+
+@login_required
+def forlob_plan(request, forlob_pk):
+    child, forlob = _forlob_for(request, forlob_pk, purpose=_("Edit plan"))
+    initial = {
+        "version": forlob.version,
+        "title": forlob.title,
+        "goal": forlob.goal,
+        "child_view": forlob.child_view,
+        "parents_view": forlob.parents_view,
+        "ladder_step": forlob.ladder_step,
+        "review_date": forlob.review_date,
+        "sub_goals": "\n".join(f"{g.actor}: {g.text}" for g in forlob.sub_goals.all()),
+    }
+    form = PlanForm(request.POST or None, initial=initial)
+    conflict = False
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        version, sub_goals = data.pop("version"), data.pop("sub_goals")
+        try:
+            services.forlob_plan_update(
+                actor=request.user, forlob=forlob, version=version, sub_goals=sub_goals, **data
+            )
+        except services.EditConflict:
+            # Keep what this user typed on screen, and show them what was saved meanwhile.
+            conflict = True
+            forlob.refresh_from_db()
+        else:
+            messages.success(request, _("The plan is saved."))
+            return redirect("cases:child_detail", pk=child.pk)
+    return render(
+        request,
+        "cases/plan_form.html",
+        {"child": child, "forlob": forlob, "form": form, "conflict": conflict},
+    )
+
+
+@login_required
+def forlob_hand_over(request, forlob_pk):
+    child, forlob = _forlob_for(request, forlob_pk, purpose=_("Hand over tovholder"))
+    form = HandOverForm(
+        request.POST or None, people=_people(request.user), initial={"backup": forlob.backup}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.forlob_hand_over(actor=request.user, forlob=forlob, **form.cleaned_data)
+        except ValidationError as error:
+            _form_errors_from(form, error)
+        else:
+            messages.success(request, _("The tovholder role is handed over."))
+            return redirect("cases:child_detail", pk=child.pk)
+    return render(
+        request,
+        "cases/forlob_form.html",
+        {"child": child, "form": form, "heading": _("Hand over the tovholder role")},
+    )
+
+
+@login_required
+def task_list(request):
+    """Mine opgaver: my open tasks, the most urgent first."""
+    tasks = (
+        Task.objects.filter(owner=request.user, status=TaskStatus.OPEN)
+        .select_related("child")
+        .order_by("due_date", "pk")
+    )
+    return render(request, "cases/task_list.html", {"tasks": tasks, "today": timezone.localdate()})
+
+
+@login_required
+@require_POST
+def task_complete(request, task_pk):
+    task = get_object_or_404(Task, pk=task_pk, owner=request.user)
+    services.task_complete(actor=request.user, task=task)
+    messages.success(request, _("The task is marked as done."))
+    return redirect("cases:task_list")
+
+
+@login_required
+def child_access_log(request, pk):
+    """For guardians: the dates and purposes of look-ups on their child (no staff names)."""
+    child = selectors.child_get_for(request.user, pk, purpose=_("Access log for guardian"))
+    if child.access_basis != Basis.GUARDIAN:
+        raise Http404
+    entries = access_log_for_guardian(child_id=child.pk)
+    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("side"))
+    return render(request, "cases/child_access_log.html", {"child": child, "page": page})
