@@ -13,14 +13,13 @@ from trivsel.audit.models import Basis
 from trivsel.audit.selectors import access_log_for_guardian
 from trivsel.organisation.selectors import (
     group_list_visible_to,
-    staff_list_visible_to,
     unit_list_visible_to,
     user_list_visible_to,
 )
 
 from . import selectors, services
 from .forms import ChildSearchForm, ConsentForm, ForlobForm, HandOverForm, PlanForm
-from .models import Consent, ConsentStatus, DataKind, Forlob, Task, TaskStatus
+from .models import Consent, Forlob, Task, TaskStatus
 
 PAGE_SIZE = 50
 
