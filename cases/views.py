@@ -1,3 +1,5 @@
+import json
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -7,7 +9,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_http_methods, require_POST
 
 from trivsel.audit.models import Basis
 from trivsel.audit.selectors import access_log_for_guardian
@@ -40,16 +43,21 @@ def _form_errors_from(form, error):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def child_list(request):
-    """Børn: the children I may see, my own groups first; search by name or exact CPR."""
+    """Børn: the children I may see, my own groups first; search by name or exact CPR.
+
+    A search is POSTed, so neither a CPR number nor a name ever ends up in a URL (browser
+    history, proxy and server logs); browsing and the group filter use GET and page links."""
     _staff_only(request.user)
     my_groups = list(group_list_visible_to(request.user).filter(staff__user=request.user))
-    form = ChildSearchForm(request.GET or None, groups=my_groups)
+    data = request.POST if request.method == "POST" else request.GET
+    form = ChildSearchForm(data or None, groups=my_groups)
     children = selectors.child_list_visible_to(request.user)
     term = ""
     if form.is_valid():
-        term = form.cleaned_data["q"].strip()
-        cpr = form.cpr_term()
+        term = form.cleaned_data["q"].strip() if request.method == "POST" else ""
+        cpr = form.cpr_term() if term else None
         if cpr:
             children = children.filter(cpr=cpr)
         else:
@@ -65,22 +73,33 @@ def child_list(request):
                     )
                 )
             )
-    in_my_groups = selectors.current_enrolments().filter(child=OuterRef("pk"), group__in=my_groups)
+    in_my_groups = selectors.current_enrolments().filter(
+        child=OuterRef("pk"), group__in=my_groups
+    )
     children = children.annotate(mine=Exists(in_my_groups)).order_by(
         "-mine", "first_name", "last_name", "pk"
     )
-    page = Paginator(children, PAGE_SIZE).get_page(request.GET.get("side"))
+    page = Paginator(children, PAGE_SIZE).get_page(None if term else request.GET.get("side"))
     bases = selectors.child_bases_for(request.user, [c.pk for c in page.object_list])
     for child in page.object_list:
         child.access_basis = bases[child.pk]
     selectors.access_log_children(
         request.user, page.object_list, purpose=_("Children list"), detail=term
     )
-    query = request.GET.copy()
-    query.pop("side", None)
-    context = {"form": form, "page": page, "query": query.urlencode(), "searched": bool(term)}
+    group = form.cleaned_data.get("group") if form.is_bound and form.is_valid() else None
+    context = {
+        "form": form,
+        "page": page,
+        "query": f"group={group}" if group else "",
+        "searched": bool(term),
+    }
     if request.htmx and not request.htmx.boosted:
-        return render(request, "cases/child_list.html#results", context)
+        response = render(request, "cases/child_list.html#results", context)
+        # Screen readers hear the new count through the page's aria-live region.
+        count = page.paginator.count
+        announcement = ngettext("%(count)s child found", "%(count)s children found", count)
+        response["HX-Trigger"] = json.dumps({"announce": announcement % {"count": count}})
+        return response
     return render(request, "cases/child_list.html", context)
 
 
