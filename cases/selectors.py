@@ -35,12 +35,14 @@ def enrolled_counts_by_group(groups):
     return {row["group"]: row["children"] for row in rows}
 
 
-def _grants(user, kind):
+def _grants(user, kind, bases=None):
     """The user's live grants of one kind: their own rows and their units'/groups' rows."""
     permission = {
         "permission__codename": DataKind(kind).codename,
         "permission__content_type__app_label": "cases",
     }
+    if bases is not None:
+        permission["basis__in"] = list(bases)
     live = live_grants()
     own = ChildUserObjectPermission.objects.filter(live, user_id=user.pk, **permission)
     via_groups = ChildGroupObjectPermission.objects.filter(
@@ -49,11 +51,12 @@ def _grants(user, kind):
     return own, via_groups
 
 
-def child_list_visible_to(user, *, kind=DataKind.BASIC):
-    """The children this user may see information of `kind` about, as one query."""
+def child_list_visible_to(user, *, kind=DataKind.BASIC, bases=None):
+    """The children this user may see information of `kind` about (on one of `bases`, if
+    given), as one query."""
     if not user.is_authenticated or user.municipality_id is None:
         return Child.objects.none()
-    own, via_groups = _grants(user, kind)
+    own, via_groups = _grants(user, kind, bases)
     granted = own.values("content_object_id").union(via_groups.values("content_object_id"))
     # Tenancy on top of every grant.
     return Child.objects.filter(pk__in=granted, municipality_id=user.municipality_id)
@@ -84,16 +87,19 @@ def _log_denied(user, pk, purpose):
     )
 
 
-def child_get_for(user, pk, *, kind=DataKind.BASIC, purpose=""):
-    """The child, if the user may see information of `kind` about it; otherwise 404 (and the
-    attempt is logged). The returned child carries `access_basis`."""
+def child_get_for(user, pk, *, kind=DataKind.BASIC, purpose="", bases=None):
+    """The child, if the user may see information of `kind` about it (on one of `bases`, if
+    given); otherwise 404 (and the attempt is logged). The child carries `access_basis`."""
     try:
-        child = child_list_visible_to(user, kind=kind).get(pk=int(pk))
+        child = child_list_visible_to(user, kind=kind, bases=bases).get(pk=int(pk))
     except (Child.DoesNotExist, ValueError, TypeError):
         if user.is_authenticated:
             _log_denied(user, pk, purpose)
         raise Http404 from None
-    child.access_basis = child_bases_for(user, [child.pk], kind=kind)[child.pk]
+    found = child_bases_for(user, [child.pk], kind=kind)
+    child.access_basis = found[child.pk] if bases is None else next(
+        b for b in BASIS_PRIORITY if b in bases
+    )
     access_log_record(
         actor=user,
         action=Action.READ,

@@ -187,9 +187,9 @@ def consent_create(request, pk):
     return render(request, "cases/consent_form.html", {"child": child, "form": form})
 
 
-def _consent_for(request, consent_pk, *, purpose):
+def _consent_for(request, consent_pk, *, purpose, bases=None):
     consent = get_object_or_404(Consent.objects.only("pk", "child_id"), pk=consent_pk)
-    child = selectors.child_get_for(request.user, consent.child_id, purpose=purpose)
+    child = selectors.child_get_for(request.user, consent.child_id, purpose=purpose, bases=bases)
     return child, child.consents.select_related("guardian").get(pk=consent.pk)
 
 
@@ -213,9 +213,9 @@ def consent_withdraw(request, consent_pk):
 @login_required
 @require_POST
 def consent_answer(request, consent_pk):
-    child, consent = _consent_for(request, consent_pk, purpose=_("Answer consent"))
-    if child.access_basis != Basis.GUARDIAN:
-        raise Http404
+    child, consent = _consent_for(
+        request, consent_pk, purpose=_("Answer consent"), bases=[Basis.GUARDIAN]
+    )
     accept = request.POST.get("answer") == "accept"
     try:
         services.consent_answer(guardian_user=request.user, consent=consent, accept=accept)
@@ -351,9 +351,9 @@ def task_complete(request, task_pk):
 @login_required
 def child_access_log(request, pk):
     """For guardians: the dates and purposes of look-ups on their child (no staff names)."""
-    child = selectors.child_get_for(request.user, pk, purpose=_("Access log for guardian"))
-    if child.access_basis != Basis.GUARDIAN:
-        raise Http404
+    child = selectors.child_get_for(
+        request.user, pk, purpose=_("Access log for guardian"), bases=[Basis.GUARDIAN]
+    )
     entries = access_log_for_guardian(child_id=child.pk)
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("side"))
     return render(request, "cases/child_access_log.html", {"child": child, "page": page})

@@ -283,6 +283,8 @@ LOGGING = {
         # The request line holds the URL; these loggers also pass the mask.
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+        # axes logs every successful login at INFO; failures and lockouts stay visible.
+        "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },
 }
 
