@@ -97,8 +97,8 @@ def child_get_for(user, pk, *, kind=DataKind.BASIC, purpose="", bases=None):
             _log_denied(user, pk, purpose)
         raise Http404 from None
     found = child_bases_for(user, [child.pk], kind=kind)
-    child.access_basis = found[child.pk] if bases is None else next(
-        b for b in BASIS_PRIORITY if b in bases
+    child.access_basis = (
+        found[child.pk] if bases is None else next(b for b in BASIS_PRIORITY if b in bases)
     )
     access_log_record(
         actor=user,

@@ -73,9 +73,7 @@ def child_list(request):
                     )
                 )
             )
-    in_my_groups = selectors.current_enrolments().filter(
-        child=OuterRef("pk"), group__in=my_groups
-    )
+    in_my_groups = selectors.current_enrolments().filter(child=OuterRef("pk"), group__in=my_groups)
     children = children.annotate(mine=Exists(in_my_groups)).order_by(
         "-mine", "first_name", "last_name", "pk"
     )

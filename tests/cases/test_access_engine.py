@@ -77,8 +77,9 @@ def test_a_consent_ends_with_its_period_without_waiting_for_a_job(world):
 
 
 def test_a_consent_starting_later_opens_nothing_before_its_first_day(world):
-    consent_to_school(world, valid_from=TODAY() + timedelta(days=5),
-                      valid_until=TODAY() + timedelta(days=30))
+    consent_to_school(
+        world, valid_from=TODAY() + timedelta(days=5), valid_until=TODAY() + timedelta(days=30)
+    )
     assert not visible(world.teacher, world.child)
     with time_machine.travel(timezone.now() + timedelta(days=6)):
         assert visible(world.teacher, world.child)
@@ -112,16 +113,25 @@ def test_a_consent_without_scope_cannot_be_saved(world, missing, field):
 
 def test_the_database_refuses_a_consent_without_kinds(world):
     with pytest.raises(IntegrityError), transaction.atomic():
-        Consent.objects.create(child=world.child, guardian=world.child.guardians.get(), kinds=[],
-                               purpose="x", valid_from=TODAY(), valid_until=TODAY(),
-                               status="given")
+        Consent.objects.create(
+            child=world.child,
+            guardian=world.child.guardians.get(),
+            kinds=[],
+            purpose="x",
+            valid_from=TODAY(),
+            valid_until=TODAY(),
+            status="given",
+        )
 
 
 def test_roles_narrow_the_recipient_units(world):
     from tests.factories import StaffFactory, UserFactory
 
-    school_leader = StaffFactory(user=UserFactory(username="skole-leder", municipality=world.solby),
-                                 roles=[Role.LEADER], units=[world.school]).user
+    school_leader = StaffFactory(
+        user=UserFactory(username="skole-leder", municipality=world.solby),
+        roles=[Role.LEADER],
+        units=[world.school],
+    ).user
     consent_to_school(world, roles=[Role.LEADER])
     assert visible(school_leader, world.child)
     assert not visible(world.teacher, world.child)
@@ -135,8 +145,11 @@ def test_a_young_person_below_the_municipal_age_cannot_consent_alone(world):
 
 def test_the_one_meeting_exchange_is_used_up_after_its_meeting(world):
     services.exchange_grant_create(
-        actor=world.leader, child=world.child, purpose="Drøftelse i tværfagligt team",
-        participants=[world.teacher], meeting_date=TODAY() + timedelta(days=2),
+        actor=world.leader,
+        child=world.child,
+        purpose="Drøftelse i tværfagligt team",
+        participants=[world.teacher],
+        meeting_date=TODAY() + timedelta(days=2),
     )
     assert child_get_for(world.teacher, world.child.pk).access_basis == Basis.MEETING_EXCHANGE
     with time_machine.travel(timezone.now() + timedelta(days=2)):
@@ -147,8 +160,12 @@ def test_the_one_meeting_exchange_is_used_up_after_its_meeting(world):
 
 def test_the_exchange_may_cover_one_follow_up_meeting(world):
     services.exchange_grant_create(
-        actor=world.leader, child=world.child, purpose="Opfølgning", participants=[world.teacher],
-        meeting_date=TODAY(), follow_up_date=TODAY() + timedelta(days=20),
+        actor=world.leader,
+        child=world.child,
+        purpose="Opfølgning",
+        participants=[world.teacher],
+        meeting_date=TODAY(),
+        follow_up_date=TODAY() + timedelta(days=20),
     )
     with time_machine.travel(timezone.now() + timedelta(days=10)):
         assert visible(world.teacher, world.child)
@@ -158,8 +175,12 @@ def test_the_exchange_may_cover_one_follow_up_meeting(world):
 
 def test_statutory_authority_comes_with_the_social_workers_involvement_and_ends_with_it(world):
     involvement = services.involvement_add(
-        actor=world.social_worker, child=world.child, person=world.social_worker,
-        role="Socialrådgiver", purpose="Underretning", start=TODAY(),
+        actor=world.social_worker,
+        child=world.child,
+        person=world.social_worker,
+        role="Socialrådgiver",
+        purpose="Underretning",
+        start=TODAY(),
     )
     child = child_get_for(world.social_worker, world.child.pk, kind=DataKind.NOTIFICATIONS)
     assert child.access_basis == Basis.STATUTORY
@@ -199,8 +220,12 @@ def test_another_municipality_never_sees_the_child_whatever_is_granted(world):
     from django.contrib.auth.models import Permission
 
     ChildUserObjectPermission.objects.create(
-        user=world.outsider, content_object=world.child, basis="consent", source_type="x",
-        source_id=1, permission=Permission.objects.get(codename="view_child_basic"),
+        user=world.outsider,
+        content_object=world.child,
+        basis="consent",
+        source_type="x",
+        source_id=1,
+        permission=Permission.objects.get(codename="view_child_basic"),
     )
     assert not visible(world.outsider, world.child)
 
@@ -221,19 +246,29 @@ def test_the_list_is_one_query(world, django_assert_num_queries):
 
 def test_a_forlob_has_exactly_one_tovholder_and_a_different_backup(world):
     forlob = services.forlob_open(
-        actor=world.leader, child=world.child, title="Sprog", tovholder=world.paedagog,
+        actor=world.leader,
+        child=world.child,
+        title="Sprog",
+        tovholder=world.paedagog,
         review_date=TODAY() + timedelta(days=90),
     )
     with pytest.raises(ValidationError):
-        services.forlob_hand_over(actor=world.leader, forlob=forlob, tovholder=world.leader,
-                                  backup=world.leader)
+        services.forlob_hand_over(
+            actor=world.leader, forlob=forlob, tovholder=world.leader, backup=world.leader
+        )
     with pytest.raises(ValidationError):
-        services.forlob_open(actor=world.leader, child=world.child, title="Endnu et",
-                             tovholder=world.leader, review_date=date(2030, 1, 1))
+        services.forlob_open(
+            actor=world.leader,
+            child=world.child,
+            title="Endnu et",
+            tovholder=world.leader,
+            review_date=date(2030, 1, 1),
+        )
     with pytest.raises(IntegrityError), transaction.atomic():
         type(forlob).objects.filter(pk=forlob.pk).update(backup=world.paedagog)
-    services.forlob_hand_over(actor=world.leader, forlob=forlob, tovholder=world.leader,
-                              backup=world.paedagog)
+    services.forlob_hand_over(
+        actor=world.leader, forlob=forlob, tovholder=world.leader, backup=world.paedagog
+    )
     forlob.refresh_from_db()
     assert (forlob.tovholder, forlob.backup) == (world.leader, world.paedagog)
     assert world.child.timeline.filter(kind="tovholder").exists()
@@ -241,14 +276,19 @@ def test_a_forlob_has_exactly_one_tovholder_and_a_different_backup(world):
 
 def test_two_people_editing_one_plan_cannot_overwrite_each_other(world):
     forlob = services.forlob_open(
-        actor=world.leader, child=world.child, title="Sprog", tovholder=world.paedagog,
+        actor=world.leader,
+        child=world.child,
+        title="Sprog",
+        tovholder=world.paedagog,
         review_date=TODAY() + timedelta(days=90),
     )
     version = forlob.version
-    services.forlob_plan_update(actor=world.paedagog, forlob=forlob, version=version,
-                                goal="Første mål")
+    services.forlob_plan_update(
+        actor=world.paedagog, forlob=forlob, version=version, goal="Første mål"
+    )
     with pytest.raises(services.EditConflict):
-        services.forlob_plan_update(actor=world.leader, forlob=forlob, version=version,
-                                    goal="Andet mål")
+        services.forlob_plan_update(
+            actor=world.leader, forlob=forlob, version=version, goal="Andet mål"
+        )
     forlob.refresh_from_db()
     assert forlob.goal == "Første mål"

@@ -11,14 +11,24 @@ from cases import services
 from cases.models import Consent, DataKind
 from trivsel.audit.models import AccessLogEntry, Basis
 
-PERSONAS = ["paedagog", "leader", "teacher", "social_worker", "administrator", "outsider",
-            "guardian"]
+PERSONAS = [
+    "paedagog",
+    "leader",
+    "teacher",
+    "social_worker",
+    "administrator",
+    "outsider",
+    "guardian",
+]
 
 
 @pytest.fixture
 def forlob(world):
     return services.forlob_open(
-        actor=world.leader, child=world.child, title="Sprog og samspil", tovholder=world.paedagog,
+        actor=world.leader,
+        child=world.child,
+        title="Sprog og samspil",
+        tovholder=world.paedagog,
         review_date=timezone.localdate() + timedelta(days=90),
     )
 
@@ -66,8 +76,9 @@ def test_the_children_list_shows_only_visible_children_and_logs_each(world, logi
     ChildFactory(municipality=world.solby, first_name="Usynlig")
     page = login(world.paedagog).post("/boern/", {"q": ""}).content.decode()
     assert "Alma Hansen" in page and "Usynlig" not in page
-    assert AccessLogEntry.objects.filter(actor=world.paedagog, child_id=world.child.pk,
-                                         basis=Basis.ENROLMENT).exists()
+    assert AccessLogEntry.objects.filter(
+        actor=world.paedagog, child_id=world.child.pk, basis=Basis.ENROLMENT
+    ).exists()
     assert login(world.outsider).get("/boern/").content.decode().count("Alma") == 0
     assert login(world.guardian).get("/boern/").status_code == 404
 
@@ -77,7 +88,7 @@ def test_the_list_searches_by_name_and_by_exact_cpr_with_the_term_masked(world, 
     assert "Alma" in client.post("/boern/", {"q": "alm"}).content.decode()
     assert "Alma" not in client.post("/boern/", {"q": "viggo"}).content.decode()
     page = client.post("/boern/", {"q": "170521-4123"}).content.decode()
-    results = page[page.index('id="results"'):]
+    results = page[page.index('id="results"') :]
     assert "Alma" in results
     # The list shows the masked number; only the search field keeps what the user typed.
     assert "170521-XXXX" in results
@@ -98,8 +109,7 @@ def test_a_cpr_number_never_appears_in_a_page_link_or_log(world, login, caplog):
 
 
 def test_show_cpr_reveals_the_number_and_logs_it(world, login):
-    response = login(world.paedagog).post(f"/boern/{world.child.pk}/cpr/",
-                                          HTTP_HX_REQUEST="true")
+    response = login(world.paedagog).post(f"/boern/{world.child.pk}/cpr/", HTTP_HX_REQUEST="true")
     assert "170521-4123" in response.content.decode()
     assert AccessLogEntry.objects.filter(actor=world.paedagog, purpose="Vis CPR-nummer").exists()
 
@@ -122,28 +132,34 @@ def test_the_list_keeps_its_queries_constant(world, login, django_assert_max_num
 def test_recording_a_consent_through_the_form(world, login):
     client = login(world.paedagog)
     guardian = world.child.guardians.get()
-    response = client.post(f"/boern/{world.child.pk}/samtykke/ny/", {
-        "giver": f"guardian-{guardian.pk}",
-        "kinds": [DataKind.BASIC],
-        "recipient_units": [world.school.pk],
-        "purpose": "Overlevering",
-        "valid_from": timezone.localdate().strftime("%d.%m.%Y"),
-        "valid_until": (timezone.localdate() + timedelta(days=30)).strftime("%d.%m.%Y"),
-        "evidence": "paper",
-    })
+    response = client.post(
+        f"/boern/{world.child.pk}/samtykke/ny/",
+        {
+            "giver": f"guardian-{guardian.pk}",
+            "kinds": [DataKind.BASIC],
+            "recipient_units": [world.school.pk],
+            "purpose": "Overlevering",
+            "valid_from": timezone.localdate().strftime("%d.%m.%Y"),
+            "valid_until": (timezone.localdate() + timedelta(days=30)).strftime("%d.%m.%Y"),
+            "evidence": "paper",
+        },
+    )
     assert response.status_code == 302
     assert login(world.teacher).get(f"/boern/{world.child.pk}/").status_code == 200
 
 
 def test_a_consent_form_without_scope_explains_in_danish_and_keeps_the_input(world, login):
     guardian = world.child.guardians.get()
-    response = login(world.paedagog).post(f"/boern/{world.child.pk}/samtykke/ny/", {
-        "giver": f"guardian-{guardian.pk}",
-        "purpose": "Mit formål",
-        "valid_from": "31.02.2026",
-        "valid_until": "",
-        "evidence": "paper",
-    })
+    response = login(world.paedagog).post(
+        f"/boern/{world.child.pk}/samtykke/ny/",
+        {
+            "giver": f"guardian-{guardian.pk}",
+            "purpose": "Mit formål",
+            "valid_from": "31.02.2026",
+            "valid_until": "",
+            "evidence": "paper",
+        },
+    )
     page = response.content.decode()
     assert response.status_code == 200
     assert "Indtast en gyldig dato" in page
@@ -153,9 +169,14 @@ def test_a_consent_form_without_scope_explains_in_danish_and_keeps_the_input(wor
 
 def test_a_guardian_withdraws_their_consent_and_the_school_loses_access(world, login):
     consent = services.consent_record(
-        actor=world.paedagog, child=world.child, guardian=world.child.guardians.get(),
-        kinds=[DataKind.BASIC], units=[world.school], purpose="Overlevering",
-        valid_from=timezone.localdate(), valid_until=timezone.localdate() + timedelta(days=9),
+        actor=world.paedagog,
+        child=world.child,
+        guardian=world.child.guardians.get(),
+        kinds=[DataKind.BASIC],
+        units=[world.school],
+        purpose="Overlevering",
+        valid_from=timezone.localdate(),
+        valid_until=timezone.localdate() + timedelta(days=9),
     )
     assert login(world.teacher).get(f"/boern/{world.child.pk}/").status_code == 200
     login(world.guardian).post(f"/samtykke/{consent.pk}/tilbagekald/")
@@ -165,10 +186,17 @@ def test_a_guardian_withdraws_their_consent_and_the_school_loses_access(world, l
 def test_the_plan_editor_warns_about_a_conflict_and_keeps_the_text(world, forlob, login):
     stale = forlob.version
     services.forlob_plan_update(actor=world.leader, forlob=forlob, version=stale, goal="Lones mål")
-    response = login(world.paedagog).post(f"/forloeb/{forlob.pk}/plan/", {
-        "version": stale, "title": forlob.title, "goal": "Mettes mål",
-        "ladder_step": "universal", "review_date": "01.03.2027", "sub_goals": "",
-    })
+    response = login(world.paedagog).post(
+        f"/forloeb/{forlob.pk}/plan/",
+        {
+            "version": stale,
+            "title": forlob.title,
+            "goal": "Mettes mål",
+            "ladder_step": "universal",
+            "review_date": "01.03.2027",
+            "sub_goals": "",
+        },
+    )
     page = response.content.decode()
     assert response.status_code == 200
     assert "Lones mål" in page and "Mettes mål" in page
@@ -177,10 +205,15 @@ def test_the_plan_editor_warns_about_a_conflict_and_keeps_the_text(world, forlob
 
 
 def test_my_tasks_shows_only_my_open_tasks(world, login):
-    services.task_create(child=world.child, title="Ring til forældrene", owner=world.paedagog,
-                         due_date=timezone.localdate())
-    services.task_create(child=world.child, title="Lones opgave", owner=world.leader,
-                         due_date=timezone.localdate())
+    services.task_create(
+        child=world.child,
+        title="Ring til forældrene",
+        owner=world.paedagog,
+        due_date=timezone.localdate(),
+    )
+    services.task_create(
+        child=world.child, title="Lones opgave", owner=world.leader, due_date=timezone.localdate()
+    )
     page = login(world.paedagog).get("/opgaver/").content.decode()
     assert "Ring til forældrene" in page and "Lones opgave" not in page
 
