@@ -115,8 +115,8 @@ def test_show_cpr_reveals_the_number_and_logs_it(world, login):
 
 
 def test_the_list_keeps_its_queries_constant(world, login, django_assert_max_num_queries):
-    from tests.factories import ChildFactory, EnrolmentFactory
     from cases.access import grants_rebuild
+    from tests.factories import ChildFactory, EnrolmentFactory
 
     children = [ChildFactory(municipality=world.solby) for _ in range(60)]
     for child in children:
