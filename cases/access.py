@@ -277,3 +277,16 @@ def grants_delete_expired(*, now=None):
     deleted_users, _ = ChildUserObjectPermission.objects.filter(valid_until__lte=now).delete()
     deleted_groups, _ = ChildGroupObjectPermission.objects.filter(valid_until__lte=now).delete()
     return deleted_users + deleted_groups
+
+
+def grants_rebuild_role_consents(*, batch=2000):
+    """Consents naming roles cover the people who hold the role now: rebuild their children."""
+    child_ids = list(
+        Consent.objects.filter(status=ConsentStatus.GIVEN, valid_until__gte=timezone.localdate())
+        .exclude(recipient_roles=[])
+        .values_list("child_id", flat=True)
+        .distinct()
+    )
+    for start in range(0, len(child_ids), batch):
+        grants_rebuild(child_ids=child_ids[start : start + batch])
+    return len(child_ids)

@@ -23,16 +23,24 @@ class ChildSearchForm(forms.Form):
             (g.pk, str(g)) for g in groups
         ]
 
-    def cpr_term(self):
-        """The ten digits when the search looks like a CPR number, else None."""
-        term = self.cleaned_data.get("q", "").strip()
+    def clean_q(self):
+        term = self.cleaned_data["q"].strip()
         digits = term.replace("-", "").replace(" ", "")
-        if len(digits) == 10 and digits.isdigit():
+        if digits.isdigit() and len(digits) >= 6:
+            # Anything number-like is a CPR search, and only an exact, valid number is searched.
             try:
-                return cpr_normalise(digits)
+                self._cpr = cpr_normalise(digits)
             except ValueError:
-                return None
-        return None
+                raise forms.ValidationError(
+                    _(
+                        "That is not a valid CPR number. Write all ten digits: the birth date (DDMMYY) and four more."
+                    )
+                ) from None
+        return term
+
+    def cpr_term(self):
+        """The ten digits when the search was a CPR number, else None."""
+        return getattr(self, "_cpr", None)
 
 
 class ChildCprForm(forms.Form):

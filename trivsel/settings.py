@@ -135,6 +135,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "trivsel.notifications.tasks.heartbeat",
         "schedule": env.float("HEARTBEAT_SECONDS", default=60.0),
     },
+    "grants-housekeeping": {
+        "task": "cases.tasks.grants_housekeeping",
+        "schedule": 15 * 60.0,
+    },
 }
 
 # --- Authentication ----------------------------------------------------------------------------

@@ -292,3 +292,20 @@ def test_two_people_editing_one_plan_cannot_overwrite_each_other(world):
         )
     forlob.refresh_from_db()
     assert forlob.goal == "Første mål"
+
+
+def test_housekeeping_gives_a_role_consent_to_someone_who_got_the_role_later(world):
+    from cases.tasks import grants_housekeeping
+    from tests.factories import StaffFactory, UserFactory
+
+    consent_to_school(world, roles=[Role.LEADER])
+    newcomer = StaffFactory(
+        user=UserFactory(username="ny-leder", municipality=world.solby),
+        roles=[Role.TEACHER],
+        units=[world.school],
+    ).user
+    assert not visible(newcomer, world.child)
+    newcomer.staff_profile.roles = [Role.LEADER]
+    newcomer.staff_profile.save()
+    grants_housekeeping()
+    assert visible(newcomer, world.child)

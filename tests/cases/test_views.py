@@ -93,7 +93,9 @@ def test_the_list_searches_by_name_and_by_exact_cpr_with_the_term_masked(world, 
     # The list shows the masked number; only the search field keeps what the user typed.
     assert "170521-XXXX" in results
     assert "1705214123" not in results and "170521-4123" not in results
-    search = AccessLogEntry.objects.filter(actor=world.paedagog, action="search").last()
+    search = (
+        AccessLogEntry.objects.filter(actor=world.paedagog, action="search").order_by("pk").last()
+    )
     assert search.detail == "170521-XXXX"
 
 
@@ -223,3 +225,35 @@ def test_the_guardian_sees_dates_and_purposes_of_look_ups_but_not_who(world, log
     page = login(world.guardian).get(f"/boern/{world.child.pk}/adgangslog/").content.decode()
     assert "Barnets side" in page
     assert "Mette" not in page and "mette" not in page
+
+
+def test_an_invalid_cpr_search_is_explained_in_danish(world, login):
+    page = login(world.paedagog).post("/boern/", {"q": "311399-1234"}).content.decode()
+    assert "ikke et gyldigt CPR-nummer" in page
+
+
+def test_the_admin_refuses_an_invalid_cpr_in_danish(world, login):
+    from django.contrib.auth.models import Permission
+
+    from trivsel.organisation.demo import _administrator_permissions
+
+    world.administrator.user_permissions.set(
+        list(_administrator_permissions())
+        + list(Permission.objects.filter(codename__in=["add_child", "view_child", "change_child"]))
+    )
+    response = login(world.administrator).post(
+        "/admin/cases/child/add/",
+        {
+            "municipality": world.solby.pk,
+            "first_name": "Ny",
+            "last_name": "Elev",
+            "cpr": "3113991234",
+            "language_needs": "",
+            "enrolments-TOTAL_FORMS": "0",
+            "enrolments-INITIAL_FORMS": "0",
+            "guardianship_set-TOTAL_FORMS": "0",
+            "guardianship_set-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 200
+    assert "gyldigt CPR-nummer" in response.content.decode()

@@ -1,0 +1,62 @@
+"""Admin screens for a municipality's administrator: set-up and corrections, scoped to their own
+municipality. Day-to-day work happens on the product's own pages, where access is logged."""
+
+from django import forms
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from trivsel.organisation.admin import TenantScopedAdmin
+
+from .access import grants_rebuild
+from .cpr import cpr_normalise
+from .models import Child, Enrolment, Guardianship
+
+
+class ChildAdminForm(forms.ModelForm):
+    class Meta:
+        model = Child
+        fields = ["municipality", "first_name", "last_name", "cpr", "language_needs"]
+
+    def clean_cpr(self):
+        try:
+            return cpr_normalise(self.cleaned_data["cpr"])
+        except ValueError:
+            raise forms.ValidationError(
+                _("Enter a valid CPR number: ten digits, the first six a real date (DDMMYY).")
+            ) from None
+
+
+class EnrolmentInline(admin.TabularInline):
+    model = Enrolment
+    extra = 0
+
+
+class GuardianshipInline(admin.TabularInline):
+    model = Guardianship
+    extra = 0
+    raw_id_fields = ["guardian"]
+
+
+@admin.register(Child)
+class ChildAdmin(TenantScopedAdmin):
+    form = ChildAdminForm
+    list_display = ["first_name", "last_name", "masked_cpr", "birth_date"]
+    search_fields = ["first_name", "last_name"]
+    inlines = [EnrolmentInline, GuardianshipInline]
+
+    @admin.display(description=_("CPR number"))
+    def masked_cpr(self, child):
+        return child.cpr_masked
+
+    def save_model(self, request, obj, form, change):
+        from .cpr import cpr_birth_date
+
+        if not request.user.is_superuser:
+            obj.municipality_id = request.user.municipality_id
+        obj.birth_date = cpr_birth_date(obj.cpr)
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # Enrolments and guardianships are sources of access: rebuild the grants at once.
+        grants_rebuild(child_ids=[form.instance.pk])

@@ -1,0 +1,11 @@
+from celery import shared_task
+
+from .access import grants_delete_expired, grants_rebuild_role_consents
+
+
+@shared_task(name="cases.tasks.grants_housekeeping")
+def grants_housekeeping():
+    # The queries already ignore expired grants; this keeps the tables small and picks up
+    # staff who got a role a role-based consent names.
+    grants_delete_expired()
+    grants_rebuild_role_consents()
