@@ -33,7 +33,8 @@ class ChildSearchForm(forms.Form):
             except ValueError:
                 raise forms.ValidationError(
                     _(
-                        "That is not a valid CPR number. Write all ten digits: the birth date (DDMMYY) and four more."
+                        "That is not a valid CPR number. Write all ten digits: "
+                        "the birth date (DDMMYY) and four more."
                     )
                 ) from None
         return term
