@@ -11,6 +11,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "trivsel.settings")
 
 BENCHMARKS = {
     "start_page": "bench.start_page",
+    "children": "bench.children",
 }
 
 

@@ -16,6 +16,7 @@ from .models import (
     DataKind,
     Enrolment,
     TimelineEntry,
+    TimelineKind,
 )
 
 
@@ -149,6 +150,10 @@ def child_kinds_for(user, child_id):
     return {kind for kind in DataKind if kind.codename in codenames}
 
 
-def timeline_visible_to(user, child, kinds):
-    """The child's timeline entries of the kinds this user may see (from child_kinds_for)."""
-    return TimelineEntry.objects.filter(child=child, data_kind__in=kinds).select_related("actor")
+def timeline_visible_to(user, child, kinds, *, for_guardian=False):
+    """The child's timeline entries of the kinds this user may see (from child_kinds_for).
+    Guardians do not see the professionals' internal follow-up tasks."""
+    entries = TimelineEntry.objects.filter(child=child, data_kind__in=kinds)
+    if for_guardian:
+        entries = entries.exclude(kind=TimelineKind.TASK)
+    return entries.select_related("actor")

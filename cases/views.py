@@ -123,7 +123,9 @@ def child_detail(request, pk):
         "exchanges": child.exchange_grants.filter(
             Q(meeting_date__gte=timezone.localdate()) | Q(follow_up_date__gte=timezone.localdate())
         ).prefetch_related("participants"),
-        "timeline": selectors.timeline_visible_to(request.user, child, kinds)[:50],
+        "timeline": selectors.timeline_visible_to(
+            request.user, child, kinds, for_guardian=is_guardian
+        )[:50],
         "tasks": child.tasks.filter(status=TaskStatus.OPEN, data_kind__in=kinds).select_related(
             "owner"
         ),

@@ -257,3 +257,41 @@ def test_the_admin_refuses_an_invalid_cpr_in_danish(world, login):
     )
     assert response.status_code == 200
     assert "gyldigt CPR-nummer" in response.content.decode()
+
+
+def test_the_childs_page_keeps_its_queries_constant(
+    world, forlob, login, django_assert_max_num_queries
+):
+    for i in range(10):
+        services.task_create(
+            child=world.child,
+            title=f"Opgave {i}",
+            owner=world.paedagog,
+            due_date=timezone.localdate(),
+        )
+        services.consent_record(
+            actor=world.paedagog,
+            child=world.child,
+            guardian=world.child.guardians.get(),
+            kinds=[DataKind.BASIC],
+            units=[world.school],
+            purpose=f"Formål {i}",
+            valid_from=timezone.localdate(),
+            valid_until=timezone.localdate(),
+        )
+    client = login(world.paedagog)
+    with django_assert_max_num_queries(25):
+        assert client.get(f"/boern/{world.child.pk}/").status_code == 200
+
+
+def test_a_guardian_does_not_see_internal_tasks(world, login):
+    services.task_create(
+        child=world.child,
+        title="Intern opgave",
+        owner=world.paedagog,
+        due_date=timezone.localdate(),
+    )
+    assert (
+        "Intern opgave"
+        not in login(world.guardian).get(f"/boern/{world.child.pk}/").content.decode()
+    )

@@ -1,0 +1,252 @@
+"""The visible-children list at the scale of one large municipality (DESIGN.md §8: under 20 ms
+of database time; the list page under 100 ms of server time with a constant number of queries).
+
+The baseline is the same question asked of django-guardian's generic object-permission tables
+(object_pk as text plus content type) in the same run: the municipality's live grants of the
+same permission are copied there for the comparison and deleted again afterwards."""
+
+import json
+
+from django.contrib.auth.models import Permission
+from django.contrib.contenttypes.models import ContentType
+from django.core.management import call_command
+from django.db import connection
+from django.db.models import BigIntegerField
+from django.db.models.functions import Cast
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from guardian.models import GroupObjectPermission, UserObjectPermission
+from guardian.shortcuts import get_objects_for_user
+
+from bench.timing import measure, report
+from cases.access import live_grants
+from cases.management.commands.seed_scale import SKALA_CODE
+from cases.models import Child, ChildGroupObjectPermission, ChildUserObjectPermission
+from cases.selectors import child_list_visible_to
+from trivsel.audit.models import Basis
+from trivsel.organisation.models import Role, StaffProfile
+
+REPEAT = 50
+WARMUP = 5
+BATCH = 5000
+CODENAME = "view_child_basic"
+PERMISSION = f"cases.{CODENAME}"
+BACKEND = "trivsel.organisation.backends.StaffModelBackend"
+
+
+def run():
+    call_command("seed_scale")
+    skala_staff = StaffProfile.objects.filter(user__municipality__code=SKALA_CODE)
+    teacher = (
+        skala_staff.filter(roles__contains=[Role.TEACHER], groups__isnull=False)
+        .order_by("user_id")
+        .first()
+        .user
+    )
+    caseworker = (
+        skala_staff.filter(
+            roles__contains=[Role.SOCIAL_WORKER],
+            user__childuserobjectpermission__basis=Basis.STATUTORY,
+        )
+        .order_by("user_id")
+        .first()
+        .user
+    )
+    users = (("teacher", teacher), ("socialrådgiver", caseworker))
+    _sizes(teacher, caseworker)
+
+    print("-- child_list_visible_to (target < 20 ms of database time)")
+    for label, user in users:
+        _time_query(f"{label}: child_list_visible_to", child_list_visible_to(user))
+
+    print("-- children list page /boern/ (target < 100 ms server time, <= 15 queries)")
+    for label, user in users:
+        _time_page(label, user)
+
+    print("-- django-guardian: direct-FK grant tables against the generic tables")
+    _guardian_comparison(users)
+
+
+def _sizes(teacher, caseworker):
+    skala = {"content_object__municipality__code": SKALA_CODE}
+    print(
+        f"Skala Kommune: {Child.objects.filter(municipality__code=SKALA_CODE).count()} children, "
+        f"{StaffProfile.objects.filter(user__municipality__code=SKALA_CODE).count()} staff, "
+        f"{ChildUserObjectPermission.objects.filter(**skala).count()} user grants, "
+        f"{ChildGroupObjectPermission.objects.filter(**skala).count()} group grants"
+    )
+    for label, user in (("teacher", teacher), ("socialrådgiver", caseworker)):
+        groups = ", ".join(user.groups.order_by("name").values_list("name", flat=True))
+        print(f"{label}: {user.username} (auth groups: {groups or '-'})")
+
+
+def _explain(queryset):
+    """(planning, execution) time in ms of the queryset's SQL, from EXPLAIN ANALYZE."""
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}", params)
+        plan = cursor.fetchone()[0]
+    if isinstance(plan, str):
+        plan = json.loads(plan)
+    return plan[0]["Planning Time"], plan[0]["Execution Time"]
+
+
+def _sql_only(queryset):
+    """Run the queryset's SQL and fetch the rows, without building model instances."""
+    sql, params = queryset.query.sql_with_params()
+
+    def execute():
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            cursor.fetchall()
+
+    return execute
+
+
+def _time_query(label, queryset, baseline_median=None):
+    """Median and p95 of list(qs) and of the bare SQL, and EXPLAIN ANALYZE's own figures."""
+    rows = len(list(queryset.all()))
+    print(f"{label} ({rows} children)")
+    median, p95 = measure(lambda: list(queryset.all()), repeat=REPEAT, warmup=WARMUP)
+    report("  list(qs)", median, p95, baseline_median)
+    sql_median, sql_p95 = measure(_sql_only(queryset), repeat=REPEAT, warmup=WARMUP)
+    report("  SQL execute + fetchall", sql_median, sql_p95)
+    planning, execution = _explain(queryset)
+    print(f"{'  EXPLAIN ANALYZE':<45} execution {execution:7.2f} ms   planning {planning:.2f} ms")
+    return median
+
+
+def _time_page(label, user):
+    client = Client()
+    client.force_login(user, backend=BACKEND)
+    response = client.get("/boern/")
+    assert response.status_code == 200, response.status_code
+    median, p95 = measure(lambda: client.get("/boern/"), repeat=REPEAT, warmup=WARMUP)
+    report(f"/boern/ {label}", median, p95)
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/boern/")
+    database = sum(float(q["time"]) for q in queries.captured_queries) * 1000
+    print(
+        f"{'/boern/ ' + label + ': queries':<45} {len(queries)} ({database:.1f} ms in the database)"
+    )
+
+
+def _guardian_comparison(users):
+    content_type = ContentType.objects.get_for_model(Child)
+    permission = Permission.objects.get(content_type=content_type, codename=CODENAME)
+    user_max = UserObjectPermission.objects.order_by("-pk").values_list("pk", flat=True).first()
+    group_max = GroupObjectPermission.objects.order_by("-pk").values_list("pk", flat=True).first()
+    try:
+        _copy_to_generic(content_type, permission)
+        for label, user in users:
+            _compare(label, user, content_type, permission)
+    finally:
+        deleted_users, _ = UserObjectPermission.objects.filter(
+            pk__gt=user_max or 0, content_type=content_type
+        ).delete()
+        deleted_groups, _ = GroupObjectPermission.objects.filter(
+            pk__gt=group_max or 0, content_type=content_type
+        ).delete()
+        print(f"removed the copied generic rows ({deleted_users} user, {deleted_groups} group)")
+
+
+def _copy_to_generic(content_type, permission):
+    """The municipality's live grants of the permission (so also all of the teacher's own and
+    group rows), as rows of guardian's generic tables."""
+    common = {"content_object__municipality__code": SKALA_CODE, "permission": permission}
+    live = live_grants()
+    user_rows = (
+        ChildUserObjectPermission.objects.filter(live, **common)
+        .values_list("user_id", "content_object_id")
+        .distinct()
+    )
+    group_rows = (
+        ChildGroupObjectPermission.objects.filter(live, **common)
+        .values_list("group_id", "content_object_id")
+        .distinct()
+    )
+    UserObjectPermission.objects.bulk_create(
+        (
+            UserObjectPermission(
+                user_id=user_id,
+                permission=permission,
+                content_type=content_type,
+                object_pk=str(child_id),
+            )
+            for user_id, child_id in user_rows.iterator()
+        ),
+        batch_size=BATCH,
+        ignore_conflicts=True,
+    )
+    GroupObjectPermission.objects.bulk_create(
+        (
+            GroupObjectPermission(
+                group_id=group_id,
+                permission=permission,
+                content_type=content_type,
+                object_pk=str(child_id),
+            )
+            for group_id, child_id in group_rows.iterator()
+        ),
+        batch_size=BATCH,
+        ignore_conflicts=True,
+    )
+    with connection.cursor() as cursor:
+        for model in (UserObjectPermission, GroupObjectPermission):
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+    print(
+        f"generic tables now hold {UserObjectPermission.objects.count()} user rows and "
+        f"{GroupObjectPermission.objects.count()} group rows"
+    )
+
+
+def _generic_by_guardian(user):
+    """get_objects_for_user as guardian builds it for a model without direct-FK tables: it
+    skips direct models whose `enabled` is false, so both are switched off while it builds."""
+    direct = (ChildUserObjectPermission, ChildGroupObjectPermission)
+    for model in direct:
+        model.enabled = False
+    try:
+        return get_objects_for_user(user, PERMISSION, klass=Child)
+    finally:
+        for model in direct:
+            del model.enabled
+
+
+def _generic_cast(user, content_type, permission):
+    """The same question on the generic tables, written by hand: object_pk cast to an integer
+    so it meets Child's primary key."""
+    generic = {"permission": permission, "content_type": content_type}
+    own = UserObjectPermission.objects.filter(user=user, **generic)
+    via_groups = GroupObjectPermission.objects.filter(group__user=user, **generic)
+    granted = (
+        own.annotate(child=Cast("object_pk", BigIntegerField()))
+        .values("child")
+        .union(via_groups.annotate(child=Cast("object_pk", BigIntegerField())).values("child"))
+    )
+    return Child.objects.filter(pk__in=granted)
+
+
+def _compare(label, user, content_type, permission):
+    direct = get_objects_for_user(user, PERMISSION, klass=Child)
+    generic = _generic_by_guardian(user)
+    assert "guardian_userobjectpermission" in str(generic.query)
+    assert "guardian_userobjectpermission" not in str(direct.query)
+    cast = _generic_cast(user, content_type, permission)
+    ours = set(child_list_visible_to(user).values_list("pk", flat=True))
+    for name, queryset in (("generic", generic), ("generic, cast", cast)):
+        same = set(queryset.values_list("pk", flat=True)) == set(
+            direct.values_list("pk", flat=True)
+        )
+        print(f"{label}: {name} gives the same children as direct-FK: {'yes' if same else 'NO'}")
+    same = ours == set(direct.values_list("pk", flat=True))
+    print(f"{label}: direct-FK gives the same children as the selector: {'yes' if same else 'NO'}")
+
+    direct_median = _time_query(f"{label}: guardian direct-FK", direct)
+    generic_median = _time_query(f"{label}: guardian generic", generic, direct_median)
+    cast_median = _time_query(f"{label}: generic, object_pk cast to int", cast, direct_median)
+    print(
+        f"{label}: generic/direct ratio (list(qs) medians): guardian's generic query "
+        f"{generic_median / direct_median:.1f}×, "
+        f"hand-written cast {cast_median / direct_median:.1f}×"
+    )
