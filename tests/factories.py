@@ -93,7 +93,8 @@ class ChildFactory(factory.django.DjangoModelFactory):
     first_name = factory.Sequence(lambda n: f"Barn{n}")
     last_name = "Jensen"
     birth_date = date(2021, 5, 17)
-    cpr = factory.Sequence(lambda n: f"170521{4000 + n:04d}")
+    # A different birth date from the personas' fixed child, so the sequence never collides.
+    cpr = factory.Sequence(lambda n: f"010120{(4000 + n) % 10000:04d}")
 
 
 class EnrolmentFactory(factory.django.DjangoModelFactory):
