@@ -92,7 +92,7 @@ class ChildFactory(factory.django.DjangoModelFactory):
     municipality = factory.SubFactory(MunicipalityFactory)
     first_name = factory.Sequence(lambda n: f"Barn{n}")
     last_name = "Jensen"
-    birth_date = date(2021, 5, 17)
+    birth_date = date(2020, 1, 1)
     # A different birth date from the personas' fixed child, so the sequence never collides.
     cpr = factory.Sequence(lambda n: f"010120{(4000 + n) % 10000:04d}")
 
