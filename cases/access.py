@@ -11,6 +11,8 @@ from datetime import datetime, time, timedelta
 
 from django.contrib.auth.models import Permission
 from django.db.models import Q
+from django.db.models.signals import post_migrate
+from django.dispatch import receiver
 from django.utils import timezone
 
 from trivsel.audit.models import Basis
@@ -73,17 +75,31 @@ def live_grants(now=None):
     )
 
 
-def _permission_ids():
-    rows = Permission.objects.filter(
-        content_type__app_label="cases", codename__in=[k.codename for k in DataKind]
-    ).values_list("codename", "pk")
-    by_codename = dict(rows)
-    return {kind: by_codename[kind.codename] for kind in DataKind}
+_permission_id_cache = {}
+
+
+def permission_ids():
+    """{kind: auth permission id}. Looked up once per process: filtering grants by the id, not
+    by joins on codename and content type, lets PostgreSQL plan the visible-children query well
+    (DESIGN.md §8: under 20 ms at the scale of a large municipality)."""
+    if not _permission_id_cache:
+        rows = Permission.objects.filter(
+            content_type__app_label="cases", codename__in=[k.codename for k in DataKind]
+        ).values_list("codename", "pk")
+        by_codename = dict(rows)
+        _permission_id_cache.update({kind: by_codename[kind.codename] for kind in DataKind})
+    return _permission_id_cache
+
+
+@receiver(post_migrate)
+def _forget_permission_ids(**kwargs):
+    # A migrate or a test database flush may recreate the permission rows with new ids.
+    _permission_id_cache.clear()
 
 
 class _Rows:
     def __init__(self):
-        self.permission_ids = _permission_ids()
+        self.permission_ids = permission_ids()
         self.user_rows = {}
         self.group_rows = {}
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 from trivsel.audit.models import Action, Basis
 from trivsel.audit.services import access_log_record, access_log_record_many
 
-from .access import BASIS_PRIORITY, live_grants
+from .access import BASIS_PRIORITY, live_grants, permission_ids
 from .models import (
     Child,
     ChildGroupObjectPermission,
@@ -38,10 +38,7 @@ def enrolled_counts_by_group(groups):
 
 def _grants(user, kind, bases=None):
     """The user's live grants of one kind: their own rows and their units'/groups' rows."""
-    permission = {
-        "permission__codename": DataKind(kind).codename,
-        "permission__content_type__app_label": "cases",
-    }
+    permission = {"permission_id": permission_ids()[DataKind(kind)]}
     if bases is not None:
         permission["basis__in"] = list(bases)
     live = live_grants()
@@ -142,12 +139,12 @@ def child_kinds_for(user, child_id):
     live = live_grants()
     own = ChildUserObjectPermission.objects.filter(
         live, user_id=user.pk, content_object_id=child_id
-    ).values_list("permission__codename", flat=True)
+    ).values_list("permission_id", flat=True)
     via_groups = ChildGroupObjectPermission.objects.filter(
         live, group__user__id=user.pk, content_object_id=child_id
-    ).values_list("permission__codename", flat=True)
-    codenames = set(own.union(via_groups))
-    return {kind for kind in DataKind if kind.codename in codenames}
+    ).values_list("permission_id", flat=True)
+    granted = set(own.union(via_groups))
+    return {kind for kind, permission_id in permission_ids().items() if permission_id in granted}
 
 
 def timeline_visible_to(user, child, kinds, *, for_guardian=False):
