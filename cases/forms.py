@@ -2,13 +2,14 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from trivsel.forms import DesignSystemForm
 from trivsel.organisation.models import Role
 
 from .cpr import cpr_normalise
 from .models import DataKind, LadderStep
 
 
-class ChildSearchForm(forms.Form):
+class ChildSearchForm(DesignSystemForm):
     q = forms.CharField(
         label=_("Search by name or CPR number"),
         required=False,
@@ -44,20 +45,6 @@ class ChildSearchForm(forms.Form):
         return getattr(self, "_cpr", None)
 
 
-class ChildCprForm(forms.Form):
-    """Used wherever a CPR number is typed in (creating a child comes with later issues)."""
-
-    cpr = forms.CharField(label=_("CPR number"), max_length=11)
-
-    def clean_cpr(self):
-        try:
-            return cpr_normalise(self.cleaned_data["cpr"])
-        except ValueError:
-            raise forms.ValidationError(
-                _("Enter a valid CPR number: ten digits, the first six a real date (DDMMYY).")
-            ) from None
-
-
 class DateInput(forms.DateInput):
     input_type = "text"
 
@@ -69,7 +56,7 @@ class DateInput(forms.DateInput):
         )
 
 
-class ConsentForm(forms.Form):
+class ConsentForm(DesignSystemForm):
     giver = forms.ChoiceField(label=_("Given by"))
     kinds = forms.MultipleChoiceField(
         label=_("Kinds of information"),
@@ -132,7 +119,7 @@ class ConsentForm(forms.Form):
         return self.guardians.get(self.cleaned_data["giver"])
 
 
-class ForlobForm(forms.Form):
+class ForlobForm(DesignSystemForm):
     title = forms.CharField(label=_("Title"), max_length=200)
     tovholder = forms.ModelChoiceField(label=_("Tovholder"), queryset=None)
     backup = forms.ModelChoiceField(label=_("Backup tovholder"), queryset=None, required=False)
@@ -164,7 +151,7 @@ class ForlobForm(forms.Form):
         return cleaned
 
 
-class PlanForm(forms.Form):
+class PlanForm(DesignSystemForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
     title = forms.CharField(label=_("Title"), max_length=200)
     goal = forms.CharField(
@@ -203,7 +190,7 @@ class PlanForm(forms.Form):
         return pairs
 
 
-class HandOverForm(forms.Form):
+class HandOverForm(DesignSystemForm):
     tovholder = forms.ModelChoiceField(label=_("New tovholder"), queryset=None)
     backup = forms.ModelChoiceField(label=_("Backup tovholder"), queryset=None, required=False)
 
@@ -211,3 +198,53 @@ class HandOverForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["tovholder"].queryset = people
         self.fields["backup"].queryset = people
+
+
+class InvolvementForm(DesignSystemForm):
+    person = forms.ModelChoiceField(label=_("Person"), queryset=None, required=False)
+    unit = forms.ModelChoiceField(label=_("Unit"), queryset=None, required=False)
+    role = forms.CharField(label=_("Role"), max_length=100)
+    purpose = forms.CharField(label=_("Purpose"), max_length=300)
+    start = forms.DateField(label=_("From"), widget=DateInput(), help_text=_("Format: dd.mm.åååå"))
+    end = forms.DateField(
+        label=_("To"), widget=DateInput(), required=False, help_text=_("Format: dd.mm.åååå")
+    )
+
+    def __init__(self, *args, people, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = people
+        self.fields["unit"].queryset = units
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("person") and not cleaned.get("unit"):
+            raise forms.ValidationError(_("Name the person or the unit that is involved."))
+        if cleaned.get("end") and cleaned.get("start") and cleaned["end"] < cleaned["start"]:
+            self.add_error("end", _("The end date must be on or after the start date."))
+        return cleaned
+
+
+class ExchangeForm(DesignSystemForm):
+    purpose = forms.CharField(label=_("Purpose of the meeting"), max_length=300)
+    participants = forms.ModelMultipleChoiceField(label=_("Participants"), queryset=None)
+    meeting_date = forms.DateField(
+        label=_("Meeting date"), widget=DateInput(), help_text=_("Format: dd.mm.åååå")
+    )
+    follow_up_date = forms.DateField(
+        label=_("Follow-up meeting"),
+        widget=DateInput(),
+        required=False,
+        help_text=_("Only in special cases, and at most one."),
+    )
+
+    def __init__(self, *args, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["participants"].queryset = people
+
+
+class CloseForlobForm(DesignSystemForm):
+    decision = forms.CharField(
+        label=_("Decision to close, or who takes over"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+    )

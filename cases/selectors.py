@@ -154,3 +154,12 @@ def timeline_visible_to(user, child, kinds, *, for_guardian=False):
     if for_guardian:
         entries = entries.exclude(kind=TimelineKind.TASK)
     return entries.select_related("actor")
+
+
+def siblings_visible_to(user, child):
+    """Brothers and sisters (same household or a shared guardian) — only those the user may see
+    themselves, so a family link never widens access."""
+    related = Q(guardianship__guardian__in=child.guardians.all())
+    if child.household_id:
+        related |= Q(household_id=child.household_id)
+    return child_list_visible_to(user).filter(related).exclude(pk=child.pk).distinct()

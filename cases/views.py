@@ -21,7 +21,16 @@ from trivsel.organisation.selectors import (
 )
 
 from . import selectors, services
-from .forms import ChildSearchForm, ConsentForm, ForlobForm, HandOverForm, PlanForm
+from .forms import (
+    ChildSearchForm,
+    CloseForlobForm,
+    ConsentForm,
+    ExchangeForm,
+    ForlobForm,
+    HandOverForm,
+    InvolvementForm,
+    PlanForm,
+)
 from .models import Consent, Forlob, Task, TaskStatus
 
 PAGE_SIZE = 50
@@ -129,6 +138,7 @@ def child_detail(request, pk):
         "tasks": child.tasks.filter(status=TaskStatus.OPEN, data_kind__in=kinds).select_related(
             "owner"
         ),
+        "siblings": selectors.siblings_visible_to(request.user, child),
         "today": timezone.localdate(),
     }
     return render(request, "cases/child_detail.html", context)
@@ -325,6 +335,80 @@ def forlob_hand_over(request, forlob_pk):
         request,
         "cases/forlob_form.html",
         {"child": child, "form": form, "heading": _("Hand over the tovholder role")},
+    )
+
+
+@login_required
+def forlob_close(request, forlob_pk):
+    child, forlob = _forlob_for(request, forlob_pk, purpose=_("Close forløb"))
+    form = CloseForlobForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.forlob_close(
+            actor=request.user, forlob=forlob, decision=form.cleaned_data["decision"]
+        )
+        messages.success(request, _("The forløb is closed."))
+        return redirect("cases:child_detail", pk=child.pk)
+    return render(
+        request,
+        "cases/forlob_form.html",
+        {"child": child, "form": form, "heading": _("Close the forløb")},
+    )
+
+
+@login_required
+def involvement_create(request, pk):
+    _staff_only(request.user)
+    child = selectors.child_get_for(request.user, pk, purpose=_("Register involvement"))
+    form = InvolvementForm(
+        request.POST or None,
+        people=_people(request.user),
+        units=unit_list_visible_to(request.user),
+        initial={"start": timezone.localdate()},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.involvement_add(actor=request.user, child=child, **form.cleaned_data)
+        except ValidationError as error:
+            _form_errors_from(form, error)
+        else:
+            messages.success(request, _("The involvement is registered."))
+            return redirect("cases:child_detail", pk=child.pk)
+    return render(
+        request,
+        "cases/forlob_form.html",
+        {"child": child, "form": form, "heading": _("Register who works with the child")},
+    )
+
+
+@login_required
+def exchange_create(request, pk):
+    """The one-meeting exchange without consent, for early preventive cooperation."""
+    _staff_only(request.user)
+    child = selectors.child_get_for(request.user, pk, purpose=_("Exchange without consent"))
+    form = ExchangeForm(request.POST or None, people=_people(request.user))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.exchange_grant_create(actor=request.user, child=child, **form.cleaned_data)
+        except ValidationError as error:
+            _form_errors_from(form, error)
+        else:
+            messages.success(request, _("The exchange without consent is recorded."))
+            return redirect("cases:child_detail", pk=child.pk)
+    return render(
+        request,
+        "cases/forlob_form.html",
+        {
+            "child": child,
+            "form": form,
+            "heading": _("Exchange without consent (one meeting)"),
+            "intro": _(
+                "Without the parents' consent, school, SFO, daycare, health visitors and the "
+                "social-work side may exchange information about a child at one meeting, and "
+                "in special cases one follow-up meeting, for early preventive cooperation "
+                "(%(law)s). Ask for consent first whenever you can."
+            )
+            % {"law": child.municipality.exchange_legal_reference},
+        },
     )
 
 

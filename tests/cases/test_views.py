@@ -44,6 +44,9 @@ def urls(world, forlob):
         ("get", f"/boern/{child}/forloeb/ny/", staff),
         ("get", f"/forloeb/{forlob.pk}/plan/", staff),
         ("get", f"/forloeb/{forlob.pk}/tovholder/", staff),
+        ("get", f"/forloeb/{forlob.pk}/afslut/", staff),
+        ("get", f"/boern/{child}/involvering/ny/", staff),
+        ("get", f"/boern/{child}/udveksling/ny/", staff),
         ("get", f"/boern/{child}/adgangslog/", {"guardian": Basis.GUARDIAN}),
     ]
 
@@ -295,3 +298,36 @@ def test_a_guardian_does_not_see_internal_tasks(world, login):
         "Intern opgave"
         not in login(world.guardian).get(f"/boern/{world.child.pk}/").content.decode()
     )
+
+
+def test_registering_who_works_with_the_child(world, login):
+    response = login(world.leader).post(f"/boern/{world.child.pk}/involvering/ny/", {
+        "person": world.social_worker.pk, "role": "Socialrådgiver", "purpose": "Underretning",
+        "start": timezone.localdate().strftime("%d.%m.%Y"),
+    })
+    assert response.status_code == 302
+    # The social worker's involvement is statutory authority: they now see the child.
+    assert login(world.social_worker).get(f"/boern/{world.child.pk}/").status_code == 200
+
+
+def test_an_exchange_is_marked_as_such_on_the_childs_page(world, login):
+    login(world.leader).post(f"/boern/{world.child.pk}/udveksling/ny/", {
+        "purpose": "Tværfagligt team", "participants": [world.teacher.pk],
+        "meeting_date": timezone.localdate().strftime("%d.%m.%Y"),
+    })
+    page = login(world.teacher).get(f"/boern/{world.child.pk}/").content.decode()
+    assert "uden samtykke" in page
+    assert "tidligere servicelovens § 49 a" in page
+
+
+def test_siblings_show_only_when_the_user_may_see_them(world, login):
+    from tests.factories import ChildFactory, EnrolmentFactory, GuardianshipFactory
+
+    sister = ChildFactory(municipality=world.solby, first_name="Søster")
+    GuardianshipFactory(child=sister, guardian=world.child.guardians.get())
+    assert "Søster" not in login(world.paedagog).get(f"/boern/{world.child.pk}/").content.decode()
+    EnrolmentFactory(child=sister, group=world.room)
+    from cases.access import grants_rebuild
+
+    grants_rebuild(child_ids=[sister.pk])
+    assert "Søster" in login(world.paedagog).get(f"/boern/{world.child.pk}/").content.decode()

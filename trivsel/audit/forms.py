@@ -1,10 +1,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from trivsel.forms import DesignSystemForm
+
 from .models import Action, Basis
 
 
-class AccessLogFilterForm(forms.Form):
+class AccessLogFilterForm(DesignSystemForm):
     action = forms.ChoiceField(
         label=_("Action"), required=False, choices=[("", _("All"))] + Action.choices
     )
