@@ -123,34 +123,28 @@ def grants_rebuild(*, child_ids):
     _from_statutory_involvements(rows, child_ids, today)
     _from_guardianships(rows, child_ids)
 
-    ChildUserObjectPermission.objects.filter(content_object_id__in=child_ids).delete()
-    ChildGroupObjectPermission.objects.filter(content_object_id__in=child_ids).delete()
-    ChildUserObjectPermission.objects.bulk_create(
-        ChildUserObjectPermission(
-            user_id=holder,
-            permission_id=perm,
-            content_object_id=child,
-            source_type=source,
-            source_id=source_id,
-            basis=basis,
-            valid_from=start,
-            valid_until=end,
+    for model, holder_field, rows_by_key in (
+        (ChildUserObjectPermission, "user_id", rows.user_rows),
+        (ChildGroupObjectPermission, "group_id", rows.group_rows),
+    ):
+        model.objects.filter(content_object_id__in=child_ids).delete()
+        model.objects.bulk_create(
+            model(
+                **{holder_field: holder},
+                permission_id=permission_id,
+                content_object_id=child_id,
+                source_type=source,
+                source_id=source_id,
+                basis=basis,
+                valid_from=start,
+                valid_until=end,
+            )
+            for (holder, permission_id, child_id, source, source_id), (
+                basis,
+                start,
+                end,
+            ) in rows_by_key.items()
         )
-        for (holder, perm, child, source, source_id), (basis, start, end) in rows.user_rows.items()
-    )
-    ChildGroupObjectPermission.objects.bulk_create(
-        ChildGroupObjectPermission(
-            group_id=holder,
-            permission_id=perm,
-            content_object_id=child,
-            source_type=source,
-            source_id=source_id,
-            basis=basis,
-            valid_from=start,
-            valid_until=end,
-        )
-        for (holder, perm, child, source, source_id), (basis, start, end) in rows.group_rows.items()
-    )
 
 
 def _from_enrolments(rows, child_ids, today):

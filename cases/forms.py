@@ -119,10 +119,10 @@ class ConsentForm(DesignSystemForm):
         return self.guardians.get(self.cleaned_data["giver"])
 
 
-class ForlobForm(DesignSystemForm):
+class PlanFields(DesignSystemForm):
+    """The shared plan's fields, used when a forløb is opened and when its plan is edited."""
+
     title = forms.CharField(label=_("Title"), max_length=200)
-    tovholder = forms.ModelChoiceField(label=_("Tovholder"), queryset=None)
-    backup = forms.ModelChoiceField(label=_("Backup tovholder"), queryset=None, required=False)
     goal = forms.CharField(
         label=_("Goal"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
@@ -138,6 +138,11 @@ class ForlobForm(DesignSystemForm):
     review_date = forms.DateField(
         label=_("Review date"), widget=DateInput(), help_text=_("Format: dd.mm.åååå")
     )
+
+
+class TovholderFields(DesignSystemForm):
+    tovholder = forms.ModelChoiceField(label=_("Tovholder"), queryset=None)
+    backup = forms.ModelChoiceField(label=_("Backup tovholder"), queryset=None, required=False)
 
     def __init__(self, *args, people, **kwargs):
         super().__init__(*args, **kwargs)
@@ -151,24 +156,16 @@ class ForlobForm(DesignSystemForm):
         return cleaned
 
 
-class PlanForm(DesignSystemForm):
+class ForlobForm(TovholderFields, PlanFields):
+    field_order = ["title", "tovholder", "backup"]
+
+
+class HandOverForm(TovholderFields):
+    pass
+
+
+class PlanForm(PlanFields):
     version = forms.IntegerField(widget=forms.HiddenInput)
-    title = forms.CharField(label=_("Title"), max_length=200)
-    goal = forms.CharField(
-        label=_("Goal"), widget=forms.Textarea(attrs={"rows": 3}), required=False
-    )
-    child_view = forms.CharField(
-        label=_("The child's own view"), required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
-    parents_view = forms.CharField(
-        label=_("The parents' view"), required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
-    ladder_step = forms.ChoiceField(
-        label=_("Step on the intervention ladder"), choices=LadderStep.choices
-    )
-    review_date = forms.DateField(
-        label=_("Review date"), widget=DateInput(), help_text=_("Format: dd.mm.åååå")
-    )
     sub_goals = forms.CharField(
         label=_("Sub-goals per actor"),
         required=False,
@@ -188,16 +185,6 @@ class PlanForm(DesignSystemForm):
                 )
             pairs.append((who.strip()[:150], text.strip()))
         return pairs
-
-
-class HandOverForm(DesignSystemForm):
-    tovholder = forms.ModelChoiceField(label=_("New tovholder"), queryset=None)
-    backup = forms.ModelChoiceField(label=_("Backup tovholder"), queryset=None, required=False)
-
-    def __init__(self, *args, people, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["tovholder"].queryset = people
-        self.fields["backup"].queryset = people
 
 
 class InvolvementForm(DesignSystemForm):

@@ -154,7 +154,7 @@ def consent_record(
     access_log_record(
         actor=actor,
         action=Action.CREATE,
-        basis=_staff_basis(actor, child),
+        basis=_actor_basis(actor, child),
         obj=consent,
         child_id=child.pk,
         purpose=_("Record consent"),
@@ -163,8 +163,8 @@ def consent_record(
     return consent
 
 
-def _staff_basis(actor, child):
-    # The basis the actor had to see the child when recording; guardians act on their own.
+def _actor_basis(actor, child):
+    # The basis the actor has for the child (a guardian's is their own access).
     from .selectors import child_bases_for
 
     return child_bases_for(actor, [child.pk]).get(child.pk, Basis.ADMINISTRATION)
@@ -223,11 +223,10 @@ def consent_withdraw(*, actor, consent):
         actor=actor,
         text=_("Consent withdrawn: %(purpose)s") % {"purpose": consent.purpose},
     )
-    basis = Basis.GUARDIAN if hasattr(actor, "guardian") else _staff_basis(actor, consent.child)
     access_log_record(
         actor=actor,
         action=Action.CHANGE,
-        basis=basis,
+        basis=_actor_basis(actor, consent.child),
         obj=consent,
         child_id=consent.child_id,
         purpose=_("Withdraw consent"),
@@ -345,10 +344,12 @@ def exchange_grant_create(
 # --- Forløb ---------------------------------------------------------------------------------
 
 
-def _check_people(child, *people):
-    for person in people:
+def _check_tovholder_pair(child, tovholder, backup):
+    for person in (tovholder, backup):
         if person is not None and person.municipality_id != child.municipality_id:
             raise ValidationError(_("The tovholder must work in the child's municipality."))
+    if backup is not None and backup.pk == tovholder.pk:
+        raise ValidationError({"backup": _("The backup must be someone else than the tovholder.")})
 
 
 @transaction.atomic
@@ -365,9 +366,7 @@ def forlob_open(
     parents_view="",
     ladder_step=None,
 ):
-    _check_people(child, tovholder, backup)
-    if backup is not None and backup.pk == tovholder.pk:
-        raise ValidationError({"backup": _("The backup must be someone else than the tovholder.")})
+    _check_tovholder_pair(child, tovholder, backup)
     if Forlob.objects.filter(child=child, closed_at__isnull=True).exists():
         raise ValidationError(_("The child already has an open forløb. Work in that one."))
     forlob = Forlob.objects.create(
@@ -425,9 +424,7 @@ def forlob_plan_update(*, actor, forlob, version, sub_goals=None, **changes):
 @transaction.atomic
 def forlob_hand_over(*, actor, forlob, tovholder, backup=None):
     """Hand the tovholder role to someone else; there is never a moment with two or none."""
-    _check_people(forlob.child, tovholder, backup)
-    if backup is not None and backup.pk == tovholder.pk:
-        raise ValidationError({"backup": _("The backup must be someone else than the tovholder.")})
+    _check_tovholder_pair(forlob.child, tovholder, backup)
     previous = forlob.tovholder
     forlob.tovholder, forlob.backup = tovholder, backup
     forlob.version += 1
