@@ -10,6 +10,7 @@ so nothing waits for a job; cases.tasks only deletes rows that have expired."""
 from datetime import datetime, time, timedelta
 
 from django.contrib.auth.models import Permission
+from django.db import transaction
 from django.db.models import Q
 from django.db.models.signals import post_migrate
 from django.dispatch import receiver
@@ -24,6 +25,7 @@ from trivsel.organisation.access_groups import (
 from trivsel.organisation.models import SOCIAL_WORK_ROLES, StaffProfile
 
 from .models import (
+    Child,
     ChildGroupObjectPermission,
     ChildUserObjectPermission,
     Consent,
@@ -44,6 +46,11 @@ EXCHANGE_KINDS = (DataKind.BASIC, DataKind.SCREENING)
 # Party access for a guardian with custody. Never notifications: when violence or abuse is
 # suspected the parents are not told before the notification (DOMAIN.md §5).
 GUARDIAN_KINDS = (DataKind.BASIC, DataKind.SCREENING, DataKind.MINUTES, DataKind.HANDOVER)
+
+# Who may change a child's record (consents, forløb, involvements, exchanges): the staff around
+# the child by enrolment and the social-work side. A consent or a one-meeting exchange lets the
+# recipient see, not write; that would let access widen itself.
+WRITER_BASES = (Basis.ENROLMENT, Basis.STATUTORY)
 
 # When several bases cover the same look, the access log names the first of these.
 BASIS_PRIORITY = (
@@ -110,11 +117,15 @@ class _Rows:
             rows[key] = (basis, start, end)
 
 
+@transaction.atomic
 def grants_rebuild(*, child_ids):
     """Replace all grants of these children by what their sources give today and later."""
-    child_ids = list(child_ids)
+    child_ids = sorted(set(child_ids))
     if not child_ids:
         return
+    # Lock the children (in a fixed order) so two rebuilds of one child cannot interleave, and
+    # readers see the old grants or the new ones, never none.
+    list(Child.objects.select_for_update().filter(pk__in=child_ids).order_by("pk").values("pk"))
     today = timezone.localdate()
     rows = _Rows()
     _from_enrolments(rows, child_ids, today)

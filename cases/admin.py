@@ -5,11 +5,11 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from trivsel.organisation.admin import TenantScopedAdmin
+from trivsel.organisation.admin import TenantScopedAdmin, TenantScopedInline
 
 from .access import grants_rebuild
 from .cpr import cpr_normalise
-from .models import Child, Enrolment, Guardianship
+from .models import Child, Enrolment, Guardian, Guardianship
 
 
 class ChildAdminForm(forms.ModelForm):
@@ -26,15 +26,21 @@ class ChildAdminForm(forms.ModelForm):
             ) from None
 
 
-class EnrolmentInline(admin.TabularInline):
+class EnrolmentInline(TenantScopedInline):
     model = Enrolment
     extra = 0
 
 
-class GuardianshipInline(admin.TabularInline):
+class GuardianshipInline(TenantScopedInline):
     model = Guardianship
     extra = 0
-    raw_id_fields = ["guardian"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "guardian" and not request.user.is_superuser:
+            kwargs["queryset"] = Guardian.objects.filter(
+                municipality_id=request.user.municipality_id
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(Child)
@@ -47,6 +53,16 @@ class ChildAdmin(TenantScopedAdmin):
     @admin.display(description=_("CPR number"))
     def masked_cpr(self, child):
         return child.cpr_masked
+
+    def get_fields(self, request, obj=None):
+        # Once saved, the number is shown masked; corrections go through support, not here.
+        fields = ["municipality", "first_name", "last_name", "cpr", "language_needs"]
+        if obj is not None:
+            fields[fields.index("cpr")] = "masked_cpr"
+        return fields
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["masked_cpr"] if obj is not None else []
 
     def save_model(self, request, obj, form, change):
         from .cpr import cpr_birth_date

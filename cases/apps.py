@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class CasesConfig(AppConfig):
     name = "cases"
     verbose_name = _("Children and cases")
+
+    def ready(self):
+        from . import signals  # noqa: F401  (grants follow role changes)

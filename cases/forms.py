@@ -45,6 +45,21 @@ class ChildSearchForm(DesignSystemForm):
         return getattr(self, "_cpr", None)
 
 
+class DayField(forms.DateField):
+    """A date a person types as dd.mm.åååå, within a sensible range (no year 9999)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", DateInput())
+        kwargs.setdefault("help_text", _("Format: dd.mm.åååå"))
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        day = super().clean(value)
+        if day is not None and not 1900 <= day.year <= 2100:
+            raise forms.ValidationError(_("Enter a date between the years 1900 and 2100."))
+        return day
+
+
 class DateInput(forms.DateInput):
     input_type = "text"
 
@@ -88,10 +103,10 @@ class ConsentForm(DesignSystemForm):
         required=False,
         max_length=2000,
     )
-    valid_from = forms.DateField(
+    valid_from = DayField(
         label=_("Valid from"), widget=DateInput(), help_text=_("Format: dd.mm.åååå")
     )
-    valid_until = forms.DateField(
+    valid_until = DayField(
         label=_("Valid until"), widget=DateInput(), help_text=_("Format: dd.mm.åååå")
     )
     evidence = forms.ChoiceField(
@@ -135,7 +150,7 @@ class PlanFields(DesignSystemForm):
     ladder_step = forms.ChoiceField(
         label=_("Step on the intervention ladder"), choices=LadderStep.choices
     )
-    review_date = forms.DateField(
+    review_date = DayField(
         label=_("Review date"), widget=DateInput(), help_text=_("Format: dd.mm.åååå")
     )
 
@@ -192,8 +207,8 @@ class InvolvementForm(DesignSystemForm):
     unit = forms.ModelChoiceField(label=_("Unit"), queryset=None, required=False)
     role = forms.CharField(label=_("Role"), max_length=100)
     purpose = forms.CharField(label=_("Purpose"), max_length=300)
-    start = forms.DateField(label=_("From"), widget=DateInput(), help_text=_("Format: dd.mm.åååå"))
-    end = forms.DateField(
+    start = DayField(label=_("From"), widget=DateInput(), help_text=_("Format: dd.mm.åååå"))
+    end = DayField(
         label=_("To"), widget=DateInput(), required=False, help_text=_("Format: dd.mm.åååå")
     )
 
@@ -214,10 +229,10 @@ class InvolvementForm(DesignSystemForm):
 class ExchangeForm(DesignSystemForm):
     purpose = forms.CharField(label=_("Purpose of the meeting"), max_length=300)
     participants = forms.ModelMultipleChoiceField(label=_("Participants"), queryset=None)
-    meeting_date = forms.DateField(
+    meeting_date = DayField(
         label=_("Meeting date"), widget=DateInput(), help_text=_("Format: dd.mm.åååå")
     )
-    follow_up_date = forms.DateField(
+    follow_up_date = DayField(
         label=_("Follow-up meeting"),
         widget=DateInput(),
         required=False,

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from trivsel.audit.models import Action, Basis
 from trivsel.audit.services import access_log_record, access_log_record_many
+from trivsel.organisation.models import SOCIAL_WORK_ROLES
 
 from .access import BASIS_PRIORITY, live_grants, permission_ids
 from .models import (
@@ -15,6 +16,8 @@ from .models import (
     ChildUserObjectPermission,
     DataKind,
     Enrolment,
+    Task,
+    TaskStatus,
     TimelineEntry,
     TimelineKind,
 )
@@ -60,19 +63,19 @@ def child_list_visible_to(user, *, kind=DataKind.BASIC, bases=None):
     return Child.objects.filter(pk__in=granted, municipality_id=user.municipality_id)
 
 
-def child_bases_for(user, child_ids, *, kind=DataKind.BASIC):
+def child_bases_for(user, child_ids, *, kind=DataKind.BASIC, bases=None):
     """{child id: the basis of the user's access} for a page of children, in one query."""
-    own, via_groups = _grants(user, kind)
+    own, via_groups = _grants(user, kind, bases)
     rows = own.filter(content_object_id__in=child_ids).values_list("content_object_id", "basis")
     rows = rows.union(
         via_groups.filter(content_object_id__in=child_ids).values_list("content_object_id", "basis")
     )
     rank = {basis: i for i, basis in enumerate(BASIS_PRIORITY)}
-    bases = {}
+    found = {}
     for child_id, basis in rows:
-        if child_id not in bases or rank[basis] < rank[bases[child_id]]:
-            bases[child_id] = basis
-    return bases
+        if child_id not in found or rank.get(basis, 99) < rank.get(found[child_id], 99):
+            found[child_id] = basis
+    return found
 
 
 def _log_denied(user, pk, purpose):
@@ -94,10 +97,7 @@ def child_get_for(user, pk, *, kind=DataKind.BASIC, purpose="", bases=None):
         if user.is_authenticated:
             _log_denied(user, pk, purpose)
         raise Http404 from None
-    found = child_bases_for(user, [child.pk], kind=kind)
-    child.access_basis = (
-        found[child.pk] if bases is None else next(b for b in BASIS_PRIORITY if b in bases)
-    )
+    child.access_basis = child_bases_for(user, [child.pk], kind=kind, bases=bases)[child.pk]
     access_log_record(
         actor=user,
         action=Action.READ,
@@ -163,3 +163,25 @@ def siblings_visible_to(user, child):
     if child.household_id:
         related |= Q(household_id=child.household_id)
     return child_list_visible_to(user).filter(related).exclude(pk=child.pk).distinct()
+
+
+def involvements_visible_to(child, kinds):
+    """The involvement register. The social-work side's involvement reveals that there is a
+    notification or case, so only those who may see notifications see it: parents are not told
+    before a notification when violence or abuse is suspected (DOMAIN.md §5)."""
+    involvements = child.involvements.select_related("person", "unit")
+    if DataKind.NOTIFICATIONS not in kinds:
+        involvements = involvements.exclude(
+            person__staff_profile__roles__overlap=list(SOCIAL_WORK_ROLES)
+        )
+    return involvements
+
+
+def task_list_for(user):
+    """My open tasks; a task about a child I can no longer see is not shown (nor its title)."""
+    return (
+        Task.objects.filter(owner=user, status=TaskStatus.OPEN)
+        .filter(Q(child__isnull=True) | Q(child__in=child_list_visible_to(user)))
+        .select_related("child")
+        .order_by("due_date", "pk")
+    )

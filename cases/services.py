@@ -2,12 +2,13 @@
 entries, and rebuilds the child's grants in the same transaction when a source of access changes."""
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from trivsel.audit.models import Action, Basis
 from trivsel.audit.services import access_log_record
+from trivsel.organisation.models import SOCIAL_WORK_ROLES
 
 from .access import grants_rebuild
 from .models import (
@@ -256,10 +257,26 @@ def enrolment_end(*, actor, enrolment, end):
     return enrolment
 
 
+def _is_social_work(person):
+    profile = person.staff_profile_or_none if person is not None else None
+    return profile is not None and profile.has_role(*SOCIAL_WORK_ROLES)
+
+
+def _involvement_data_kind(person):
+    # The social-work side's involvement is itself a sign of a notification or case.
+    return DataKind.NOTIFICATIONS if _is_social_work(person) else DataKind.BASIC
+
+
 @transaction.atomic
 def involvement_add(*, actor, child, person=None, unit=None, role, purpose, start, end=None):
     if person is None and unit is None:
         raise ValidationError(_("Name the person or the unit that is involved."))
+    if _is_social_work(person) and not _is_social_work(actor):
+        # A social worker's involvement gives statutory access: only the social-work side
+        # itself may register it.
+        raise ValidationError(
+            {"person": _("Only the social-work side can register a social worker's involvement.")}
+        )
     for holder in (person, unit):
         if holder is not None and holder.municipality_id != child.municipality_id:
             raise ValidationError(_("Only people and units of the child's municipality."))
@@ -276,7 +293,7 @@ def involvement_add(*, actor, child, person=None, unit=None, role, purpose, star
     timeline_add(
         child=child,
         kind=TimelineKind.INVOLVEMENT,
-        data_kind=DataKind.BASIC,
+        data_kind=_involvement_data_kind(person),
         actor=actor,
         text=_("%(who)s involved as %(role)s")
         % {"who": person.get_full_name() if person else unit.name, "role": role},
@@ -294,7 +311,7 @@ def involvement_end(*, actor, involvement, end):
     timeline_add(
         child=involvement.child,
         kind=TimelineKind.INVOLVEMENT,
-        data_kind=DataKind.BASIC,
+        data_kind=_involvement_data_kind(involvement.person),
         actor=actor,
         text=_("Involvement ended: %(involvement)s") % {"involvement": involvement},
     )
@@ -367,20 +384,25 @@ def forlob_open(
     ladder_step=None,
 ):
     _check_tovholder_pair(child, tovholder, backup)
+    already_open = ValidationError(_("The child already has an open forløb. Work in that one."))
     if Forlob.objects.filter(child=child, closed_at__isnull=True).exists():
-        raise ValidationError(_("The child already has an open forløb. Work in that one."))
-    forlob = Forlob.objects.create(
-        child=child,
-        title=title,
-        tovholder=tovholder,
-        backup=backup,
-        opened_at=timezone.localdate(),
-        review_date=review_date,
-        goal=goal,
-        child_view=child_view,
-        parents_view=parents_view,
-        **({"ladder_step": ladder_step} if ladder_step else {}),
-    )
+        raise already_open
+    try:
+        with transaction.atomic():  # a savepoint: a double click must not break the request
+            forlob = Forlob.objects.create(
+                child=child,
+                title=title,
+                tovholder=tovholder,
+                backup=backup,
+                opened_at=timezone.localdate(),
+                review_date=review_date,
+                goal=goal,
+                child_view=child_view,
+                parents_view=parents_view,
+                **({"ladder_step": ladder_step} if ladder_step else {}),
+            )
+    except IntegrityError:
+        raise already_open from None
     timeline_add(
         child=child,
         kind=TimelineKind.FORLOB,

@@ -16,11 +16,14 @@ from trivsel.audit.models import Basis
 from trivsel.audit.selectors import access_log_for_guardian
 from trivsel.organisation.selectors import (
     group_list_visible_to,
+    staff_overview_for,
     unit_list_visible_to,
     user_list_visible_to,
 )
 
 from . import selectors, services
+from .access import WRITER_BASES
+from .cpr import cpr_mask
 from .forms import (
     ChildSearchForm,
     CloseForlobForm,
@@ -52,6 +55,20 @@ def _form_errors_from(form, error):
 
 
 @login_required
+def home(request):
+    """Mit overblik: the user's own units and groups (staff) or children (guardians)."""
+    profile, units, groups = staff_overview_for(request.user)
+    counts = selectors.enrolled_counts_by_group(groups) if groups else {}
+    context = {
+        "profile": profile,
+        "units": units,
+        "groups": [(group, counts.get(group.pk, 0)) for group in groups],
+        "children": [] if profile else selectors.children_of_guardian(request.user),
+    }
+    return render(request, "home.html", context)
+
+
+@login_required
 @require_http_methods(["GET", "POST"])
 def child_list(request):
     """Børn: the children I may see, my own groups first; search by name or exact CPR.
@@ -63,7 +80,7 @@ def child_list(request):
     data = request.POST if request.method == "POST" else request.GET
     form = ChildSearchForm(data or None, groups=my_groups)
     children = selectors.child_list_visible_to(request.user)
-    term = ""
+    term, cpr = "", None
     if form.is_valid():
         term = form.cleaned_data["q"].strip() if request.method == "POST" else ""
         cpr = form.cpr_term() if term else None
@@ -90,8 +107,12 @@ def child_list(request):
     bases = selectors.child_bases_for(request.user, [c.pk for c in page.object_list])
     for child in page.object_list:
         child.access_basis = bases[child.pk]
+    # A CPR search is logged masked, whatever spacing the user typed it with.
     selectors.access_log_children(
-        request.user, page.object_list, purpose=_("Children list"), detail=term
+        request.user,
+        page.object_list,
+        purpose=_("Children list"),
+        detail=cpr_mask(cpr) if cpr else term,
     )
     group = form.cleaned_data.get("group") if form.is_bound and form.is_valid() else None
     context = {
@@ -121,7 +142,7 @@ def child_detail(request, pk):
         "is_guardian": is_guardian,
         "guardians": child.guardianship_set.select_related("guardian"),
         "enrolments": child.enrolments.select_related("unit", "group").order_by("-start"),
-        "involvements": child.involvements.select_related("person", "unit"),
+        "involvements": selectors.involvements_visible_to(child, kinds),
         "forlob": child.forlob_set.filter(closed_at__isnull=True)
         .select_related("tovholder", "backup")
         .prefetch_related("sub_goals")
@@ -158,7 +179,9 @@ def child_cpr(request, pk):
 @login_required
 def consent_create(request, pk):
     _staff_only(request.user)
-    child = selectors.child_get_for(request.user, pk, purpose=_("Record consent"))
+    child = selectors.child_get_for(
+        request.user, pk, purpose=_("Record consent"), bases=WRITER_BASES
+    )
     guardians = [
         g.guardian
         for g in child.guardianship_set.filter(has_custody=True).select_related("guardian")
@@ -206,7 +229,12 @@ def _consent_for(request, consent_pk, *, purpose, bases=None):
 @login_required
 @require_POST
 def consent_withdraw(request, consent_pk):
-    child, consent = _consent_for(request, consent_pk, purpose=_("Withdraw consent"))
+    child, consent = _consent_for(
+        request,
+        consent_pk,
+        purpose=_("Withdraw consent"),
+        bases=[*WRITER_BASES, Basis.GUARDIAN],
+    )
     if child.access_basis == Basis.GUARDIAN and (
         consent.guardian is None or consent.guardian.user_id != request.user.pk
     ):
@@ -226,7 +254,11 @@ def consent_answer(request, consent_pk):
     child, consent = _consent_for(
         request, consent_pk, purpose=_("Answer consent"), bases=[Basis.GUARDIAN]
     )
-    accept = request.POST.get("answer") == "accept"
+    answer = request.POST.get("answer")
+    if answer not in {"accept", "refuse"}:
+        messages.error(request, _("Choose whether you give or refuse the consent."))
+        return redirect("cases:child_detail", pk=child.pk)
+    accept = answer == "accept"
     try:
         services.consent_answer(guardian_user=request.user, consent=consent, accept=accept)
     except ValidationError as error:
@@ -252,7 +284,7 @@ def _people(user):
 @login_required
 def forlob_create(request, pk):
     _staff_only(request.user)
-    child = selectors.child_get_for(request.user, pk, purpose=_("Open forløb"))
+    child = selectors.child_get_for(request.user, pk, purpose=_("Open forløb"), bases=WRITER_BASES)
     form = ForlobForm(
         request.POST or None, people=_people(request.user), initial={"tovholder": request.user}
     )
@@ -274,7 +306,9 @@ def forlob_create(request, pk):
 def _forlob_for(request, forlob_pk, *, purpose):
     _staff_only(request.user)
     forlob = get_object_or_404(Forlob.objects.only("pk", "child_id"), pk=forlob_pk)
-    child = selectors.child_get_for(request.user, forlob.child_id, purpose=purpose)
+    child = selectors.child_get_for(
+        request.user, forlob.child_id, purpose=purpose, bases=WRITER_BASES
+    )
     forlob = child.forlob_set.select_related("tovholder", "backup").get(pk=forlob.pk)
     if forlob.closed_at:
         raise Http404
@@ -358,7 +392,9 @@ def forlob_close(request, forlob_pk):
 @login_required
 def involvement_create(request, pk):
     _staff_only(request.user)
-    child = selectors.child_get_for(request.user, pk, purpose=_("Register involvement"))
+    child = selectors.child_get_for(
+        request.user, pk, purpose=_("Register involvement"), bases=WRITER_BASES
+    )
     form = InvolvementForm(
         request.POST or None,
         people=_people(request.user),
@@ -384,7 +420,9 @@ def involvement_create(request, pk):
 def exchange_create(request, pk):
     """The one-meeting exchange without consent, for early preventive cooperation."""
     _staff_only(request.user)
-    child = selectors.child_get_for(request.user, pk, purpose=_("Exchange without consent"))
+    child = selectors.child_get_for(
+        request.user, pk, purpose=_("Exchange without consent"), bases=WRITER_BASES
+    )
     form = ExchangeForm(request.POST or None, people=_people(request.user))
     if request.method == "POST" and form.is_valid():
         try:
@@ -415,11 +453,7 @@ def exchange_create(request, pk):
 @login_required
 def task_list(request):
     """Mine opgaver: my open tasks, the most urgent first."""
-    tasks = (
-        Task.objects.filter(owner=request.user, status=TaskStatus.OPEN)
-        .select_related("child")
-        .order_by("due_date", "pk")
-    )
+    tasks = selectors.task_list_for(request.user)
     return render(request, "cases/task_list.html", {"tasks": tasks, "today": timezone.localdate()})
 
 

@@ -4,6 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from cases import views as case_views
 from trivsel import views
 from trivsel.notifications import views as notification_views
 
@@ -33,7 +34,7 @@ auth_patterns = [
 ]
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", case_views.home, name="home"),
     *auth_patterns,
     path("sprog/", include("django.conf.urls.i18n")),
     path("adgangslog/", include("trivsel.audit.urls")),

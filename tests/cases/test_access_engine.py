@@ -309,3 +309,15 @@ def test_housekeeping_gives_a_role_consent_to_someone_who_got_the_role_later(wor
     newcomer.staff_profile.save()
     grants_housekeeping()
     assert visible(newcomer, world.child)
+
+
+def test_losing_the_social_work_role_ends_statutory_access(world):
+    services.involvement_add(
+        actor=world.social_worker, child=world.child, person=world.social_worker,
+        role="Socialrådgiver", purpose="Underretning", start=TODAY(),
+    )
+    assert visible(world.social_worker, world.child)
+    profile = world.social_worker.staff_profile
+    profile.roles = [Role.PAEDAGOG]
+    profile.save()
+    assert not visible(world.social_worker, world.child)

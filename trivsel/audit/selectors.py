@@ -33,8 +33,10 @@ def access_log_list_visible_to(user, *, action="", basis="", actor="", since=Non
 def access_log_for_guardian(*, child_id):
     """Look-ups on one child as a guardian sees them: when, what and why — not who
     (Datatilsynet's practice). The caller has checked the guardian's basis."""
+    # Statutory look-ups are left out: they would tell parents of a notification before the
+    # social-work side does, which the law allows to withhold (DOMAIN.md §5, exception path).
     return (
         AccessLogEntry.objects.filter(child_id=child_id)
-        .exclude(basis__in=["guardian", "denied"])
+        .exclude(basis__in=["guardian", "denied", "statutory"])
         .only("at", "action", "basis", "purpose")
     )

@@ -7,15 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from .models import Group, Municipality, StaffProfile, Unit, User
 
 
-class TenantScopedAdmin(admin.ModelAdmin):
-    # The lookup from this model to its municipality; superusers see every municipality.
-    municipality_path = "municipality"
-
-    def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        if request.user.is_superuser:
-            return queryset
-        return queryset.filter(**{self.municipality_path: request.user.municipality_id})
+class TenantScopedChoices:
+    """Choices in foreign-key and many-to-many fields limited to the user's municipality."""
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if not request.user.is_superuser:
@@ -30,6 +23,21 @@ class TenantScopedAdmin(admin.ModelAdmin):
             if scoped is not None:
                 kwargs["queryset"] = scoped
         return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class TenantScopedAdmin(TenantScopedChoices, admin.ModelAdmin):
+    # The lookup from this model to its municipality; superusers see every municipality.
+    municipality_path = "municipality"
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(**{self.municipality_path: request.user.municipality_id})
+
+
+class TenantScopedInline(TenantScopedChoices, admin.TabularInline):
+    pass
 
 
 def _scoped_choices(model, user):
