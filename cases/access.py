@@ -246,7 +246,8 @@ def _from_exchanges(rows, child_ids, today):
                 basis=Basis.MEETING_EXCHANGE,
                 source="exchange",
                 source_id=exchange.pk,
-                start=None,
+                # Information is exchanged at the meeting: from its day to its (follow-up's) end.
+                start=day_start(exchange.meeting_date),
                 end=day_after(exchange.last_day),
             )
 

@@ -4,6 +4,7 @@ answer 404 for missing and forbidden alike, and write the access log."""
 from django.db.models import Count, Q
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from trivsel.audit.models import Action, Basis
 from trivsel.audit.services import access_log_record, access_log_record_many
@@ -130,7 +131,7 @@ def children_of_guardian(user):
         .filter(guardianship__guardian__user=user, guardianship__has_custody=True)
         .order_by("first_name")
     )
-    access_log_children(user, children, purpose="Mit overblik")
+    access_log_children(user, children, purpose=_("My overview"))
     return children
 
 

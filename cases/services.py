@@ -1,6 +1,8 @@
 """Writes to the child's record. Each service enforces its rules, records timeline and audit
 entries, and rebuilds the child's grants in the same transaction when a source of access changes."""
 
+from datetime import timedelta
+
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -319,6 +321,11 @@ def involvement_end(*, actor, involvement, end):
     return involvement
 
 
+# The exchange belongs to one planned meeting, not an open-ended permission.
+EXCHANGE_MAX_DAYS_AHEAD = 90
+EXCHANGE_FOLLOW_UP_DAYS = 180
+
+
 @transaction.atomic
 def exchange_grant_create(
     *, actor, child, purpose, participants, meeting_date, follow_up_date=None
@@ -328,6 +335,23 @@ def exchange_grant_create(
     participants = list(participants)
     if not participants:
         raise ValidationError({"participants": _("Choose who takes part in the meeting.")})
+    today = timezone.localdate()
+    if not today <= meeting_date <= today + timedelta(days=EXCHANGE_MAX_DAYS_AHEAD):
+        raise ValidationError(
+            {
+                "meeting_date": _("The meeting must be today or within the next %(days)s days.")
+                % {"days": EXCHANGE_MAX_DAYS_AHEAD}
+            }
+        )
+    if follow_up_date and follow_up_date > meeting_date + timedelta(days=EXCHANGE_FOLLOW_UP_DAYS):
+        raise ValidationError(
+            {
+                "follow_up_date": _(
+                    "The follow-up meeting must be within %(days)s days of the first meeting."
+                )
+                % {"days": EXCHANGE_FOLLOW_UP_DAYS}
+            }
+        )
     if follow_up_date and follow_up_date <= meeting_date:
         raise ValidationError(
             {"follow_up_date": _("The follow-up meeting must be after the first meeting.")}
@@ -527,16 +551,3 @@ def task_complete(*, actor, task):
     task.completed_at = timezone.now()
     task.save(update_fields=["status", "completed_at"])
     return task
-
-
-def child_cpr_reveal(*, actor, child):
-    """Showing the full CPR number is a deliberate, logged act."""
-    access_log_record(
-        actor=actor,
-        action=Action.READ,
-        basis=child.access_basis,
-        obj=child,
-        child_id=child.pk,
-        purpose=_("Show CPR number"),
-    )
-    return child.cpr

@@ -313,8 +313,12 @@ def test_housekeeping_gives_a_role_consent_to_someone_who_got_the_role_later(wor
 
 def test_losing_the_social_work_role_ends_statutory_access(world):
     services.involvement_add(
-        actor=world.social_worker, child=world.child, person=world.social_worker,
-        role="Socialrådgiver", purpose="Underretning", start=TODAY(),
+        actor=world.social_worker,
+        child=world.child,
+        person=world.social_worker,
+        role="Socialrådgiver",
+        purpose="Underretning",
+        start=TODAY(),
     )
     assert visible(world.social_worker, world.child)
     profile = world.social_worker.staff_profile

@@ -301,10 +301,15 @@ def test_a_guardian_does_not_see_internal_tasks(world, login):
 
 
 def test_registering_who_works_with_the_child(world, login):
-    response = login(world.leader).post(f"/boern/{world.child.pk}/involvering/ny/", {
-        "person": world.teacher.pk, "role": "AKT-lærer", "purpose": "Sparring om samspil",
-        "start": timezone.localdate().strftime("%d.%m.%Y"),
-    })
+    response = login(world.leader).post(
+        f"/boern/{world.child.pk}/involvering/ny/",
+        {
+            "person": world.teacher.pk,
+            "role": "AKT-lærer",
+            "purpose": "Sparring om samspil",
+            "start": timezone.localdate().strftime("%d.%m.%Y"),
+        },
+    )
     assert response.status_code == 302
     page = login(world.paedagog).get(f"/boern/{world.child.pk}/").content.decode()
     assert "Sparring om samspil" in page
@@ -313,32 +318,53 @@ def test_registering_who_works_with_the_child(world, login):
 
 
 def test_only_the_social_work_side_registers_a_social_worker(world, login):
-    page = login(world.leader).post(f"/boern/{world.child.pk}/involvering/ny/", {
-        "person": world.social_worker.pk, "role": "Socialrådgiver", "purpose": "Sag",
-        "start": timezone.localdate().strftime("%d.%m.%Y"),
-    }).content.decode()
+    page = (
+        login(world.leader)
+        .post(
+            f"/boern/{world.child.pk}/involvering/ny/",
+            {
+                "person": world.social_worker.pk,
+                "role": "Socialrådgiver",
+                "purpose": "Sag",
+                "start": timezone.localdate().strftime("%d.%m.%Y"),
+            },
+        )
+        .content.decode()
+    )
     assert "Kun myndighedssiden" in page or "myndighed" in page.lower()
     assert login(world.social_worker).get(f"/boern/{world.child.pk}/").status_code == 404
 
 
 def test_a_guardian_does_not_learn_of_the_social_work_sides_involvement(world, login):
     services.involvement_add(
-        actor=world.social_worker, child=world.child, person=world.social_worker,
-        role="Socialrådgiver", purpose="Vurdering af underretning", start=timezone.localdate(),
+        actor=world.social_worker,
+        child=world.child,
+        person=world.social_worker,
+        role="Socialrådgiver",
+        purpose="Vurdering af underretning",
+        start=timezone.localdate(),
     )
     login(world.social_worker).get(f"/boern/{world.child.pk}/")
     client = login(world.guardian)
-    assert "Vurdering af underretning" not in client.get(
-        f"/boern/{world.child.pk}/").content.decode()
-    assert "Myndighedshjemmel" not in client.get(
-        f"/boern/{world.child.pk}/adgangslog/").content.decode()
+    assert (
+        "Vurdering af underretning" not in client.get(f"/boern/{world.child.pk}/").content.decode()
+    )
+    assert (
+        "Myndighedshjemmel"
+        not in client.get(f"/boern/{world.child.pk}/adgangslog/").content.decode()
+    )
 
 
 def test_a_recipient_by_consent_may_look_but_not_change_the_record(world, login):
     services.consent_record(
-        actor=world.paedagog, child=world.child, guardian=world.child.guardians.get(),
-        kinds=[DataKind.BASIC], units=[world.school], purpose="Overlevering",
-        valid_from=timezone.localdate(), valid_until=timezone.localdate() + timedelta(days=9),
+        actor=world.paedagog,
+        child=world.child,
+        guardian=world.child.guardians.get(),
+        kinds=[DataKind.BASIC],
+        units=[world.school],
+        purpose="Overlevering",
+        valid_from=timezone.localdate(),
+        valid_until=timezone.localdate() + timedelta(days=9),
     )
     client = login(world.teacher)
     assert client.get(f"/boern/{world.child.pk}/").status_code == 200
@@ -354,11 +380,18 @@ def test_a_cpr_search_typed_with_spaces_is_logged_masked(world, login):
 
 def test_a_far_future_date_is_refused_with_a_message(world, login):
     guardian = world.child.guardians.get()
-    response = login(world.paedagog).post(f"/boern/{world.child.pk}/samtykke/ny/", {
-        "giver": f"guardian-{guardian.pk}", "kinds": [DataKind.BASIC],
-        "recipient_units": [world.school.pk], "purpose": "Overlevering",
-        "valid_from": "01.01.2026", "valid_until": "31.12.9999", "evidence": "paper",
-    })
+    response = login(world.paedagog).post(
+        f"/boern/{world.child.pk}/samtykke/ny/",
+        {
+            "giver": f"guardian-{guardian.pk}",
+            "kinds": [DataKind.BASIC],
+            "recipient_units": [world.school.pk],
+            "purpose": "Overlevering",
+            "valid_from": "01.01.2026",
+            "valid_until": "31.12.9999",
+            "evidence": "paper",
+        },
+    )
     assert response.status_code == 200
     assert "1900" in response.content.decode()
     assert not Consent.objects.exists()
@@ -366,9 +399,14 @@ def test_a_far_future_date_is_refused_with_a_message(world, login):
 
 def test_a_garbled_consent_answer_changes_nothing(world, login):
     consent = services.consent_record(
-        actor=world.paedagog, child=world.child, guardian=world.child.guardians.get(),
-        kinds=[DataKind.BASIC], units=[world.school], purpose="Overlevering",
-        valid_from=timezone.localdate(), valid_until=timezone.localdate() + timedelta(days=9),
+        actor=world.paedagog,
+        child=world.child,
+        guardian=world.child.guardians.get(),
+        kinds=[DataKind.BASIC],
+        units=[world.school],
+        purpose="Overlevering",
+        valid_from=timezone.localdate(),
+        valid_until=timezone.localdate() + timedelta(days=9),
         paper=False,
     )
     login(world.guardian).post(f"/samtykke/{consent.pk}/svar/", {"answer": "måske"})
@@ -376,8 +414,12 @@ def test_a_garbled_consent_answer_changes_nothing(world, login):
 
 
 def test_my_tasks_hides_a_task_about_a_child_i_can_no_longer_see(world, login):
-    services.task_create(child=world.child, title="Hemmelig opgave", owner=world.teacher,
-                         due_date=timezone.localdate())
+    services.task_create(
+        child=world.child,
+        title="Hemmelig opgave",
+        owner=world.teacher,
+        due_date=timezone.localdate(),
+    )
     assert "Hemmelig opgave" not in login(world.teacher).get("/opgaver/").content.decode()
 
 
