@@ -151,9 +151,10 @@ def test_the_one_meeting_exchange_is_used_up_after_its_meeting(world):
         participants=[world.teacher],
         meeting_date=TODAY() + timedelta(days=2),
     )
-    assert child_get_for(world.teacher, world.child.pk).access_basis == Basis.MEETING_EXCHANGE
+    assert not visible(world.teacher, world.child)  # not before the meeting day
     with time_machine.travel(timezone.now() + timedelta(days=2)):
-        assert visible(world.teacher, world.child)
+        child = child_get_for(world.teacher, world.child.pk)
+        assert child.access_basis == Basis.MEETING_EXCHANGE
     with time_machine.travel(timezone.now() + timedelta(days=3, hours=1)):
         assert not visible(world.teacher, world.child)
 
@@ -325,3 +326,15 @@ def test_losing_the_social_work_role_ends_statutory_access(world):
     profile.roles = [Role.PAEDAGOG]
     profile.save()
     assert not visible(world.social_worker, world.child)
+
+
+def test_the_exchange_belongs_to_a_planned_meeting(world):
+    for meeting in (TODAY() - timedelta(days=1), TODAY() + timedelta(days=200)):
+        with pytest.raises(ValidationError):
+            services.exchange_grant_create(
+                actor=world.leader,
+                child=world.child,
+                purpose="Møde",
+                participants=[world.teacher],
+                meeting_date=meeting,
+            )
