@@ -281,6 +281,24 @@ def _people(user):
     )
 
 
+def _child_record_form(request, child, form, *, save, done, heading, intro=""):
+    """The shared flow of the forms that add to a child's record: validate, call the service,
+    show its rule violations on the form (nothing typed is lost), or go back to the child."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(actor=request.user, child=child, **form.cleaned_data)
+        except ValidationError as error:
+            _form_errors_from(form, error)
+        else:
+            messages.success(request, done)
+            return redirect("cases:child_detail", pk=child.pk)
+    return render(
+        request,
+        "cases/child_record_form.html",
+        {"child": child, "form": form, "heading": heading, "intro": intro},
+    )
+
+
 @login_required
 def forlob_create(request, pk):
     _staff_only(request.user)
@@ -288,18 +306,13 @@ def forlob_create(request, pk):
     form = ForlobForm(
         request.POST or None, people=_people(request.user), initial={"tovholder": request.user}
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.forlob_open(actor=request.user, child=child, **form.cleaned_data)
-        except ValidationError as error:
-            _form_errors_from(form, error)
-        else:
-            messages.success(request, _("The forløb is opened."))
-            return redirect("cases:child_detail", pk=child.pk)
-    return render(
+    return _child_record_form(
         request,
-        "cases/forlob_form.html",
-        {"child": child, "form": form, "heading": _("Open a forløb")},
+        child,
+        form,
+        save=services.forlob_open,
+        done=_("The forløb is opened."),
+        heading=_("Open a forløb"),
     )
 
 
@@ -367,7 +380,7 @@ def forlob_hand_over(request, forlob_pk):
             return redirect("cases:child_detail", pk=child.pk)
     return render(
         request,
-        "cases/forlob_form.html",
+        "cases/child_record_form.html",
         {"child": child, "form": form, "heading": _("Hand over the tovholder role")},
     )
 
@@ -384,7 +397,7 @@ def forlob_close(request, forlob_pk):
         return redirect("cases:child_detail", pk=child.pk)
     return render(
         request,
-        "cases/forlob_form.html",
+        "cases/child_record_form.html",
         {"child": child, "form": form, "heading": _("Close the forløb")},
     )
 
@@ -401,18 +414,13 @@ def involvement_create(request, pk):
         units=unit_list_visible_to(request.user),
         initial={"start": timezone.localdate()},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.involvement_add(actor=request.user, child=child, **form.cleaned_data)
-        except ValidationError as error:
-            _form_errors_from(form, error)
-        else:
-            messages.success(request, _("The involvement is registered."))
-            return redirect("cases:child_detail", pk=child.pk)
-    return render(
+    return _child_record_form(
         request,
-        "cases/forlob_form.html",
-        {"child": child, "form": form, "heading": _("Register who works with the child")},
+        child,
+        form,
+        save=services.involvement_add,
+        done=_("The involvement is registered."),
+        heading=_("Register who works with the child"),
     )
 
 
@@ -424,29 +432,20 @@ def exchange_create(request, pk):
         request.user, pk, purpose=_("Exchange without consent"), bases=WRITER_BASES
     )
     form = ExchangeForm(request.POST or None, people=_people(request.user))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.exchange_grant_create(actor=request.user, child=child, **form.cleaned_data)
-        except ValidationError as error:
-            _form_errors_from(form, error)
-        else:
-            messages.success(request, _("The exchange without consent is recorded."))
-            return redirect("cases:child_detail", pk=child.pk)
-    return render(
+    intro = _(
+        "Without the parents' consent, school, SFO, daycare, health visitors and the "
+        "social-work side may exchange information about a child at one meeting, and "
+        "in special cases one follow-up meeting, for early preventive cooperation "
+        "(%(law)s). Ask for consent first whenever you can."
+    ) % {"law": child.municipality.exchange_legal_reference}
+    return _child_record_form(
         request,
-        "cases/forlob_form.html",
-        {
-            "child": child,
-            "form": form,
-            "heading": _("Exchange without consent (one meeting)"),
-            "intro": _(
-                "Without the parents' consent, school, SFO, daycare, health visitors and the "
-                "social-work side may exchange information about a child at one meeting, and "
-                "in special cases one follow-up meeting, for early preventive cooperation "
-                "(%(law)s). Ask for consent first whenever you can."
-            )
-            % {"law": child.municipality.exchange_legal_reference},
-        },
+        child,
+        form,
+        save=services.exchange_grant_create,
+        done=_("The exchange without consent is recorded."),
+        heading=_("Exchange without consent (one meeting)"),
+        intro=intro,
     )
 
 
