@@ -2,9 +2,11 @@
 are built, so tests ask for them by name."""
 
 import os
+from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
+from django.utils import timezone
 
 from cases.access import grants_rebuild
 from tests import factories as f
@@ -85,3 +87,30 @@ def login(client):
         return client
 
     return _login
+
+
+@pytest.fixture
+def school(world):
+    """A second child and a second rater in the kindergarten room, and an open round."""
+    world.child2 = f.ChildFactory(municipality=world.solby, first_name="Bo", last_name="Berg")
+    f.EnrolmentFactory(child=world.child2, group=world.room)
+    world.colleague = f.StaffFactory(
+        user=f.UserFactory(username="kim", municipality=world.solby, first_name="Kim"),
+        units=[world.kindergarten],
+        groups=[world.room],
+    ).user
+    grants_rebuild(child_ids=[world.child.pk, world.child2.pk])
+    from screening import services
+    from screening.models import FormTemplate
+
+    from screening.defaults import install_default_templates
+
+    install_default_templates(FormTemplate)  # flushed away by transactional (browser) tests
+    template = FormTemplate.objects.get(municipality=None, sector="boernehave", version=1)
+    world.round = services.round_open(
+        actor=world.leader,
+        group=world.room,
+        template=template,
+        deadline=timezone.localdate() + timedelta(days=14),
+    )
+    return world

@@ -268,6 +268,10 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+if MODE == "test":
+    # The browser tests' live server serves static files straight from the finders, which know
+    # the plain names, not the manifest's hashed ones.
+    STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
 
 # --- Logging: one line per event, CPR numbers masked whatever the message says ------------------
 LOGGING = {

@@ -39,6 +39,7 @@ urlpatterns = [
     path("sprog/", include("django.conf.urls.i18n")),
     path("adgangslog/", include("trivsel.audit.urls")),
     path("", include("cases.urls")),
+    path("trivsel/", include("screening.urls")),
     path("drift/", notification_views.health, name="health"),
     path("admin/", admin.site.urls),
 ]

@@ -12,3 +12,22 @@ document.addEventListener("announce", function (event) {
     region.textContent = event.detail.value;
   }
 });
+
+// The rating page saves each click. A failed save says so and tries again; nothing is lost.
+document.addEventListener("htmx:beforeRequest", function (event) {
+  var form = event.detail.elt.closest && event.detail.elt.closest(".trivsel-rating-row");
+  var status = form && form.querySelector(".trivsel-save-status");
+  if (status) { status.textContent = form.dataset.saving; }
+});
+document.addEventListener("htmx:afterRequest", function (event) {
+  var form = event.detail.elt.closest && event.detail.elt.closest(".trivsel-rating-row");
+  if (!form || event.detail.successful) { return; }
+  var status = form.querySelector(".trivsel-save-status");
+  var xhr = event.detail.xhr;
+  if (xhr && xhr.status === 422) {
+    status.textContent = xhr.responseText;  // a rule said no: retrying would not help
+    return;
+  }
+  status.textContent = form.dataset.notSaved;
+  setTimeout(function () { window.htmx.trigger(form, "change"); }, 3000);
+});

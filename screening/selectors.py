@@ -1,0 +1,144 @@
+"""Reads for screening. Children come through the cases selectors (kind: screening), so the
+access rules and the access log are the same as everywhere else."""
+
+from collections import Counter, defaultdict
+
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from cases.models import DataKind
+from cases.selectors import access_log_children, child_list_visible_to, current_enrolments
+from trivsel.organisation.models import LEADER_ROLES, Role
+
+from .models import FormTemplate, JointAssessment, Position, Rating, Round, RoundStatus
+
+
+def _profile(user):
+    return user.staff_profile_or_none if user.is_authenticated else None
+
+
+def is_round_leader(user, round_):
+    """Leaders of the round's unit open rounds and run the joint session."""
+    profile = _profile(user)
+    return (
+        profile is not None
+        and profile.has_role(*LEADER_ROLES)
+        and profile.units.filter(pk=round_.group.unit_id).exists()
+    )
+
+
+def round_list_visible_to(user):
+    """Rounds of the user's own groups, and of every group in units they lead."""
+    profile = _profile(user)
+    if profile is None:
+        return Round.objects.none()
+    rounds = Round.objects.filter(group__unit__municipality_id=user.municipality_id)
+    own_groups = rounds.filter(group__in=profile.groups.all())
+    if profile.has_role(*LEADER_ROLES):
+        return (own_groups | rounds.filter(group__unit__in=profile.units.all())).distinct()
+    return own_groups
+
+
+def round_get_for(user, pk):
+    try:
+        return round_list_visible_to(user).select_related("group__unit", "template").get(pk=int(pk))
+    except (Round.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def round_children(user, round_, *, purpose):
+    """The children of the round's group the user may see screening of, logged as one look."""
+    enrolled = current_enrolments().filter(group=round_.group).values("child_id")
+    children = list(
+        child_list_visible_to(user, kind=DataKind.SCREENING)
+        .filter(pk__in=enrolled)
+        .order_by("first_name", "last_name", "pk")
+    )
+    access_log_children(user, children, purpose=purpose, kind=DataKind.SCREENING)
+    return children
+
+
+def rating_page(user, round_):
+    """What the rating page shows: the children and this rater's own marks only."""
+    children = round_children(user, round_, purpose=_("Screening: individual marks"))
+    mine = {
+        r.child_id: r for r in Rating.objects.filter(round=round_, rater=user, child__in=children)
+    }
+    rows = [(child, mine.get(child.pk)) for child in children]
+    return rows, sum(1 for _child, mark in rows if mark)
+
+
+def overview_matrix(user, round_):
+    """Children × raters with the agreed position and the previous round's, and the group's
+    distribution. Only during and after the joint session: before it, marks are private."""
+    if round_.status == RoundStatus.RATING:
+        raise Http404
+    children = round_children(user, round_, purpose=_("Screening: joint assessment"))
+    ratings = Rating.objects.filter(round=round_, child__in=children).select_related("rater")
+    raters = sorted({r.rater for r in ratings}, key=lambda u: u.get_full_name())
+    marks = defaultdict(dict)
+    for rating in ratings:
+        marks[rating.child_id][rating.rater_id] = rating
+    agreed = {
+        a.child_id: a for a in JointAssessment.objects.filter(round=round_, child__in=children)
+    }
+    previous_round = (
+        Round.objects.filter(group=round_.group, deadline__lt=round_.deadline)
+        .order_by("-deadline")
+        .first()
+    )
+    previous = {}
+    if previous_round:
+        previous = dict(
+            JointAssessment.objects.filter(round=previous_round, child__in=children).values_list(
+                "child_id", "position"
+            )
+        )
+    rows = [
+        {
+            "child": child,
+            "marks": [marks[child.pk].get(rater.pk) for rater in raters],
+            "yellow_marks": sum(
+                1 for r in marks[child.pk].values() if r.position == Position.YELLOW
+            ),
+            "agreed": agreed.get(child.pk),
+            "previous": previous.get(child.pk),
+        }
+        for child in children
+    ]
+    distribution = Counter(a.position for a in agreed.values())
+    return {
+        "raters": raters,
+        "rows": rows,
+        "distribution": [(p, distribution.get(p.value, 0)) for p in Position],
+        "previous_round": previous_round,
+    }
+
+
+def position_history(user, child):
+    """A child's agreed positions over time (oldest first), for those who may see screening."""
+    if not child_list_visible_to(user, kind=DataKind.SCREENING).filter(pk=child.pk).exists():
+        return []
+    return list(
+        JointAssessment.objects.filter(child=child)
+        .select_related("round__group")
+        .order_by("round__deadline")
+    )
+
+
+def templates_for(user):
+    """Current forms: the municipality's own and the shipped ones."""
+    from django.db.models import Q
+
+    return FormTemplate.objects.filter(
+        Q(municipality__isnull=True) | Q(municipality_id=user.municipality_id), is_current=True
+    )
+
+
+def leader_groups(user):
+    profile = _profile(user)
+    if profile is None or not profile.has_role(Role.LEADER):
+        return []
+    from trivsel.organisation.models import Group
+
+    return Group.objects.filter(unit__in=profile.units.all()).select_related("unit")

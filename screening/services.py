@@ -1,0 +1,203 @@
+"""Writes for screening: rounds, marks, the joint session and the follow-up rules."""
+
+from datetime import timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cases.models import DataKind, Task
+from cases.selectors import child_list_visible_to, current_enrolments
+from cases.services import task_create
+from trivsel.organisation.models import UnitType
+
+from .models import JointAssessment, Position, Rating, Round, RoundStatus, RuleSet
+from .selectors import is_round_leader
+
+
+@transaction.atomic
+def round_open(*, actor, group, template, deadline):
+    round_ = Round(group=group, template=template, deadline=deadline, opened_by=actor)
+    round_.group = group
+    if not is_round_leader(actor, round_):
+        raise PermissionDenied
+    if deadline < timezone.localdate():
+        raise ValidationError({"deadline": _("The deadline cannot be in the past.")})
+    if template.municipality_id not in (None, actor.municipality_id):
+        raise ValidationError({"template": _("Choose one of your municipality's forms.")})
+    round_.save()
+    return round_
+
+
+def _check_child_in_round(rater, round_, child):
+    enrolled = current_enrolments().filter(group=round_.group, child=child).exists()
+    visible = child_list_visible_to(rater, kind=DataKind.SCREENING).filter(pk=child.pk).exists()
+    if not (enrolled and visible):
+        raise ValidationError(_("This child is not part of the round."))
+
+
+@transaction.atomic
+def rating_save(*, rater, round_, child, position, context_position="", comment=""):
+    """Save one individual mark. Saving again (a double click, a second tab) updates the same
+    mark: the database allows one per rater, child and round."""
+    if round_.status != RoundStatus.RATING:
+        raise ValidationError(_("The round is no longer open for individual marks."))
+    if position not in Position.values:
+        raise ValidationError(_("Choose green, yellow or red."))
+    if context_position and context_position not in Position.values:
+        raise ValidationError(_("Choose green, yellow or red."))
+    _check_child_in_round(rater, round_, child)
+    rating, _created = Rating.objects.update_or_create(
+        round=round_,
+        child=child,
+        rater=rater,
+        defaults={
+            "position": position,
+            "context_position": context_position,
+            "comment": comment[:300],
+        },
+    )
+    return rating
+
+
+@transaction.atomic
+def round_start_joint(*, actor, round_):
+    if not is_round_leader(actor, round_):
+        raise PermissionDenied
+    if round_.status != RoundStatus.RATING:
+        raise ValidationError(_("The joint session has already started."))
+    round_.status = RoundStatus.JOINT
+    round_.joint_started_at = timezone.now()
+    round_.save(update_fields=["status", "joint_started_at"])
+    return round_
+
+
+@transaction.atomic
+def round_close(*, actor, round_):
+    if not is_round_leader(actor, round_):
+        raise PermissionDenied
+    round_.status = RoundStatus.CLOSED
+    round_.closed_at = timezone.now()
+    round_.save(update_fields=["status", "closed_at"])
+    return round_
+
+
+def _rules_for(municipality):
+    rules, _created = RuleSet.objects.get_or_create(municipality=municipality)
+    return rules
+
+
+def _rule_task(*, rule, assessment, actor, title, data_kind=DataKind.SCREENING):
+    """Create the rule's task once per assessment, however often the assessment is saved."""
+    source_id = f"{assessment.pk}:{rule}"
+    if Task.objects.filter(source_type="screening.rule", source_id=source_id).exists():
+        return None
+    rules = _rules_for(assessment.child.municipality)
+    return task_create(
+        child=assessment.child,
+        title=title,
+        owner=actor,
+        due_date=timezone.localdate() + timedelta(days=rules.follow_up_days),
+        created_by=actor,
+        data_kind=data_kind,
+        source_type="screening.rule",
+        source_id=source_id,
+    )
+
+
+def apply_rules(*, actor, assessment):
+    """The municipality's follow-up rules for one agreed position (DOMAIN.md §6)."""
+    rules = _rules_for(assessment.child.municipality)
+    yellow_marks = Rating.objects.filter(
+        round=assessment.round, child=assessment.child, position=Position.YELLOW
+    ).count()
+    created = []
+    if rules.yellow_marks_involve_parents and yellow_marks >= rules.yellow_marks_involve_parents:
+        created.append(
+            _rule_task(
+                rule="parents",
+                assessment=assessment,
+                actor=actor,
+                title=_("Involve the parents: talk with them about the marks"),
+            )
+        )
+    if assessment.involve_parents:
+        created.append(
+            _rule_task(
+                rule="parents",
+                assessment=assessment,
+                actor=actor,
+                title=_("Involve the parents: talk with them about the marks"),
+            )
+        )
+    if assessment.position == Position.YELLOW and rules.yellow_needs_plan:
+        created.append(
+            _rule_task(
+                rule="plan",
+                assessment=assessment,
+                actor=actor,
+                title=_("Make a pedagogical plan and talk with the parents"),
+            )
+        )
+    if assessment.position == Position.RED:
+        if rules.red_to_team:
+            created.append(
+                _rule_task(
+                    rule="team",
+                    assessment=assessment,
+                    actor=actor,
+                    title=_(
+                        "Take the child to the cross-disciplinary team (before any PPR referral)"
+                    ),
+                )
+            )
+        health_visiting = assessment.round.group.unit.type == UnitType.HEALTH_VISITING
+        if health_visiting and rules.red_health_visiting_suggests_notification:
+            created.append(
+                _rule_task(
+                    rule="notification",
+                    assessment=assessment,
+                    actor=actor,
+                    title=_(
+                        "Consider a notification now: the duty to notify does not wait for "
+                        "the next round"
+                    ),
+                    data_kind=DataKind.NOTIFICATIONS,
+                )
+            )
+    return [task for task in created if task is not None]
+
+
+@transaction.atomic
+def joint_assessment_save(
+    *, actor, round_, child, position, reflection="", parent_summary="", involve_parents=False
+):
+    if not is_round_leader(actor, round_):
+        raise PermissionDenied
+    if round_.status != RoundStatus.JOINT:
+        raise ValidationError(_("Start the joint session before agreeing on positions."))
+    if position not in Position.values:
+        raise ValidationError({"position": _("Choose green, yellow or red.")})
+    _check_child_in_round(actor, round_, child)
+    assessment, _created = JointAssessment.objects.update_or_create(
+        round=round_,
+        child=child,
+        defaults={
+            "position": position,
+            "reflection": reflection,
+            "parent_summary": parent_summary,
+            "involve_parents": involve_parents,
+            "decided_by": actor,
+        },
+    )
+    apply_rules(actor=actor, assessment=assessment)
+    return assessment
+
+
+def red_team_pending(child):
+    """An agreed red position waits for the cross-disciplinary team: a PPR referral is refused
+    until that task is done (used by the referrals app)."""
+    return Task.objects.filter(
+        child=child, source_type="screening.rule", source_id__endswith=":team", status="open"
+    ).exists()

@@ -1,0 +1,163 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cases.models import DataKind
+from cases.selectors import child_get_for
+
+from . import selectors, services
+from .forms import JointAssessmentForm, RoundForm
+
+
+@login_required
+def round_list(request):
+    rounds = selectors.round_list_visible_to(request.user).select_related("group__unit")
+    return render(
+        request,
+        "screening/round_list.html",
+        {
+            "rounds": rounds,
+            "can_open": bool(selectors.leader_groups(request.user)),
+        },
+    )
+
+
+@login_required
+def round_create(request):
+    groups = selectors.leader_groups(request.user)
+    if not groups:
+        raise Http404
+    form = RoundForm(
+        request.POST or None, groups=groups, templates=selectors.templates_for(request.user)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            round_ = services.round_open(actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            for field, errors in error.error_dict.items():
+                form.add_error(field, errors)
+        else:
+            messages.success(request, _("The round is open. The group's staff can now rate."))
+            return redirect("screening:round_rate", pk=round_.pk)
+    return render(request, "screening/round_form.html", {"form": form})
+
+
+@login_required
+def round_rate(request, pk):
+    """The rating page: the whole group on one screen, saved per click."""
+    round_ = selectors.round_get_for(request.user, pk)
+    rows, rated = selectors.rating_page(request.user, round_)
+    return render(
+        request,
+        "screening/round_rate.html",
+        {
+            "round": round_,
+            "rows": rows,
+            "rated": rated,
+            "total": len(rows),
+            "positions": [("groen", _("Green")), ("gul", _("Yellow")), ("roed", _("Red"))],
+            "is_leader": selectors.is_round_leader(request.user, round_),
+        },
+    )
+
+
+@login_required
+@require_POST
+def rating_save(request, pk):
+    round_ = selectors.round_get_for(request.user, pk)
+    child = child_get_for(
+        request.user,
+        request.POST.get("child"),
+        kind=DataKind.SCREENING,
+        purpose=_("Screening: individual mark"),
+    )
+    try:
+        services.rating_save(
+            rater=request.user,
+            round_=round_,
+            child=child,
+            position=request.POST.get("position", ""),
+            context_position=request.POST.get("context_position", ""),
+            comment=request.POST.get("comment", ""),
+        )
+    except ValidationError as error:
+        message = " ".join(error.messages)
+        if request.htmx:
+            return HttpResponse(message, status=422)
+        messages.error(request, message)
+        return redirect("screening:round_rate", pk=round_.pk)
+    if not request.htmx:
+        return redirect("screening:round_rate", pk=round_.pk)
+    rows, rated = selectors.rating_page(request.user, round_)
+    return render(
+        request,
+        "screening/rating_saved.html",
+        {
+            "child": child,
+            "rated": rated,
+            "total": len(rows),
+        },
+    )
+
+
+@login_required
+def round_overview(request, pk):
+    """The overview matrix and the joint assessment, run by the leader."""
+    round_ = selectors.round_get_for(request.user, pk)
+    matrix = selectors.overview_matrix(request.user, round_)
+    return render(
+        request,
+        "screening/round_overview.html",
+        {
+            "round": round_,
+            **matrix,
+            "is_leader": selectors.is_round_leader(request.user, round_),
+            "form": JointAssessmentForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def round_start_joint(request, pk):
+    round_ = selectors.round_get_for(request.user, pk)
+    try:
+        services.round_start_joint(actor=request.user, round_=round_)
+    except PermissionDenied:
+        raise Http404 from None
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("screening:round_overview", pk=round_.pk)
+
+
+@login_required
+@require_POST
+def joint_assessment_save(request, pk, child_pk):
+    round_ = selectors.round_get_for(request.user, pk)
+    child = child_get_for(
+        request.user, child_pk, kind=DataKind.SCREENING, purpose=_("Screening: joint assessment")
+    )
+    form = JointAssessmentForm(request.POST)
+    if not form.is_valid():
+        messages.error(
+            request, _("Choose the agreed position for %(name)s.") % {"name": child.first_name}
+        )
+        return redirect("screening:round_overview", pk=round_.pk)
+    try:
+        services.joint_assessment_save(
+            actor=request.user, round_=round_, child=child, **form.cleaned_data
+        )
+    except PermissionDenied:
+        raise Http404 from None
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request, _("The joint assessment of %(name)s is saved.") % {"name": child.first_name}
+        )
+    return redirect(reverse("screening:round_overview", args=[round_.pk]) + f"#barn-{child.pk}")

@@ -1,0 +1,186 @@
+import re
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models.deletion import ProtectedError
+
+from cases.models import DataKind, Task
+from screening import services
+from screening.models import Rating, RoundStatus
+from trivsel.audit.models import AccessLogEntry, Basis
+
+
+def rate(world, rater, child, position, comment=""):
+    return services.rating_save(
+        rater=rater, round_=world.round, child=child, position=position, comment=comment
+    )
+
+
+def test_a_second_save_of_the_same_mark_updates_it(school):
+    rate(school, school.paedagog, school.child, "gul")
+    rate(school, school.paedagog, school.child, "groen", "glad i dag")
+    mark = Rating.objects.get()
+    assert (mark.position, mark.comment) == ("groen", "glad i dag")
+
+
+def test_the_rating_page_saves_per_click_and_counts_progress(school, login):
+    client = login(school.paedagog)
+    page = client.get(f"/trivsel/runde/{school.round.pk}/").content.decode()
+    assert "0 af 2 vurderet" in page
+    response = client.post(
+        f"/trivsel/runde/{school.round.pk}/markering/",
+        {"child": school.child.pk, "position": "gul", "comment": ""},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 200
+    assert "1 af 2 vurderet" in response.content.decode()
+    # Reloading shows the saved mark: nothing is lost.
+    page = client.get(f"/trivsel/runde/{school.round.pk}/").content.decode()
+    assert re.search(r'value="gul"\s+checked', page)
+
+
+def test_marks_are_private_until_the_joint_session(school, login):
+    rate(school, school.paedagog, school.child, "roed", "bekymret")
+    page = login(school.colleague).get(f"/trivsel/runde/{school.round.pk}/").content.decode()
+    assert "bekymret" not in page
+    assert (
+        login(school.leader).get(f"/trivsel/runde/{school.round.pk}/oversigt/").status_code == 404
+    )
+    services.round_start_joint(actor=school.leader, round_=school.round)
+    page = login(school.leader).get(f"/trivsel/runde/{school.round.pk}/oversigt/").content.decode()
+    assert "bekymret" in page
+
+
+def test_a_mark_outside_an_open_round_is_refused_clearly(school, login):
+    from tests.factories import ChildFactory
+
+    stranger = ChildFactory(municipality=school.solby)
+    with pytest.raises(ValidationError):
+        rate(school, school.paedagog, stranger, "gul")
+    services.round_start_joint(actor=school.leader, round_=school.round)
+    response = login(school.paedagog).post(
+        f"/trivsel/runde/{school.round.pk}/markering/",
+        {"child": school.child.pk, "position": "gul"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 422
+    assert "ikke længere åben" in response.content.decode()
+    assert not Rating.objects.exists()
+
+
+def test_a_nonsense_position_is_refused(school, login):
+    response = login(school.paedagog).post(
+        f"/trivsel/runde/{school.round.pk}/markering/",
+        {"child": school.child.pk, "position": "lilla"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 422
+
+
+def test_only_the_units_leader_runs_the_joint_session(school):
+    with pytest.raises(PermissionDenied):
+        services.round_start_joint(actor=school.paedagog, round_=school.round)
+    services.round_start_joint(actor=school.leader, round_=school.round)
+    assert school.round.status == RoundStatus.JOINT
+
+
+def rule_tasks(child):
+    return set(
+        Task.objects.filter(child=child, source_type="screening.rule").values_list(
+            "source_id", flat=True
+        )
+    )
+
+
+def test_two_yellow_marks_and_an_agreed_yellow_give_the_parent_and_plan_tasks(school):
+    rate(school, school.paedagog, school.child, "gul")
+    rate(school, school.colleague, school.child, "gul")
+    services.round_start_joint(actor=school.leader, round_=school.round)
+    assessment = services.joint_assessment_save(
+        actor=school.leader,
+        round_=school.round,
+        child=school.child,
+        position="gul",
+        reflection="Stille i samling",
+    )
+    assert rule_tasks(school.child) == {f"{assessment.pk}:parents", f"{assessment.pk}:plan"}
+    # Saving again does not create the tasks twice.
+    services.joint_assessment_save(
+        actor=school.leader, round_=school.round, child=school.child, position="gul"
+    )
+    assert Task.objects.filter(source_type="screening.rule").count() == 2
+
+
+def test_an_agreed_red_sends_the_child_to_the_cross_disciplinary_team(school):
+    services.round_start_joint(actor=school.leader, round_=school.round)
+    assessment = services.joint_assessment_save(
+        actor=school.leader, round_=school.round, child=school.child2, position="roed"
+    )
+    assert rule_tasks(school.child2) == {f"{assessment.pk}:team"}
+    assert services.red_team_pending(school.child2)
+
+
+def test_red_in_health_visiting_suggests_a_notification(school):
+    from trivsel.organisation.models import UnitType
+
+    school.kindergarten.type = UnitType.HEALTH_VISITING
+    school.kindergarten.save()
+    services.round_start_joint(actor=school.leader, round_=school.round)
+    assessment = services.joint_assessment_save(
+        actor=school.leader, round_=school.round, child=school.child, position="roed"
+    )
+    task = Task.objects.get(source_id=f"{assessment.pk}:notification")
+    assert task.data_kind == DataKind.NOTIFICATIONS
+
+
+def test_the_joint_session_through_the_page_creates_the_tasks(school, login):
+    rate(school, school.paedagog, school.child, "gul")
+    rate(school, school.colleague, school.child, "gul")
+    client = login(school.leader)
+    client.post(f"/trivsel/runde/{school.round.pk}/faelles/")
+    response = client.post(
+        f"/trivsel/runde/{school.round.pk}/vurdering/{school.child.pk}/",
+        {"position": "gul", "reflection": "Vi undrer os", "involve_parents": "on"},
+    )
+    assert response.status_code == 302
+    tasks = client.get("/opgaver/").content.decode()
+    assert "Inddrag forældrene" in tasks or "forældrene" in tasks
+
+
+def test_rounds_are_visible_only_to_the_group_and_its_leaders(school, login):
+    url = f"/trivsel/runde/{school.round.pk}/"
+    for user in (school.paedagog, school.colleague, school.leader):
+        assert login(user).get(url).status_code == 200
+    for user in (school.teacher, school.social_worker, school.outsider, school.guardian):
+        assert login(user).get(url).status_code == 404
+
+
+def test_looking_at_the_round_is_logged_with_the_screening_basis(school, login):
+    login(school.paedagog).get(f"/trivsel/runde/{school.round.pk}/")
+    entry = AccessLogEntry.objects.get(actor=school.paedagog, child_id=school.child.pk)
+    assert entry.basis == Basis.ENROLMENT
+
+
+def test_a_used_form_cannot_be_deleted(school):
+    with pytest.raises(ProtectedError):
+        school.round.template.delete()
+
+
+def test_the_pages_keep_their_queries_constant(school, login, django_assert_max_num_queries):
+    from cases.access import grants_rebuild
+    from tests.factories import ChildFactory, EnrolmentFactory
+
+    extra = [ChildFactory(municipality=school.solby) for _ in range(25)]
+    for child in extra:
+        EnrolmentFactory(child=child, group=school.room)
+    grants_rebuild(child_ids=[c.pk for c in extra])
+    for child in extra:
+        rate(school, school.paedagog, child, "groen")
+        rate(school, school.colleague, child, "gul")
+    client = login(school.paedagog)
+    with django_assert_max_num_queries(14):
+        assert client.get(f"/trivsel/runde/{school.round.pk}/").status_code == 200
+    services.round_start_joint(actor=school.leader, round_=school.round)
+    leader = login(school.leader)
+    with django_assert_max_num_queries(16):
+        assert leader.get(f"/trivsel/runde/{school.round.pk}/oversigt/").status_code == 200
