@@ -101,9 +101,8 @@ def school(world):
     ).user
     grants_rebuild(child_ids=[world.child.pk, world.child2.pk])
     from screening import services
-    from screening.models import FormTemplate
-
     from screening.defaults import install_default_templates
+    from screening.models import FormTemplate
 
     install_default_templates(FormTemplate)  # flushed away by transactional (browser) tests
     template = FormTemplate.objects.get(municipality=None, sector="boernehave", version=1)
