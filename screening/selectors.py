@@ -10,7 +10,15 @@ from cases.models import DataKind
 from cases.selectors import access_log_children, child_list_visible_to, current_enrolments
 from trivsel.organisation.models import LEADER_ROLES, Role
 
-from .models import FormTemplate, JointAssessment, Position, Rating, Round, RoundStatus
+from .models import (
+    FormTemplate,
+    JointAssessment,
+    Position,
+    Rating,
+    Round,
+    RoundStatus,
+    RuleSet,
+)
 
 
 def _profile(user):
@@ -115,15 +123,19 @@ def overview_matrix(user, round_):
     }
 
 
-def position_history(user, child):
-    """A child's agreed positions over time (oldest first), for those who may see screening."""
-    if not child_list_visible_to(user, kind=DataKind.SCREENING).filter(pk=child.pk).exists():
-        return []
+def position_history(child):
+    """A child's agreed positions over time (oldest first). The caller has fetched the child
+    with child_get_for(kind=screening)."""
     return list(
         JointAssessment.objects.filter(child=child)
-        .select_related("round__group")
+        .select_related("round__group__unit")
         .order_by("round__deadline")
     )
+
+
+def parents_may_read_assessments(child):
+    rules = RuleSet.objects.filter(municipality_id=child.municipality_id).first()
+    return rules.parents_see_written_assessment if rules else True
 
 
 def templates_for(user):

@@ -10,6 +10,7 @@ urlpatterns = [
     path("runde/<int:pk>/markering/", views.rating_save, name="rating_save"),
     path("runde/<int:pk>/oversigt/", views.round_overview, name="round_overview"),
     path("runde/<int:pk>/faelles/", views.round_start_joint, name="round_start_joint"),
+    path("barn/<int:child_pk>/", views.child_history, name="child_history"),
     path(
         "runde/<int:pk>/vurdering/<int:child_pk>/",
         views.joint_assessment_save,

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from cases.models import DataKind
 from cases.selectors import child_get_for
+from trivsel.audit.models import Basis
 
 from . import selectors, services
 from .forms import JointAssessmentForm, RoundForm
@@ -161,3 +162,24 @@ def joint_assessment_save(request, pk, child_pk):
             request, _("The joint assessment of %(name)s is saved.") % {"name": child.first_name}
         )
     return redirect(reverse("screening:round_overview", args=[round_.pk]) + f"#barn-{child.pk}")
+
+
+@login_required
+def child_history(request, child_pk):
+    """The child's agreed positions over time. Guardians read only the written summaries meant
+    for them, in plain words and without colours, when the municipality allows it."""
+    child = child_get_for(
+        request.user, child_pk, kind=DataKind.SCREENING, purpose=_("Screening: history")
+    )
+    for_guardian = child.access_basis == Basis.GUARDIAN
+    if for_guardian and not selectors.parents_may_read_assessments(child):
+        raise Http404
+    return render(
+        request,
+        "screening/child_history.html",
+        {
+            "child": child,
+            "assessments": selectors.position_history(child),
+            "for_guardian": for_guardian,
+        },
+    )

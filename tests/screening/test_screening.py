@@ -184,3 +184,77 @@ def test_the_pages_keep_their_queries_constant(school, login, django_assert_max_
     leader = login(school.leader)
     with django_assert_max_num_queries(16):
         assert leader.get(f"/trivsel/runde/{school.round.pk}/oversigt/").status_code == 200
+
+
+def agree(school, position, summary=""):
+    services.round_start_joint(actor=school.leader, round_=school.round)
+    return services.joint_assessment_save(
+        actor=school.leader,
+        round_=school.round,
+        child=school.child,
+        position=position,
+        reflection="Intern refleksion",
+        parent_summary=summary,
+    )
+
+
+def test_the_history_shows_staff_the_agreed_positions_and_parents_only_their_summary(school, login):
+    agree(
+        school,
+        "gul",
+        "Alma leger mest alene. Vi vil gerne tale med jer om, hvordan vi sammen kan støtte hende.",
+    )
+    url = f"/trivsel/barn/{school.child.pk}/"
+    staff_page = login(school.paedagog).get(url).content.decode()
+    assert "Intern refleksion" in staff_page and "Gul position" in staff_page
+    parent_page = login(school.guardian).get(url).content.decode()
+    assert "leger mest alene" in parent_page
+    assert "Intern refleksion" not in parent_page
+    for colour in ("grøn", "gul", "rød", "green", "yellow", "red"):
+        main = parent_page[parent_page.index("<main") : parent_page.index("</main>")]
+        assert colour not in main.lower(), colour
+    for user in (school.teacher, school.outsider):
+        assert login(user).get(url).status_code == 404
+
+
+def test_parents_see_nothing_when_the_municipality_says_so(school, login):
+    from screening.models import RuleSet
+
+    agree(school, "groen", "Alma trives.")
+    RuleSet.objects.update_or_create(
+        municipality=school.solby, defaults={"parents_see_written_assessment": False}
+    )
+    assert login(school.guardian).get(f"/trivsel/barn/{school.child.pk}/").status_code == 404
+
+
+def test_editing_a_used_form_makes_a_new_version(school, login):
+    from screening.models import FormTemplate
+
+    copy = FormTemplate.objects.get(pk=school.round.template.pk)
+    copy.pk, copy.municipality = None, school.solby
+    copy.save()
+    school.round.template = copy
+    school.round.save()
+    from django.contrib.auth.models import Permission
+
+    from trivsel.organisation.demo import _administrator_permissions  # noqa: F401
+
+    school.administrator.user_permissions.set(
+        Permission.objects.filter(codename__in=["change_formtemplate", "view_formtemplate"])
+    )
+    data = {
+        "sector": copy.sector,
+        "name": "Vores skema",
+        "areas": '[{"title": "Leg", "questions": []}]',
+        "green_text": "g",
+        "yellow_text": "y",
+        "red_text": "r",
+    }
+    response = login(school.administrator).post(
+        f"/admin/screening/formtemplate/{copy.pk}/change/", data
+    )
+    assert response.status_code == 302
+    school.round.refresh_from_db()
+    assert school.round.template.name == copy.name  # the round keeps the version it used
+    newest = FormTemplate.objects.get(name="Vores skema")
+    assert (newest.version, newest.previous_id, newest.is_current) == (2, copy.pk, True)
