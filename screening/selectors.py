@@ -154,3 +154,12 @@ def leader_groups(user):
     from trivsel.organisation.models import Group
 
     return Group.objects.filter(unit__in=profile.units.all()).select_related("unit")
+
+
+def unit_staff(round_):
+    """Who can own a decided action: the staff of the round's unit."""
+    from trivsel.organisation.models import User
+
+    return User.objects.filter(staff_profile__units=round_.group.unit_id, is_active=True).order_by(
+        "first_name", "last_name"
+    )

@@ -171,7 +171,17 @@ def apply_rules(*, actor, assessment):
 
 @transaction.atomic
 def joint_assessment_save(
-    *, actor, round_, child, position, reflection="", parent_summary="", involve_parents=False
+    *,
+    actor,
+    round_,
+    child,
+    position,
+    reflection="",
+    parent_summary="",
+    involve_parents=False,
+    action_title="",
+    action_owner=None,
+    action_due=None,
 ):
     if not is_round_leader(actor, round_):
         raise PermissionDenied
@@ -192,7 +202,33 @@ def joint_assessment_save(
         },
     )
     apply_rules(actor=actor, assessment=assessment)
+    if action_title.strip():
+        # A decided action: what, who, by when — a task like any other follow-up.
+        if action_owner is None or action_due is None:
+            raise ValidationError(_("A decided action needs an owner and a due date."))
+        if action_owner.municipality_id != child.municipality_id:
+            raise ValidationError(_("The owner must work in the child's municipality."))
+        task_create(
+            child=child,
+            title=action_title.strip()[:300],
+            owner=action_owner,
+            due_date=action_due,
+            created_by=actor,
+            data_kind=DataKind.SCREENING,
+            source_type="screening.action",
+            source_id=assessment.pk,
+        )
     return assessment
+
+
+@transaction.atomic
+def round_plan(*, actor, groups, template, deadlines):
+    """Plan the year: one round per group and deadline (e.g. January, April and October)."""
+    return [
+        round_open(actor=actor, group=group, template=template, deadline=deadline)
+        for group in groups
+        for deadline in sorted(set(deadlines))
+    ]
 
 
 def red_team_pending(child):

@@ -6,6 +6,7 @@ app_name = "screening"
 urlpatterns = [
     path("", views.round_list, name="round_list"),
     path("runde/ny/", views.round_create, name="round_create"),
+    path("planlaeg/", views.round_plan, name="round_plan"),
     path("runde/<int:pk>/", views.round_rate, name="round_rate"),
     path("runde/<int:pk>/markering/", views.rating_save, name="rating_save"),
     path("runde/<int:pk>/oversigt/", views.round_overview, name="round_overview"),

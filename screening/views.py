@@ -12,7 +12,8 @@ from cases.selectors import child_get_for
 from trivsel.audit.models import Basis
 
 from . import selectors, services
-from .forms import JointAssessmentForm, RoundForm
+from .forms import JointAssessmentForm, RoundForm, RoundPlanForm
+from .models import Position
 
 
 @login_required
@@ -118,7 +119,8 @@ def round_overview(request, pk):
             "round": round_,
             **matrix,
             "is_leader": selectors.is_round_leader(request.user, round_),
-            "form": JointAssessmentForm(),
+            "people": selectors.unit_staff(round_),
+            "positions": Position.choices,
         },
     )
 
@@ -143,10 +145,13 @@ def joint_assessment_save(request, pk, child_pk):
     child = child_get_for(
         request.user, child_pk, kind=DataKind.SCREENING, purpose=_("Screening: joint assessment")
     )
-    form = JointAssessmentForm(request.POST)
+    form = JointAssessmentForm(request.POST, people=selectors.unit_staff(round_))
     if not form.is_valid():
+        # Nothing typed is lost for long: the message says what to fix; the row keeps what
+        # was saved before.
+        problems = " ".join(e for errors in form.errors.values() for e in errors)
         messages.error(
-            request, _("Choose the agreed position for %(name)s.") % {"name": child.first_name}
+            request, _("%(name)s: %(problems)s") % {"name": child.first_name, "problems": problems}
         )
         return redirect("screening:round_overview", pk=round_.pk)
     try:
@@ -182,4 +187,26 @@ def child_history(request, child_pk):
             "assessments": selectors.position_history(child),
             "for_guardian": for_guardian,
         },
+    )
+
+
+@login_required
+def round_plan(request):
+    """Plan the year: rounds for several groups and deadlines at once."""
+    groups = selectors.leader_groups(request.user)
+    if not groups:
+        raise Http404
+    form = RoundPlanForm(
+        request.POST or None, groups=groups, templates=selectors.templates_for(request.user)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            rounds = services.round_plan(actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("%(count)s rounds are planned.") % {"count": len(rounds)})
+            return redirect("screening:round_list")
+    return render(
+        request, "screening/round_form.html", {"form": form, "heading": _("Plan the year's rounds")}
     )

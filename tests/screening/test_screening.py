@@ -182,7 +182,7 @@ def test_the_pages_keep_their_queries_constant(school, login, django_assert_max_
         assert client.get(f"/trivsel/runde/{school.round.pk}/").status_code == 200
     services.round_start_joint(actor=school.leader, round_=school.round)
     leader = login(school.leader)
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(17):
         assert leader.get(f"/trivsel/runde/{school.round.pk}/oversigt/").status_code == 200
 
 
@@ -258,3 +258,62 @@ def test_editing_a_used_form_makes_a_new_version(school, login):
     assert school.round.template.name == copy.name  # the round keeps the version it used
     newest = FormTemplate.objects.get(name="Vores skema")
     assert (newest.version, newest.previous_id, newest.is_current) == (2, copy.pk, True)
+
+
+def test_a_decided_action_becomes_a_task_for_its_owner(school, login):
+    client = login(school.leader)
+    client.post(f"/trivsel/runde/{school.round.pk}/faelles/")
+    client.post(
+        f"/trivsel/runde/{school.round.pk}/vurdering/{school.child.pk}/",
+        {
+            "position": "groen",
+            "action_title": "Følg op på legerelationer",
+            "action_owner": school.paedagog.pk,
+            "action_due": "01.02.2027",
+        },
+    )
+    task = Task.objects.get(source_type="screening.action")
+    assert (task.owner, task.due_date.isoformat()) == (school.paedagog, "2027-02-01")
+    assert "Følg op på legerelationer" in login(school.paedagog).get("/opgaver/").content.decode()
+
+
+def test_a_decided_action_without_owner_is_explained_and_saves_nothing(school, login):
+    client = login(school.leader)
+    client.post(f"/trivsel/runde/{school.round.pk}/faelles/")
+    response = client.post(
+        f"/trivsel/runde/{school.round.pk}/vurdering/{school.child.pk}/",
+        {"position": "groen", "action_title": "Noget"},
+        follow=True,
+    )
+    assert "ansvarlig" in response.content.decode() or "frist" in response.content.decode()
+    assert not Task.objects.filter(source_type="screening.action").exists()
+
+
+def test_the_leader_plans_the_year(school, login):
+    from screening.models import Round
+
+    template = school.round.template
+    response = login(school.leader).post(
+        "/trivsel/planlaeg/",
+        {
+            "groups": [school.room.pk],
+            "template": template.pk,
+            "deadlines": "15.01.2030, 15.04.2030, 15.10.2030",
+        },
+    )
+    assert response.status_code == 302
+    assert Round.objects.filter(group=school.room).count() == 4
+    page = (
+        login(school.leader)
+        .post(
+            "/trivsel/planlaeg/",
+            {
+                "groups": [school.room.pk],
+                "template": template.pk,
+                "deadlines": "i morgen",
+            },
+        )
+        .content.decode()
+    )
+    assert "i morgen" in page
+    assert Round.objects.filter(group=school.room).count() == 4
