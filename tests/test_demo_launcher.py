@@ -36,15 +36,26 @@ def wait_for(url, timeout):
     raise AssertionError(f"{url} did not answer within {timeout} s")
 
 
-def new_processes(before):
-    """Processes started since `before` that belong to the demo: Python (web, worker, beat),
-    PostgreSQL and Redis."""
-    found = []
+def demo_processes(data_dir):
+    """Every process the demo started, found by the data folder it was given: web, worker and
+    beat, and the PostgreSQL and Redis servers, which inherit the launcher's environment."""
+    found, sockets = [], set()
     for process in psutil.process_iter(["name", "cmdline"]):
-        if process.pid in before or process.pid == os.getpid():
+        if process.pid == os.getpid():
             continue
-        name = process.info["name"] or ""
-        if name.startswith(("python", "postgres", "redis", "celery")):
+        try:
+            environment = process.environ()
+        except (psutil.AccessDenied, psutil.NoSuchProcess, psutil.ZombieProcess):
+            continue
+        if environment.get("TRIVSEL_DATA_DIR") == str(data_dir):
+            found.append(process)
+            sockets.add(environment.get("REDIS_URL", "").removeprefix("unix://"))
+    # Redis rewrites its process title over its environment: find it by its socket instead.
+    for process in psutil.process_iter(["name", "cmdline"]):
+        command = " ".join(process.info["cmdline"] or [])
+        if (process.info["name"] or "").startswith("redis") and any(
+            socket and socket in command for socket in sockets
+        ):
             found.append(process)
     return found
 
@@ -54,7 +65,6 @@ def test_make_demo_serves_logs_in_and_stops_cleanly(tmp_path):
     port = free_port()
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
     env.update(TRIVSEL_DATA_DIR=str(tmp_path), TRIVSEL_PORT=str(port))
-    before = set(psutil.pids())
     launcher = subprocess.Popen(
         [sys.executable, "-m", "trivsel.launcher", "demo"],
         cwd=ROOT,
@@ -81,7 +91,7 @@ def test_make_demo_serves_logs_in_and_stops_cleanly(tmp_path):
         overview = opener.open(request).read().decode()
         assert "Mit overblik" in overview
         assert "Solstuen" in overview
-        started = new_processes(before)
+        started = demo_processes(tmp_path)
         names = {p.info["name"] for p in started}
         assert any(n.startswith("postgres") for n in names), names
         assert any(n.startswith("redis") for n in names), names
