@@ -12,6 +12,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "trivsel.settings")
 BENCHMARKS = {
     "start_page": "bench.start_page",
     "children": "bench.children",
+    "screening": "bench.screening",
 }
 
 

@@ -163,3 +163,12 @@ def unit_staff(round_):
     return User.objects.filter(staff_profile__units=round_.group.unit_id, is_active=True).order_by(
         "first_name", "last_name"
     )
+
+
+def rating_progress(user, round_):
+    """(rated, total) for the rater, for the progress line after a save. Counts only: nothing
+    about any child is shown, so nothing is logged (the save itself was)."""
+    enrolled = current_enrolments().filter(group=round_.group).values("child_id")
+    visible = child_list_visible_to(user, kind=DataKind.SCREENING).filter(pk__in=enrolled)
+    rated = Rating.objects.filter(round=round_, rater=user, child__in=visible).count()
+    return rated, visible.count()

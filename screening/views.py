@@ -95,15 +95,9 @@ def rating_save(request, pk):
         return redirect("screening:round_rate", pk=round_.pk)
     if not request.htmx:
         return redirect("screening:round_rate", pk=round_.pk)
-    rows, rated = selectors.rating_page(request.user, round_)
+    rated, total = selectors.rating_progress(request.user, round_)
     return render(
-        request,
-        "screening/rating_saved.html",
-        {
-            "child": child,
-            "rated": rated,
-            "total": len(rows),
-        },
+        request, "screening/rating_saved.html", {"child": child, "rated": rated, "total": total}
     )
 
 
