@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -113,7 +114,12 @@ def round_overview(request, pk):
             "round": round_,
             **matrix,
             "is_leader": selectors.is_round_leader(request.user, round_),
-            "people": selectors.unit_staff(round_),
+            # Rendered once, not once per child: the unit's staff as options for "who".
+            "owner_options": format_html_join(
+                "",
+                '<option value="{}">{}</option>',
+                ((person.pk, person.get_full_name()) for person in selectors.unit_staff(round_)),
+            ),
             "positions": Position.choices,
         },
     )
