@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from trivsel.organisation.admin import TenantScopedAdmin, TenantScopedInline
 
 from .access import grants_rebuild
-from .cpr import cpr_normalise
+from .cpr import cpr_birth_date, cpr_normalise
 from .models import Child, Enrolment, Guardian, Guardianship
 
 
@@ -65,8 +65,6 @@ class ChildAdmin(TenantScopedAdmin):
         return ["masked_cpr"] if obj is not None else []
 
     def save_model(self, request, obj, form, change):
-        from .cpr import cpr_birth_date
-
         if not request.user.is_superuser:
             obj.municipality_id = request.user.municipality_id
         obj.birth_date = cpr_birth_date(obj.cpr)

@@ -7,6 +7,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
+from trivsel.organisation.models import Role
+
 from .cpr import cpr_mask
 
 
@@ -327,8 +329,6 @@ class Consent(models.Model):
 
     @property
     def recipient_role_labels(self):
-        from trivsel.organisation.models import Role
-
         return [Role(role).label for role in self.recipient_roles if role in Role.values]
 
 

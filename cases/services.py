@@ -27,6 +27,7 @@ from .models import (
     TimelineEntry,
     TimelineKind,
 )
+from .selectors import child_bases_for
 
 
 class EditConflict(Exception):
@@ -168,8 +169,6 @@ def consent_record(
 
 def _actor_basis(actor, child):
     # The basis the actor has for the child (a guardian's is their own access).
-    from .selectors import child_bases_for
-
     return child_bases_for(actor, [child.pk]).get(child.pk, Basis.ADMINISTRATION)
 
 

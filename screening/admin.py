@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from trivsel.organisation.admin import TenantScopedAdmin
@@ -20,8 +21,6 @@ class FormTemplateAdmin(admin.ModelAdmin):
         queryset = super().get_queryset(request)
         if request.user.is_superuser:
             return queryset
-        from django.db.models import Q
-
         return queryset.filter(
             Q(municipality__isnull=True) | Q(municipality_id=request.user.municipality_id)
         )

@@ -3,12 +3,13 @@ access rules and the access log are the same as everywhere else."""
 
 from collections import Counter, defaultdict
 
+from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from cases.models import DataKind
 from cases.selectors import access_log_children, child_list_visible_to, current_enrolments
-from trivsel.organisation.models import LEADER_ROLES, Role
+from trivsel.organisation.models import LEADER_ROLES, Group, Role, User
 
 from .models import (
     FormTemplate,
@@ -140,8 +141,6 @@ def parents_may_read_assessments(child):
 
 def templates_for(user):
     """Current forms: the municipality's own and the shipped ones."""
-    from django.db.models import Q
-
     return FormTemplate.objects.filter(
         Q(municipality__isnull=True) | Q(municipality_id=user.municipality_id), is_current=True
     )
@@ -151,15 +150,11 @@ def leader_groups(user):
     profile = _profile(user)
     if profile is None or not profile.has_role(Role.LEADER):
         return []
-    from trivsel.organisation.models import Group
-
     return Group.objects.filter(unit__in=profile.units.all()).select_related("unit")
 
 
 def unit_staff(round_):
     """Who can own a decided action: the staff of the round's unit."""
-    from trivsel.organisation.models import User
-
     return User.objects.filter(staff_profile__units=round_.group.unit_id, is_active=True).order_by(
         "first_name", "last_name"
     )

@@ -19,7 +19,6 @@ from .selectors import is_round_leader
 @transaction.atomic
 def round_open(*, actor, group, template, deadline):
     round_ = Round(group=group, template=template, deadline=deadline, opened_by=actor)
-    round_.group = group
     if not is_round_leader(actor, round_):
         raise PermissionDenied
     if deadline < timezone.localdate():

@@ -1,6 +1,8 @@
 """Demo municipalities, units, groups and staff (seed_demo). Idempotent: existing rows are kept
 as they are, so what demo users changed survives a second run."""
 
+from django.contrib.auth.models import Permission
+
 from .backends import DEMO_PASSWORD
 from .models import Group, GroupKind, Municipality, Role, StaffProfile, Unit, UnitType, User
 
@@ -174,8 +176,6 @@ def seed(context):
 
 
 def _administrator_permissions():
-    from django.contrib.auth.models import Permission
-
     # A municipal administrator sets up the organisation; the admin screens keep it to their own
     # municipality (organisation/admin.py).
     return Permission.objects.filter(
