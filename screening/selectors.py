@@ -3,7 +3,7 @@ access rules and the access log are the same as everywhere else."""
 
 from collections import Counter, defaultdict
 
-from django.db.models import Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -163,7 +163,12 @@ def unit_staff(round_):
 def rating_progress(user, round_):
     """(rated, total) for the rater, for the progress line after a save. Counts only: nothing
     about any child is shown, so nothing is logged (the save itself was)."""
-    enrolled = current_enrolments().filter(group=round_.group).values("child_id")
-    visible = child_list_visible_to(user, kind=DataKind.SCREENING).filter(pk__in=enrolled)
-    rated = Rating.objects.filter(round=round_, rater=user, child__in=visible).count()
-    return rated, visible.count()
+    enrolled = current_enrolments().filter(group=round_.group_id).values("child_id")
+    mine = Rating.objects.filter(round=round_, rater=user, child=OuterRef("pk"))
+    counts = (
+        child_list_visible_to(user, kind=DataKind.SCREENING)
+        .filter(pk__in=enrolled)
+        .annotate(has_mark=Exists(mine))
+        .aggregate(total=Count("pk"), rated=Count("pk", filter=Q(has_mark=True)))
+    )
+    return counts["rated"], counts["total"]

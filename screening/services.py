@@ -30,9 +30,13 @@ def round_open(*, actor, group, template, deadline):
 
 
 def _check_child_in_round(rater, round_, child):
-    enrolled = current_enrolments().filter(group=round_.group, child=child).exists()
-    visible = child_list_visible_to(rater, kind=DataKind.SCREENING).filter(pk=child.pk).exists()
-    if not (enrolled and visible):
+    enrolled = current_enrolments().filter(group=round_.group_id).values("child_id")
+    in_round = (
+        child_list_visible_to(rater, kind=DataKind.SCREENING)
+        .filter(pk=child.pk, pk__in=enrolled)
+        .exists()
+    )
+    if not in_round:
         raise ValidationError(_("This child is not part of the round."))
 
 
@@ -47,15 +51,21 @@ def rating_save(*, rater, round_, child, position, context_position="", comment=
     if context_position and context_position not in Position.values:
         raise ValidationError(_("Choose green, yellow or red."))
     _check_child_in_round(rater, round_, child)
-    rating, _created = Rating.objects.update_or_create(
-        round=round_,
-        child=child,
-        rater=rater,
-        defaults={
-            "position": position,
-            "context_position": context_position,
-            "comment": comment[:300],
-        },
+    # One INSERT … ON CONFLICT DO UPDATE: two saves racing each other still leave one mark.
+    (rating,) = Rating.objects.bulk_create(
+        [
+            Rating(
+                round=round_,
+                child=child,
+                rater=rater,
+                position=position,
+                context_position=context_position,
+                comment=comment[:300],
+            )
+        ],
+        update_conflicts=True,
+        unique_fields=["round", "child", "rater"],
+        update_fields=["position", "context_position", "comment", "updated_at"],
     )
     return rating
 

@@ -1,3 +1,5 @@
+import time
+
 from django.conf import settings
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
@@ -23,3 +25,25 @@ class DanishFirstLocaleMiddleware:
         patch_vary_headers(response, ("Cookie",))
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class SessionIdleMiddleware:
+    """Keeps a signed-in session alive while it is used, writing it at most once a minute.
+
+    The idle timeout is the session row's expiry (SESSION_COOKIE_AGE after the last write).
+    Writing the row on every request would cost three queries on every page; refreshing it when
+    a minute has passed keeps the timeout within a minute of exact.
+    """
+
+    REFRESH_SECONDS = 60
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        session = request.session
+        if session.get("_auth_user_id"):
+            now = int(time.time())
+            if now - session.get("_active_at", 0) >= self.REFRESH_SECONDS:
+                session["_active_at"] = now
+        return self.get_response(request)
