@@ -9,6 +9,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
@@ -140,7 +141,34 @@ CELERY_BEAT_SCHEDULE = {
         "task": "cases.tasks.grants_housekeeping",
         "schedule": 15 * 60.0,
     },
+    # Reminders (README "Påmindelser"): every clock of every app, then the e-mails.
+    "reminders-sweep": {
+        "task": "trivsel.notifications.tasks.reminders_sweep",
+        "schedule": env.float("REMINDER_SWEEP_SECONDS", default=300.0),
+    },
+    "email-outbox": {
+        "task": "trivsel.notifications.tasks.email_outbox_drain",
+        "schedule": env.float("REMINDER_EMAIL_SECONDS", default=60.0),
+    },
+    "daily-digest": {
+        "task": "trivsel.notifications.tasks.daily_digest",
+        "schedule": crontab(minute=0, hour=env.int("REMINDER_DIGEST_HOUR", default=7)),
+    },
 }
+# Days an item may stay overdue before its reminder is escalated to the responsible leader.
+REMINDER_ESCALATION_DAYS = env.int("REMINDER_ESCALATION_DAYS", default=3)
+# How far ahead each clock reminds, in days.
+REMINDER_TASK_DAYS = env.int("REMINDER_TASK_DAYS", default=1)
+REMINDER_REVIEW_DAYS = env.int("REMINDER_REVIEW_DAYS", default=7)
+REMINDER_CONSENT_DAYS = env.int("REMINDER_CONSENT_DAYS", default=14)
+REMINDER_AGE_18_DAYS = env.int("REMINDER_AGE_18_DAYS", default=90)
+REMINDER_ROUND_DAYS = env.int("REMINDER_ROUND_DAYS", default=3)
+# Rows per sweep statement; e-mail claims run out after the lease and are then tried again.
+REMINDER_BATCH_SIZE = env.int("REMINDER_BATCH_SIZE", default=10000)
+REMINDER_EMAIL_LEASE_SECONDS = env.int("REMINDER_EMAIL_LEASE_SECONDS", default=300)
+REMINDER_EMAIL_MAX_ATTEMPTS = env.int("REMINDER_EMAIL_MAX_ATTEMPTS", default=10)
+# The address the links in e-mails start with.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
 # --- Authentication ----------------------------------------------------------------------------
 AUTH_USER_MODEL = "organisation.User"
@@ -242,6 +270,8 @@ EMAIL_BACKEND = env.str(
 )
 if PRODUCTION:
     vars().update(env.email_url("EMAIL_URL"))
+# For EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend (the worker tests).
+EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(BASE_DIR / ".data" / "mail"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Trivsel+ <noreply@trivsel.invalid>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

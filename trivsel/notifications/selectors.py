@@ -3,9 +3,10 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
+from django.http import Http404
 from django.utils import timezone
 
-from .models import JobHeartbeat
+from .models import JobHeartbeat, Notification, NotificationPreference
 
 
 def system_health():
@@ -26,3 +27,24 @@ def system_health():
         for job in JobHeartbeat.objects.order_by("name")
     ]
     return {"database_ok": database_ok, "redis_ok": redis_ok, "jobs": jobs}
+
+
+def notification_list_for(user):
+    """The user's own notifications, newest first. Nobody sees another's."""
+    return Notification.objects.filter(recipient=user).order_by("-created_at", "-pk")
+
+
+def notification_get_for(user, pk):
+    try:
+        return notification_list_for(user).get(pk=int(pk))
+    except (Notification.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def unread_count_for(user):
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def daily_digest_for(user):
+    preference = NotificationPreference.objects.filter(user=user).first()
+    return bool(preference and preference.daily_digest)
