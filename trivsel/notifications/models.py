@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class JobHeartbeat(models.Model):
@@ -49,8 +50,8 @@ class Notification(models.Model):
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
 
     class Meta:
-        verbose_name = _("notification")
-        verbose_name_plural = _("notifications")
+        verbose_name = pgettext_lazy("in-app", "notification")
+        verbose_name_plural = pgettext_lazy("in-app", "notifications")
         ordering = ["-created_at", "-pk"]
         constraints = [
             models.UniqueConstraint(fields=["recipient", "key"], name="notification_claim_once")
@@ -115,7 +116,7 @@ class OutgoingEmail(models.Model):
         null=True,
         blank=True,
         related_name="email",
-        verbose_name=_("notification"),
+        verbose_name=pgettext_lazy("in-app", "notification"),
     )
     digest_date = models.DateField(_("digest of the day"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
