@@ -34,6 +34,7 @@ from .models import (
     Enrolment,
     ExchangeGrant,
     Guardianship,
+    Handover,
     Involvement,
 )
 
@@ -133,6 +134,7 @@ def grants_rebuild(*, child_ids):
     _from_exchanges(rows, child_ids, today)
     _from_statutory_involvements(rows, child_ids, today)
     _from_guardianships(rows, child_ids)
+    _from_handovers(rows, child_ids, today)
 
     for model, holder_field, rows_by_key in (
         (ChildUserObjectPermission, "user_id", rows.user_rows),
@@ -193,6 +195,8 @@ def _from_consents(rows, child_ids, today):
         Consent.objects.filter(
             child_id__in=child_ids, status=ConsentStatus.GIVEN, valid_until__gte=today
         )
+        # A handover's consent gives access through the handover, once it is sent.
+        .filter(handover__isnull=True)
         .select_related("child")
         .prefetch_related("recipient_units", "recipient_people")
     )
@@ -290,6 +294,62 @@ def _from_guardianships(rows, child_ids):
             source_id=g["pk"],
             start=None,
             end=None,
+        )
+
+
+def _from_handovers(rows, child_ids, today):
+    """The receiver sees what the parents consented to, from the moment the handover is sent
+    until the consent ends; the sender keeps the handover (and the child's basic data) for its
+    follow-up period. A refused or withdrawn consent gives nothing."""
+    handovers = (
+        Handover.objects.filter(
+            child_id__in=child_ids,
+            sent_at__isnull=False,
+            cancelled_at__isnull=True,
+            consent__status=ConsentStatus.GIVEN,
+            consent__valid_until__gte=today,
+        )
+        .select_related("consent")
+        .only(
+            "pk",
+            "child_id",
+            "sending_unit_id",
+            "receiving_unit_id",
+            "sent_at",
+            "follow_up_days",
+            "consent__kinds",
+            "consent__valid_until",
+        )
+    )
+    handovers = list(handovers)
+    names = set()
+    for h in handovers:
+        names |= {
+            unit_access_group_name(h.sending_unit_id),
+            unit_access_group_name(h.receiving_unit_id),
+        }
+    groups = access_groups_by_name(names)
+    for h in handovers:
+        consent_end = day_after(h.consent.valid_until)
+        common = {
+            "table": "group",
+            "child_id": h.child_id,
+            "basis": Basis.CONSENT,
+            "source": "handover",
+            "source_id": h.pk,
+            "start": h.sent_at,
+        }
+        rows.add(
+            holder_id=groups[unit_access_group_name(h.receiving_unit_id)].pk,
+            kinds=h.consent.kinds,
+            end=consent_end,
+            **common,
+        )
+        rows.add(
+            holder_id=groups[unit_access_group_name(h.sending_unit_id)].pk,
+            kinds=(DataKind.BASIC, DataKind.HANDOVER),
+            end=min(consent_end, h.sent_at + timedelta(days=h.follow_up_days)),
+            **common,
         )
 
 

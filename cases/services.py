@@ -3,14 +3,16 @@ entries, and rebuilds the child's grants in the same transaction when a source o
 
 from datetime import timedelta
 
-from django.core.exceptions import ValidationError
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from trivsel.audit.models import Action, Basis
 from trivsel.audit.services import access_log_record
-from trivsel.organisation.models import SOCIAL_WORK_ROLES
+from trivsel.organisation.models import LEADER_ROLES, SOCIAL_WORK_ROLES, User
 
 from .access import grants_rebuild
 from .models import (
@@ -18,8 +20,11 @@ from .models import (
     ConsentEvidence,
     ConsentStatus,
     DataKind,
+    Enrolment,
     ExchangeGrant,
     Forlob,
+    Handover,
+    HandoverSeasonEvaluation,
     Involvement,
     SubGoal,
     Task,
@@ -27,7 +32,7 @@ from .models import (
     TimelineEntry,
     TimelineKind,
 )
-from .selectors import child_bases_for
+from .selectors import child_bases_for, is_leader_of, staff_unit_ids
 
 
 class EditConflict(Exception):
@@ -550,3 +555,430 @@ def task_complete(*, actor, task):
     task.completed_at = timezone.now()
     task.save(update_fields=["status", "completed_at"])
     return task
+
+
+# --- Transition handovers -------------------------------------------------------------------
+
+# The screening app registers how to summarise a child's latest joint assessment for a handover
+# (cases must not import screening: DESIGN.md §2). It returns (plain-words text, date) or None.
+_screening_summary_provider = None
+
+
+def screening_summary_provider_register(provider):
+    global _screening_summary_provider
+    _screening_summary_provider = provider
+
+
+class HandoverAlreadyOpen(Exception):
+    """The child already has an open handover to that unit; work in that one."""
+
+    def __init__(self, handover):
+        super().__init__(handover.pk)
+        self.handover = handover
+
+
+def unit_leaders(unit):
+    return (
+        User.objects.filter(
+            staff_profile__units=unit,
+            staff_profile__roles__overlap=list(LEADER_ROLES),
+            is_active=True,
+        )
+        .order_by("first_name", "last_name", "pk")
+        .distinct()
+    )
+
+
+def _check_sender(actor, child, sending_unit):
+    """Only the staff of the unit the child is enrolled in prepare and send its handover."""
+    enrolled_here = child.enrolments.filter(unit=sending_unit).filter(
+        Q(end__isnull=True) | Q(end__gte=timezone.localdate())
+    )
+    if sending_unit.pk not in staff_unit_ids(actor) or not enrolled_here.exists():
+        raise PermissionDenied
+
+
+def _handover_purpose(handover):
+    return _(
+        "Handover at the transition “%(transition)s” from %(sender)s to %(receiver)s, and the "
+        "sender's follow-up for %(days)s days after it is sent"
+    ) % {
+        "transition": handover.get_transition_display(),
+        "sender": handover.sending_unit.name,
+        "receiver": handover.receiving_unit.name,
+        "days": handover.follow_up_days,
+    }
+
+
+HANDOVER_TEXT_FIELDS = ("strengths", "professional_view", "parents_view", "child_voice")
+
+
+@transaction.atomic
+def handover_create(
+    *,
+    actor,
+    child,
+    transition,
+    sending_unit,
+    receiving_unit,
+    transition_date,
+    strengths,
+    professional_view,
+    sending_group=None,
+    parents_view="",
+    child_voice="",
+    attach_screening=False,
+    evaluation_needed=False,
+):
+    _check_sender(actor, child, sending_unit)
+    if receiving_unit.municipality_id != child.municipality_id:
+        raise ValidationError(
+            {"receiving_unit": _("The receiving unit must belong to the child's municipality.")}
+        )
+    if receiving_unit.pk == sending_unit.pk:
+        raise ValidationError(
+            {"receiving_unit": _("The receiving unit must be another unit than the sender.")}
+        )
+    existing = Handover.objects.filter(
+        child=child,
+        receiving_unit=receiving_unit,
+        acknowledged_at__isnull=True,
+        cancelled_at__isnull=True,
+    ).first()
+    if existing:
+        raise HandoverAlreadyOpen(existing)
+    try:
+        with transaction.atomic():  # a savepoint: two tabs racing get the open one, not a 500
+            handover = Handover.objects.create(
+                child=child,
+                transition=transition,
+                sending_unit=sending_unit,
+                sending_group=sending_group,
+                receiving_unit=receiving_unit,
+                transition_date=transition_date,
+                strengths=strengths,
+                professional_view=professional_view,
+                parents_view=parents_view,
+                child_voice=child_voice,
+                attach_screening=attach_screening,
+                evaluation_needed=evaluation_needed,
+                follow_up_days=settings.HANDOVER_FOLLOW_UP_DAYS,
+                created_by=actor,
+            )
+    except IntegrityError:
+        raise HandoverAlreadyOpen(
+            Handover.objects.get(
+                child=child,
+                receiving_unit=receiving_unit,
+                acknowledged_at__isnull=True,
+                cancelled_at__isnull=True,
+            )
+        ) from None
+    timeline_add(
+        child=child,
+        kind=TimelineKind.HANDOVER,
+        data_kind=DataKind.HANDOVER,
+        actor=actor,
+        text=_("Handover to %(unit)s prepared") % {"unit": receiving_unit.name},
+    )
+    access_log_record(
+        actor=actor,
+        action=Action.CREATE,
+        basis=Basis.ENROLMENT,
+        obj=handover,
+        child_id=child.pk,
+        purpose=_("Prepare a handover"),
+    )
+    return handover
+
+
+@transaction.atomic
+def handover_update(*, actor, handover, **changes):
+    """The professional edits the form until it is sent. Asking the parents again is needed if
+    they already answered: they consented to what they read."""
+    handover = Handover.objects.select_for_update().get(pk=handover.pk)
+    _check_sender(actor, handover.child, handover.sending_unit)
+    if handover.sent_at or handover.cancelled_at:
+        raise ValidationError(_("A handover that has been sent can no longer be changed."))
+    fields = [
+        f for f in (*HANDOVER_TEXT_FIELDS, "transition_date", "evaluation_needed") if f in changes
+    ]
+    for field in fields:
+        setattr(handover, field, changes[field])
+    handover.save(update_fields=fields)
+    return handover
+
+
+@transaction.atomic
+def handover_request_consent(*, actor, handover, guardian, valid_until, paper=False, refused=False):
+    """Ask the parents (they answer through their own login), or record the consent or refusal
+    they gave on paper. Covers basic data and the handover, and the latest joint screening
+    assessment only when the professional chose to attach it."""
+    handover = Handover.objects.select_for_update().get(pk=handover.pk)
+    _check_sender(actor, handover.child, handover.sending_unit)
+    if handover.sent_at or handover.cancelled_at:
+        raise ValidationError(_("The handover has already been sent."))
+    if handover.consent_id and handover.consent.status in {
+        ConsentStatus.AWAITING_GUARDIAN,
+        ConsentStatus.GIVEN,
+    }:
+        raise ValidationError(_("The parents have already been asked about this handover."))
+    if valid_until < handover.transition_date:
+        raise ValidationError(
+            {"valid_until": _("The consent must last at least until the transition.")}
+        )
+    kinds = [DataKind.BASIC, DataKind.HANDOVER]
+    if handover.attach_screening:
+        kinds.append(DataKind.SCREENING)
+    _consent_validate(
+        child=handover.child,
+        guardian=guardian,
+        given_by_child=False,
+        kinds=kinds,
+        units=[handover.receiving_unit],
+        roles=[],
+        people=[],
+        purpose=_handover_purpose(handover),
+        valid_from=timezone.localdate(),
+        valid_until=valid_until,
+    )
+    # A previous refused or withdrawn consent stays on the record; this is a new question.
+    consent = Consent.objects.create(
+        child=handover.child,
+        guardian=guardian,
+        kinds=kinds,
+        purpose=_handover_purpose(handover),
+        valid_from=timezone.localdate(),
+        valid_until=valid_until,
+        status=ConsentStatus.AWAITING_GUARDIAN,
+        recorded_by=actor,
+    )
+    consent.recipient_units.set([handover.receiving_unit])
+    handover.consent = consent
+    handover.save(update_fields=["consent"])
+    if paper:
+        consent.status = ConsentStatus.REFUSED if refused else ConsentStatus.GIVEN
+        consent.evidence = ConsentEvidence.PAPER
+        consent.confirmed_at = timezone.now()
+        consent.save(update_fields=["status", "evidence", "confirmed_at"])
+    texts = {
+        ConsentStatus.GIVEN: _("Consent to the handover recorded (paper)"),
+        ConsentStatus.REFUSED: _("The parents refused the handover (paper)"),
+        ConsentStatus.AWAITING_GUARDIAN: _("The parents were asked to consent to the handover"),
+    }
+    timeline_add(
+        child=handover.child,
+        kind=TimelineKind.CONSENT,
+        data_kind=DataKind.BASIC,
+        actor=actor,
+        text=texts[consent.status],
+    )
+    if consent.status == ConsentStatus.REFUSED:
+        _handover_refusal_task(handover)
+    return handover
+
+
+def _handover_refusal_task(handover):
+    """A refusal is respected (nothing is sent) and calls for a conversation, not pressure."""
+    task_create(
+        child=handover.child,
+        title=_(
+            "Talk with the parents about the transition to %(unit)s: they said no to the handover"
+        )
+        % {"unit": handover.receiving_unit.name},
+        owner=handover.created_by,
+        due_date=timezone.localdate() + timedelta(days=7),
+        data_kind=DataKind.HANDOVER,
+        source_type="cases.handover.refused",
+        source_id=handover.pk,
+    )
+
+
+@transaction.atomic
+def handover_parent_answer(*, guardian_user, handover, accept, parents_view="", child_voice=""):
+    """The parents write their own view (and the child's, if they want) and answer."""
+    handover = Handover.objects.select_for_update().get(pk=handover.pk)
+    if handover.sent_at or handover.cancelled_at or handover.consent_id is None:
+        raise ValidationError(_("This handover is not waiting for your answer."))
+    if parents_view.strip():
+        handover.parents_view = parents_view.strip()
+    if child_voice.strip():
+        handover.child_voice = child_voice.strip()
+    handover.save(update_fields=["parents_view", "child_voice"])
+    consent_answer(guardian_user=guardian_user, consent=handover.consent, accept=accept)
+    handover.consent.refresh_from_db()
+    if not accept:
+        _handover_refusal_task(handover)
+    return handover
+
+
+@transaction.atomic
+def handover_send(*, actor, handover):
+    handover = (
+        Handover.objects.select_for_update(of=("self",))
+        .select_related("consent")
+        .get(pk=handover.pk)
+    )
+    _check_sender(actor, handover.child, handover.sending_unit)
+    if handover.sent_at:
+        return handover  # a double click sends once
+    if handover.cancelled_at:
+        raise ValidationError(_("The handover was cancelled."))
+    consent = handover.consent
+    if consent is None or consent.status != ConsentStatus.GIVEN:
+        raise ValidationError(
+            _("The handover cannot be sent: the parents have not consented to it.")
+        )
+    if consent.valid_until < timezone.localdate():
+        raise ValidationError(_("The handover cannot be sent: the parents' consent has expired."))
+    if handover.receiving_unit.municipality_id != handover.child.municipality_id:
+        raise ValidationError(_("The receiving unit must belong to the child's municipality."))
+    leaders = list(unit_leaders(handover.receiving_unit)[:1])
+    if not leaders:
+        raise ValidationError(
+            _("The receiving unit has no leader in Trivsel+ to acknowledge the handover.")
+        )
+    if handover.attach_screening and handover.covers_screening and _screening_summary_provider:
+        summary = _screening_summary_provider(handover.child)
+        if summary:
+            handover.screening_summary, handover.screening_assessed_on = summary
+    handover.sent_at = timezone.now()
+    handover.sent_by = actor
+    handover.save(
+        update_fields=["sent_at", "sent_by", "screening_summary", "screening_assessed_on"]
+    )
+    task_create(
+        child=handover.child,
+        title=_("Acknowledge the handover from %(unit)s") % {"unit": handover.sending_unit.name},
+        owner=leaders[0],
+        due_date=timezone.localdate() + timedelta(days=5),
+        created_by=actor,
+        data_kind=DataKind.HANDOVER,
+        source_type="cases.handover.acknowledge",
+        source_id=handover.pk,
+    )
+    timeline_add(
+        child=handover.child,
+        kind=TimelineKind.HANDOVER,
+        data_kind=DataKind.HANDOVER,
+        actor=actor,
+        text=_("Handover sent to %(unit)s") % {"unit": handover.receiving_unit.name},
+    )
+    access_log_record(
+        actor=actor,
+        action=Action.EXPORT,
+        basis=Basis.CONSENT,
+        obj=handover,
+        child_id=handover.child_id,
+        purpose=_("Send a handover"),
+    )
+    grants_rebuild(child_ids=[handover.child_id])
+    return handover
+
+
+@transaction.atomic
+def handover_acknowledge(*, actor, handover):
+    handover = Handover.objects.select_for_update().get(pk=handover.pk)
+    if not is_leader_of(actor, handover.receiving_unit_id) or not handover.sent_at:
+        raise PermissionDenied
+    if handover.acknowledged_at:
+        return handover
+    if handover.consent.status != ConsentStatus.GIVEN:
+        raise ValidationError(_("The parents have withdrawn their consent to the handover."))
+    handover.acknowledged_at = timezone.now()
+    handover.acknowledged_by = actor
+    handover.save(update_fields=["acknowledged_at", "acknowledged_by"])
+    Task.objects.filter(
+        source_type="cases.handover.acknowledge",
+        source_id=str(handover.pk),
+        status=TaskStatus.OPEN,
+    ).update(status=TaskStatus.DONE, completed_at=timezone.now())
+    if handover.evaluation_needed:
+        task_create(
+            child=handover.child,
+            title=_("Evaluate the transition from %(unit)s with the parents and the sender")
+            % {"unit": handover.sending_unit.name},
+            owner=actor,
+            due_date=handover.transition_date + timedelta(days=settings.HANDOVER_EVALUATION_DAYS),
+            created_by=actor,
+            data_kind=DataKind.HANDOVER,
+            source_type="cases.handover.evaluate",
+            source_id=handover.pk,
+        )
+    timeline_add(
+        child=handover.child,
+        kind=TimelineKind.HANDOVER,
+        data_kind=DataKind.HANDOVER,
+        actor=actor,
+        text=_("%(unit)s acknowledged the handover") % {"unit": handover.receiving_unit.name},
+    )
+    return handover
+
+
+@transaction.atomic
+def handover_enrol(*, actor, handover, group, start):
+    """The receiver takes the child in: an enrolment in the receiving unit."""
+    if not handover.acknowledged_at or not is_leader_of(actor, handover.receiving_unit_id):
+        raise PermissionDenied
+    if group is not None and group.unit_id != handover.receiving_unit_id:
+        raise ValidationError({"group": _("Choose a group of the receiving unit.")})
+    if (
+        handover.child.enrolments.filter(unit=handover.receiving_unit)
+        .filter(Q(end__isnull=True) | Q(end__gte=start))
+        .exists()
+    ):
+        raise ValidationError(
+            _("The child is already enrolled in %(unit)s.") % {"unit": handover.receiving_unit.name}
+        )
+    enrolment = Enrolment.objects.create(
+        child=handover.child, unit=handover.receiving_unit, group=group, start=start
+    )
+    timeline_add(
+        child=handover.child,
+        kind=TimelineKind.ENROLMENT,
+        data_kind=DataKind.BASIC,
+        actor=actor,
+        text=_("Enrolled in %(unit)s from %(date)s")
+        % {"unit": handover.receiving_unit.name, "date": start.strftime("%d.%m.%Y")},
+    )
+    grants_rebuild(child_ids=[handover.child_id])
+    return enrolment
+
+
+@transaction.atomic
+def handover_cancel(*, actor, handover):
+    handover = Handover.objects.select_for_update().get(pk=handover.pk)
+    _check_sender(actor, handover.child, handover.sending_unit)
+    if handover.sent_at:
+        raise ValidationError(_("A handover that has been sent cannot be cancelled."))
+    handover.cancelled_at = timezone.now()
+    handover.save(update_fields=["cancelled_at"])
+    if handover.consent_id and handover.consent.status in {
+        ConsentStatus.AWAITING_GUARDIAN,
+        ConsentStatus.GIVEN,
+    }:
+        consent_withdraw(actor=actor, consent=handover.consent)
+    timeline_add(
+        child=handover.child,
+        kind=TimelineKind.HANDOVER,
+        data_kind=DataKind.HANDOVER,
+        actor=actor,
+        text=_("Handover to %(unit)s cancelled") % {"unit": handover.receiving_unit.name},
+    )
+    return handover
+
+
+@transaction.atomic
+def handover_season_evaluation_save(*, actor, season, transition, text):
+    profile = actor.staff_profile_or_none
+    if profile is None or not profile.has_role(*LEADER_ROLES):
+        raise PermissionDenied
+    if not text.strip():
+        raise ValidationError({"text": _("Write the evaluation.")})
+    evaluation, _created = HandoverSeasonEvaluation.objects.update_or_create(
+        municipality_id=actor.municipality_id,
+        season=season,
+        transition=transition,
+        defaults={"text": text.strip(), "written_by": actor},
+    )
+    return evaluation

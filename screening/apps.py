@@ -5,3 +5,12 @@ from django.utils.translation import gettext_lazy as _
 class ScreeningConfig(AppConfig):
     name = "screening"
     verbose_name = _("Screening")
+
+    def ready(self):
+        # A handover (cases) may attach the latest joint assessment; cases cannot import
+        # screening, so screening tells it how.
+        from cases.services import screening_summary_provider_register
+
+        from .selectors import handover_summary
+
+        screening_summary_provider_register(handover_summary)

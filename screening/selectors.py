@@ -172,3 +172,19 @@ def rating_progress(user, round_):
         .aggregate(total=Count("pk"), rated=Count("pk", filter=Q(has_mark=True)))
     )
     return counts["rated"], counts["total"]
+
+
+def handover_summary(child):
+    """(text, date) of the child's latest joint assessment for a handover: the plain-words
+    summary written for the parents, never the position or the internal reflection. None if
+    there is no such summary."""
+    latest = (
+        JointAssessment.objects.filter(child=child)
+        .exclude(parent_summary="")
+        .select_related("round")
+        .order_by("-round__deadline", "-pk")
+        .first()
+    )
+    if latest is None:
+        return None
+    return latest.parent_summary, latest.round.deadline

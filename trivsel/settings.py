@@ -287,6 +287,12 @@ SHORT_DATE_FORMAT = "d.m.Y"
 DATETIME_FORMAT = "d.m.Y H:i"
 FORMAT_MODULE_PATH = ["trivsel.formats"]
 
+# --- Handovers (DOMAIN.md §7) -------------------------------------------------------------------
+# The sender keeps read access to a handover it sent for this many days (the follow-up thread).
+HANDOVER_FOLLOW_UP_DAYS = env.int("HANDOVER_FOLLOW_UP_DAYS", default=90)
+# The evaluation of a transition, where one is needed, falls due this many days after it.
+HANDOVER_EVALUATION_DAYS = env.int("HANDOVER_EVALUATION_DAYS", default=105)
+
 # --- Static files -----------------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / ".data" / "staticfiles"

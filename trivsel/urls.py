@@ -40,6 +40,7 @@ urlpatterns = [
     path("adgangslog/", include("trivsel.audit.urls")),
     path("", include("cases.urls")),
     path("trivsel/", include("screening.urls")),
+    path("moeder/", include("meetings.urls")),
     path("drift/", notification_views.health, name="health"),
     path("notifikationer/", include("trivsel.notifications.urls")),
     path("admin/", admin.site.urls),

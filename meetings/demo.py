@@ -1,0 +1,118 @@
+"""A forum with a planned meeting, and a held network meeting with approved minutes around the
+demo parent's child (seed_demo). Made once, through the services, like real use."""
+
+from datetime import datetime, time, timedelta
+
+from django.utils import timezone
+
+from cases.models import Guardian
+from trivsel.organisation.models import User
+
+from . import services
+from .models import AgendaKind, Forum, ForumKind, Meeting
+
+FORUM_NAME = "Tværfagligt team, Børnehuset Solsikken"
+
+
+def _at(day, hour):
+    return timezone.make_aware(datetime.combine(day, time(hour, 0)))
+
+
+def seed(context):
+    demo = context["demo"]
+    if Forum.objects.filter(municipality=demo, name=FORUM_NAME).exists():
+        return
+    users = {u.username: u for u in User.objects.filter(municipality=demo)}
+    leder, paedagog, ppr = users["leder"], users["paedagog"], users["ppr"]
+    today = timezone.localdate()
+
+    forum = Forum.objects.create(
+        municipality=demo,
+        unit=context["units"]["Børnehuset Solsikken"],
+        name=FORUM_NAME,
+        kind=ForumKind.CROSS_DISCIPLINARY,
+        invited_roles=["sundhedsplejerske"],
+        cadence_days=28,
+        agenda_deadline_days=7,
+    )
+    forum.members.set([leder, paedagog, ppr])
+    meeting = services.forum_meeting_create(
+        actor=leder,
+        forum=forum,
+        title="Tværfagligt team",
+        starts_at=_at(today + timedelta(days=14), 9),
+        place="Børnehuset Solsikken, personalerummet",
+        tovholder=leder,
+        chair=leder,
+    )
+    services.agenda_item_add(
+        actor=paedagog,
+        meeting=meeting,
+        kind=AgendaKind.CLASS,
+        group=context["groups"]["Børnehuset Solsikken/Solstuen"],
+        title="Samspil i den frie leg",
+        description="Hvordan støtter vi de stille børn i at komme med i legen?",
+    )
+    services.agenda_item_add(
+        actor=leder,
+        meeting=meeting,
+        kind=AgendaKind.THEME,
+        title="Sprogarbejde i hverdagen",
+        description="Erfaringer med dialogisk læsning i små grupper.",
+    )
+
+    guardian = Guardian.objects.get(user__username="foraelder")
+    child = guardian.children.order_by("pk").first()
+    network = services.network_meeting_create(
+        actor=leder,
+        child=child,
+        purpose="At lave fælles aftaler om, hvordan vi støtter sprog og samspil hjemme og i "
+        "børnehaven.",
+        starts_at=_at(today + timedelta(days=1), 14),
+        place="Børnehuset Solsikken, mødelokalet",
+        tovholder=paedagog,
+    )
+    services.participant_add(actor=leder, meeting=network, kind="parent", guardian=guardian)
+    services.participant_add(actor=leder, meeting=network, kind="staff", user=ppr)
+    services.network_consent_record(actor=leder, meeting=network, guardian=guardian)
+    # The demo shows a meeting that has been held: move it a week back.
+    Meeting.objects.filter(pk=network.pk).update(starts_at=_at(today - timedelta(days=7), 14))
+    network.refresh_from_db()
+    minutes = services.minutes_start(actor=paedagog, meeting=network)
+    services.minutes_update(
+        actor=paedagog,
+        minutes=minutes,
+        lock=minutes.lock,
+        going_well="Hun er glad for at komme i børnehaven og leger godt med én fast veninde.",
+        challenges="Hun siger sjældent noget i samling og trækker sig, når legen bliver larmende.",
+        options="Legegrupper med 3–4 børn; legeaftaler hjemme; PPR observerer på stuen.",
+        agreements="Vi prøver små legegrupper i seks uger og mødes igen.",
+        assessment="Vi vurderer, at hun har brug for trygge rammer for at bruge sproget.",
+        child_view="Hun fortæller, at hun bedst kan lide at lege i dukkekrogen med Sofie.",
+        parents_view="Forældrene oplever hende som snakkesalig derhjemme og er glade for planen.",
+        evaluation="God stemning; forældrene følte sig hørt.",
+        next_meeting=today + timedelta(days=42),
+        internal_notes="PPR tager observationen med på næste teammøde.",
+    )
+    services.decision_add(
+        actor=paedagog,
+        minutes=minutes,
+        text="Små legegrupper to gange om ugen i seks uger",
+        reason="Hun taler mere, når der er få børn, og kan øve samspil i trygge rammer.",
+    )
+    services.action_item_add(
+        actor=paedagog,
+        minutes=minutes,
+        what="Observation på stuen",
+        owner=ppr,
+        due_date=today + timedelta(days=21),
+    )
+    services.action_item_add(
+        actor=paedagog,
+        minutes=minutes,
+        what="Legeaftaler med en ven fra stuen",
+        owner_name="Forældrene",
+        due_date=today + timedelta(days=30),
+    )
+    services.minutes_approve(actor=paedagog, minutes=minutes)
+    context["summary"]["meetings"] = Meeting.objects.count()

@@ -1,0 +1,218 @@
+from datetime import datetime
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cases.forms import DayField
+from trivsel.forms import DesignSystemForm
+from trivsel.organisation.models import User
+
+from .models import AgendaKind, ParticipantKind
+
+
+class TimeField(forms.TimeField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault(
+            "widget",
+            forms.TimeInput(
+                format="%H:%M",
+                attrs={"class": "form-input", "inputmode": "numeric", "autocomplete": "off"},
+            ),
+        )
+        kwargs.setdefault("help_text", _("Format: tt:mm"))
+        kwargs.setdefault("input_formats", ["%H:%M", "%H.%M"])
+        super().__init__(**kwargs)
+
+
+class _WhenMixin:
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("day") and cleaned.get("time"):
+            cleaned["starts_at"] = timezone.make_aware(
+                datetime.combine(cleaned["day"], cleaned["time"])
+            )
+        return cleaned
+
+
+class _StaffChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.get_full_name() or obj.username
+
+
+class NetworkMeetingForm(_WhenMixin, DesignSystemForm):
+    child = forms.ModelChoiceField(label=_("Child"), queryset=None)
+    purpose = forms.CharField(
+        label=_("Purpose of the meeting"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What the meeting should lead to. The parents consent to this purpose."),
+    )
+    day = DayField(label=_("Date"))
+    time = TimeField(label=_("Time"))
+    place = forms.CharField(label=_("Place"), max_length=200)
+    tovholder = _StaffChoice(
+        label=_("Tovholder"),
+        queryset=None,
+        help_text=_(
+            "Coordinates, follows up on the decisions and makes sure the parents are "
+            "told of every decision."
+        ),
+    )
+
+    def __init__(self, *args, children, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["child"].queryset = children
+        self.fields["tovholder"].queryset = people
+
+
+class ForumMeetingForm(_WhenMixin, DesignSystemForm):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    day = DayField(label=_("Date"))
+    time = TimeField(label=_("Time"))
+    place = forms.CharField(label=_("Place"), max_length=200)
+    tovholder = _StaffChoice(label=_("Tovholder"), queryset=None)
+    chair = _StaffChoice(label=_("Chair"), queryset=None, required=False)
+
+    def __init__(self, *args, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["tovholder"].queryset = people
+        self.fields["chair"].queryset = people
+
+
+class ParticipantForm(DesignSystemForm):
+    kind = forms.ChoiceField(label=_("Taking part as"), choices=ParticipantKind.choices)
+    user = _StaffChoice(label=_("Staff member"), queryset=None, required=False)
+    guardian = forms.ModelChoiceField(label=_("Guardian"), queryset=None, required=False)
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=150,
+        required=False,
+        help_text=_("For the child, a support person or an external person."),
+    )
+    role = forms.CharField(label=_("Role"), max_length=150, required=False)
+    email = forms.EmailField(label=_("E-mail for the invitation"), required=False)
+
+    def __init__(self, *args, people, guardians, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = people
+        self.fields["guardian"].queryset = guardians
+
+
+class NetworkConsentForm(DesignSystemForm):
+    guardian = forms.ModelChoiceField(label=_("Guardian giving consent"), queryset=None)
+    evidence = forms.ChoiceField(
+        label=_("How the consent is given"),
+        choices=[
+            ("paper", _("On paper or in person: takes effect now")),
+            ("login", _("Send to the guardian to confirm with their own login")),
+            ("refused", _("The guardian refused")),
+        ],
+        widget=forms.RadioSelect,
+        initial="paper",
+    )
+
+    def __init__(self, *args, guardians, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["guardian"].queryset = guardians
+
+
+class AgendaItemForm(DesignSystemForm):
+    kind = forms.ChoiceField(
+        label=_("The item is about"), choices=AgendaKind.choices, widget=forms.RadioSelect
+    )
+    title = forms.CharField(label=_("Title"), max_length=200)
+    description = forms.CharField(
+        label=_("Description"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    child = forms.ModelChoiceField(label=_("Child"), queryset=None, required=False)
+    group = forms.ModelChoiceField(label=_("Class or group"), queryset=None, required=False)
+    confirmed = forms.BooleanField(
+        label=_("I have checked the text: it may be saved as it is"), required=False
+    )
+
+    def __init__(self, *args, children, groups, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["child"].queryset = children
+        self.fields["group"].queryset = groups
+
+
+SECTION_WIDGET = forms.Textarea(attrs={"rows": 4})
+
+
+class MinutesForm(DesignSystemForm):
+    lock = forms.IntegerField(widget=forms.HiddenInput)
+    going_well = forms.CharField(
+        label=_("What is going well"), required=False, widget=SECTION_WIDGET, max_length=20000
+    )
+    challenges = forms.CharField(
+        label=_("The challenges"), required=False, widget=SECTION_WIDGET, max_length=20000
+    )
+    options = forms.CharField(
+        label=_("The options"), required=False, widget=SECTION_WIDGET, max_length=20000
+    )
+    agreements = forms.CharField(
+        label=_("Concrete agreements"), required=False, widget=SECTION_WIDGET, max_length=20000
+    )
+    assessment = forms.CharField(
+        label=_("Assessments"), required=False, widget=SECTION_WIDGET, max_length=20000
+    )
+    child_view = forms.CharField(
+        label=_("The child's own view"), required=False, widget=SECTION_WIDGET, max_length=20000
+    )
+    parents_view = forms.CharField(
+        label=_("The parents' view"), required=False, widget=SECTION_WIDGET, max_length=20000
+    )
+    evaluation = forms.CharField(
+        label=_("What was good about the meeting"),
+        required=False,
+        widget=SECTION_WIDGET,
+        max_length=20000,
+    )
+    next_meeting = DayField(label=_("Next meeting or review date"), required=False)
+    next_meeting_note = forms.CharField(
+        label=_("About the next meeting"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=4000,
+    )
+    internal_notes = forms.CharField(
+        label=_("Internal notes"),
+        required=False,
+        widget=SECTION_WIDGET,
+        max_length=20000,
+        help_text=_("For the professionals only: never in the parents' copy."),
+    )
+
+
+class DecisionForm(DesignSystemForm):
+    text = forms.CharField(
+        label=_("Decision"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    reason = forms.CharField(
+        label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ActionItemForm(DesignSystemForm):
+    what = forms.CharField(label=_("What"), max_length=300)
+    owner = _StaffChoice(label=_("Who (staff)"), queryset=None, required=False)
+    owner_name = forms.CharField(
+        label=_("Or who (parent or other)"), max_length=150, required=False
+    )
+    due_date = DayField(label=_("By when"), required=False)
+
+    def __init__(self, *args, people=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = people if people is not None else User.objects.none()
+
+
+class NewVersionForm(DesignSystemForm):
+    reason = forms.CharField(
+        label=_("Why are the minutes corrected?"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

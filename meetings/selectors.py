@@ -1,0 +1,338 @@
+"""Reads for meetings. A network meeting is data about its child: it is read through the cases
+selectors (kind: minutes), so the bases, the 404 for missing and forbidden alike and the access
+log are the same as everywhere else. Being on a participant list grants nothing by itself."""
+
+from django.db.models import Prefetch, Q
+from django.http import Http404
+from django.utils import timezone
+
+from cases.access import WRITER_BASES
+from cases.models import Child, DataKind, TaskStatus
+from cases.selectors import (
+    access_log_children,
+    child_bases_for,
+    child_get_for,
+    child_list_visible_to,
+)
+from trivsel.audit.models import Action, Basis
+from trivsel.audit.services import access_log_record, access_log_record_many
+from trivsel.organisation.models import LEADER_ROLES, User
+
+from .models import (
+    ActionItem,
+    ActionStatus,
+    AgendaItem,
+    AgendaKind,
+    Forum,
+    Meeting,
+    Minutes,
+    MinutesStatus,
+    Participant,
+    PdfJob,
+)
+
+# Who sees a meeting, and how much of it.
+ORGANISER = "organiser"  # tovholder, chair, the one who called it, the forum's leaders
+PARTICIPANT = "participant"  # staff on the participant list or in the forum
+PARENT = "parent"  # a guardian with custody: the parents' copy only
+
+
+def _profile(user):
+    return user.staff_profile_or_none if user.is_authenticated else None
+
+
+def is_forum_leader(user, forum):
+    profile = _profile(user)
+    return (
+        profile is not None
+        and profile.has_role(*LEADER_ROLES)
+        and profile.units.filter(pk=forum.unit_id).exists()
+    )
+
+
+def forum_list_visible_to(user):
+    """Forums of the user's municipality that they are a member of, or that belong to one of
+    their units (the unit's staff submit agenda items)."""
+    profile = _profile(user)
+    if profile is None:
+        return Forum.objects.none()
+    return Forum.objects.filter(
+        Q(members=user) | Q(unit__in=profile.units.all()),
+        municipality_id=user.municipality_id,
+    ).distinct()
+
+
+def forum_get_for(user, pk):
+    try:
+        return forum_list_visible_to(user).select_related("unit").get(pk=int(pk))
+    except (Forum.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def _organiser_q(user):
+    return Q(tovholder=user) | Q(chair=user) | Q(created_by=user)
+
+
+def meeting_list_visible_to(user):
+    """Meetings the user may open, as one query. A network meeting also needs a basis for its
+    child: minutes-kind access (the parents' consent, statutory, the guardian's own), or — for
+    the organisers setting it up — the enrolment or statutory basis they create it on."""
+    if not user.is_authenticated or user.municipality_id is None:
+        return Meeting.objects.none()
+    meetings = Meeting.objects.filter(municipality_id=user.municipality_id)
+    if _profile(user) is None:
+        # A guardian: the network meetings about their own children.
+        return meetings.filter(
+            child__in=child_list_visible_to(user, kind=DataKind.MINUTES, bases=[Basis.GUARDIAN])
+        )
+    involved = (
+        _organiser_q(user)
+        | Q(participants__user=user)
+        | Q(forum__in=forum_list_visible_to(user).values("pk"))
+    )
+    child_ok = (
+        Q(child__isnull=True)
+        | Q(child__in=child_list_visible_to(user, kind=DataKind.MINUTES))
+        | (
+            _organiser_q(user)
+            & Q(child__in=child_list_visible_to(user, kind=DataKind.BASIC, bases=WRITER_BASES))
+        )
+    )
+    ids = meetings.filter(involved).values("pk")
+    return Meeting.objects.filter(child_ok, pk__in=ids)
+
+
+def _log_denied(user, pk, purpose):
+    if user.is_authenticated:
+        access_log_record(
+            actor=user,
+            action=Action.READ,
+            basis=Basis.DENIED,
+            purpose=purpose,
+            detail=f"meetings.meeting #{str(pk)[:20]}",
+        )
+
+
+def meeting_get_for(user, pk, *, purpose):
+    """The meeting, if the user may open it; otherwise 404 (logged). Carries `viewer` (organiser,
+    participant or parent) and, for a network meeting, the fetched `child` with its basis."""
+    try:
+        meeting = (
+            meeting_list_visible_to(user)
+            .select_related("forum__unit", "child", "tovholder", "chair", "municipality")
+            .get(pk=int(pk))
+        )
+    except (Meeting.DoesNotExist, ValueError, TypeError):
+        _log_denied(user, pk, purpose)
+        raise Http404 from None
+    if meeting.child_id:
+        may_read_minutes = (
+            child_list_visible_to(user, kind=DataKind.MINUTES).filter(pk=meeting.child_id).exists()
+        )
+        kind, bases = (
+            (DataKind.MINUTES, None) if may_read_minutes else (DataKind.BASIC, WRITER_BASES)
+        )
+        child = child_get_for(user, meeting.child_id, kind=kind, bases=bases, purpose=purpose)
+        meeting.child = child
+        meeting.may_read_minutes = may_read_minutes
+    else:
+        meeting.may_read_minutes = True
+        access_log_record(
+            actor=user,
+            action=Action.READ,
+            basis=Basis.ADMINISTRATION,
+            obj=meeting,
+            purpose=purpose,
+        )
+    if meeting.child_id and meeting.child.access_basis == Basis.GUARDIAN:
+        meeting.viewer = PARENT
+    elif user.pk in (meeting.tovholder_id, meeting.chair_id, meeting.created_by_id) or (
+        meeting.forum_id and is_forum_leader(user, meeting.forum)
+    ):
+        meeting.viewer = ORGANISER
+    else:
+        meeting.viewer = PARTICIPANT
+    return meeting
+
+
+def upcoming_meetings_for(user, *, forum=None, limit=50):
+    meetings = meeting_list_visible_to(user).filter(
+        starts_at__gte=timezone.now() - timezone.timedelta(hours=12)
+    )
+    if forum is not None:
+        meetings = meetings.filter(forum=forum)
+    return meetings.select_related("forum", "child", "tovholder").order_by("starts_at")[:limit]
+
+
+def meeting_children_logged(user, meetings, *, purpose):
+    """Log the look at the children named on a list of network meetings, each with its basis:
+    minutes-kind where the user has it, else the organiser's own basis."""
+    children = {m.child_id: m.child for m in meetings if m.child_id}
+    if not children:
+        return
+    bases = child_bases_for(user, list(children), kind=DataKind.MINUTES)
+    missing = [pk for pk in children if pk not in bases]
+    if missing:
+        bases.update(child_bases_for(user, missing, kind=DataKind.BASIC))
+    access_log_record_many(
+        actor=user,
+        action=Action.READ,
+        looks=[(child, pk, bases.get(pk, Basis.ADMINISTRATION)) for pk, child in children.items()],
+        purpose=purpose,
+    )
+
+
+def deny(user, pk, purpose):
+    """The same 404 as for a missing meeting, logged as a refused look."""
+    _log_denied(user, pk, purpose)
+    raise Http404
+
+
+def participants_of(meeting):
+    return list(meeting.participants.select_related("user", "guardian"))
+
+
+def agenda_for(user, meeting, *, purpose):
+    """The agenda items the user may see, and how many about children they have no basis for."""
+    items = list(meeting.agenda_items.select_related("child", "group__unit", "submitted_by"))
+    child_ids = {i.child_id for i in items if i.child_id}
+    visible = set()
+    if child_ids:
+        visible = set(
+            child_list_visible_to(user).filter(pk__in=child_ids).values_list("pk", flat=True)
+        )
+        access_log_children(
+            user, [i.child for i in items if i.child_id in visible], purpose=purpose
+        )
+    shown = [i for i in items if i.kind != AgendaKind.CHILD or i.child_id in visible]
+    return shown, len(items) - len(shown)
+
+
+def carried_over_actions(meeting):
+    """Open action items from the approved minutes of the forum's earlier meetings: they stay on
+    every next agenda until they are done."""
+    if not meeting.forum_id:
+        return []
+    return list(
+        ActionItem.objects.filter(
+            minutes__meeting__forum_id=meeting.forum_id,
+            minutes__status=MinutesStatus.APPROVED,
+            minutes__meeting__starts_at__lt=meeting.starts_at,
+        )
+        .filter(Q(task__status=TaskStatus.OPEN) | Q(task__isnull=True, status=ActionStatus.OPEN))
+        .select_related("owner", "task", "minutes__meeting")
+        .order_by("due_date", "pk")
+    )
+
+
+def minutes_versions(meeting):
+    return list(meeting.minutes.select_related("approved_by", "updated_by").order_by("-number"))
+
+
+def current_draft(meeting):
+    return meeting.minutes.filter(status=MinutesStatus.DRAFT).first()
+
+
+def minutes_get_for(user, pk, *, purpose):
+    """A version of the minutes through its meeting's access rules. Parents see only approved
+    versions (and only the parents' copy, which the views enforce)."""
+    minutes = Minutes.objects.filter(pk=pk).only("pk", "meeting_id", "status").first()
+    if minutes is None:
+        _log_denied(user, pk, purpose)
+        raise Http404
+    meeting = meeting_get_for(user, minutes.meeting_id, purpose=purpose)
+    if not meeting.may_read_minutes or (
+        meeting.viewer == PARENT and minutes.status == MinutesStatus.DRAFT
+    ):
+        deny(user, meeting.pk, purpose)
+    minutes = (
+        Minutes.objects.select_related("approved_by", "updated_by", "previous")
+        .prefetch_related(
+            "decisions__parents_informed_by",
+            Prefetch("action_items", ActionItem.objects.select_related("owner", "task")),
+        )
+        .get(pk=minutes.pk)
+    )
+    minutes.meeting = meeting
+    return minutes
+
+
+def may_edit_minutes(user, meeting):
+    return meeting.viewer == ORGANISER
+
+
+def staff_choices(user):
+    """Staff of the user's municipality: tovholder, participants, action owners."""
+    return (
+        User.objects.filter(
+            municipality_id=user.municipality_id, staff_profile__isnull=False, is_active=True
+        )
+        .select_related("staff_profile")
+        .order_by("first_name", "last_name")
+    )
+
+
+def _choosable(children, limit):
+    # A choice list that still validates with .get(): the first `limit` by name, by subquery.
+    first = children.order_by("first_name", "last_name").values("pk")[:limit]
+    return Child.objects.filter(pk__in=first).order_by("first_name", "last_name")
+
+
+def children_for_network_meeting(user, limit=500):
+    """Children the user may call a network meeting about: by enrolment or statutory basis."""
+    return _choosable(child_list_visible_to(user, bases=WRITER_BASES), limit)
+
+
+def child_list_for_agenda(user, limit=500):
+    return _choosable(child_list_visible_to(user), limit)
+
+
+def pdf_job_get_for(user, pk):
+    try:
+        return PdfJob.objects.select_related("minutes").get(pk=int(pk), requested_by=user)
+    except (PdfJob.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def pdf_context(minutes_pk, *, variant, user=None):
+    """Everything the PDF shows, in a fixed number of queries whatever the length. Agenda items
+    about children `user` has no basis for are left out."""
+    minutes = (
+        Minutes.objects.select_related(
+            "meeting__municipality",
+            "meeting__forum",
+            "meeting__child",
+            "meeting__tovholder",
+            "meeting__chair",
+            "meeting__consent__guardian",
+            "approved_by",
+            "previous",
+        )
+        .prefetch_related(
+            "decisions",
+            Prefetch("action_items", ActionItem.objects.select_related("owner", "task")),
+        )
+        .get(pk=minutes_pk)
+    )
+    meeting = minutes.meeting
+    participants = list(
+        Participant.objects.filter(meeting=meeting).select_related("user", "guardian")
+    )
+    agenda = list(AgendaItem.objects.filter(meeting=meeting).select_related("child", "group__unit"))
+    child_ids = {i.child_id for i in agenda if i.child_id}
+    if child_ids and user is not None:
+        visible = set(
+            child_list_visible_to(user).filter(pk__in=child_ids).values_list("pk", flat=True)
+        )
+        agenda = [i for i in agenda if not i.child_id or i.child_id in visible]
+    return {
+        "minutes": minutes,
+        "meeting": meeting,
+        "participants": participants,
+        "parents_present": [p for p in participants if p.kind == "parent"],
+        "agenda": agenda,
+        "decisions": list(minutes.decisions.all()),
+        "actions": list(minutes.action_items.all()),
+        "carried_over": carried_over_actions(meeting),
+        "parent_copy": variant == "parent",
+    }

@@ -1,0 +1,774 @@
+"""Writes for meetings: forums' meetings and agenda intake, network meetings with the parents'
+consent before any invitation, minutes with optimistic locking, approval and corrections, and
+action items that become cases Tasks."""
+
+import re
+from datetime import timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from cases.models import (
+    Child,
+    Consent,
+    ConsentStatus,
+    DataKind,
+    ExchangeGrant,
+    Involvement,
+    TimelineKind,
+)
+from cases.selectors import child_bases_for
+from cases.services import EditConflict, consent_record, task_create, timeline_add
+from trivsel.audit.models import Action, Basis
+from trivsel.audit.services import access_log_record
+from trivsel.organisation.models import SOCIAL_WORK_ROLES, Group
+
+from .models import (
+    MINUTES_SECTIONS,
+    ActionItem,
+    AgendaItem,
+    AgendaKind,
+    Decision,
+    ForumKind,
+    Meeting,
+    Minutes,
+    MinutesStatus,
+    Participant,
+    ParticipantKind,
+    PdfJob,
+    PdfJobStatus,
+)
+from .selectors import is_forum_leader
+
+__all__ = ["EditConflict"]
+
+# What the network meeting's consent covers: the child's basic data and the minutes.
+NETWORK_CONSENT_KINDS = [DataKind.BASIC, DataKind.MINUTES]
+NETWORK_CONSENT_DAYS_AFTER = 180
+
+
+class MinutesLocked(Exception):
+    """The minutes are approved: only a new version can change them."""
+
+
+class NeedsConfirmation(Exception):
+    """The input is allowed but looks risky; the user must confirm it."""
+
+    def __init__(self, warnings):
+        super().__init__(" ".join(warnings))
+        self.warnings = warnings
+
+
+def _same_municipality(municipality_id, *people):
+    for person in people:
+        if person is not None and person.municipality_id != municipality_id:
+            raise ValidationError(_("Only people of the meeting's municipality."))
+
+
+def _log(actor, action, obj, *, child_id=None, purpose):
+    basis = Basis.ADMINISTRATION
+    if child_id is not None:
+        basis = child_bases_for(actor, [child_id]).get(child_id, Basis.ADMINISTRATION)
+    access_log_record(
+        actor=actor, action=action, basis=basis, obj=obj, child_id=child_id, purpose=purpose
+    )
+
+
+# --- Meetings -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def forum_meeting_create(
+    *, actor, forum, title, starts_at, place, tovholder, chair=None, purpose=""
+):
+    if not (is_forum_leader(actor, forum) or forum.members.filter(pk=actor.pk).exists()):
+        raise PermissionDenied
+    _same_municipality(forum.municipality_id, tovholder, chair)
+    meeting = Meeting.objects.create(
+        municipality_id=forum.municipality_id,
+        forum=forum,
+        title=title,
+        purpose=purpose,
+        starts_at=starts_at,
+        place=place,
+        tovholder=tovholder,
+        chair=chair,
+        created_by=actor,
+    )
+    for member in forum.members.filter(is_active=True):
+        _staff_participant(meeting, member)
+    _staff_participant(meeting, tovholder)
+    return meeting
+
+
+def _staff_participant(meeting, user, role=""):
+    participant, _created = Participant.objects.get_or_create(
+        meeting=meeting,
+        user=user,
+        defaults={
+            "kind": ParticipantKind.STAFF,
+            "name": user.get_full_name() or user.username,
+            "role": role or ", ".join(_staff_roles(user)),
+            "email": user.email,
+        },
+    )
+    return participant
+
+
+def _staff_roles(user):
+    profile = user.staff_profile_or_none
+    return [str(label) for label in profile.role_labels] if profile else []
+
+
+def _writer_basis(actor, child):
+    basis = child_bases_for(actor, [child.pk]).get(child.pk)
+    if basis not in (Basis.ENROLMENT, Basis.STATUTORY):
+        raise PermissionDenied
+    return basis
+
+
+@transaction.atomic
+def network_meeting_create(*, actor, child, purpose, starts_at, place, tovholder, title=""):
+    """A network meeting around one child, called by staff around the child (enrolment or the
+    social-work side). The tovholder and the caller are on the participant list from the start."""
+    _writer_basis(actor, child)
+    _same_municipality(child.municipality_id, tovholder)
+    if not (purpose or "").strip():
+        raise ValidationError({"purpose": _("Write the purpose of the meeting.")})
+    if starts_at < timezone.now() - timedelta(days=1):
+        raise ValidationError({"day": _("The meeting cannot be in the past.")})
+    meeting = Meeting.objects.create(
+        municipality_id=child.municipality_id,
+        child=child,
+        title=title or _("Network meeting about %(name)s") % {"name": child.first_name},
+        purpose=purpose.strip(),
+        starts_at=starts_at,
+        place=place,
+        tovholder=tovholder,
+        chair=actor,
+        created_by=actor,
+    )
+    _staff_participant(meeting, tovholder, _("Tovholder"))
+    _staff_participant(meeting, actor)
+    timeline_add(
+        child=child,
+        kind=TimelineKind.MEETING,
+        data_kind=DataKind.MINUTES,
+        actor=actor,
+        text=_("Network meeting planned for %(date)s, tovholder %(name)s")
+        % {"date": _day(starts_at), "name": tovholder.get_full_name()},
+    )
+    _log(actor, Action.CREATE, meeting, child_id=child.pk, purpose=_("Plan network meeting"))
+    return meeting
+
+
+def _day(moment):
+    return date_format(timezone.localtime(moment), "d.m.Y H:i")
+
+
+@transaction.atomic
+def meeting_hand_over(*, actor, meeting, tovholder):
+    """A new tovholder; there is never a moment with none."""
+    _same_municipality(meeting.municipality_id, tovholder)
+    meeting.tovholder = tovholder
+    meeting.save(update_fields=["tovholder"])
+    _staff_participant(meeting, tovholder, _("Tovholder"))
+    _log(actor, Action.CHANGE, meeting, child_id=meeting.child_id, purpose=_("New tovholder"))
+    return meeting
+
+
+# --- Participants, consent and invitations --------------------------------------------------
+
+
+@transaction.atomic
+def participant_add(*, actor, meeting, kind, user=None, guardian=None, name="", role="", email=""):
+    if kind == ParticipantKind.STAFF:
+        if user is None:
+            raise ValidationError({"user": _("Choose the staff member.")})
+        _same_municipality(meeting.municipality_id, user)
+        if meeting.participants.filter(user=user).exists():
+            raise ValidationError(
+                {"user": _("%(name)s is already on the list.") % {"name": user.get_full_name()}}
+            )
+        participant = _staff_participant(meeting, user, role)
+    elif kind == ParticipantKind.PARENT:
+        if (
+            guardian is None
+            or not meeting.child_id
+            or not guardian.guardianship_set.filter(child_id=meeting.child_id).exists()
+        ):
+            raise ValidationError({"guardian": _("Choose one of the child's guardians.")})
+        participant = Participant.objects.create(
+            meeting=meeting,
+            kind=kind,
+            guardian=guardian,
+            user=guardian.user,
+            name=str(guardian),
+            role=role or _("Parent"),
+            email=email or guardian.email,
+        )
+    else:
+        if not name.strip() or not role.strip():
+            raise ValidationError({"name": _("Write the person's name and role.")})
+        participant = Participant.objects.create(
+            meeting=meeting, kind=kind, name=name.strip(), role=role.strip(), email=email
+        )
+    _log(actor, Action.CHANGE, meeting, child_id=meeting.child_id, purpose=_("Add participant"))
+    return participant
+
+
+@transaction.atomic
+def participant_remove(*, actor, participant):
+    meeting = participant.meeting
+    if participant.user_id == meeting.tovholder_id:
+        raise ValidationError(_("The tovholder stays on the list. Hand the role over first."))
+    participant.delete()
+    _log(actor, Action.CHANGE, meeting, child_id=meeting.child_id, purpose=_("Remove participant"))
+
+
+def staff_participant_users(meeting):
+    return [
+        p.user
+        for p in meeting.participants.filter(kind=ParticipantKind.STAFF).select_related("user")
+    ]
+
+
+@transaction.atomic
+def network_consent_record(*, actor, meeting, guardian, paper=True, refused=False):
+    """The parents' consent to the meeting's purpose and participants, recorded through cases:
+    it lets the staff on the list read the child's basic data and the minutes, nothing more."""
+    if not meeting.is_network:
+        raise ValidationError(_("Only a network meeting needs this consent."))
+    staff = staff_participant_users(meeting)
+    others = [p for p in meeting.participants.all() if p.kind != ParticipantKind.STAFF]
+    names = ", ".join(
+        [f"{u.get_full_name()}" for u in staff] + [f"{p.name} ({p.role})" for p in others]
+    )
+    start = timezone.localdate()
+    consent = consent_record(
+        actor=actor,
+        child=meeting.child,
+        guardian=guardian,
+        kinds=NETWORK_CONSENT_KINDS,
+        people=staff,
+        purpose=_("Network meeting on %(date)s. Purpose: %(purpose)s. Participants: %(names)s")
+        % {"date": _day(meeting.starts_at), "purpose": meeting.purpose, "names": names},
+        valid_from=start,
+        valid_until=max(start, timezone.localdate(meeting.starts_at))
+        + timedelta(days=NETWORK_CONSENT_DAYS_AFTER),
+        paper=paper,
+        refused=refused,
+    )
+    meeting.consent = consent
+    meeting.save(update_fields=["consent"])
+    return consent
+
+
+def consent_problem(meeting):
+    """Why invitations may not go out yet (None when they may)."""
+    if not meeting.is_network:
+        return None
+    consent = meeting.consent
+    if consent is None:
+        return _("Record the parents' consent to the purpose and the participants first.")
+    consent = Consent.objects.prefetch_related("recipient_people").get(pk=consent.pk)
+    if consent.status == ConsentStatus.AWAITING_GUARDIAN:
+        return _("The parents have not yet confirmed the consent.")
+    if consent.status == ConsentStatus.REFUSED:
+        return _("The parents refused consent. The meeting cannot be held on this basis.")
+    if consent.status == ConsentStatus.WITHDRAWN:
+        return _("The parents withdrew their consent. Talk with them before inviting anyone.")
+    if consent.valid_until < timezone.localdate(meeting.starts_at):
+        return _("The consent expires before the meeting. Record a new consent.")
+    covered = {u.pk for u in consent.recipient_people.all()}
+    missing = [u.get_full_name() for u in staff_participant_users(meeting) if u.pk not in covered]
+    if missing:
+        return _(
+            "The consent does not cover %(names)s. The parents must consent to every participant:"
+            " record a new consent."
+        ) % {"names": ", ".join(missing)}
+    return None
+
+
+@transaction.atomic
+def meeting_invite(*, actor, meeting, base_url):
+    """Invite everyone not invited yet. The e-mails go from a worker after the commit and carry
+    a link only — nothing about the child or the purpose."""
+    problem = consent_problem(meeting)
+    if problem:
+        raise ValidationError(problem)
+    now = timezone.now()
+    count = meeting.participants.filter(invited_at__isnull=True).update(invited_at=now)
+    _log(actor, Action.CHANGE, meeting, child_id=meeting.child_id, purpose=_("Send invitations"))
+    from .tasks import send_invitations  # the tasks module imports this one
+
+    transaction.on_commit(lambda: send_invitations.delay(meeting.pk, base_url))
+    return count
+
+
+def invitations_send(*, meeting_id, base_url):
+    """Send each invitation once, however often this runs (claimed by a conditional UPDATE)."""
+    from django.core.mail import send_mail
+    from django.urls import reverse
+
+    meeting = Meeting.objects.filter(pk=meeting_id).first()
+    if meeting is None:
+        return 0
+    link = base_url.rstrip("/") + reverse("meetings:meeting_detail", args=[meeting.pk])
+    sent = 0
+    pending = meeting.participants.filter(
+        invited_at__isnull=False, invitation_sent_at__isnull=True
+    ).exclude(email="")
+    for participant in pending:
+        claimed = Participant.objects.filter(
+            pk=participant.pk, invitation_sent_at__isnull=True
+        ).update(invitation_sent_at=timezone.now())
+        if not claimed:
+            continue
+        send_mail(
+            _("Invitation to a meeting"),
+            _(
+                "You are invited to a meeting on %(date)s.\n\n"
+                "Log in to Trivsel+ to see the invitation:\n%(link)s\n"
+            )
+            % {"date": _day(meeting.starts_at), "link": link},
+            None,
+            [participant.email],
+        )
+        sent += 1
+    return sent
+
+
+# --- Agenda -------------------------------------------------------------------------------------
+
+CPR_LIKE = re.compile(r"(?<!\d)\d{6}[- ]?\d{4}(?!\d)")
+
+
+def _theme_warnings(meeting, text):
+    warnings = []
+    if CPR_LIKE.search(text):
+        warnings.append(_("The text contains something that looks like a CPR number."))
+    words = set(re.findall(r"\b[A-ZÆØÅ][\wæøåÆØÅ-]+", text))
+    if words:
+        named = Child.objects.filter(
+            municipality_id=meeting.municipality_id,
+            first_name__in=words,
+            last_name__in=words,
+        ).exists()
+        if named:
+            warnings.append(_("The text contains the name of a child."))
+    return warnings
+
+
+def _has_open_authority_case(child):
+    today = timezone.localdate()
+    return Involvement.objects.filter(
+        Q(end__isnull=True) | Q(end__gte=today),
+        child=child,
+        person__staff_profile__roles__overlap=list(SOCIAL_WORK_ROLES),
+    ).exists()
+
+
+def _covers(consent, member):
+    """Does the consent name this member as a recipient (person, unit and/or role)?"""
+    if member.pk in {p.pk for p in consent.recipient_people.all()}:
+        return True
+    profile = member.staff_profile_or_none
+    if profile is None:
+        return False
+    unit_ids = {u.pk for u in consent.recipient_units.all()}
+    in_unit = bool(unit_ids & {u.pk for u in profile.units.all()})
+    has_role = bool(set(consent.recipient_roles) & set(profile.roles))
+    if unit_ids and consent.recipient_roles:
+        return in_unit and has_role
+    return in_unit or has_role
+
+
+def agenda_basis(meeting, child):
+    """The consent or the one-meeting exchange that lets this meeting's forum discuss the
+    child, or a ValidationError with the reason."""
+    if child.municipality_id != meeting.municipality_id:
+        raise ValidationError(_("Only children of the meeting's municipality."))
+    forum = meeting.forum
+    if not forum.takes_named_children:
+        raise ValidationError(
+            _(
+                "This forum discusses general topics only, never a named child. Write the item as a"
+                " general theme."
+            )
+        )
+    if forum.kind == ForumKind.CROSS_DISCIPLINARY and _has_open_authority_case(child):
+        raise ValidationError(
+            _(
+                "This child cannot be taken up in the cross-disciplinary team. Talk with your"
+                " leader about the right way forward."
+            )
+        )
+    members = list(forum.members.filter(is_active=True).prefetch_related("staff_profile__units"))
+    day = timezone.localdate(meeting.starts_at)
+    consents = (
+        Consent.objects.filter(
+            child=child, status=ConsentStatus.GIVEN, valid_from__lte=day, valid_until__gte=day
+        )
+        .prefetch_related("recipient_units", "recipient_people")
+        .order_by("-recorded_at")
+    )
+    for consent in consents:
+        if all(_covers(consent, m) for m in members):
+            return {"consent": consent}
+    exchanges = (
+        ExchangeGrant.objects.filter(child=child)
+        .filter(Q(meeting_date=day) | Q(follow_up_date=day))
+        .prefetch_related("participants")
+    )
+    for exchange in exchanges:
+        if {m.pk for m in members} <= {p.pk for p in exchange.participants.all()}:
+            return {"exchange": exchange}
+    raise ValidationError(
+        _(
+            "There is no basis for discussing this child in the forum: the parents' consent must"
+            " name the forum's members, or record an exchange without consent for this meeting's"
+            " day."
+        )
+    )
+
+
+@transaction.atomic
+def agenda_item_add(
+    *,
+    actor,
+    meeting,
+    kind,
+    title,
+    description="",
+    child=None,
+    group=None,
+    confirmed=False,
+    late_allowed=False,
+):
+    if meeting.forum_id is None:
+        raise ValidationError(_("A network meeting's agenda is its purpose."))
+    deadline = timezone.localdate(meeting.starts_at) - timedelta(
+        days=meeting.forum.agenda_deadline_days
+    )
+    if timezone.localdate() > deadline and not late_allowed:
+        raise ValidationError(
+            _(
+                "The deadline for this meeting's agenda was %(date)s. Ask the leader, or choose a"
+                " later meeting."
+            )
+            % {"date": deadline.strftime("%d.%m.%Y")}
+        )
+    basis = {}
+    if kind == AgendaKind.CHILD:
+        if child is None:
+            raise ValidationError({"child": _("Choose the child.")})
+        basis = agenda_basis(meeting, child)
+        group = None
+    elif kind == AgendaKind.CLASS:
+        if (
+            group is None
+            or not Group.objects.filter(
+                pk=group.pk, unit__municipality_id=meeting.municipality_id
+            ).exists()
+        ):
+            raise ValidationError({"group": _("Choose the class or group.")})
+        child = None
+    elif kind == AgendaKind.THEME:
+        child = group = None
+        warnings = _theme_warnings(meeting, f"{title}\n{description}")
+        if warnings and not confirmed:
+            raise NeedsConfirmation(warnings)
+    else:
+        raise ValidationError({"kind": _("Choose what the item is about.")})
+    item = AgendaItem.objects.create(
+        meeting=meeting,
+        kind=kind,
+        child=child,
+        group=group,
+        title=title.strip(),
+        description=description.strip(),
+        submitted_by=actor,
+        **basis,
+    )
+    if child is not None:
+        timeline_add(
+            child=child,
+            kind=TimelineKind.MEETING,
+            data_kind=DataKind.BASIC,
+            actor=actor,
+            text=_("On the agenda of %(forum)s on %(date)s")
+            % {"forum": meeting.forum.name, "date": _day(meeting.starts_at)},
+        )
+        _log(actor, Action.CREATE, item, child_id=child.pk, purpose=_("Agenda item"))
+    return item
+
+
+# --- Minutes ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def minutes_start(*, actor, meeting):
+    """The draft to write in: the open draft, or the first version."""
+    draft = meeting.minutes.filter(status=MinutesStatus.DRAFT).first()
+    if draft:
+        return draft
+    if meeting.minutes.exists():
+        raise MinutesLocked
+    try:
+        with transaction.atomic():  # two editors opening at once get the same draft
+            return Minutes.objects.create(meeting=meeting, number=1, updated_by=actor)
+    except IntegrityError:
+        return meeting.minutes.get(status=MinutesStatus.DRAFT)
+
+
+@transaction.atomic
+def minutes_update(*, actor, minutes, lock, **fields):
+    """Save the sections only if nobody saved since `lock` was read and the minutes are still a
+    draft. Raises MinutesLocked or EditConflict; nothing is overwritten either way."""
+    changes = {k: v for k, v in fields.items() if k in MINUTES_SECTIONS or k == "next_meeting"}
+    updated = Minutes.objects.filter(pk=minutes.pk, lock=lock, status=MinutesStatus.DRAFT).update(
+        lock=lock + 1, updated_by=actor, updated_at=timezone.now(), **changes
+    )
+    if not updated:
+        current = Minutes.objects.only("status").get(pk=minutes.pk)
+        if current.status != MinutesStatus.DRAFT:
+            raise MinutesLocked
+        raise EditConflict
+    minutes.refresh_from_db()
+    return minutes
+
+
+def _check_draft(minutes):
+    if Minutes.objects.filter(pk=minutes.pk, status=MinutesStatus.DRAFT).count() == 0:
+        raise MinutesLocked
+
+
+@transaction.atomic
+def decision_add(*, actor, minutes, text, reason):
+    _check_draft(minutes)
+    if not text.strip() or not reason.strip():
+        raise ValidationError(_("A decision needs both the decision and its reason."))
+    return Decision.objects.create(minutes=minutes, text=text.strip(), reason=reason.strip())
+
+
+@transaction.atomic
+def decision_remove(*, actor, decision):
+    _check_draft(decision.minutes)
+    decision.delete()
+
+
+@transaction.atomic
+def decision_mark_parents_informed(*, actor, decision):
+    """The tovholder confirms the parents have been told. Allowed after approval: it records
+    follow-up, it does not change what was decided."""
+    meeting = decision.minutes.meeting
+    if actor.pk != meeting.tovholder_id:
+        raise ValidationError(_("Only the tovholder marks that the parents have been informed."))
+    if decision.parents_informed_at is None:
+        decision.parents_informed_at = timezone.now()
+        decision.parents_informed_by = actor
+        decision.save(update_fields=["parents_informed_at", "parents_informed_by"])
+    return decision
+
+
+@transaction.atomic
+def action_item_add(*, actor, minutes, what, owner=None, owner_name="", due_date=None):
+    _check_draft(minutes)
+    if not what.strip():
+        raise ValidationError({"what": _("Write what is to be done.")})
+    if owner is not None:
+        _same_municipality(minutes.meeting.municipality_id, owner)
+    return ActionItem.objects.create(
+        minutes=minutes,
+        what=what.strip(),
+        owner=owner,
+        owner_name=owner_name.strip(),
+        due_date=due_date,
+    )
+
+
+@transaction.atomic
+def action_item_remove(*, actor, item):
+    _check_draft(item.minutes)
+    item.delete()
+
+
+COLOUR_WORDS = re.compile(
+    r"\b(grøn|grønt|grønne|grønlig\w*|gul|gult|gule|gullig\w*|rød|rødt|røde|rødlig\w*"
+    r"|green|yellow|red)\b",
+    re.IGNORECASE,
+)
+PARENT_FACING = [s for s in MINUTES_SECTIONS if s != "internal_notes"]
+
+
+def colour_words_in(text):
+    return sorted({m.group(0).lower() for m in COLOUR_WORDS.finditer(text or "")})
+
+
+def approval_problems(minutes):
+    """Everything that stops approval, as clear sentences."""
+    problems = []
+    meeting = minutes.meeting
+    if meeting.tovholder_id is None or not meeting.tovholder.is_active:
+        problems.append(_("The meeting has no active tovholder. Hand the role over first."))
+    for item in minutes.action_items.all():
+        missing = []
+        if not item.owner_id and not item.owner_name:
+            missing.append(_("who"))
+        if item.due_date is None:
+            missing.append(_("by when"))
+        if missing:
+            problems.append(
+                _("The action “%(what)s” lacks %(missing)s.")
+                % {"what": item.what, "missing": _(" and ").join(str(m) for m in missing)}
+            )
+    parent_texts = [getattr(minutes, s) for s in PARENT_FACING]
+    parent_texts += [d.text + " " + d.reason for d in minutes.decisions.all()]
+    parent_texts += [a.what for a in minutes.action_items.all()]
+    words = colour_words_in("\n".join(parent_texts))
+    if words:
+        problems.append(
+            _(
+                "The minutes use colour words (%(words)s) in text the parents read. Describe the"
+                " concern in plain words; internal notes are the only place for them."
+            )
+            % {"words": ", ".join(words)}
+        )
+    return problems
+
+
+@transaction.atomic
+def minutes_approve(*, actor, minutes):
+    """Approval locks the minutes, replaces the version it corrects and turns the action items
+    owned by staff into tasks (once: a corrected version keeps the tasks it inherited)."""
+    minutes = (
+        Minutes.objects.select_for_update().select_related("meeting__tovholder").get(pk=minutes.pk)
+    )
+    if minutes.status != MinutesStatus.DRAFT:
+        raise MinutesLocked
+    if actor.pk != minutes.meeting.tovholder_id:
+        raise ValidationError(_("Only the meeting's tovholder can approve the minutes."))
+    problems = approval_problems(minutes)
+    if problems:
+        raise ValidationError(problems)
+    meeting = minutes.meeting
+    for item in minutes.action_items.filter(owner__isnull=False, task__isnull=True):
+        item.task = task_create(
+            child=meeting.child,
+            title=item.what,
+            owner=item.owner,
+            due_date=item.due_date,
+            created_by=actor,
+            data_kind=DataKind.MINUTES if meeting.child_id else DataKind.BASIC,
+            source_type="meetings.action",
+            source_id=item.pk,
+        )
+        item.save(update_fields=["task"])
+    if minutes.previous_id:
+        Minutes.objects.filter(pk=minutes.previous_id).update(status=MinutesStatus.SUPERSEDED)
+    minutes.status = MinutesStatus.APPROVED
+    minutes.approved_by = actor
+    minutes.approved_at = timezone.now()
+    minutes.save(update_fields=["status", "approved_by", "approved_at"])
+    if meeting.child_id:
+        timeline_add(
+            child=meeting.child,
+            kind=TimelineKind.MEETING,
+            data_kind=DataKind.MINUTES,
+            actor=actor,
+            text=_("Minutes of %(title)s approved (version %(number)s)")
+            % {"title": meeting.title, "number": minutes.number},
+        )
+    _log(actor, Action.CHANGE, minutes, child_id=meeting.child_id, purpose=_("Approve minutes"))
+    return minutes
+
+
+@transaction.atomic
+def minutes_new_version(*, actor, minutes, reason):
+    """A correction of approved minutes: a new draft with everything copied, pointing back to
+    the approved version, which stays valid until the correction is approved."""
+    minutes = Minutes.objects.select_for_update().get(pk=minutes.pk)
+    if minutes.status != MinutesStatus.APPROVED:
+        raise ValidationError(_("Only the approved version can be corrected."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Write why the minutes are corrected.")})
+    if Minutes.objects.filter(meeting_id=minutes.meeting_id, status=MinutesStatus.DRAFT).exists():
+        raise ValidationError(_("A correction is already being written."))
+    draft = Minutes.objects.create(
+        meeting_id=minutes.meeting_id,
+        number=minutes.number + 1,
+        previous=minutes,
+        correction_reason=reason.strip(),
+        updated_by=actor,
+        **{s: getattr(minutes, s) for s in MINUTES_SECTIONS},
+        next_meeting=minutes.next_meeting,
+    )
+    Decision.objects.bulk_create(
+        Decision(
+            minutes=draft,
+            text=d.text,
+            reason=d.reason,
+            parents_informed_at=d.parents_informed_at,
+            parents_informed_by_id=d.parents_informed_by_id,
+        )
+        for d in minutes.decisions.all()
+    )
+    ActionItem.objects.bulk_create(
+        ActionItem(
+            minutes=draft,
+            what=a.what,
+            owner_id=a.owner_id,
+            owner_name=a.owner_name,
+            due_date=a.due_date,
+            status=a.status,
+            task_id=a.task_id,
+        )
+        for a in minutes.action_items.all()
+    )
+    return draft
+
+
+# --- PDF jobs -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def pdf_job_create(*, actor, minutes, variant):
+    job = PdfJob.objects.create(minutes=minutes, variant=variant, requested_by=actor)
+    from .tasks import render_pdf_job
+
+    transaction.on_commit(lambda: render_pdf_job.delay(job.pk))
+    return job
+
+
+def pdf_job_run(*, job_id):
+    """Render a queued job, moving its status along so the requester sees real progress."""
+    from .pdf import render_minutes_pdf
+
+    claimed = PdfJob.objects.filter(pk=job_id, status=PdfJobStatus.QUEUED).update(
+        status=PdfJobStatus.LAYOUT
+    )
+    if not claimed:
+        return None
+    job = PdfJob.objects.select_related("minutes", "requested_by").get(pk=job_id)
+
+    def writing(pages):
+        PdfJob.objects.filter(pk=job_id).update(status=PdfJobStatus.WRITING, pages=pages)
+
+    try:
+        pdf, pages = render_minutes_pdf(
+            job.minutes_id, variant=job.variant, user=job.requested_by, on_layout=writing
+        )
+    except Exception:
+        PdfJob.objects.filter(pk=job_id).update(
+            status=PdfJobStatus.FAILED, finished_at=timezone.now()
+        )
+        raise
+    PdfJob.objects.filter(pk=job_id).update(
+        status=PdfJobStatus.DONE, pdf=pdf, pages=pages, finished_at=timezone.now()
+    )
+    return job_id

@@ -1,0 +1,13 @@
+from celery import shared_task
+
+from . import services
+
+
+@shared_task(name="meetings.tasks.send_invitations")
+def send_invitations(meeting_id, base_url):
+    return services.invitations_send(meeting_id=meeting_id, base_url=base_url)
+
+
+@shared_task(name="meetings.tasks.render_pdf_job")
+def render_pdf_job(job_id):
+    return services.pdf_job_run(job_id=job_id)

@@ -1,0 +1,74 @@
+from datetime import datetime, time, timedelta
+
+import pytest
+from django.utils import timezone
+
+from meetings import services
+from meetings.models import Forum, ForumKind
+from tests import factories as f
+
+
+def at(days, hour=10):
+    day = timezone.localdate() + timedelta(days=days)
+    return timezone.make_aware(datetime.combine(day, time(hour, 0)))
+
+
+@pytest.fixture
+def network(world):
+    """A network meeting about Alma called by the leader; Mette (pædagog) is tovholder; Maria
+    (guardian) takes part; the parents' consent is recorded on paper."""
+    world.kim = f.StaffFactory(
+        user=f.UserFactory(username="kim", municipality=world.solby, first_name="Kim"),
+        units=[world.kindergarten],
+        groups=[world.room],
+    ).user
+    meeting = services.network_meeting_create(
+        actor=world.leader,
+        child=world.child,
+        purpose="Fælles aftaler om sprog og samspil",
+        starts_at=at(3),
+        place="Børnehaven Mejsen, mødelokalet",
+        tovholder=world.paedagog,
+    )
+    guardian = world.child.guardians.get()
+    world.guardian_row = guardian
+    services.participant_add(actor=world.leader, meeting=meeting, kind="parent", guardian=guardian)
+    world.meeting = meeting
+    return world
+
+
+@pytest.fixture
+def consented(network):
+    services.network_consent_record(
+        actor=network.leader, meeting=network.meeting, guardian=network.guardian_row
+    )
+    network.meeting.refresh_from_db()
+    return network
+
+
+@pytest.fixture
+def forum(world):
+    """The kindergarten's cross-disciplinary team: leader and pædagog are members."""
+    world.forum = Forum.objects.create(
+        municipality=world.solby,
+        unit=world.kindergarten,
+        name="Tværfagligt team Mejsen",
+        kind=ForumKind.CROSS_DISCIPLINARY,
+        agenda_deadline_days=7,
+    )
+    world.forum.members.set([world.leader, world.paedagog])
+    world.forum_meeting = services.forum_meeting_create(
+        actor=world.leader,
+        forum=world.forum,
+        title="Teammøde",
+        starts_at=at(14, 9),
+        place="Personalerummet",
+        tovholder=world.leader,
+    )
+    return world
+
+
+def write_minutes(world, meeting, *, actor=None, **fields):
+    actor = actor or meeting.tovholder
+    minutes = services.minutes_start(actor=actor, meeting=meeting)
+    return services.minutes_update(actor=actor, minutes=minutes, lock=minutes.lock, **fields)
