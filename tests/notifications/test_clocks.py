@@ -188,8 +188,12 @@ def test_a_screening_round_reminds_raters_with_missing_marks_and_its_leader_at_t
 
     # Mette marks both children; Kim marks one.
     for child in (world.child, world.child2):
-        Rating.objects.create(round=world.round, child=child, rater=world.paedagog, position="groen")
-    Rating.objects.create(round=world.round, child=world.child, rater=world.colleague, position="gul")
+        Rating.objects.create(
+            round=world.round, child=child, rater=world.paedagog, position="groen"
+        )
+    Rating.objects.create(
+        round=world.round, child=world.child, rater=world.colleague, position="gul"
+    )
 
     time_machine.move_to(at(deadline - timedelta(days=5)))
     reminders_sweep()

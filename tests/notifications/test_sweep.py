@@ -80,7 +80,11 @@ def test_an_smtp_failure_is_retried_with_back_off_and_sent_once(world, settings,
     task(world)
     reminders_sweep()
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", _closed_port(), 2
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = (
+        "127.0.0.1",
+        _closed_port(),
+        2,
+    )
 
     assert email_outbox_drain() == {"sent": 0, "failed": 1}
     email = OutgoingEmail.objects.get()
@@ -109,7 +113,11 @@ def test_it_gives_up_after_the_last_attempt_and_says_so(world, settings, time_ma
     task(world)
     reminders_sweep()
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", _closed_port(), 2
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = (
+        "127.0.0.1",
+        _closed_port(),
+        2,
+    )
     email_outbox_drain()
     time_machine.shift(timedelta(minutes=5))
     with caplog.at_level(logging.ERROR, logger="trivsel.notifications.services"):

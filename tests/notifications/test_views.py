@@ -125,7 +125,9 @@ def test_the_page_needs_a_login(client):
     assert "/log-ind/" in response["Location"]
 
 
-def test_the_list_page_has_a_constant_number_of_queries(world, login, django_assert_max_num_queries):
+def test_the_list_page_has_a_constant_number_of_queries(
+    world, login, django_assert_max_num_queries
+):
     notify(world.paedagog, 40)
     client = login(world.paedagog)
     client.get("/notifikationer/")
