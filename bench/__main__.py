@@ -13,6 +13,8 @@ BENCHMARKS = {
     "start_page": "bench.start_page",
     "children": "bench.children",
     "screening": "bench.screening",
+    "reminders": "bench.reminders",
+    "keyboard": "bench.keyboard",
 }
 
 

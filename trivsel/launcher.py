@@ -185,6 +185,8 @@ def test(pytest_args):
 
 def run(command):
     with services(os.environ.get("TRIVSEL_MODE", "demo")):  # e.g. TRIVSEL_MODE=test for bench
+        # A fresh data folder gets its tables and static files first (a no-op when up to date).
+        prepare(migrate=True)
         return subprocess.run(command, cwd=ROOT).returncode
 
 
