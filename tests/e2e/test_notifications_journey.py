@@ -1,0 +1,52 @@
+"""A reminder falls due → the bell shows the count → the notifications page lists it → marked
+as read, the bell goes quiet. Checked with axe-core."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from cases.models import Task
+from tests.factories import PASSWORD
+from trivsel.notifications.services import reminders_sweep
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_a_due_task_rings_the_bell_and_is_marked_read(world, browser, live_server, axe_violations):
+    Task.objects.create(
+        child=world.child,
+        owner=world.paedagog,
+        title="Ring til Almas mor",
+        due_date=timezone.localdate() + timedelta(days=1),
+    )
+    reminders_sweep()
+
+    context = browser.new_context(base_url=live_server.url, locale="da-DK")
+    page = context.new_page()
+    page.goto("/log-ind/")
+    page.get_by_label("Brugernavn").fill("mette")
+    page.get_by_label("Adgangskode").fill(PASSWORD)
+    page.get_by_role("button", name="Log ind").click()
+    page.wait_for_url("**/")
+
+    bell = page.locator("#notification-count")
+    bell.get_by_text("1 ulæst").wait_for(state="attached")
+    page.get_by_role("link", name="Notifikationer").click()
+    page.wait_for_url("**/notifikationer/")
+    assert page.locator("h1").inner_text() == "Notifikationer"
+    assert page.get_by_text("En opfølgningsopgave forfalder").is_visible()
+    assert "Alma" not in page.locator("main").inner_text()
+    assert axe_violations(page) == []
+
+    page.get_by_role("button", name="Markér som læst").click()
+    page.get_by_role("cell", name="Læst", exact=True).wait_for()
+    page.wait_for_function("!document.querySelector('#notification-count .badge')")
+    assert page.locator("#status-region").inner_text() == "Markeret som læst."
+    assert axe_violations(page) == []
+
+    page.get_by_label("Én e-mail om dagen", exact=False).check()
+    page.get_by_role("button", name="Gem valg af e-mail").click()
+    assert page.get_by_text("Du får nu én e-mail om dagen").is_visible()
+    assert axe_violations(page) == []
+    context.close()
