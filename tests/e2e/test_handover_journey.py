@@ -1,0 +1,81 @@
+"""A pædagog prepares a handover to the school, the parent writes her view and consents through
+her own login, the pædagog sends it, the school leader acknowledges it and reads only what the
+consent covers. axe-core checks every page on the way."""
+
+import pytest
+
+from cases.models import Handover
+from tests import factories as f
+from tests.factories import PASSWORD
+from trivsel.organisation.models import Role
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def log_in(browser, live_server, username):
+    context = browser.new_context(base_url=live_server.url, locale="da-DK")
+    page = context.new_page()
+    page.goto("/log-ind/")
+    page.get_by_label("Brugernavn").fill(username)
+    page.get_by_label("Adgangskode").fill(PASSWORD)
+    page.get_by_role("button", name="Log ind").click()
+    page.wait_for_url("**/")
+    return page
+
+
+def test_prepare_consent_send_and_acknowledge_a_handover(
+    world, browser, live_server, axe_violations
+):
+    f.StaffFactory(
+        user=f.UserFactory(username="soeren", municipality=world.solby, first_name="Søren"),
+        roles=[Role.LEADER],
+        units=[world.school],
+    )
+    paedagog = log_in(browser, live_server, "mette")
+    paedagog.goto(f"/boern/{world.child.pk}/")
+    paedagog.get_by_role("link", name="Forbered en overlevering").click()
+    assert axe_violations(paedagog) == []
+    paedagog.get_by_label("Overgang", exact=True).select_option(label="Børnehave → skole og SFO")
+    paedagog.get_by_label("Modtagende enhed").select_option(label="Åskolen")
+    paedagog.get_by_label("Dato for overgangen").fill("01.08.2027")
+    paedagog.get_by_label("Barnets ressourcer og styrker").fill("Alma er nysgerrig og hjælpsom.")
+    paedagog.get_by_label("Hvad der hjælper barnet").fill("Ro og forudsigelighed ved skift.")
+    paedagog.get_by_role("button", name="Gem").click()
+    paedagog.get_by_text("Overleveringen er gemt").wait_for()
+    assert axe_violations(paedagog) == []
+    handover_url = paedagog.url
+
+    paedagog.get_by_role("link", name="Bed forældrene om samtykke").click()
+    assert axe_violations(paedagog) == []
+    paedagog.get_by_role("button", name="Gem").click()
+    paedagog.get_by_text("Forældrene er spurgt").wait_for()
+
+    parent = log_in(browser, live_server, "maria")
+    parent.goto(handover_url)
+    assert axe_violations(parent) == []
+    parent.get_by_label("Jeres eget syn som forældre").fill("Hun glæder sig til at gå i skole.")
+    parent.get_by_text("Ja, overleveringen må sendes som beskrevet").click()
+    parent.get_by_role("button", name="Send mit svar").click()
+    parent.get_by_text("Tak. Jeres svar og jeres syn er gemt.").wait_for()
+
+    school = log_in(browser, live_server, "soeren")
+    response = school.goto(handover_url)
+    assert response.status == 404  # consent alone sends nothing
+
+    paedagog.reload()
+    paedagog.get_by_role("button", name="Send overleveringen").click()
+    paedagog.get_by_text("Overleveringen er sendt").wait_for()
+
+    school.goto("/overleveringer/")
+    assert axe_violations(school) == []
+    school.get_by_role("link", name="Alma Hansen").first.click()
+    assert school.get_by_text("Hun glæder sig til at gå i skole.").is_visible()
+    assert axe_violations(school) == []
+    school.get_by_role("button", name="Kvittér for modtagelsen").click()
+    school.get_by_text("Der er kvitteret for overleveringen").wait_for()
+    assert Handover.objects.get().acknowledged_at is not None
+    # Only what the consent covers: no screening history.
+    assert school.goto(f"/trivsel/barn/{world.child.pk}/").status == 404
+
+    paedagog.reload()
+    assert paedagog.get_by_text("Modtaget og kvitteret").is_visible()
