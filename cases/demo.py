@@ -15,7 +15,17 @@ from trivsel.organisation.models import User
 
 from . import services
 from .access import grants_rebuild
-from .models import Child, Consent, DataKind, Enrolment, Guardian, Guardianship, LadderStep
+from .models import (
+    Child,
+    Consent,
+    DataKind,
+    Enrolment,
+    Guardian,
+    Guardianship,
+    Handover,
+    LadderStep,
+    TransitionType,
+)
 
 # group key from organisation/demo.py (or a unit name), number of children, age range in years
 DEMO_COHORTS = [
@@ -140,6 +150,7 @@ def seed(context):
     if not context.get("grants_built_before"):
         grants_rebuild(child_ids=Child.objects.values_list("pk", flat=True))
     _seed_casework(context)
+    _seed_handovers(context)
     context["summary"]["children"] = Child.objects.count()
     context["summary"]["guardians"] = Guardian.objects.count()
 
@@ -261,3 +272,54 @@ def _seed_casework(context):
         created_by=users["teamleder"],
         data_kind=DataKind.NOTIFICATIONS,
     )
+
+
+def _seed_handovers(context):
+    """School start: one handover waiting for the `foraelder` login's answer, one sent to
+    Bakkeskolen for `skoleleder` to acknowledge."""
+    demo = context["demo"]
+    if Handover.objects.filter(child__municipality=demo).exists():
+        return
+    users = {u.username: u for u in User.objects.filter(municipality=demo)}
+    units = context["units"]
+    solstuen = context["groups"]["Børnehuset Solsikken/Solstuen"]
+    school_start = date(date.today().year + 1, 8, 1)
+    children = list(Child.objects.filter(enrolments__group=solstuen).order_by("pk")[:5])
+    common = {
+        "actor": users["paedagog"],
+        "transition": TransitionType.KINDERGARTEN_TO_SCHOOL,
+        "sending_unit": units["Børnehuset Solsikken"],
+        "sending_group": solstuen,
+        "receiving_unit": units["Bakkeskolen"],
+        "transition_date": school_start,
+    }
+    waiting = services.handover_create(
+        child=children[0],
+        strengths="Glad for at bygge og tegne; hjælper gerne de yngre børn.",
+        professional_view="Trives med faste rutiner og en voksen, der forbereder skift.",
+        child_voice="Jeg glæder mig til at få en skoletaske.",
+        evaluation_needed=True,
+        **common,
+    )
+    services.handover_request_consent(
+        actor=users["paedagog"],
+        handover=waiting,
+        guardian=Guardian.objects.get(user__username="foraelder"),
+        valid_until=school_start + timedelta(days=180),
+    )
+    sent = services.handover_create(
+        child=children[4],
+        strengths="Nysgerrig, sprogligt stærk og god til at fortælle historier.",
+        professional_view="Har brug for tid til at falde til i nye grupper.",
+        parents_view="Vi vil gerne holde en samtale med klasselæreren inden start.",
+        **common,
+    )
+    services.handover_request_consent(
+        actor=users["paedagog"],
+        handover=sent,
+        guardian=children[4].guardians.order_by("pk").first(),
+        valid_until=school_start + timedelta(days=180),
+        paper=True,
+    )
+    services.handover_send(actor=users["paedagog"], handover=sent)
+    context["summary"]["handovers"] = Handover.objects.filter(child__municipality=demo).count()
