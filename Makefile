@@ -38,9 +38,10 @@ node_modules/.installed: package.json package-lock.json
 system-deps:
 	@bash scripts/apt-need.sh msgfmt gettext
 
-# Browser tests drive Debian's Chromium (Playwright's own browser download does not work here).
+# Browser tests drive Debian's Chromium (Playwright's own browser download does not work here);
+# the PDF tests read the minutes back with pdftotext.
 browser:
-	@bash scripts/apt-need.sh chromium chromium
+	@bash scripts/apt-need.sh chromium chromium pdftotext poppler-utils
 
 lint: python-deps
 	$(VENV)/bin/ruff check .

@@ -15,6 +15,7 @@ BENCHMARKS = {
     "screening": "bench.screening",
     "reminders": "bench.reminders",
     "keyboard": "bench.keyboard",
+    "meetings": "bench.meetings",
 }
 
 

@@ -1,14 +1,13 @@
 """Minutes as PDF/UA-1 with WeasyPrint, from a Django template. Short minutes render in the
 request; long ones in a worker (services.pdf_job_run) — the length is estimated from the text."""
 
-import logging
-
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from trivsel.pdf import html_to_pdf
+
 from .models import MINUTES_SECTIONS, Minutes
 
-PDF_VARIANT = "pdf/ua-1"
 # About five printed pages of text; more than that goes to a worker.
 LONG_PDF_CHARS = 15_000
 
@@ -28,20 +27,6 @@ def minutes_html(minutes_pk, *, variant, user=None):
         return render_to_string(
             "meetings/pdf/minutes.html", pdf_context(minutes_pk, variant=variant, user=user)
         )
-
-
-def html_to_pdf(html, *, on_layout=None):
-    """(PDF bytes, number of pages). `on_layout(pages)` is called between layout and writing."""
-    # Imported here: it is slow to import, and only PDF requests and workers need it. Its
-    # progress logger reports every step at INFO, which would flood the log.
-    logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
-    from weasyprint import HTML
-
-    document = HTML(string=html).render(pdf_variant=PDF_VARIANT)
-    pages = len(document.pages)
-    if on_layout:
-        on_layout(pages)
-    return document.write_pdf(pdf_variant=PDF_VARIANT), pages
 
 
 def render_minutes_pdf(minutes_pk, *, variant, user=None, on_layout=None):

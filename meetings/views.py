@@ -207,11 +207,16 @@ def meeting_detail(request, pk):
     )
     context["is_tovholder"] = request.user.pk == meeting.tovholder_id
     if context["is_organiser"]:
+        # Two forms on one page: their own id prefixes keep every id unique.
         context["participant_form"] = ParticipantForm(
-            people=selectors.staff_choices(request.user), guardians=_guardians(meeting)
+            people=selectors.staff_choices(request.user),
+            guardians=_guardians(meeting),
+            auto_id="deltager_%s",
         )
         if meeting.is_network:
-            context["consent_form"] = NetworkConsentForm(guardians=_guardians(meeting))
+            context["consent_form"] = NetworkConsentForm(
+                guardians=_guardians(meeting), auto_id="samtykke_%s"
+            )
     return render(request, "meetings/meeting_detail.html", context)
 
 
@@ -411,11 +416,12 @@ def _autosave_reply(request, minutes, *, conflict=False, locked=False):
         message = _("Saved at %(time)s") % {
             "time": time_format(timezone.localtime(minutes.updated_at), "H:i:s")
         }
+    # 200 even when nothing was saved: htmx swaps only successful answers, and the warning must
+    # show. The lock is not renewed then, so the next autosave cannot overwrite the other save.
     response = render(
         request,
         "meetings/minutes_saved.html",
         {"minutes": minutes, "message": message, "problem": conflict or locked},
-        status=409 if (conflict or locked) else 200,
     )
     response["HX-Trigger"] = json.dumps({"announce": message})
     return response
