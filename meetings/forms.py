@@ -216,3 +216,11 @@ class NewVersionForm(DesignSystemForm):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+
+class HandOverForm(DesignSystemForm):
+    tovholder = _StaffChoice(label=_("New tovholder"), queryset=None)
+
+    def __init__(self, *args, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["tovholder"].queryset = people

@@ -17,6 +17,7 @@ urlpatterns = [
     ),
     path("<int:pk>/samtykke/", views.consent_record, name="consent_record"),
     path("<int:pk>/inviter/", views.meeting_invite, name="meeting_invite"),
+    path("<int:pk>/tovholder/", views.meeting_hand_over, name="meeting_hand_over"),
     path("<int:pk>/dagsorden/ny/", views.agenda_item_create, name="agenda_item_create"),
     path("<int:pk>/referat/", views.minutes_edit, name="minutes_edit"),
     path("referat/<int:minutes_pk>/beslutning/", views.decision_add, name="decision_add"),

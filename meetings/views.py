@@ -22,6 +22,7 @@ from .forms import (
     AgendaItemForm,
     DecisionForm,
     ForumMeetingForm,
+    HandOverForm,
     MinutesForm,
     NetworkConsentForm,
     NetworkMeetingForm,
@@ -213,6 +214,9 @@ def meeting_detail(request, pk):
             guardians=_guardians(meeting),
             auto_id="deltager_%s",
         )
+        context["hand_over_form"] = HandOverForm(
+            people=selectors.staff_choices(request.user), auto_id="tovholder_%s"
+        )
         if meeting.is_network:
             context["consent_form"] = NetworkConsentForm(
                 guardians=_guardians(meeting), auto_id="samtykke_%s"
@@ -283,6 +287,25 @@ def consent_record(request, pk):
     else:
         messages.error(request, _("Choose the guardian and how the consent is given."))
     return redirect(reverse("meetings:meeting_detail", args=[meeting.pk]) + "#samtykke")
+
+
+@login_required
+@require_POST
+def meeting_hand_over(request, pk):
+    meeting = _organiser_meeting(request, pk, _("New tovholder"))
+    form = HandOverForm(request.POST, people=selectors.staff_choices(request.user))
+    if form.is_valid():
+        try:
+            services.meeting_hand_over(
+                actor=request.user, meeting=meeting, tovholder=form.cleaned_data["tovholder"]
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The tovholder role is handed over."))
+    else:
+        messages.error(request, _("Choose the new tovholder."))
+    return redirect("meetings:meeting_detail", pk=meeting.pk)
 
 
 @login_required

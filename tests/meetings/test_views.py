@@ -283,3 +283,25 @@ def test_the_meeting_page_has_a_fixed_number_of_queries(
     client = login(approved.leader)
     with django_assert_max_num_queries(30):
         assert client.get(f"/moeder/{approved.meeting.pk}/").status_code == 200
+
+
+def test_the_tovholder_role_is_handed_over_and_the_new_one_approves(consented, login):
+    minutes = write_minutes(consented, consented.meeting, agreements="Aftale")
+    consented.paedagog.is_active = False
+    consented.paedagog.save()
+    page = (
+        login(consented.leader)
+        .post(
+            f"/moeder/{consented.meeting.pk}/tovholder/",
+            {"tovholder": consented.kim.pk},
+            follow=True,
+        )
+        .content.decode()
+    )
+    assert "Tovholderrollen er overdraget." in page
+    consented.meeting.refresh_from_db()
+    assert consented.meeting.tovholder == consented.kim
+    services.network_consent_record(
+        actor=consented.leader, meeting=consented.meeting, guardian=consented.guardian_row
+    )
+    services.minutes_approve(actor=consented.kim, minutes=minutes)
