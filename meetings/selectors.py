@@ -69,6 +69,17 @@ def forum_get_for(user, pk):
         raise Http404 from None
 
 
+def next_meeting_day(forum):
+    """The forum's cadence after its latest meeting (or a week from today): a suggestion only."""
+    latest = forum.meetings.order_by("-starts_at").values_list("starts_at", flat=True).first()
+    if latest is None:
+        return timezone.localdate() + timezone.timedelta(days=7)
+    return max(
+        timezone.localdate(latest) + timezone.timedelta(days=forum.cadence_days),
+        timezone.localdate(),
+    )
+
+
 def _organiser_q(user):
     return Q(tovholder=user) | Q(chair=user) | Q(created_by=user)
 

@@ -105,7 +105,13 @@ def forum_meeting_create(request, pk):
     form = ForumMeetingForm(
         request.POST or None,
         people=people,
-        initial={"title": forum.name, "tovholder": request.user, "place": forum.unit.name},
+        initial={
+            "title": forum.name,
+            "tovholder": request.user,
+            "place": forum.unit.name,
+            "day": selectors.next_meeting_day(forum),
+            "time": "09:00",
+        },
     )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)

@@ -305,3 +305,23 @@ def test_the_tovholder_role_is_handed_over_and_the_new_one_approves(consented, l
         actor=consented.leader, meeting=consented.meeting, guardian=consented.guardian_row
     )
     services.minutes_approve(actor=consented.kim, minutes=minutes)
+
+
+def test_the_next_meeting_is_suggested_from_the_cadence(forum, login):
+    page = login(forum.leader).get(f"/moeder/forum/{forum.forum.pk}/nyt-moede/").content.decode()
+    suggested = timezone.localdate(forum.forum_meeting.starts_at) + timedelta(
+        days=forum.forum.cadence_days
+    )
+    assert suggested.strftime("%d.%m.%Y") in page
+    response = login(forum.leader).post(
+        f"/moeder/forum/{forum.forum.pk}/nyt-moede/",
+        {
+            "title": "Teammøde",
+            "day": suggested.strftime("%d.%m.%Y"),
+            "time": "09:00",
+            "place": "Personalerummet",
+            "tovholder": forum.leader.pk,
+        },
+    )
+    assert response.status_code == 302
+    assert login(forum.teacher).get(f"/moeder/forum/{forum.forum.pk}/").status_code == 404
