@@ -736,8 +736,13 @@ def minutes_new_version(*, actor, minutes, reason):
 # --- PDF jobs -----------------------------------------------------------------------------------
 
 
+# A rendered PDF is personal data in the database: it is kept only long enough to be fetched.
+PDF_JOB_KEEP = timedelta(days=1)
+
+
 @transaction.atomic
 def pdf_job_create(*, actor, minutes, variant):
+    PdfJob.objects.filter(created_at__lt=timezone.now() - PDF_JOB_KEEP).delete()
     job = PdfJob.objects.create(minutes=minutes, variant=variant, requested_by=actor)
     from .tasks import render_pdf_job
 

@@ -156,3 +156,10 @@ def test_a_job_runs_once_even_if_delivered_twice(minutes, consented):
     job = PdfJob.objects.create(minutes=minutes, variant="parent", requested_by=consented.leader)
     assert services.pdf_job_run(job_id=job.pk) == job.pk
     assert services.pdf_job_run(job_id=job.pk) is None
+
+
+def test_old_pdf_jobs_are_deleted_when_a_new_one_is_made(minutes, consented):
+    old = PdfJob.objects.create(minutes=minutes, variant="staff", requested_by=consented.leader)
+    PdfJob.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=2))
+    services.pdf_job_create(actor=consented.paedagog, minutes=minutes, variant="staff")
+    assert not PdfJob.objects.filter(pk=old.pk).exists()
