@@ -730,49 +730,23 @@ def handover_request_consent(*, actor, handover, guardian, valid_until, paper=Fa
     kinds = [DataKind.BASIC, DataKind.HANDOVER]
     if handover.attach_screening:
         kinds.append(DataKind.SCREENING)
-    _consent_validate(
+    # A previous refused or withdrawn consent stays on the record; this is a new question.
+    consent = consent_record(
+        actor=actor,
         child=handover.child,
         guardian=guardian,
-        given_by_child=False,
         kinds=kinds,
         units=[handover.receiving_unit],
-        roles=[],
-        people=[],
         purpose=_handover_purpose(handover),
         valid_from=timezone.localdate(),
         valid_until=valid_until,
+        paper=paper,
+        refused=refused,
     )
-    # A previous refused or withdrawn consent stays on the record; this is a new question.
-    consent = Consent.objects.create(
-        child=handover.child,
-        guardian=guardian,
-        kinds=kinds,
-        purpose=_handover_purpose(handover),
-        valid_from=timezone.localdate(),
-        valid_until=valid_until,
-        status=ConsentStatus.AWAITING_GUARDIAN,
-        recorded_by=actor,
-    )
-    consent.recipient_units.set([handover.receiving_unit])
     handover.consent = consent
     handover.save(update_fields=["consent"])
-    if paper:
-        consent.status = ConsentStatus.REFUSED if refused else ConsentStatus.GIVEN
-        consent.evidence = ConsentEvidence.PAPER
-        consent.confirmed_at = timezone.now()
-        consent.save(update_fields=["status", "evidence", "confirmed_at"])
-    texts = {
-        ConsentStatus.GIVEN: _("Consent to the handover recorded (paper)"),
-        ConsentStatus.REFUSED: _("The parents refused the handover (paper)"),
-        ConsentStatus.AWAITING_GUARDIAN: _("The parents were asked to consent to the handover"),
-    }
-    timeline_add(
-        child=handover.child,
-        kind=TimelineKind.CONSENT,
-        data_kind=DataKind.BASIC,
-        actor=actor,
-        text=texts[consent.status],
-    )
+    # Linked to the handover, the consent gives access through it, and only once it is sent.
+    grants_rebuild(child_ids=[handover.child_id])
     if consent.status == ConsentStatus.REFUSED:
         _handover_refusal_task(handover)
     return handover

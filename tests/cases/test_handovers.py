@@ -126,9 +126,7 @@ def test_the_whole_way_prepare_consent_send_acknowledge_enrol(transition):
     # Every look was logged with its basis.
     looks = AccessLogEntry.objects.filter(actor=world.school_leader, child_id=world.child.pk)
     assert looks.filter(basis=Basis.CONSENT).exists()
-    assert AccessLogEntry.objects.filter(
-        actor=world.school_leader, basis=Basis.DENIED
-    ).exists()
+    assert AccessLogEntry.objects.filter(actor=world.school_leader, basis=Basis.DENIED).exists()
 
 
 def test_the_receiver_sees_only_what_the_consent_covers(transition):
@@ -155,7 +153,9 @@ def test_an_attached_assessment_is_the_plain_words_summary_without_colours(schoo
     html = client_for(world.school_leader).get(f"/overleveringer/{handover.pk}/").content.decode()
     assert "Alma trives og har fået nye venner." in html
     assert "Intern refleksion" not in html
-    assert client_for(world.school_leader).get(f"/trivsel/barn/{world.child.pk}/").status_code == 200
+    assert (
+        client_for(world.school_leader).get(f"/trivsel/barn/{world.child.pk}/").status_code == 200
+    )
 
 
 def test_a_refusal_is_respected_and_prompts_a_conversation(transition):
