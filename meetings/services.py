@@ -642,6 +642,17 @@ def approval_problems(minutes):
     return problems
 
 
+# Apps above meetings (referrals: the minutes of a dialogue-based notification *are* the
+# notification) react to an approval here, inside its transaction, without meetings importing
+# them (DESIGN.md §2). Each hook is called as hook(actor=…, minutes=…).
+_minutes_approved_hooks = []
+
+
+def minutes_approved_hook_register(hook):
+    if hook not in _minutes_approved_hooks:
+        _minutes_approved_hooks.append(hook)
+
+
 @transaction.atomic
 def minutes_approve(*, actor, minutes):
     """Approval locks the minutes, replaces the version it corrects and turns the action items
@@ -685,6 +696,8 @@ def minutes_approve(*, actor, minutes):
             % {"title": meeting.title, "number": minutes.number},
         )
     _log(actor, Action.CHANGE, minutes, child_id=meeting.child_id, purpose=_("Approve minutes"))
+    for hook in _minutes_approved_hooks:
+        hook(actor=actor, minutes=minutes)
     return minutes
 
 

@@ -5,3 +5,12 @@ from django.utils.translation import gettext_lazy as _
 class ReferralsConfig(AppConfig):
     name = "referrals"
     verbose_name = _("Notifications and referrals")
+
+    def ready(self):
+        # Approved minutes of a dialogue meeting become the notification (meetings exposes the
+        # hook; it never imports referrals).
+        from meetings.services import minutes_approved_hook_register
+
+        from .services import minutes_approved
+
+        minutes_approved_hook_register(minutes_approved)

@@ -1,1 +1,423 @@
-# Models arrive with this app's issue (see the issue list).
+"""Notifications of concern (underretninger, classic and dialogue-based), referrals
+(henvisninger) and anonymous consultations (DOMAIN.md §9), with the statutory clocks of §10."""
+
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .workdays import add_working_days
+
+# Barnets lov §§ 136–137, § 20 stk. 3.
+ASSESSMENT_HOURS = 24
+RECEIPT_WORKING_DAYS = 6
+REVIEW_MONTHS = 3
+INVESTIGATION_MONTHS = 4
+
+
+class Source(models.TextChoices):
+    PROFESSIONAL = "professional", _("Professional (named, with role and unit)")
+    CITIZEN = "citizen", _("Citizen with name")
+    ANONYMOUS = "anonymous", _("Anonymous")
+    PHONE = "phone", _("By phone (written down by the receiver)")
+    IN_PERSON = "in_person", _("In person (written down by the receiver)")
+
+
+class Route(models.TextChoices):
+    CLASSIC = "classic", _("Classic notification")
+    DIALOGUE = "dialogue", _("Dialogue-based notification")
+
+
+class Category(models.TextChoices):
+    """The category of circumstances (after Ankestyrelsen's statistics)."""
+
+    CHILD_WELLBEING = "child_wellbeing", _("The child's behaviour or wellbeing")
+    SCHOOL_ABSENCE = "school_absence", _("Absence from school or daycare")
+    PARENTS_CONDITIONS = "parents_conditions", _("The parents' conditions (e.g. illness, abuse)")
+    NEGLECT = "neglect", _("Neglect or lack of care")
+    VIOLENCE = "violence", _("Violence against the child")
+    SEXUAL_ABUSE = "sexual_abuse", _("Sexual abuse")
+    CRIME = "crime", _("Crime or risk of crime")
+    HOUSING_ECONOMY = "housing_economy", _("Housing or money problems")
+    OTHER = "other", _("Other")
+
+
+class Triage(models.TextChoices):
+    """The notification's urgency. Deliberately not colour words: the screening positions
+    (green/yellow/red) mean something else (DOMAIN.md §9, §12)."""
+
+    ACUTE = "acute", _("Acute: act today")
+    INVESTIGATION = "investigation", _("Investigation needed")
+    ADVICE = "advice", _("Advice or no further action")
+
+
+class Outcome(models.TextChoices):
+    NO_ACTION = "no_action", _("No further action")
+    AFDAEKNING = "afdaekning", _("Afdækning (§ 19)")
+    INVESTIGATION = "investigation", _("Børnefaglig undersøgelse (§ 20)")
+    PREVENTIVE = "preventive", _("Preventive measure")
+    ADVICE = "advice", _("Advice on where to get help")
+
+
+class Status(models.TextChoices):
+    RECEIVED = "received", _("Received")
+    ASSESSED = "assessed", _("Assessed")
+    INVESTIGATING = "investigating", _("Under investigation")
+    CLOSED = "closed", _("Closed")
+
+
+@dataclass
+class Clock:
+    label: str
+    due: datetime
+    done_at: datetime | None
+
+    @property
+    def late(self):
+        # A step recorded after its deadline is accepted and shown as late, never hidden.
+        return self.done_at is not None and self.done_at > self.due
+
+    @property
+    def overdue(self):
+        return self.done_at is None and timezone.now() > self.due
+
+
+def end_of_day(day):
+    return timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
+
+
+class Notification(models.Model):
+    """One underretning. Repeat notifications about the same child stay separate rows: the
+    queue shows them together, nothing ever merges them."""
+
+    municipality = models.ForeignKey(
+        "organisation.Municipality",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("municipality"),
+    )
+    route = models.CharField(_("route"), max_length=10, choices=Route.choices)
+    source = models.CharField(_("source"), max_length=15, choices=Source.choices)
+    category = models.CharField(
+        _("category of circumstances"), max_length=20, choices=Category.choices
+    )
+    # Matched to a Child by the intake staff only (a citizen gives a name, CPR or address).
+    child = models.ForeignKey(
+        "cases.Child",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("child"),
+    )
+    child_name_given = models.CharField(_("the child's name"), max_length=200, blank=True)
+    child_cpr_given = models.CharField(_("the child's CPR number"), max_length=11, blank=True)
+    child_address_given = models.CharField(_("the child's address"), max_length=300, blank=True)
+    text = models.TextField(_("what the concern is about"))
+    suspected_violence = models.BooleanField(
+        _("suspected violence or abuse"),
+        default=False,
+        help_text=_("The parents are not told through the system, and no dialogue route."),
+    )
+    # Who notified: a logged-in professional, or a name and contact (citizen, phone).
+    notifier = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="notifications_sent",
+        verbose_name=_("notifier"),
+    )
+    notifier_name = models.CharField(_("notifier's name"), max_length=200, blank=True)
+    notifier_role = models.CharField(_("notifier's role"), max_length=150, blank=True)
+    notifier_unit = models.ForeignKey(
+        "organisation.Unit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("notifier's unit"),
+    )
+    notifier_email = models.EmailField(_("notifier's e-mail"), blank=True)
+    notifier_phone = models.CharField(_("notifier's phone"), max_length=30, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("written down by"),
+    )
+    received_at = models.DateTimeField(_("received"), db_index=True)
+    # The dialogue-based notification: the approved minutes are the notification.
+    minutes = models.OneToOneField(
+        "meetings.Minutes",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="notification",
+        verbose_name=_("minutes"),
+    )
+    status = models.CharField(
+        _("status"), max_length=15, choices=Status.choices, default=Status.RECEIVED
+    )
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="notifications_assigned",
+        verbose_name=_("caseworker"),
+    )
+    triage = models.CharField(_("urgency"), max_length=15, choices=Triage.choices, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=15, choices=Outcome.choices, blank=True)
+    assessment_note = models.TextField(_("assessment"), blank=True)
+    assessed_at = models.DateTimeField(_("assessed"), null=True, blank=True)
+    assessed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    receipt_sent_at = models.DateTimeField(_("receipt sent"), null=True, blank=True)
+    feedback_sent_at = models.DateTimeField(_("feedback sent"), null=True, blank=True)
+    review_done_at = models.DateTimeField(_("review done"), null=True, blank=True)
+    investigation_started_at = models.DateTimeField(
+        _("investigation started"), null=True, blank=True
+    )
+    investigation_finished_at = models.DateTimeField(
+        _("investigation finished"), null=True, blank=True
+    )
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    # The nearest open clock, kept by the services so the queue sorts in SQL.
+    next_deadline = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification of concern")
+        verbose_name_plural = _("notifications of concern")
+        ordering = ["-received_at"]
+        indexes = [
+            models.Index(fields=["municipality", "next_deadline"], name="notif_queue_idx"),
+            models.Index(fields=["municipality", "child"], name="notif_child_idx"),
+            models.Index(fields=["notifier", "-received_at"], name="notif_notifier_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_category_display()} ({timezone.localdate(self.received_at):%d.%m.%Y})"
+
+    # --- Clocks ----------------------------------------------------------------------------
+
+    @property
+    def received_day(self):
+        return timezone.localdate(self.received_at)
+
+    @property
+    def assessment_due(self):
+        return self.received_at + timedelta(hours=ASSESSMENT_HOURS)
+
+    @property
+    def receipt_due(self):
+        return end_of_day(add_working_days(self.received_day, RECEIPT_WORKING_DAYS))
+
+    @property
+    def review_due(self):
+        return end_of_day(self.received_day + relativedelta(months=REVIEW_MONTHS))
+
+    @property
+    def investigation_due(self):
+        return end_of_day(self.received_day + relativedelta(months=INVESTIGATION_MONTHS))
+
+    @property
+    def wants_receipt(self):
+        # A receipt goes to a notifier we can reach: a named professional or a given address.
+        return self.source != Source.ANONYMOUS and bool(self.notifier_id or self.notifier_email)
+
+    def clocks(self):
+        clocks = [Clock(_("24-hour assessment"), self.assessment_due, self.assessed_at)]
+        if self.wants_receipt:
+            clocks.append(
+                Clock(_("Receipt to the notifier"), self.receipt_due, self.receipt_sent_at)
+            )
+        clocks.append(Clock(_("Review after 3 months"), self.review_due, self.review_done_at))
+        if self.outcome == Outcome.INVESTIGATION:
+            clocks.append(
+                Clock(
+                    _("Investigation finished (4 months)"),
+                    self.investigation_due,
+                    self.investigation_finished_at,
+                )
+            )
+        return clocks
+
+    def compute_next_deadline(self):
+        if self.closed_at:
+            return None
+        open_dues = [c.due for c in self.clocks() if c.done_at is None]
+        return min(open_dues) if open_dues else None
+
+    @property
+    def assessed_late(self):
+        return self.assessed_at is not None and self.assessed_at > self.assessment_due
+
+    @property
+    def who_notified(self):
+        if self.source == Source.ANONYMOUS:
+            return _("Anonymous")
+        if self.notifier_id:
+            return self.notifier.get_full_name() or self.notifier.username
+        return self.notifier_name
+
+
+class DialogueStep(models.TextChoices):
+    AGREED = "agreed", _("The parents agreed")
+    INVITED = "invited", _("Meeting planned")
+    DONE = "done", _("The minutes are the notification")
+
+
+class DialogueNotification(models.Model):
+    """The dialogue-based route (Assens): the conversation with the parents, their agreement,
+    the meeting chaired by the leader, and — when its minutes are approved — the notification."""
+
+    municipality = models.ForeignKey(
+        "organisation.Municipality", on_delete=models.PROTECT, related_name="+"
+    )
+    child = models.ForeignKey(
+        "cases.Child", on_delete=models.PROTECT, related_name="+", verbose_name=_("child")
+    )
+    unit = models.ForeignKey(
+        "organisation.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("unit")
+    )
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    category = models.CharField(_("short type of concern"), max_length=20, choices=Category.choices)
+    parents_conversation = models.TextField(_("the conversation with the parents"))
+    parents_agreed_at = models.DateTimeField(_("the parents agreed"))
+    social_worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("social worker"),
+    )
+    meeting = models.OneToOneField(
+        "meetings.Meeting",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="dialogue_notification",
+        verbose_name=_("meeting"),
+    )
+    notification = models.OneToOneField(
+        Notification,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="dialogue",
+        verbose_name=_("notification"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("dialogue-based notification")
+        verbose_name_plural = _("dialogue-based notifications")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.get_category_display()} · {self.unit}"
+
+    @property
+    def step(self):
+        if self.notification_id:
+            return DialogueStep.DONE
+        if self.meeting_id:
+            return DialogueStep.INVITED
+        return DialogueStep.AGREED
+
+
+class Proposal(models.TextChoices):
+    MEETING = "meeting", _("A meeting")
+    CONVERSATION = "conversation", _("A conversation")
+
+
+class ReferralStatus(models.TextChoices):
+    SENT = "sent", _("Waiting for an answer")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+
+
+class Referral(models.Model):
+    """A henvisning to PPR or a family service: it opens a conversation or a meeting, and the
+    receiver must accept or decline it with a reason."""
+
+    municipality = models.ForeignKey(
+        "organisation.Municipality", on_delete=models.PROTECT, related_name="+"
+    )
+    child = models.ForeignKey(
+        "cases.Child", on_delete=models.PROTECT, related_name="+", verbose_name=_("child")
+    )
+    from_unit = models.ForeignKey(
+        "organisation.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("from")
+    )
+    to_unit = models.ForeignKey(
+        "organisation.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("to")
+    )
+    reason = models.TextField(_("what the referral is about"))
+    proposal = models.CharField(_("we propose"), max_length=15, choices=Proposal.choices)
+    proposed_when = models.CharField(_("when would suit"), max_length=200, blank=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    sent_at = models.DateTimeField(_("sent"), auto_now_add=True, db_index=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ReferralStatus.choices, default=ReferralStatus.SENT
+    )
+    answer_reason = models.TextField(_("reason for the answer"), blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("referral")
+        verbose_name_plural = _("referrals")
+        ordering = ["-sent_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status="sent") | ~models.Q(answer_reason=""),
+                name="referral_answer_has_reason",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.from_unit} → {self.to_unit}"
+
+
+class AnonymousConsultation(models.Model):
+    """Anonym sparring: counted per unit and month, never linked to a child."""
+
+    municipality = models.ForeignKey(
+        "organisation.Municipality", on_delete=models.PROTECT, related_name="+"
+    )
+    unit = models.ForeignKey(
+        "organisation.Unit",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("unit that asked"),
+    )
+    month = models.DateField(_("month"))
+    topic = models.TextField(_("topic, without names"))
+    advised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("anonymous consultation")
+        verbose_name_plural = _("anonymous consultations")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.unit} {self.month:%m.%Y}"

@@ -41,6 +41,7 @@ urlpatterns = [
     path("", include("cases.urls")),
     path("trivsel/", include("screening.urls")),
     path("moeder/", include("meetings.urls")),
+    path("", include("referrals.urls")),
     path("drift/", notification_views.health, name="health"),
     path("notifikationer/", include("trivsel.notifications.urls")),
     path("admin/", admin.site.urls),

@@ -1,0 +1,259 @@
+import time
+
+from django import forms
+from django.core import signing
+from django.utils.translation import gettext_lazy as _
+
+from cases.forms import DayField
+from meetings.forms import TimeField, _StaffChoice, _WhenMixin
+from trivsel.forms import DesignSystemForm
+
+from .models import Category, Outcome, Proposal, Source, Triage
+
+# The public form refuses answers sent faster than a person can fill it in (spam protection
+# without any outside service).
+MIN_FILL_SECONDS = 3
+_SIGNING_SALT = "referrals.public-form"
+
+_required = {"required": _("This field is required.")}
+
+
+def _text(label, *, required=True, max_length=4000, rows=None, help_text=""):
+    widget = forms.Textarea(attrs={"rows": rows}) if rows else forms.TextInput()
+    return forms.CharField(
+        label=label,
+        required=required,
+        max_length=max_length,
+        widget=widget,
+        help_text=help_text,
+        error_messages=_required,
+    )
+
+
+def _category():
+    return forms.ChoiceField(
+        label=_("What is the concern about?"),
+        choices=[("", "—"), *Category.choices],
+        error_messages={**_required, "invalid_choice": _("Choose one of the categories.")},
+    )
+
+
+def _violence():
+    return forms.BooleanField(
+        label=_("I suspect violence or sexual abuse against the child"),
+        required=False,
+        help_text=_("Then the parents are not told about the notification beforehand."),
+    )
+
+
+class PublicNotificationForm(DesignSystemForm):
+    anonymous = forms.BooleanField(label=_("I want to be anonymous"), required=False)
+    name = _text(_("Your name"), required=False, max_length=200)
+    email = forms.EmailField(
+        label=_("Your e-mail (for a receipt)"),
+        required=False,
+        error_messages={"invalid": _("Enter a valid e-mail address.")},
+    )
+    phone = _text(_("Your phone number"), required=False, max_length=30)
+    child_name = _text(_("The child's name"), max_length=200)
+    child_cpr = _text(_("The child's CPR number, if you know it"), required=False, max_length=11)
+    child_address = _text(_("The child's address, if you know it"), required=False, max_length=300)
+    category = _category()
+    text = _text(_("Describe what you have seen or heard"), rows=6)
+    suspected_violence = _violence()
+    # Spam protection: a field people never see (bots fill it in) and the time it was opened.
+    website = forms.CharField(required=False, label=_("Leave this field empty"))
+    started = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["website"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
+        if not self.is_bound:
+            self.initial["started"] = signing.dumps(time.time(), salt=_SIGNING_SALT)
+
+    def visible_fields(self):
+        return [f for f in super().visible_fields() if f.name != "website"]
+
+    def clean(self):
+        cleaned = super().clean()
+        try:
+            started = signing.loads(cleaned.get("started") or "", salt=_SIGNING_SALT)
+        except signing.BadSignature:
+            started = None
+        if cleaned.get("website") or started is None or time.time() - started < MIN_FILL_SECONDS:
+            self.spam = True
+            raise forms.ValidationError(
+                _("The form could not be sent. Please check your answers and send it again.")
+            )
+        if not cleaned.get("anonymous") and not (cleaned.get("name") or "").strip():
+            self.add_error("name", _("Write your name, or choose to be anonymous."))
+        return cleaned
+
+    def renew_started(self):
+        """A new start time for the form that comes back (keeps every answer)."""
+        data = self.data.copy()
+        data["started"] = signing.dumps(time.time() - MIN_FILL_SECONDS, salt=_SIGNING_SALT)
+        self.data = data
+
+
+class ProfessionalNotificationForm(DesignSystemForm):
+    child = forms.ModelChoiceField(
+        label=_("The child"),
+        queryset=None,
+        required=False,
+        help_text=_("One of the children you work with."),
+    )
+    child_name_given = _text(
+        _("Or the child's name, if the child is not on the list"), required=False, max_length=200
+    )
+    unit = forms.ModelChoiceField(
+        label=_("Your unit"),
+        queryset=None,
+        error_messages={**_required, "invalid_choice": _("Choose one of your own units.")},
+    )
+    category = _category()
+    text = _text(_("Describe your concern and what you have seen"), rows=6)
+    suspected_violence = _violence()
+
+    def __init__(self, *args, children, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["child"].queryset = children
+        self.fields["unit"].queryset = units
+        self.fields["child"].error_messages["invalid_choice"] = _(
+            "Choose one of the children you work with."
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("child") and not (cleaned.get("child_name_given") or "").strip():
+            self.add_error("child", _("Choose the child, or write the child's name."))
+        return cleaned
+
+
+class RecordNotificationForm(DesignSystemForm):
+    source = forms.ChoiceField(
+        label=_("How was it received?"),
+        choices=[(s, Source(s).label) for s in (Source.PHONE, Source.IN_PERSON, Source.ANONYMOUS)],
+        widget=forms.RadioSelect,
+        error_messages=_required,
+    )
+    notifier_name = _text(_("The notifier's name"), required=False, max_length=200)
+    notifier_role = _text(_("The notifier's role"), required=False, max_length=150)
+    notifier_email = forms.EmailField(
+        label=_("The notifier's e-mail"),
+        required=False,
+        error_messages={"invalid": _("Enter a valid e-mail address.")},
+    )
+    notifier_phone = _text(_("The notifier's phone number"), required=False, max_length=30)
+    child_name_given = _text(_("The child's name"), max_length=200)
+    category = _category()
+    text = _text(_("What the notifier told"), rows=6)
+    suspected_violence = _violence()
+
+
+class AssessForm(DesignSystemForm):
+    triage = forms.ChoiceField(
+        label=_("Urgency of the notification"),
+        help_text=_("Not a screening position: this is how fast the intake must act."),
+        choices=Triage.choices,
+        widget=forms.RadioSelect,
+        error_messages={**_required, "invalid_choice": _("Choose the urgency.")},
+    )
+    outcome = forms.ChoiceField(
+        label=_("Outcome"),
+        required=False,
+        choices=[("", _("Not decided yet")), *Outcome.choices],
+        error_messages={"invalid_choice": _("Choose one of the outcomes.")},
+    )
+    note = _text(_("Assessment"), required=False, rows=4)
+
+
+class AssignForm(DesignSystemForm):
+    caseworker = _StaffChoice(
+        label=_("Caseworker"),
+        queryset=None,
+        error_messages={
+            **_required,
+            "invalid_choice": _("Choose one of the intake's caseworkers."),
+        },
+    )
+
+    def __init__(self, *args, caseworkers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["caseworker"].queryset = caseworkers
+
+
+class MatchChildForm(DesignSystemForm):
+    cpr = _text(_("The child's CPR number"), max_length=11, help_text=_("Format: DDMMÅÅ-XXXX"))
+
+
+class DialogueStartForm(DesignSystemForm):
+    child = forms.ModelChoiceField(label=_("The child"), queryset=None, error_messages=_required)
+    unit = forms.ModelChoiceField(label=_("Your unit"), queryset=None, error_messages=_required)
+    category = _category()
+    parents_conversation = _text(_("The conversation with the parents"), rows=5)
+    parents_agreed = forms.BooleanField(
+        label=_("The parents agree to a dialogue-based notification"), required=False
+    )
+    suspected_violence = _violence()
+
+    def __init__(self, *args, children, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["child"].queryset = children
+        self.fields["unit"].queryset = units
+
+
+class DialogueInviteForm(_WhenMixin, DesignSystemForm):
+    social_worker = _StaffChoice(label=_("Social worker"), queryset=None, error_messages=_required)
+    day = DayField(label=_("Day"), error_messages=_required)
+    time = TimeField(label=_("Time"), error_messages=_required)
+    place = _text(_("Place"), max_length=200)
+
+    def __init__(self, *args, caseworkers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["social_worker"].queryset = caseworkers
+
+
+class ReferralForm(DesignSystemForm):
+    child = forms.ModelChoiceField(label=_("The child"), queryset=None, error_messages=_required)
+    from_unit = forms.ModelChoiceField(label=_("From"), queryset=None, error_messages=_required)
+    to_unit = forms.ModelChoiceField(label=_("To"), queryset=None, error_messages=_required)
+    reason = _text(_("What the referral is about"), rows=5)
+    proposal = forms.ChoiceField(
+        label=_("We propose"),
+        choices=Proposal.choices,
+        widget=forms.RadioSelect,
+        error_messages=_required,
+    )
+    proposed_when = _text(_("When would suit"), required=False, max_length=200)
+
+    def __init__(self, *args, children, own_units, receivers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["child"].queryset = children
+        self.fields["from_unit"].queryset = own_units
+        self.fields["to_unit"].queryset = receivers
+
+
+class ReferralAnswerForm(DesignSystemForm):
+    accept = forms.ChoiceField(
+        label=_("Answer"),
+        choices=[("yes", _("Accept")), ("no", _("Decline"))],
+        widget=forms.RadioSelect,
+        error_messages=_required,
+    )
+    reason = _text(_("Reason"), rows=3)
+
+
+class ConsultationForm(DesignSystemForm):
+    unit = forms.ModelChoiceField(
+        label=_("The unit that asked"), queryset=None, error_messages=_required
+    )
+    topic = _text(
+        _("Topic, without names"),
+        rows=4,
+        help_text=_("No names and no CPR numbers: the consultation is anonymous."),
+    )
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units

@@ -1,0 +1,292 @@
+"""Reads of notifications, referrals and consultations. Notifications are seen by the social-work
+side of the municipality (statutory basis) and, for the status only, by the professional who
+sent them. Everything else gets 404, like a notification that does not exist."""
+
+from django.core.paginator import Paginator
+from django.db.models import Count, F, Q
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from trivsel.audit.models import Action, Basis
+from trivsel.audit.services import access_log_record, access_log_record_many
+from trivsel.organisation.models import SOCIAL_WORK_ROLES, Role, StaffProfile, UnitType, User
+
+from .models import (
+    AnonymousConsultation,
+    DialogueNotification,
+    Notification,
+    Referral,
+    ReferralStatus,
+    Source,
+    Status,
+)
+
+# The units whose social workers and team leaders receive notifications.
+INTAKE_UNIT_TYPES = (UnitType.INTAKE, UnitType.SOCIAL_AUTHORITY)
+# Units that receive referrals (the single entry point's weekly triage).
+REFERRAL_UNIT_TYPES = (UnitType.PPR, UnitType.SOCIAL_AUTHORITY, UnitType.INTAKE)
+CASELOAD_TARGET = 25
+CASELOAD_MAX = 30
+QUEUE_PAGE_SIZE = 50
+
+
+def is_social_work(user):
+    """A socialrådgiver or teamleder of an intake or authority unit of the user's municipality."""
+    if not getattr(user, "is_authenticated", False) or user.municipality_id is None:
+        return False
+    cached = getattr(user, "_referrals_social_work", None)
+    if cached is None:
+        cached = StaffProfile.objects.filter(
+            user=user,
+            roles__overlap=list(SOCIAL_WORK_ROLES),
+            units__type__in=INTAKE_UNIT_TYPES,
+            units__municipality_id=user.municipality_id,
+        ).exists()
+        user._referrals_social_work = cached
+    return cached
+
+
+def _denied(user, pk, purpose):
+    if getattr(user, "is_authenticated", False):
+        access_log_record(
+            actor=user,
+            action=Action.READ,
+            basis=Basis.DENIED,
+            purpose=purpose,
+            detail=f"referrals.notification #{str(pk)[:20]}",
+        )
+    raise Http404
+
+
+def notification_list_visible_to(user):
+    if not is_social_work(user):
+        return Notification.objects.none()
+    return Notification.objects.filter(municipality_id=user.municipality_id)
+
+
+def notification_get_for(user, pk, *, purpose):
+    """The notification for the social-work side (logged with the statutory basis), or 404."""
+    try:
+        notification = (
+            notification_list_visible_to(user)
+            .select_related("child", "assigned_to", "notifier", "notifier_unit", "recorded_by")
+            .get(pk=int(pk))
+        )
+    except (Notification.DoesNotExist, ValueError, TypeError):
+        _denied(user, pk, purpose)
+    access_log_record(
+        actor=user,
+        action=Action.READ,
+        basis=Basis.STATUTORY,
+        obj=notification,
+        child_id=notification.child_id,
+        purpose=purpose,
+    )
+    return notification
+
+
+def notifications_sent_by(user):
+    """The professional's own notifications: their status, nothing more about the child."""
+    if not getattr(user, "is_authenticated", False):
+        return Notification.objects.none()
+    return Notification.objects.filter(
+        notifier=user, municipality_id=user.municipality_id
+    ).order_by("-received_at")
+
+
+def notification_own_get_for(user, pk):
+    try:
+        return notifications_sent_by(user).get(pk=int(pk))
+    except (Notification.DoesNotExist, ValueError, TypeError):
+        _denied(user, pk, _("Status of my notification"))
+
+
+# --- The intake dashboard ---------------------------------------------------------------------
+
+_open = Q(closed_at__isnull=True)
+_reachable = ~Q(source=Source.ANONYMOUS) & (Q(notifier__isnull=False) | ~Q(notifier_email=""))
+QUEUE_FILTERS = {
+    "open": _open,
+    "new": _open & Q(assigned_to__isnull=True),
+    "assessment": _open & Q(assessed_at__isnull=True),
+    "receipt": _open & Q(receipt_sent_at__isnull=True) & _reachable,
+    "investigating": Q(status=Status.INVESTIGATING),
+    "closed": Q(closed_at__isnull=False),
+}
+
+
+def queue_for(user, *, filter_name="open", page=None, child_id=None):
+    """The page of the queue, the counts per filter and the caseload per caseworker, in a fixed
+    number of queries whatever the size of the municipality."""
+    base = notification_list_visible_to(user)
+    counts = base.aggregate(**{name: Count("pk", filter=q) for name, q in QUEUE_FILTERS.items()})
+    rows = base.filter(QUEUE_FILTERS.get(filter_name, _open))
+    if child_id:
+        rows = rows.filter(child_id=child_id)
+    if filter_name == "closed":
+        rows = rows.order_by("-closed_at", "-pk")
+    else:
+        rows = rows.order_by(F("next_deadline").asc(nulls_last=True), "pk")
+    paginator = Paginator(
+        rows.select_related("child", "assigned_to", "notifier", "notifier_unit"), QUEUE_PAGE_SIZE
+    )
+    if not child_id:
+        # The aggregate above already counted the rows: no second COUNT query.
+        paginator.count = counts.get(filter_name, counts["open"])
+    page = paginator.get_page(page)
+    groups = _group_repeats(base, list(page.object_list))
+    _log_looks(user, page.object_list)
+    return {
+        "page": page,
+        "groups": groups,
+        "counts": counts,
+        "caseload": caseload_for(user),
+    }
+
+
+def _group_repeats(base, notifications):
+    """Repeat notifications about the same child shown together (never merged): the first of a
+    child on the page carries all the child's others as `repeats`, one query for the page."""
+    child_ids = {n.child_id for n in notifications if n.child_id}
+    others = {}
+    if child_ids:
+        for other in (
+            base.filter(child_id__in=child_ids)
+            .only("pk", "child_id", "received_at", "category", "status", "source")
+            .order_by("-received_at")
+        ):
+            others.setdefault(other.child_id, []).append(other)
+    groups, seen = [], set()
+    for n in notifications:
+        if n.child_id and n.child_id in seen:
+            continue
+        if n.child_id:
+            seen.add(n.child_id)
+        n.repeats = [o for o in others.get(n.child_id, []) if o.pk != n.pk]
+        groups.append(n)
+    return groups
+
+
+def _log_looks(user, notifications):
+    access_log_record_many(
+        actor=user,
+        action=Action.READ,
+        looks=[(n, n.child_id, Basis.STATUTORY) for n in notifications],
+        purpose=_("Intake queue"),
+    )
+
+
+def caseworkers_of(user):
+    """The socialrådgivere of the municipality's intake and authority units."""
+    staff = StaffProfile.objects.filter(
+        roles__contains=[Role.SOCIAL_WORKER],
+        units__type__in=INTAKE_UNIT_TYPES,
+        user__municipality_id=user.municipality_id,
+        user__is_active=True,
+    ).values("user_id")
+    return User.objects.filter(pk__in=staff).order_by("first_name", "last_name", "pk")
+
+
+def caseload_for(user):
+    rows = list(
+        caseworkers_of(user).annotate(
+            open_count=Count(
+                "notifications_assigned",
+                filter=Q(notifications_assigned__closed_at__isnull=True),
+            )
+        )
+    )
+    for row in rows:
+        row.over_target = row.open_count > CASELOAD_TARGET
+        row.over_max = row.open_count > CASELOAD_MAX
+    return rows
+
+
+# --- Dialogue-based notifications ----------------------------------------------------------
+
+
+def dialogue_get_for(user, pk):
+    """The dialogue route for the people in it: the teacher/pædagog who started it, the leaders
+    of the unit, and the invited social worker (who sees only the short type of concern)."""
+    try:
+        dialogue = DialogueNotification.objects.select_related(
+            "child", "unit", "started_by", "social_worker", "meeting", "notification"
+        ).get(pk=int(pk), municipality_id=user.municipality_id)
+    except (DialogueNotification.DoesNotExist, ValueError, TypeError):
+        _denied(user, pk, _("Dialogue-based notification"))
+    from cases.selectors import is_leader_of
+
+    if dialogue.started_by_id == user.pk or is_leader_of(user, dialogue.unit_id):
+        dialogue.viewer = "unit"
+        basis = Basis.ENROLMENT
+    elif dialogue.social_worker_id == user.pk:
+        dialogue.viewer = "social_worker"
+        basis = Basis.STATUTORY
+    else:
+        _denied(user, pk, _("Dialogue-based notification"))
+    access_log_record(
+        actor=user,
+        action=Action.READ,
+        basis=basis,
+        obj=dialogue,
+        child_id=dialogue.child_id if dialogue.viewer == "unit" else None,
+        purpose=_("Dialogue-based notification"),
+    )
+    return dialogue
+
+
+# --- Referrals and consultations ---------------------------------------------------------------
+
+
+def referrals_for(user):
+    """(sent by my units, received by my units) — the receiving side's list is the single
+    entry point's triage list, oldest unanswered first."""
+    profile = user.staff_profile_or_none if user.is_authenticated else None
+    if profile is None:
+        return Referral.objects.none(), Referral.objects.none()
+    unit_ids = list(profile.units.values_list("pk", flat=True))
+    base = Referral.objects.filter(municipality_id=user.municipality_id).select_related(
+        "child", "from_unit", "to_unit", "sent_by", "answered_by"
+    )
+    sent = base.filter(Q(sent_by=user) | Q(from_unit__in=unit_ids)).order_by("-sent_at")
+    received = base.filter(to_unit__in=unit_ids).order_by(
+        F("answered_at").desc(nulls_first=True), "sent_at"
+    )
+    return sent, received
+
+
+def referral_get_for(user, pk):
+    sent, received = referrals_for(user)
+    try:
+        referral = (sent | received).distinct().get(pk=int(pk))
+    except (Referral.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    access_log_record(
+        actor=user,
+        action=Action.READ,
+        basis=Basis.CONSENT,
+        obj=referral,
+        child_id=referral.child_id,
+        purpose=_("Referral"),
+    )
+    return referral
+
+
+def weekly_triage(received, *, today=None):
+    """The receiving units' referrals of the current week and every unanswered older one."""
+    today = today or timezone.localdate()
+    week_start = today - timezone.timedelta(days=today.weekday())
+    return received.filter(
+        Q(status=ReferralStatus.SENT) | Q(sent_at__date__gte=week_start)
+    ).order_by("status", "sent_at")
+
+
+def consultation_counts(user):
+    """Anonymous consultations per unit and month: counts only, never the topics' children."""
+    return (
+        AnonymousConsultation.objects.filter(municipality_id=user.municipality_id)
+        .values("unit__name", "month")
+        .annotate(count=Count("pk"))
+        .order_by("-month", "unit__name")
+    )

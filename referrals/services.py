@@ -1,0 +1,621 @@
+"""Writes of notifications, dialogue-based notifications, referrals and consultations. Each
+service enforces its rules, keeps the queue's next deadline, and writes audit entries."""
+
+import re
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from cases.models import Child, DataKind, Involvement, TimelineKind
+from cases.selectors import child_list_visible_to, is_leader_of, staff_unit_ids
+from cases.services import involvement_add, task_create, timeline_add
+from meetings.models import ParticipantKind
+from meetings.services import network_meeting_create, participant_add
+from screening.services import red_team_pending
+from trivsel.audit.cpr import CPR_PATTERN
+from trivsel.audit.models import Action, Basis
+from trivsel.audit.services import access_log_record
+from trivsel.organisation.models import Role, UnitType
+
+from .models import (
+    AnonymousConsultation,
+    DialogueNotification,
+    Notification,
+    Outcome,
+    Referral,
+    ReferralStatus,
+    Route,
+    Source,
+    Status,
+)
+from .selectors import caseworkers_of, is_social_work
+
+
+def _log(actor, action, obj, *, child_id=None, basis=Basis.STATUTORY, purpose):
+    access_log_record(
+        actor=actor, action=action, basis=basis, obj=obj, child_id=child_id, purpose=purpose
+    )
+
+
+def _save(notification, *fields):
+    notification.next_deadline = notification.compute_next_deadline()
+    notification.save(update_fields=[*fields, "next_deadline"])
+    return notification
+
+
+def _check_social_work(actor):
+    if not is_social_work(actor):
+        raise ValidationError(_("Only the social-work side handles notifications."))
+
+
+def _timeline(notification, actor, text):
+    # Seen only by those who may see notifications: never the parents (DOMAIN.md §5).
+    if notification.child_id:
+        timeline_add(
+            child=notification.child,
+            kind=TimelineKind.NOTIFICATION,
+            data_kind=DataKind.NOTIFICATIONS,
+            actor=actor,
+            text=text,
+        )
+
+
+def _create(**fields):
+    notification = Notification(received_at=timezone.now(), **fields)
+    notification.next_deadline = notification.compute_next_deadline()
+    notification.save()
+    return notification
+
+
+# --- Classic notification -------------------------------------------------------------------
+
+
+@transaction.atomic
+def notification_submit(
+    *,
+    actor,
+    category,
+    text,
+    child=None,
+    child_name_given="",
+    unit=None,
+    role="",
+    suspected_violence=False,
+):
+    """A professional's notification through the form: named, with role and unit. The child is
+    one the professional can see, or given by name for the intake staff to find."""
+    profile = actor.staff_profile_or_none
+    if profile is None:
+        raise ValidationError(_("Only staff can send a notification through this form."))
+    if child is not None and not child_list_visible_to(actor).filter(pk=child.pk).exists():
+        raise ValidationError({"child": _("Choose one of the children you work with.")})
+    if child is None and not child_name_given.strip():
+        raise ValidationError({"child_name_given": _("Write who the child is.")})
+    if unit is not None and unit.pk not in staff_unit_ids(actor):
+        raise ValidationError({"unit": _("Choose one of your own units.")})
+    notification = _create(
+        municipality_id=actor.municipality_id,
+        route=Route.CLASSIC,
+        source=Source.PROFESSIONAL,
+        category=category,
+        child=child,
+        child_name_given=child_name_given.strip(),
+        text=text.strip(),
+        suspected_violence=suspected_violence,
+        notifier=actor,
+        notifier_name=actor.get_full_name(),
+        notifier_role=role or ", ".join(str(r) for r in profile.role_labels),
+        notifier_unit=unit,
+        notifier_email=actor.email,
+    )
+    _timeline(notification, actor, _("Notification received"))
+    _log(
+        actor,
+        Action.CREATE,
+        notification,
+        child_id=notification.child_id,
+        basis=Basis.OWN_RECORD,
+        purpose=_("Send a notification"),
+    )
+    return notification
+
+
+@transaction.atomic
+def notification_submit_public(
+    *,
+    municipality,
+    anonymous,
+    category,
+    text,
+    name="",
+    email="",
+    phone="",
+    child_name="",
+    child_cpr="",
+    child_address="",
+    suspected_violence=False,
+):
+    """A citizen's notification from the public page (no login). Never matched to a child here:
+    only the intake staff do that."""
+    notification = _create(
+        municipality=municipality,
+        route=Route.CLASSIC,
+        source=Source.ANONYMOUS if anonymous else Source.CITIZEN,
+        category=category,
+        child_name_given=child_name.strip(),
+        child_cpr_given=child_cpr.strip(),
+        child_address_given=child_address.strip(),
+        text=text.strip(),
+        suspected_violence=suspected_violence,
+        notifier_name="" if anonymous else name.strip(),
+        notifier_email="" if anonymous else email.strip(),
+        notifier_phone="" if anonymous else phone.strip(),
+    )
+    access_log_record(
+        actor=None,
+        action=Action.CREATE,
+        basis=Basis.STATUTORY,
+        obj=notification,
+        purpose=_("Public notification form"),
+    )
+    return notification
+
+
+@transaction.atomic
+def notification_record(
+    *,
+    actor,
+    source,
+    category,
+    text,
+    notifier_name="",
+    notifier_role="",
+    notifier_email="",
+    notifier_phone="",
+    child_name_given="",
+    suspected_violence=False,
+):
+    """A notification by phone or in person, written down by the receiver."""
+    _check_social_work(actor)
+    if source not in (Source.PHONE, Source.IN_PERSON, Source.ANONYMOUS):
+        raise ValidationError({"source": _("Choose how the notification was received.")})
+    notification = _create(
+        municipality_id=actor.municipality_id,
+        route=Route.CLASSIC,
+        source=source,
+        category=category,
+        child_name_given=child_name_given.strip(),
+        text=text.strip(),
+        suspected_violence=suspected_violence,
+        notifier_name=notifier_name.strip(),
+        notifier_role=notifier_role.strip(),
+        notifier_email=notifier_email.strip(),
+        notifier_phone=notifier_phone.strip(),
+        recorded_by=actor,
+    )
+    _log(actor, Action.CREATE, notification, purpose=_("Write down a notification"))
+    return notification
+
+
+def _involve(actor, notification):
+    """The caseworker's involvement with the child: the statutory basis, through the engine."""
+    person = notification.assigned_to
+    if not (notification.child_id and person):
+        return
+    today = timezone.localdate()
+    already = (
+        Involvement.objects.filter(child_id=notification.child_id, person=person)
+        .filter(end__isnull=True)
+        .exists()
+        or Involvement.objects.filter(
+            child_id=notification.child_id, person=person, end__gte=today
+        ).exists()
+    )
+    if not already:
+        involvement_add(
+            actor=actor,
+            child=notification.child,
+            person=person,
+            role=str(Role.SOCIAL_WORKER.label),
+            purpose=_("Handles a notification"),
+            start=today,
+        )
+
+
+@transaction.atomic
+def notification_match_child(*, actor, notification, cpr):
+    """The intake staff find the child a citizen named, by CPR number in the municipality."""
+    _check_social_work(actor)
+    digits = re.sub(r"\D", "", cpr or "")
+    child = Child.objects.filter(municipality_id=notification.municipality_id, cpr=digits).first()
+    access_log_record(
+        actor=actor,
+        action=Action.SEARCH,
+        basis=Basis.STATUTORY,
+        obj=notification,
+        child_id=child.pk if child else None,
+        purpose=_("Find the child of a notification"),
+        detail=digits,
+    )
+    if child is None:
+        raise ValidationError({"cpr": _("No child with that CPR number in the municipality.")})
+    notification.child = child
+    notification.save(update_fields=["child"])
+    _timeline(notification, actor, _("Notification received"))
+    _involve(actor, notification)
+    return notification
+
+
+@transaction.atomic
+def notification_assign(*, actor, notification, caseworker):
+    _check_social_work(actor)
+    if not caseworkers_of(actor).filter(pk=caseworker.pk).exists():
+        raise ValidationError({"caseworker": _("Choose one of the intake's caseworkers.")})
+    notification.assigned_to = caseworker
+    _save(notification, "assigned_to")
+    _involve(actor, notification)
+    _log(actor, Action.CHANGE, notification, child_id=notification.child_id, purpose=_("Assign"))
+    return notification
+
+
+@transaction.atomic
+def notification_assess(*, actor, notification, triage, outcome="", note=""):
+    """The assessment: the urgency first (the 24-hour clock), the outcome when decided. A first
+    assessment after the clock is accepted; the page shows it as late."""
+    _check_social_work(actor)
+    if notification.closed_at:
+        raise ValidationError(_("The notification is closed."))
+    now = timezone.now()
+    fields = ["triage", "outcome", "assessment_note", "status"]
+    notification.triage = triage
+    notification.assessment_note = note.strip()
+    if notification.assessed_at is None:
+        notification.assessed_at, notification.assessed_by = now, actor
+        fields += ["assessed_at", "assessed_by"]
+    if notification.assigned_to_id is None:
+        notification.assigned_to = (
+            actor if caseworkers_of(actor).filter(pk=actor.pk).exists() else None
+        )
+        fields.append("assigned_to")
+    notification.outcome = outcome
+    if outcome == Outcome.INVESTIGATION:
+        if notification.investigation_started_at is None:
+            notification.investigation_started_at = now
+            fields.append("investigation_started_at")
+        notification.status = Status.INVESTIGATING
+    else:
+        notification.status = Status.ASSESSED
+    _save(notification, *fields)
+    _involve(actor, notification)
+    _timeline(
+        notification,
+        actor,
+        _("Notification assessed: %(triage)s") % {"triage": notification.get_triage_display()},
+    )
+    _log(actor, Action.CHANGE, notification, child_id=notification.child_id, purpose=_("Assess"))
+    return notification
+
+
+def _mail(notification, subject, body):
+    # No sensitive content: no name, no CPR number, no text of the notification (DESIGN.md §4).
+    address = notification.notifier_email
+    if address:
+        transaction.on_commit(
+            lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [address])
+        )
+
+
+@transaction.atomic
+def notification_send_receipt(*, actor, notification):
+    _check_social_work(actor)
+    if notification.receipt_sent_at:
+        raise ValidationError(_("The receipt has already been sent."))
+    if not notification.wants_receipt:
+        raise ValidationError(_("An anonymous notifier cannot get a receipt."))
+    notification.receipt_sent_at = timezone.now()
+    _save(notification, "receipt_sent_at")
+    day = date_format(timezone.localtime(notification.received_at), "d.m.Y")
+    body = _("The municipality has received your notification of %(date)s.") % {"date": day}
+    if notification.notifier_id:
+        body += "\n\n" + _("You can follow its status here: %(link)s") % {
+            "link": settings.SITE_URL + reverse("referrals:mine")
+        }
+    _mail(notification, _("Receipt for your notification"), body)
+    _log(actor, Action.CHANGE, notification, child_id=notification.child_id, purpose=_("Receipt"))
+    return notification
+
+
+@transaction.atomic
+def notification_send_feedback(*, actor, notification):
+    """§ 137: the professional notifier learns whether an investigation or measures followed —
+    on their own page; the e-mail only says there is news."""
+    _check_social_work(actor)
+    if notification.source != Source.PROFESSIONAL or not notification.notifier_id:
+        raise ValidationError(_("Feedback goes to a professional notifier only."))
+    if not notification.outcome:
+        raise ValidationError(_("Record the outcome before giving feedback."))
+    notification.feedback_sent_at = timezone.now()
+    _save(notification, "feedback_sent_at")
+    _mail(
+        notification,
+        _("News about your notification"),
+        _("There is news about a notification you sent: %(link)s")
+        % {"link": settings.SITE_URL + reverse("referrals:mine")},
+    )
+    _log(actor, Action.CHANGE, notification, child_id=notification.child_id, purpose=_("Feedback"))
+    return notification
+
+
+@transaction.atomic
+def notification_mark(*, actor, notification, step):
+    """The 3-month review done, the investigation finished, or the notification closed."""
+    _check_social_work(actor)
+    now = timezone.now()
+    if step == "review":
+        notification.review_done_at = now
+        fields = ["review_done_at"]
+    elif step == "investigation" and notification.investigation_started_at:
+        notification.investigation_finished_at = now
+        fields = ["investigation_finished_at"]
+    elif step == "close":
+        if not notification.outcome:
+            raise ValidationError(_("Record the outcome before closing the notification."))
+        notification.closed_at, notification.status = now, Status.CLOSED
+        fields = ["closed_at", "status"]
+    else:
+        raise ValidationError(_("Unknown step."))
+    _save(notification, *fields)
+    _log(actor, Action.CHANGE, notification, child_id=notification.child_id, purpose=step)
+    return notification
+
+
+# --- Dialogue-based notification ------------------------------------------------------------
+
+
+@transaction.atomic
+def dialogue_start(
+    *, actor, child, unit, category, parents_conversation, parents_agreed, suspected_violence
+):
+    """The teacher or pædagog records the conversation with the parents and their agreement."""
+    if suspected_violence:
+        raise ValidationError(
+            _(
+                "When violence or abuse is suspected, the dialogue route is not used and the"
+                " parents are not told: send a classic notification."
+            )
+        )
+    if not parents_agreed:
+        raise ValidationError(
+            {"parents_agreed": _("The parents must agree to a dialogue-based notification.")}
+        )
+    if unit.pk not in staff_unit_ids(actor):
+        raise ValidationError({"unit": _("Choose one of your own units.")})
+    if not child_list_visible_to(actor).filter(pk=child.pk).exists():
+        raise ValidationError({"child": _("Choose one of the children you work with.")})
+    dialogue = DialogueNotification.objects.create(
+        municipality_id=child.municipality_id,
+        child=child,
+        unit=unit,
+        started_by=actor,
+        category=category,
+        parents_conversation=parents_conversation.strip(),
+        parents_agreed_at=timezone.now(),
+    )
+    _log(
+        actor,
+        Action.CREATE,
+        dialogue,
+        child_id=child.pk,
+        basis=Basis.ENROLMENT,
+        purpose=_("Dialogue-based notification"),
+    )
+    return dialogue
+
+
+@transaction.atomic
+def dialogue_invite(*, actor, dialogue, social_worker, starts_at, place):
+    """The leader invites the socialrådgiver and plans the meeting, which the leader chairs. The
+    meeting is a network meeting of the meetings app; the social worker sees the short type of
+    concern here beforehand, not the child's record."""
+    if not is_leader_of(actor, dialogue.unit_id):
+        raise ValidationError(_("Only a leader of the unit invites the social worker."))
+    if dialogue.meeting_id:
+        raise ValidationError(_("The meeting is already planned."))
+    if not caseworkers_of(actor).filter(pk=social_worker.pk).exists():
+        raise ValidationError({"social_worker": _("Choose one of the intake's caseworkers.")})
+    meeting = network_meeting_create(
+        actor=actor,
+        child=dialogue.child,
+        purpose=_("Dialogue-based notification: %(concern)s")
+        % {"concern": dialogue.get_category_display()},
+        starts_at=starts_at,
+        place=place,
+        tovholder=actor,
+        title=_("Dialogue-based notification about %(name)s") % {"name": dialogue.child.first_name},
+    )
+    participant_add(
+        actor=actor,
+        meeting=meeting,
+        kind=ParticipantKind.STAFF,
+        user=social_worker,
+        role=str(Role.SOCIAL_WORKER.label),
+    )
+    if dialogue.started_by_id != actor.pk:
+        participant_add(
+            actor=actor, meeting=meeting, kind=ParticipantKind.STAFF, user=dialogue.started_by
+        )
+    dialogue.meeting, dialogue.social_worker = meeting, social_worker
+    dialogue.save(update_fields=["meeting", "social_worker"])
+    return dialogue
+
+
+@transaction.atomic
+def dialogue_invite_parents(*, actor, dialogue):
+    """The teacher or pædagog puts the child's guardians on the meeting's list."""
+    if not dialogue.meeting_id:
+        raise ValidationError(_("The leader plans the meeting first."))
+    if actor.pk != dialogue.started_by_id and not is_leader_of(actor, dialogue.unit_id):
+        raise ValidationError(_("Only the unit's staff invite the parents."))
+    added = 0
+    present = set(dialogue.meeting.participants.values_list("guardian_id", flat=True))
+    for guardian in dialogue.child.guardians.all():
+        if guardian.pk not in present:
+            participant_add(
+                actor=actor,
+                meeting=dialogue.meeting,
+                kind=ParticipantKind.PARENT,
+                guardian=guardian,
+            )
+            added += 1
+    return added
+
+
+def minutes_approved(*, actor, minutes):
+    """The meetings app's hook: the approved minutes of a dialogue meeting *are* the
+    notification, with the agreed next steps; with no plan, a task for the social worker."""
+    dialogue = (
+        DialogueNotification.objects.select_for_update()
+        .filter(meeting_id=minutes.meeting_id, notification__isnull=True)
+        .select_related("child", "started_by", "unit", "social_worker")
+        .first()
+    )
+    if dialogue is None:
+        return None
+    notification = _create(
+        municipality_id=dialogue.municipality_id,
+        route=Route.DIALOGUE,
+        source=Source.PROFESSIONAL,
+        category=dialogue.category,
+        child=dialogue.child,
+        text=minutes.agreements or minutes.challenges or dialogue.get_category_display(),
+        notifier=dialogue.started_by,
+        notifier_name=dialogue.started_by.get_full_name(),
+        notifier_unit=dialogue.unit,
+        notifier_email=dialogue.started_by.email,
+        minutes=minutes,
+        assigned_to=dialogue.social_worker,
+    )
+    dialogue.notification = notification
+    dialogue.save(update_fields=["notification"])
+    _timeline(notification, actor, _("Dialogue-based notification: the minutes are approved"))
+    has_plan = minutes.action_items.exists()
+    if not has_plan and dialogue.social_worker_id:
+        task_create(
+            child=dialogue.child,
+            title=_("No plan was agreed: take the notification to the team at once"),
+            owner=dialogue.social_worker,
+            due_date=timezone.localdate() + timedelta(days=1),
+            created_by=actor,
+            data_kind=DataKind.NOTIFICATIONS,
+            source_type="referrals.dialogue",
+            source_id=dialogue.pk,
+        )
+    return notification
+
+
+# --- Referrals ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def referral_create(*, actor, child, from_unit, to_unit, reason, proposal, proposed_when=""):
+    if from_unit.pk not in staff_unit_ids(actor):
+        raise ValidationError({"from_unit": _("Choose one of your own units.")})
+    if to_unit.municipality_id != actor.municipality_id:
+        raise ValidationError({"to_unit": _("Choose a unit of your municipality.")})
+    if not child_list_visible_to(actor).filter(pk=child.pk).exists():
+        raise ValidationError({"child": _("Choose one of the children you work with.")})
+    if to_unit.type == UnitType.PPR and red_team_pending(child):
+        raise ValidationError(
+            _(
+                "The child's agreed position must first be discussed in the cross-disciplinary"
+                " team: the task for that is still open."
+            )
+        )
+    referral = Referral.objects.create(
+        municipality_id=actor.municipality_id,
+        child=child,
+        from_unit=from_unit,
+        to_unit=to_unit,
+        reason=reason.strip(),
+        proposal=proposal,
+        proposed_when=proposed_when.strip(),
+        sent_by=actor,
+    )
+    _log(
+        actor,
+        Action.CREATE,
+        referral,
+        child_id=child.pk,
+        basis=Basis.ENROLMENT,
+        purpose=_("Referral"),
+    )
+    return referral
+
+
+@transaction.atomic
+def referral_answer(*, actor, referral, accept, reason):
+    if referral.to_unit_id not in staff_unit_ids(actor):
+        raise ValidationError(_("Only the receiving unit answers the referral."))
+    if referral.status != ReferralStatus.SENT:
+        raise ValidationError(_("The referral has already been answered."))
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("Write the reason for the answer.")})
+    referral.status = ReferralStatus.ACCEPTED if accept else ReferralStatus.DECLINED
+    referral.answer_reason = reason.strip()
+    referral.answered_by, referral.answered_at = actor, timezone.now()
+    referral.save(update_fields=["status", "answer_reason", "answered_by", "answered_at"])
+    _log(
+        actor,
+        Action.CHANGE,
+        referral,
+        child_id=referral.child_id,
+        basis=Basis.CONSENT,
+        purpose=_("Answer a referral"),
+    )
+    return referral
+
+
+# --- Anonymous consultations ----------------------------------------------------------------
+
+_CAPITALISED = re.compile(r"\b[A-ZÆØÅ][a-zæøå]+(?:\s+[A-ZÆØÅ][a-zæøå]+)+")
+
+
+def identifying_problems(municipality_id, text):
+    """Names and CPR numbers have no place in an anonymous consultation."""
+    problems = []
+    if CPR_PATTERN.search(text):
+        problems.append(_("The text contains something that looks like a CPR number."))
+    words = set(re.findall(r"\b[A-ZÆØÅ][\wæøåÆØÅ-]+", text))
+    if (
+        words
+        and Child.objects.filter(municipality_id=municipality_id, first_name__in=words).exists()
+    ):
+        problems.append(_("The text contains the name of a child."))
+    elif _CAPITALISED.search(text):
+        problems.append(_("The text seems to contain a person's full name."))
+    return problems
+
+
+@transaction.atomic
+def consultation_record(*, actor, unit, topic):
+    _check_social_work(actor)
+    if unit.municipality_id != actor.municipality_id:
+        raise ValidationError({"unit": _("Choose a unit of your municipality.")})
+    problems = identifying_problems(actor.municipality_id, topic)
+    if problems:
+        raise ValidationError({"topic": problems})
+    today = timezone.localdate()
+    return AnonymousConsultation.objects.create(
+        municipality_id=actor.municipality_id,
+        unit=unit,
+        month=today.replace(day=1),
+        topic=topic.strip(),
+        advised_by=actor,
+    )

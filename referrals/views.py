@@ -1,0 +1,514 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from cases.selectors import child_list_visible_to
+from trivsel.organisation.models import Municipality, Unit
+
+from . import selectors, services
+from .forms import (
+    AssessForm,
+    AssignForm,
+    ConsultationForm,
+    DialogueInviteForm,
+    DialogueStartForm,
+    MatchChildForm,
+    ProfessionalNotificationForm,
+    PublicNotificationForm,
+    RecordNotificationForm,
+    ReferralAnswerForm,
+    ReferralForm,
+)
+from .models import Notification, Outcome
+
+PUBLIC_RATE_LIMIT = getattr(settings, "REFERRALS_PUBLIC_RATE_LIMIT", 5)
+PUBLIC_RATE_WINDOW = 3600
+
+
+def _form_errors_from(form, error):
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _social_work_only(user):
+    if not selectors.is_social_work(user):
+        raise Http404
+
+
+def _staff_only(user):
+    if user.staff_profile_or_none is None:
+        raise Http404
+
+
+def _my_units(user):
+    return Unit.objects.filter(staff__user=user, municipality_id=user.municipality_id)
+
+
+# --- Public page (no login) -------------------------------------------------------------------
+
+
+def _client_ip(request):
+    # Behind a proxy the deployment sets REMOTE_ADDR from the trusted header (e.g. gunicorn's
+    # forwarded_allow_ips); the form never trusts X-Forwarded-For itself.
+    return request.META.get("REMOTE_ADDR", "unknown")
+
+
+def _rate_limited(request, code):
+    key = f"referrals:public:{code}:{_client_ip(request)}"
+    if cache.add(key, 1, PUBLIC_RATE_WINDOW):
+        return False
+    try:
+        return cache.incr(key) > PUBLIC_RATE_LIMIT
+    except ValueError:
+        return False
+
+
+@require_http_methods(["GET", "POST"])
+def public_notify(request, code):
+    municipality = get_object_or_404(Municipality, code=code)
+    form = PublicNotificationForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if _rate_limited(request, code):
+            form.is_valid()
+            form.errors.clear()
+            form.add_error(
+                None,
+                _(
+                    "Too many notifications from this connection. Wait an hour, or call the"
+                    " municipality."
+                ),
+            )
+            status = 429
+        elif form.is_valid():
+            data = form.cleaned_data
+            services.notification_submit_public(
+                municipality=municipality,
+                anonymous=data["anonymous"],
+                category=data["category"],
+                text=data["text"],
+                name=data["name"],
+                email=data["email"] or "",
+                phone=data["phone"],
+                child_name=data["child_name"],
+                child_cpr=data["child_cpr"],
+                child_address=data["child_address"],
+                suspected_violence=data["suspected_violence"],
+            )
+            return redirect("referrals:public_thanks", code=code)
+        else:
+            form.renew_started()
+    return render(
+        request,
+        "referrals/public_form.html",
+        {"form": form, "municipality": municipality},
+        status=status,
+    )
+
+
+def public_thanks(request, code):
+    municipality = get_object_or_404(Municipality, code=code)
+    return render(request, "referrals/public_thanks.html", {"municipality": municipality})
+
+
+# --- The professional notifier ----------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def notification_new(request):
+    _staff_only(request.user)
+    children = child_list_visible_to(request.user).order_by("first_name", "last_name")
+    units = _my_units(request.user)
+    initial = {}
+    if request.GET.get("barn"):
+        initial["child"] = request.GET["barn"]
+    form = ProfessionalNotificationForm(
+        request.POST or None, initial=initial, children=children, units=units
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.notification_submit(
+                actor=request.user,
+                category=data["category"],
+                text=data["text"],
+                child=data["child"],
+                child_name_given=data["child_name_given"],
+                unit=data["unit"],
+                suspected_violence=data["suspected_violence"],
+            )
+        except ValidationError as error:
+            _form_errors_from(form, error)
+        else:
+            messages.success(request, _("Your notification has been sent to the intake."))
+            return redirect("referrals:mine")
+    return render(
+        request,
+        "referrals/form_page.html",
+        {
+            "form": form,
+            "heading": _("Send a notification of concern"),
+            "intro": _(
+                "Notify at once when you have reason to assume a child needs support. If you"
+                " do not suspect violence or abuse, consider a dialogue-based notification"
+                " together with the parents."
+            ),
+            "submit": _("Send the notification"),
+            "back": reverse("home"),
+        },
+    )
+
+
+@login_required
+def mine(request):
+    """The notifier's own page: the status of what they sent, nothing more about the child."""
+    _staff_only(request.user)
+    notifications = list(selectors.notifications_sent_by(request.user)[:200])
+    return render(request, "referrals/mine.html", {"notifications": notifications})
+
+
+# --- The intake dashboard ("Modtagelse") -------------------------------------------------------
+
+
+@login_required
+def dashboard(request):
+    _social_work_only(request.user)
+    filter_name = request.GET.get("filter", "open")
+    if filter_name not in selectors.QUEUE_FILTERS:
+        filter_name = "open"
+    context = selectors.queue_for(
+        request.user, filter_name=filter_name, page=request.GET.get("side")
+    )
+    context.update(
+        filter_name=filter_name,
+        filters=[
+            (key, label, context["counts"][key])
+            for key, label in (
+                ("open", _("All open")),
+                ("new", _("New")),
+                ("assessment", _("Awaiting 24-hour assessment")),
+                ("receipt", _("Receipt due")),
+                ("investigating", _("Under investigation")),
+                ("closed", _("Closed")),
+            )
+        ],
+        target=selectors.CASELOAD_TARGET,
+        maximum=selectors.CASELOAD_MAX,
+    )
+    if request.htmx and not request.htmx.boosted:
+        return render(request, "referrals/queue.html", context)
+    return render(request, "referrals/dashboard.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def record(request):
+    _social_work_only(request.user)
+    form = RecordNotificationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        notification = services.notification_record(actor=request.user, **data)
+        messages.success(request, _("The notification is written down."))
+        return redirect("referrals:detail", pk=notification.pk)
+    return render(
+        request,
+        "referrals/form_page.html",
+        {
+            "form": form,
+            "heading": _("Write down a notification received by phone or in person"),
+            "submit": _("Save"),
+            "back": reverse("referrals:dashboard"),
+        },
+    )
+
+
+def _detail_context(request, notification, **forms):
+    return {
+        "n": notification,
+        "clocks": notification.clocks(),
+        "assess_form": forms.get("assess")
+        or AssessForm(
+            initial={
+                "triage": notification.triage,
+                "outcome": notification.outcome,
+                "note": notification.assessment_note,
+            }
+        ),
+        "assign_form": forms.get("assign")
+        or AssignForm(
+            initial={"caseworker": notification.assigned_to_id},
+            caseworkers=selectors.caseworkers_of(request.user),
+        ),
+        "match_form": forms.get("match") or MatchChildForm(),
+        "repeats": list(
+            Notification.objects.filter(
+                municipality_id=notification.municipality_id, child_id=notification.child_id
+            )
+            .exclude(pk=notification.pk)
+            .order_by("-received_at")
+        )
+        if notification.child_id
+        else [],
+        "is_investigation": notification.outcome == Outcome.INVESTIGATION,
+    }
+
+
+@login_required
+def detail(request, pk):
+    notification = selectors.notification_get_for(
+        request.user, pk, purpose=_("Handle a notification")
+    )
+    return render(request, "referrals/detail.html", _detail_context(request, notification))
+
+
+@login_required
+@require_POST
+def act(request, pk, action):
+    notification = selectors.notification_get_for(
+        request.user, pk, purpose=_("Handle a notification")
+    )
+    forms = {}
+    try:
+        if action == "vurder":
+            form = forms["assess"] = AssessForm(request.POST)
+            if form.is_valid():
+                services.notification_assess(
+                    actor=request.user,
+                    notification=notification,
+                    triage=form.cleaned_data["triage"],
+                    outcome=form.cleaned_data["outcome"],
+                    note=form.cleaned_data["note"],
+                )
+                messages.success(request, _("The assessment is saved."))
+                return redirect("referrals:detail", pk=pk)
+        elif action == "tildel":
+            form = forms["assign"] = AssignForm(
+                request.POST, caseworkers=selectors.caseworkers_of(request.user)
+            )
+            if form.is_valid():
+                services.notification_assign(
+                    actor=request.user,
+                    notification=notification,
+                    caseworker=form.cleaned_data["caseworker"],
+                )
+                messages.success(request, _("The notification is assigned."))
+                return redirect("referrals:detail", pk=pk)
+        elif action == "barn":
+            form = forms["match"] = MatchChildForm(request.POST)
+            if form.is_valid():
+                services.notification_match_child(
+                    actor=request.user, notification=notification, cpr=form.cleaned_data["cpr"]
+                )
+                messages.success(request, _("The notification is linked to the child."))
+                return redirect("referrals:detail", pk=pk)
+        elif action == "kvittering":
+            services.notification_send_receipt(actor=request.user, notification=notification)
+            messages.success(request, _("The receipt is sent."))
+            return redirect("referrals:detail", pk=pk)
+        elif action == "tilbagemelding":
+            services.notification_send_feedback(actor=request.user, notification=notification)
+            messages.success(request, _("The feedback is sent."))
+            return redirect("referrals:detail", pk=pk)
+        elif action in ("opfoelgning", "undersoegelse", "afslut"):
+            step = {"opfoelgning": "review", "undersoegelse": "investigation", "afslut": "close"}
+            services.notification_mark(
+                actor=request.user, notification=notification, step=step[action]
+            )
+            messages.success(request, _("Saved."))
+            return redirect("referrals:detail", pk=pk)
+        else:
+            raise Http404
+    except ValidationError as error:
+        target = next(iter(forms.values()), None)
+        if target is None:
+            for message in error.messages:
+                messages.error(request, message)
+            return redirect("referrals:detail", pk=pk)
+        _form_errors_from(target, error)
+    return render(request, "referrals/detail.html", _detail_context(request, notification, **forms))
+
+
+# --- Dialogue-based notification --------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def dialogue_new(request):
+    _staff_only(request.user)
+    children = child_list_visible_to(request.user).order_by("first_name", "last_name")
+    form = DialogueStartForm(
+        request.POST or None,
+        initial={"child": request.GET.get("barn")},
+        children=children,
+        units=_my_units(request.user),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            dialogue = services.dialogue_start(actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _form_errors_from(form, error)
+        else:
+            messages.success(request, _("The parents' agreement is recorded."))
+            return redirect("referrals:dialogue", pk=dialogue.pk)
+    return render(
+        request,
+        "referrals/form_page.html",
+        {
+            "form": form,
+            "heading": _("Start a dialogue-based notification"),
+            "intro": _(
+                "After the conversation with the parents: record it and their agreement. The"
+                " leader then invites the social worker, and you invite the parents."
+            ),
+            "submit": _("Save"),
+            "back": reverse("home"),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def dialogue(request, pk):
+    item = selectors.dialogue_get_for(request.user, pk)
+    invite_form = None
+    if item.viewer == "unit" and not item.meeting_id:
+        invite_form = DialogueInviteForm(
+            request.POST or None, caseworkers=selectors.caseworkers_of(request.user)
+        )
+        if request.method == "POST" and invite_form.is_valid():
+            data = invite_form.cleaned_data
+            try:
+                services.dialogue_invite(
+                    actor=request.user,
+                    dialogue=item,
+                    social_worker=data["social_worker"],
+                    starts_at=data["starts_at"],
+                    place=data["place"],
+                )
+            except ValidationError as error:
+                _form_errors_from(invite_form, error)
+            else:
+                messages.success(
+                    request, _("The meeting is planned and the social worker invited.")
+                )
+                return redirect("referrals:dialogue", pk=pk)
+    elif request.method == "POST" and item.viewer == "unit":
+        try:
+            services.dialogue_invite_parents(actor=request.user, dialogue=item)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("The parents are on the meeting's list."))
+        return redirect("referrals:dialogue", pk=pk)
+    return render(request, "referrals/dialogue.html", {"d": item, "invite_form": invite_form})
+
+
+# --- Referrals --------------------------------------------------------------------------------
+
+
+@login_required
+def referral_list(request):
+    _staff_only(request.user)
+    sent, received = selectors.referrals_for(request.user)
+    return render(
+        request,
+        "referrals/referral_list.html",
+        {
+            "sent": list(sent[:100]),
+            "triage": list(selectors.weekly_triage(received)[:200]),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def referral_new(request):
+    _staff_only(request.user)
+    form = ReferralForm(
+        request.POST or None,
+        initial={"child": request.GET.get("barn")},
+        children=child_list_visible_to(request.user).order_by("first_name", "last_name"),
+        own_units=_my_units(request.user),
+        receivers=Unit.objects.filter(
+            municipality_id=request.user.municipality_id,
+            type__in=selectors.REFERRAL_UNIT_TYPES,
+        ),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.referral_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _form_errors_from(form, error)
+        else:
+            messages.success(request, _("The referral is sent."))
+            return redirect("referrals:referral_list")
+    return render(
+        request,
+        "referrals/form_page.html",
+        {
+            "form": form,
+            "heading": _("Refer to PPR or a family service"),
+            "intro": _("A referral opens a conversation or a meeting; the receiver answers it."),
+            "submit": _("Send the referral"),
+            "back": reverse("referrals:referral_list"),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def referral_detail(request, pk):
+    referral = selectors.referral_get_for(request.user, pk)
+    form = ReferralAnswerForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.referral_answer(
+                actor=request.user,
+                referral=referral,
+                accept=form.cleaned_data["accept"] == "yes",
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            _form_errors_from(form, error)
+        else:
+            messages.success(request, _("The answer is saved."))
+            return redirect("referrals:referral_detail", pk=pk)
+    return render(request, "referrals/referral_detail.html", {"r": referral, "form": form})
+
+
+# --- Anonymous consultations ------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def consultations(request):
+    _social_work_only(request.user)
+    form = ConsultationForm(
+        request.POST or None,
+        units=Unit.objects.filter(municipality_id=request.user.municipality_id),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.consultation_record(actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _form_errors_from(form, error)
+        else:
+            messages.success(request, _("The consultation is counted."))
+            return redirect("referrals:consultations")
+    return render(
+        request,
+        "referrals/consultations.html",
+        {"form": form, "counts": list(selectors.consultation_counts(request.user))},
+    )
