@@ -481,7 +481,7 @@ def minutes_approved(*, actor, minutes):
     """The meetings app's hook: the approved minutes of a dialogue meeting *are* the
     notification, with the agreed next steps; with no plan, a task for the social worker."""
     dialogue = (
-        DialogueNotification.objects.select_for_update()
+        DialogueNotification.objects.select_for_update(of=("self",))
         .filter(meeting_id=minutes.meeting_id, notification__isnull=True)
         .select_related("child", "started_by", "unit", "social_worker")
         .first()

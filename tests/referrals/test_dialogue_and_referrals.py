@@ -1,0 +1,218 @@
+"""The dialogue-based notification (the approved minutes are the notification), referrals to PPR
+(refused while the cross-disciplinary team task of a red position is open) and anonymous
+consultations (no names, no CPR numbers)."""
+
+from datetime import datetime, time, timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from cases.models import Task
+from cases.services import task_complete, task_create
+from meetings import services as meetings
+from referrals import services
+from referrals.models import AnonymousConsultation, Notification, Route
+from tests import factories as f
+from trivsel.organisation.models import UnitType
+
+pytestmark = pytest.mark.django_db
+
+
+def soon():
+    day = timezone.localdate() + timedelta(days=3)
+    return timezone.make_aware(datetime.combine(day, time(9, 0)))
+
+
+@pytest.fixture
+def dialogue(intake):
+    intake.dialogue = services.dialogue_start(
+        actor=intake.paedagog,
+        child=intake.child,
+        unit=intake.kindergarten,
+        category="child_wellbeing",
+        parents_conversation="Vi talte med mor om Almas søvn.",
+        parents_agreed=True,
+        suspected_violence=False,
+    )
+    return intake
+
+
+def test_suspected_violence_blocks_the_dialogue_route(intake):
+    with pytest.raises(ValidationError, match="klassisk underretning"):
+        services.dialogue_start(
+            actor=intake.paedagog,
+            child=intake.child,
+            unit=intake.kindergarten,
+            category="violence",
+            parents_conversation="-",
+            parents_agreed=True,
+            suspected_violence=True,
+        )
+
+
+def test_the_parents_must_agree(intake):
+    with pytest.raises(ValidationError):
+        services.dialogue_start(
+            actor=intake.paedagog,
+            child=intake.child,
+            unit=intake.kindergarten,
+            category="child_wellbeing",
+            parents_conversation="-",
+            parents_agreed=False,
+            suspected_violence=False,
+        )
+
+
+def _meeting(world):
+    return services.dialogue_invite(
+        actor=world.leader,
+        dialogue=world.dialogue,
+        social_worker=world.social_worker,
+        starts_at=soon(),
+        place="Mejsen",
+    )
+
+
+def test_the_social_worker_sees_only_the_short_type_beforehand(dialogue, login):
+    with pytest.raises(ValidationError):  # only the leader invites
+        services.dialogue_invite(
+            actor=dialogue.paedagog,
+            dialogue=dialogue.dialogue,
+            social_worker=dialogue.social_worker,
+            starts_at=soon(),
+            place="Mejsen",
+        )
+    _meeting(dialogue)
+    assert dialogue.dialogue.meeting.chair == dialogue.leader
+    assert (
+        services.dialogue_invite_parents(actor=dialogue.paedagog, dialogue=dialogue.dialogue) == 1
+    )
+    page = login(dialogue.social_worker).get(f"/underretninger/dialog/{dialogue.dialogue.pk}/")
+    text = page.content.decode()
+    assert "Barnets adfærd eller trivsel" in text
+    assert "Almas søvn" not in text and "Alma Hansen" not in text
+    assert (
+        login(dialogue.teacher).get(f"/underretninger/dialog/{dialogue.dialogue.pk}/").status_code
+        == 404
+    )
+
+
+def _approve(world, *, with_plan):
+    meeting = world.dialogue.meeting
+    meetings.network_consent_record(
+        actor=world.leader, meeting=meeting, guardian=world.child.guardians.get()
+    )
+    minutes = meetings.minutes_start(actor=world.leader, meeting=meeting)
+    minutes.agreements = "Familien får tilbud om familiebehandling."
+    minutes.save()
+    if with_plan:
+        meetings.action_item_add(
+            actor=world.leader,
+            minutes=minutes,
+            what="Kontakt familiebehandlingen",
+            owner=world.social_worker,
+            due_date=timezone.localdate() + timedelta(days=7),
+        )
+    return meetings.minutes_approve(actor=world.leader, minutes=minutes)
+
+
+def test_approved_minutes_are_the_notification(dialogue, login):
+    _meeting(dialogue)
+    minutes = _approve(dialogue, with_plan=True)
+    n = Notification.objects.get()
+    assert (n.route, n.minutes, n.child, n.assigned_to) == (
+        Route.DIALOGUE,
+        minutes,
+        dialogue.child,
+        dialogue.social_worker,
+    )
+    assert n.notifier == dialogue.paedagog
+    assert not Task.objects.filter(source_type="referrals.dialogue").exists()
+    page = login(dialogue.social_worker).get("/underretninger/").content.decode()
+    assert "Dialogbaseret underretning" in page
+
+
+def test_with_no_plan_the_social_worker_gets_a_task(dialogue):
+    _meeting(dialogue)
+    _approve(dialogue, with_plan=False)
+    task = Task.objects.get(source_type="referrals.dialogue")
+    assert task.owner == dialogue.social_worker and "teamet" in task.title
+
+
+@pytest.fixture
+def ppr(intake):
+    intake.ppr = f.UnitFactory(municipality=intake.solby, name="PPR Solby", type=UnitType.PPR)
+    intake.psychologist = f.StaffFactory(
+        user=f.UserFactory(username="pia", municipality=intake.solby, first_name="Pia"),
+        roles=["ppr_psykolog"],
+        units=[intake.ppr],
+    ).user
+    return intake
+
+
+def test_a_ppr_referral_waits_for_the_cross_disciplinary_team(ppr):
+    task = task_create(
+        child=ppr.child,
+        title="Tag barnet med i det tværfaglige team",
+        owner=ppr.paedagog,
+        due_date=timezone.localdate(),
+        source_type="screening.rule",
+        source_id="12:team",
+    )
+    kwargs = dict(
+        actor=ppr.paedagog,
+        child=ppr.child,
+        from_unit=ppr.kindergarten,
+        to_unit=ppr.ppr,
+        reason="Sproglige udfordringer",
+        proposal="meeting",
+    )
+    with pytest.raises(ValidationError, match="tværfaglige team"):
+        services.referral_create(**kwargs)
+    task_complete(actor=ppr.paedagog, task=task)
+    assert services.referral_create(**kwargs).status == "sent"
+
+
+def test_a_referral_is_accepted_or_declined_with_a_reason(ppr, login):
+    referral = services.referral_create(
+        actor=ppr.paedagog,
+        child=ppr.child,
+        from_unit=ppr.kindergarten,
+        to_unit=ppr.ppr,
+        reason="Sproglige udfordringer",
+        proposal="conversation",
+    )
+    client = login(ppr.psychologist)
+    page = client.get("/henvisninger/").content.decode()
+    assert "Ugens visitation" in page and f"/henvisninger/{referral.pk}/" in page
+    page = client.post(f"/henvisninger/{referral.pk}/", {"accept": "no", "reason": ""})
+    assert "Feltet skal udfyldes." in page.content.decode()
+    client.post(f"/henvisninger/{referral.pk}/", {"accept": "yes", "reason": "Vi ringer i morgen."})
+    referral.refresh_from_db()
+    assert referral.status == "accepted" and referral.answered_by == ppr.psychologist
+    with pytest.raises(ValidationError):
+        services.referral_answer(actor=ppr.paedagog, referral=referral, accept=False, reason="x")
+    assert login(ppr.outsider).get(f"/henvisninger/{referral.pk}/").status_code == 404
+
+
+def test_anonymous_consultations_are_counted_and_refuse_names_and_cpr(intake, login):
+    client = login(intake.social_worker)
+    page = client.post(
+        "/sparring/", {"unit": intake.school.pk, "topic": "Barn med fravær, 170521-4123"}
+    ).content.decode()
+    assert "ligner et CPR-nummer" in page
+    page = client.post(
+        "/sparring/", {"unit": intake.school.pk, "topic": "Alma har meget fravær"}
+    ).content.decode()
+    assert "et barns navn" in page
+    page = client.post(
+        "/sparring/", {"unit": intake.school.pk, "topic": "Mor hedder Karen Olsen"}
+    ).content.decode()
+    assert "fulde navn" in page
+    client.post("/sparring/", {"unit": intake.school.pk, "topic": "Et barn med meget fravær"})
+    client.post("/sparring/", {"unit": intake.school.pk, "topic": "En elev der er ked af det"})
+    assert AnonymousConsultation.objects.count() == 2
+    page = client.get("/sparring/").content.decode()
+    assert "<td>2</td>" in page
+    assert login(intake.teacher).get("/sparring/").status_code == 404

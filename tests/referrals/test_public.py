@@ -1,0 +1,108 @@
+"""The citizens' page: no login, anonymous allowed, rate-limited and protected against spam, and
+a form with a missing answer comes back with every answer kept."""
+
+import random
+import string
+import time
+
+import pytest
+from django.core import signing
+
+from referrals.forms import _SIGNING_SALT
+from referrals.models import Notification, Source
+from trivsel.audit.models import AccessLogEntry
+
+pytestmark = pytest.mark.django_db
+
+
+def started(seconds_ago=10):
+    return signing.dumps(time.time() - seconds_ago, salt=_SIGNING_SALT)
+
+
+def answers(**kwargs):
+    data = {
+        "name": "Hanne Nabo",
+        "email": "hanne@example.invalid",
+        "child_name": "Alma",
+        "child_address": "Solvej 3",
+        "category": "neglect",
+        "text": "Barnet står ofte alene ude om aftenen.",
+        "started": started(),
+    }
+    data.update(kwargs)
+    return data
+
+
+def test_it_shows_the_public_form_without_login(intake, client):
+    page = client.get("/underret/901/").content.decode()
+    assert "Underret kommunen om et barn" in page and "Solby Kommune" in page
+    assert client.get("/underret/999/").status_code == 404
+
+
+def test_a_citizen_notifies_and_it_reaches_the_queue_unmatched(intake, client, login):
+    response = client.post("/underret/901/", answers())
+    assert response.status_code == 302 and response["Location"] == "/underret/901/tak/"
+    n = Notification.objects.get()
+    assert (n.source, n.child, n.municipality) == (Source.CITIZEN, None, intake.solby)
+    assert n.notifier_name == "Hanne Nabo" and n.wants_receipt
+    assert AccessLogEntry.objects.filter(object_id=str(n.pk), action="create").exists()
+    page = login(intake.social_worker).get("/underretninger/").content.decode()
+    assert "Alma" in page and "ikke knyttet" in page
+
+
+def test_anonymous_needs_no_name_and_keeps_none(intake, client):
+    response = client.post(
+        "/underret/901/", answers(anonymous="on", name="Skjult", email="x@example.invalid")
+    )
+    assert response.status_code == 302
+    n = Notification.objects.get()
+    assert (n.source, n.notifier_name, n.notifier_email) == (Source.ANONYMOUS, "", "")
+
+
+def test_missing_answers_come_back_with_every_answer_kept(intake, client):
+    response = client.post("/underret/901/", answers(name="", text="", child_cpr="170521-4123"))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Skriv dit navn, eller vælg at være anonym." in page
+    assert "Feltet skal udfyldes." in page
+    for kept in ("hanne@example.invalid", "Solvej 3", "170521-4123", 'value="neglect" selected'):
+        assert kept in page, kept
+    assert Notification.objects.count() == 0
+
+
+def test_the_honeypot_and_a_too_fast_answer_are_refused(intake, client):
+    page = client.post("/underret/901/", answers(website="http://spam")).content.decode()
+    assert "Formularen kunne ikke sendes" in page
+    page = client.post("/underret/901/", answers(started=started(0))).content.decode()
+    assert "Formularen kunne ikke sendes" in page
+    page = client.post("/underret/901/", answers(started="forged")).content.decode()
+    assert "Formularen kunne ikke sendes" in page
+    assert Notification.objects.count() == 0
+    # The form that comes back can be sent again as it is (a person who was just quick).
+    response = client.post("/underret/901/", answers(started=started(0)))
+    assert "Barnet står ofte alene ude om aftenen." in response.content.decode()
+
+
+def test_it_is_rate_limited_per_connection(intake, client):
+    for _ in range(5):
+        assert client.post("/underret/901/", answers()).status_code == 302
+    response = client.post("/underret/901/", answers())
+    assert response.status_code == 429
+    assert "For mange underretninger fra denne forbindelse" in response.content.decode()
+    assert Notification.objects.count() == 5
+    other = client.post("/underret/901/", answers(), REMOTE_ADDR="10.0.0.9")
+    assert other.status_code == 302
+
+
+def test_random_input_never_gives_a_500(intake, client):
+    rng = random.Random(7)
+    fields = list(answers()) + ["anonymous", "suspected_violence", "website", "phone"]
+    for _ in range(40):
+        data = {
+            field: "".join(
+                rng.choice(string.printable + "æøå\x00") for _ in range(rng.randint(0, 300))
+            )
+            for field in rng.sample(fields, rng.randint(0, len(fields)))
+        }
+        response = client.post("/underret/901/", data, REMOTE_ADDR=f"10.1.0.{rng.randint(1, 250)}")
+        assert response.status_code in (200, 302, 429), data
