@@ -136,6 +136,9 @@ def meeting_get_for(user, pk, *, purpose):
     except (Meeting.DoesNotExist, ValueError, TypeError):
         _log_denied(user, pk, purpose)
         raise Http404 from None
+    organiser = user.pk in (meeting.tovholder_id, meeting.chair_id, meeting.created_by_id) or (
+        meeting.forum_id is not None and is_forum_leader(user, meeting.forum)
+    )
     if meeting.child_id:
         may_read_minutes = (
             child_list_visible_to(user, kind=DataKind.MINUTES).filter(pk=meeting.child_id).exists()
@@ -147,7 +150,7 @@ def meeting_get_for(user, pk, *, purpose):
         meeting.child = child
         meeting.may_read_minutes = may_read_minutes
     else:
-        meeting.may_read_minutes = True
+        meeting.may_read_minutes = organiser or _may_read_forum_minutes(user, meeting)
         access_log_record(
             actor=user,
             action=Action.READ,
@@ -157,13 +160,51 @@ def meeting_get_for(user, pk, *, purpose):
         )
     if meeting.child_id and meeting.child.access_basis == Basis.GUARDIAN:
         meeting.viewer = PARENT
-    elif user.pk in (meeting.tovholder_id, meeting.chair_id, meeting.created_by_id) or (
-        meeting.forum_id and is_forum_leader(user, meeting.forum)
-    ):
+    elif organiser:
         meeting.viewer = ORGANISER
     else:
         meeting.viewer = PARTICIPANT
     return meeting
+
+
+def _may_read_forum_minutes(user, meeting):
+    """The forum's members, and participants with a basis for every child on the agenda. The
+    unit's other staff see the meeting only to put items on its agenda."""
+    if meeting.forum.members.filter(pk=user.pk).exists():
+        return True
+    if not meeting.participants.filter(user=user).exists():
+        return False
+    return not (
+        meeting.agenda_items.filter(child__isnull=False)
+        .exclude(child__in=child_list_visible_to(user))
+        .exists()
+    )
+
+
+def forum_minutes_children_logged(user, minutes, *, action, purpose):
+    """Log a look at (or an export of) a forum meeting's minutes once per child on its agenda,
+    so each child's parents see it in their access log. The basis is the user's own where they
+    have one, else the agenda item's (the forum's consent or the one-meeting exchange)."""
+    items = [
+        i
+        for i in AgendaItem.objects.filter(meeting_id=minutes.meeting_id, child__isnull=False)
+        .only("child_id", "consent_id", "exchange_id")
+        .order_by("pk")
+    ]
+    if not items:
+        return False
+    own = child_bases_for(user, list({i.child_id for i in items}))
+    looks = {}
+    for item in items:
+        fallback = Basis.CONSENT if item.consent_id else Basis.MEETING_EXCHANGE
+        looks.setdefault(item.child_id, own.get(item.child_id, fallback))
+    access_log_record_many(
+        actor=user,
+        action=action,
+        looks=[(minutes, child_id, basis) for child_id, basis in looks.items()],
+        purpose=purpose,
+    )
+    return True
 
 
 def upcoming_meetings_for(user, *, forum=None, limit=50):
@@ -252,8 +293,9 @@ def minutes_get_for(user, pk, *, purpose):
         _log_denied(user, pk, purpose)
         raise Http404
     meeting = meeting_get_for(user, minutes.meeting_id, purpose=purpose)
+    # A draft is the organisers' working copy: participants and parents read approved versions.
     if not meeting.may_read_minutes or (
-        meeting.viewer == PARENT and minutes.status == MinutesStatus.DRAFT
+        meeting.viewer != ORGANISER and minutes.status == MinutesStatus.DRAFT
     ):
         deny(user, meeting.pk, purpose)
     minutes = (
@@ -265,6 +307,8 @@ def minutes_get_for(user, pk, *, purpose):
         .get(pk=minutes.pk)
     )
     minutes.meeting = meeting
+    if meeting.forum_id:
+        forum_minutes_children_logged(user, minutes, action=Action.READ, purpose=purpose)
     return minutes
 
 

@@ -186,7 +186,8 @@ def network_meeting_create(request):
 def meeting_detail(request, pk):
     meeting = selectors.meeting_get_for(request.user, pk, purpose=_("Meeting page"))
     versions = selectors.minutes_versions(meeting) if meeting.may_read_minutes else []
-    if meeting.viewer == PARENT:
+    if meeting.viewer != ORGANISER:
+        # A draft is the organisers' working copy.
         versions = [v for v in versions if v.status != MinutesStatus.DRAFT]
     agenda, hidden = ([], 0)
     if meeting.forum_id and meeting.viewer != PARENT:
@@ -197,7 +198,9 @@ def meeting_detail(request, pk):
         "versions": versions,
         "agenda": agenda,
         "hidden_items": hidden,
-        "carried_over": selectors.carried_over_actions(meeting) if meeting.viewer != PARENT else [],
+        "carried_over": selectors.carried_over_actions(meeting)
+        if meeting.viewer != PARENT and meeting.may_read_minutes
+        else [],
         "is_organiser": meeting.viewer == ORGANISER,
         "is_parent": meeting.viewer == PARENT,
         "consent_problem": services.consent_problem(meeting)
@@ -207,6 +210,10 @@ def meeting_detail(request, pk):
     }
     approved = next((v for v in versions if v.status == MinutesStatus.APPROVED), None)
     context["approved"] = approved
+    if approved and meeting.forum_id:
+        selectors.forum_minutes_children_logged(
+            request.user, approved, action=Action.READ, purpose=_("Meeting page")
+        )
     context["decisions"] = (
         list(approved.decisions.select_related("parents_informed_by"))
         if approved and meeting.viewer != PARENT
@@ -608,16 +615,21 @@ def minutes_pdf(request, minutes_pk):
         variant = PdfVariant.PARENT  # parents read the parents' copy only
     if variant == PdfVariant.PARENT and not minutes.meeting.is_network:
         raise Http404
-    access_log_record(
-        actor=request.user,
-        action=Action.EXPORT,
-        basis=getattr(minutes.meeting.child, "access_basis", "administration")
-        if minutes.meeting.child_id
-        else "administration",
-        obj=minutes,
-        child_id=minutes.meeting.child_id,
-        purpose=_("Download minutes"),
+    # Logged per child the minutes concern, so the parents see the export in their access log.
+    per_child = minutes.meeting.forum_id and selectors.forum_minutes_children_logged(
+        request.user, minutes, action=Action.EXPORT, purpose=_("Download minutes")
     )
+    if not per_child:
+        access_log_record(
+            actor=request.user,
+            action=Action.EXPORT,
+            basis=getattr(minutes.meeting.child, "access_basis", "administration")
+            if minutes.meeting.child_id
+            else "administration",
+            obj=minutes,
+            child_id=minutes.meeting.child_id,
+            purpose=_("Download minutes"),
+        )
     if is_long(minutes.pk):
         job = services.pdf_job_create(actor=request.user, minutes=minutes, variant=variant)
         return redirect("meetings:pdf_job", pk=job.pk)

@@ -1,0 +1,98 @@
+"""Forum meetings: the minutes are for the forum's members, the organisers and participants with a
+basis for every child on the agenda; the unit's other staff only put items on the agenda. Reads
+and exports are logged per child the minutes concern."""
+
+import pytest
+from django.utils import timezone
+
+from cases import services as case_services
+from meetings import services
+from meetings.models import AgendaKind
+from tests import factories as f
+from tests.meetings.conftest import write_minutes
+from trivsel.audit.models import AccessLogEntry, Action, Basis
+
+
+@pytest.fixture
+def discussed(forum):
+    """Alma is on the forum meeting's agenda (the one-meeting exchange); the minutes are
+    approved. Bo works in the kindergarten but is not in the forum."""
+    forum.bo = f.StaffFactory(
+        user=f.UserFactory(username="bo", municipality=forum.solby, first_name="Bo"),
+        units=[forum.kindergarten],
+    ).user
+    case_services.exchange_grant_create(
+        actor=forum.paedagog,
+        child=forum.child,
+        purpose="Tidlig forebyggende indsats",
+        participants=[forum.leader, forum.paedagog],
+        meeting_date=timezone.localdate(forum.forum_meeting.starts_at),
+    )
+    services.agenda_item_add(
+        actor=forum.paedagog,
+        meeting=forum.forum_meeting,
+        kind=AgendaKind.CHILD,
+        child=forum.child,
+        title="Sprog og samspil",
+    )
+    minutes = write_minutes(forum, forum.forum_meeting, agreements="Små legegrupper")
+    services.minutes_approve(actor=forum.leader, minutes=minutes)
+    forum.minutes = minutes
+    return forum
+
+
+def test_unit_staff_outside_the_forum_submit_items_but_do_not_read_the_minutes(discussed, login):
+    client = login(discussed.bo)
+    meeting = discussed.forum_meeting
+    page = client.get(f"/moeder/{meeting.pk}/")
+    assert page.status_code == 200
+    assert f"/moeder/referat/{discussed.minutes.pk}/pdf/" not in page.content.decode()
+    assert client.get(f"/moeder/{meeting.pk}/dagsorden/ny/").status_code == 200
+    assert client.get(f"/moeder/referat/{discussed.minutes.pk}/pdf/").status_code == 404
+
+
+def test_a_participant_without_a_basis_for_a_child_on_the_agenda_does_not_read_them(
+    discussed, login
+):
+    services.participant_add(
+        actor=discussed.leader,
+        meeting=discussed.forum_meeting,
+        kind="staff",
+        user=discussed.teacher,
+    )
+    client = login(discussed.teacher)
+    page = client.get(f"/moeder/{discussed.forum_meeting.pk}/").content.decode()
+    assert f"/moeder/referat/{discussed.minutes.pk}/pdf/" not in page
+    assert client.get(f"/moeder/referat/{discussed.minutes.pk}/pdf/").status_code == 404
+
+
+def test_a_participant_of_a_meeting_about_themes_only_reads_them(forum, login):
+    services.participant_add(
+        actor=forum.leader, meeting=forum.forum_meeting, kind="staff", user=forum.teacher
+    )
+    services.agenda_item_add(
+        actor=forum.leader,
+        meeting=forum.forum_meeting,
+        kind=AgendaKind.THEME,
+        title="Overgange mellem dagtilbud og skole",
+    )
+    minutes = write_minutes(forum, forum.forum_meeting, agreements="Fælles plan for overgange")
+    services.minutes_approve(actor=forum.leader, minutes=minutes)
+    assert login(forum.teacher).get(f"/moeder/referat/{minutes.pk}/pdf/").status_code == 200
+
+
+def test_members_read_the_minutes_and_the_export_is_logged_per_child(discussed, login):
+    response = login(discussed.paedagog).get(f"/moeder/referat/{discussed.minutes.pk}/pdf/")
+    assert response.status_code == 200
+    export = AccessLogEntry.objects.get(actor=discussed.paedagog, action=Action.EXPORT)
+    assert export.child_id == discussed.child.pk
+    assert export.basis not in (Basis.DENIED, Basis.ADMINISTRATION)
+
+
+def test_a_member_who_is_not_an_organiser_sees_no_draft(forum, login):
+    draft = write_minutes(forum, forum.forum_meeting, agreements="Udkast")
+    client = login(forum.paedagog)
+    assert client.get(f"/moeder/referat/{draft.pk}/pdf/").status_code == 404
+    page = client.get(f"/moeder/{forum.forum_meeting.pk}/").content.decode()
+    assert f"/moeder/referat/{draft.pk}/pdf/" not in page
+    assert login(forum.leader).get(f"/moeder/referat/{draft.pk}/pdf/").status_code == 200
