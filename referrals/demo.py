@@ -1,0 +1,131 @@
+"""A few notifications in different states for the demo socialrådgiver and teamleder (one sent
+by the demo teacher and still new; one assessed late; a repeat about the same child; one
+anonymous from the public page; one closed), a referral to PPR and an anonymous consultation.
+Made once through the services, like real use (seed_demo)."""
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from cases.selectors import current_enrolments
+from trivsel.organisation.models import User
+
+from . import services
+from .models import Notification
+
+
+def _received(notification, delta):
+    """Move a demo notification back in time, so its clocks show something to look at."""
+    notification.received_at = timezone.now() - delta
+    notification.next_deadline = notification.compute_next_deadline()
+    notification.save(update_fields=["received_at", "next_deadline"])
+    return notification
+
+
+def seed(context):
+    demo = context["demo"]
+    if Notification.objects.filter(municipality=demo).exists():
+        return
+    users = {u.username: u for u in User.objects.filter(municipality=demo)}
+    laerer, paedagog = users["laerer"], users["paedagog"]
+    sara, peter = users["socialraadgiver"], users["teamleder"]
+    units = context["units"]
+    class_children = [
+        e.child
+        for e in current_enrolments()
+        .filter(group=context["groups"]["Bakkeskolen/3.B"])
+        .select_related("child")
+        .order_by("child_id")[:3]
+    ]
+    room_children = [
+        e.child
+        for e in current_enrolments()
+        .filter(group=context["groups"]["Børnehuset Solsikken/Solstuen"])
+        .select_related("child")
+        .order_by("child_id")[:3]
+    ]
+
+    # The teacher's notification, just sent: new in the queue, the 24-hour clock running.
+    services.notification_submit(
+        actor=laerer,
+        category="child_wellbeing",
+        text="Eleven kommer ofte sulten i skole og falder i søvn i timerne.",
+        child=class_children[0],
+        unit=units["Bakkeskolen"],
+    )
+    # A repeat about the same child, by phone, written down by the social worker two days ago
+    # and assessed late (accepted and shown as late).
+    phoned = services.notification_record(
+        actor=sara,
+        source="phone",
+        category="neglect",
+        text="En nabo fortæller, at barnet ofte er alene hjemme om aftenen.",
+        notifier_name="Nabo (navn oplyst)",
+        notifier_phone="12345678",
+        child_name_given=class_children[0].full_name,
+    )
+    _received(phoned, timedelta(days=2))
+    services.notification_match_child(actor=sara, notification=phoned, cpr=class_children[0].cpr)
+    services.notification_assess(
+        actor=sara, notification=phoned, triage="investigation", outcome="", note="Afventer."
+    )
+    # The pædagog's notification from last week: assessed in time, receipt sent, investigation.
+    assessed = _received(
+        services.notification_submit(
+            actor=paedagog,
+            category="parents_conditions",
+            text="Mor virker meget påvirket ved afhentning.",
+            child=room_children[0],
+            unit=units["Børnehuset Solsikken"],
+        ),
+        timedelta(days=6),
+    )
+    services.notification_assign(actor=peter, notification=assessed, caseworker=sara)
+    services.notification_assess(
+        actor=sara, notification=assessed, triage="investigation", outcome="investigation"
+    )
+    services.notification_send_receipt(actor=sara, notification=assessed)
+    # An anonymous notification from the public page, not linked to a child yet.
+    _received(
+        services.notification_submit_public(
+            municipality=demo,
+            anonymous=True,
+            category="violence",
+            text="Jeg hører råb og gråd fra lejligheden ved siden af næsten hver aften.",
+            child_name="Pige ca. 8 år",
+            child_address="Bakkevej 12, 1. th.",
+            suspected_violence=True,
+        ),
+        timedelta(hours=20),
+    )
+    # A closed one: advice given, no further action.
+    closed = _received(
+        services.notification_submit(
+            actor=paedagog,
+            category="school_absence",
+            text="Barnet har haft meget fravær i efteråret.",
+            child=room_children[1],
+            unit=units["Børnehuset Solsikken"],
+        ),
+        timedelta(days=40),
+    )
+    services.notification_assess(actor=sara, notification=closed, triage="advice", outcome="advice")
+    services.notification_send_receipt(actor=sara, notification=closed)
+    services.notification_send_feedback(actor=sara, notification=closed)
+    services.notification_mark(actor=sara, notification=closed, step="close")
+
+    services.referral_create(
+        actor=paedagog,
+        child=room_children[2],
+        from_unit=units["Børnehuset Solsikken"],
+        to_unit=units["PPR"],
+        reason="Sproglige udfordringer; vi ønsker sparring om støtte i hverdagen.",
+        proposal="meeting",
+        proposed_when="Tirsdag formiddag",
+    )
+    services.consultation_record(
+        actor=sara,
+        unit=units["Bakkeskolen"],
+        topic="Hvornår skal skolen underrette ved højt fravær?",
+    )
+    context["summary"]["notifications"] = Notification.objects.filter(municipality=demo).count()
