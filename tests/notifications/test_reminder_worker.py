@@ -15,7 +15,7 @@ from django.utils import timezone
 from cases.models import Task
 from tests.notifications.test_celery_worker import _test_database_url
 from trivsel.celery import app
-from trivsel.notifications.models import Notification, OutgoingEmail
+from trivsel.notifications.models import Notification
 from trivsel.notifications.tasks import reminders_sweep_task
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -108,7 +108,7 @@ def due_tasks(world, n):
 
 def assert_exactly_once(mail_dir, n):
     assert Notification.objects.filter(kind="cases.task", stage="reminder").count() == n
-    assert OutgoingEmail.objects.filter(sent_at__isnull=False).count() == n
+    assert Notification.objects.filter(email_state="sent", email_sent_at__isnull=False).count() == n
     assert emails_in(mail_dir) == n
 
 

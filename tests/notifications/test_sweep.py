@@ -62,8 +62,7 @@ def test_a_user_without_an_email_address_gets_it_in_app_only_and_it_is_logged(wo
     task(world)
     with caplog.at_level(logging.INFO, logger="trivsel.notifications.services"):
         reminders_sweep()
-    assert notified(world.paedagog).count() == 1
-    assert not OutgoingEmail.objects.exists()
+    assert notified(world.paedagog).get().email_state == ""
     assert f"user ids {world.paedagog.pk}" in caplog.text
     email_outbox_drain()
     assert mail.outbox == []
@@ -87,24 +86,25 @@ def test_an_smtp_failure_is_retried_with_back_off_and_sent_once(world, settings,
     )
 
     assert email_outbox_drain() == {"sent": 0, "failed": 1}
-    email = OutgoingEmail.objects.get()
-    assert email.sent_at is None and email.failed_at is None and email.attempts == 1
-    assert "ConnectionRefused" in email.last_error
-    assert email.next_attempt_at >= timezone.now() + timedelta(seconds=59)
+    email = Notification.objects.get()
+    assert email.email_state == "pending" and email.email_attempts == 1
+    assert "ConnectionRefused" in email.email_last_error
+    assert email.email_next_attempt_at >= timezone.now() + timedelta(seconds=59)
 
     assert email_outbox_drain() == {"sent": 0, "failed": 0}  # waiting for its back-off
 
     time_machine.shift(timedelta(seconds=61))
     assert email_outbox_drain() == {"sent": 0, "failed": 1}
     email.refresh_from_db()
-    assert email.attempts == 2
-    assert email.next_attempt_at >= timezone.now() + timedelta(seconds=119)  # doubled
+    assert email.email_attempts == 2
+    assert email.email_next_attempt_at >= timezone.now() + timedelta(seconds=119)  # doubled
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     time_machine.shift(timedelta(seconds=121))
     assert email_outbox_drain() == {"sent": 1, "failed": 0}
     assert email_outbox_drain() == {"sent": 0, "failed": 0}
     assert len(mail.outbox) == 1
+    assert Notification.objects.get().email_state == "sent"
 
 
 def test_it_gives_up_after_the_last_attempt_and_says_so(world, settings, time_machine, caplog):
@@ -122,7 +122,7 @@ def test_it_gives_up_after_the_last_attempt_and_says_so(world, settings, time_ma
     time_machine.shift(timedelta(minutes=5))
     with caplog.at_level(logging.ERROR, logger="trivsel.notifications.services"):
         email_outbox_drain()
-    assert OutgoingEmail.objects.get().failed_at is not None
+    assert Notification.objects.get().email_state == "failed"
     assert "giving up" in caplog.text
     assert notified(world.paedagog).count() == 1  # the in-app notification is still there
 
@@ -132,10 +132,10 @@ def test_an_email_claimed_by_a_worker_that_died_is_sent_after_the_lease(world, t
     task(world)
     reminders_sweep()
     # A worker claimed it and was killed before sending.
-    OutgoingEmail.objects.update(
-        claim_token="7c6d5d8e-0000-4000-8000-000000000000",
-        claimed_until=timezone.now() + timedelta(minutes=5),
-        attempts=1,
+    Notification.objects.update(
+        email_claim_token="7c6d5d8e-0000-4000-8000-000000000000",
+        email_claimed_until=timezone.now() + timedelta(minutes=5),
+        email_attempts=1,
     )
     assert email_outbox_drain()["sent"] == 0
     time_machine.shift(timedelta(minutes=6))
@@ -152,11 +152,13 @@ def test_a_digest_user_gets_one_email_a_day_and_none_per_notification(world, tim
     reminders_sweep()
     email_outbox_drain()
     assert notified(world.paedagog).count() == 2
+    assert not notified(world.paedagog).exclude(email_state="").exists()
     assert mail.outbox == []
 
     time_machine.move_to(now + timedelta(days=1))
     assert digests_build() == 1
     assert digests_build() == 0  # a second run adds nothing
+    assert OutgoingEmail.objects.get().digest_date == timezone.localdate()
     email_outbox_drain()
     assert len(mail.outbox) == 1
     digest = mail.outbox[0]

@@ -26,9 +26,21 @@ class Stage(models.TextChoices):
     ESCALATION = "escalation", _("Escalation")
 
 
+class EmailState(models.TextChoices):
+    NONE = "", _("None")  # in-app only (no address), or in the daily digest
+    PENDING = "pending", _("outgoing e-mail")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("given up")
+
+
 class Notification(models.Model):
     """One in-app notification. The row is also the reminder's idempotent claim: (recipient, key)
     is unique, so a sweep run twice, or on two workers, inserts it once.
+
+    It also carries the delivery of its own e-mail (email_state and the email_* columns), so the
+    sweep writes one row per item, not a notification and a separate outbox row: the e-mail is
+    queued in the same INSERT that takes the claim. Claimed for sending by a conditional UPDATE
+    with a lease, marked sent right after; a failure waits for its back-off (services.py).
 
     The title is rendered from the kind when shown (in the reader's language); the row holds no
     text about the child at all, only the kind, the due time and a link to a page that checks
@@ -39,6 +51,7 @@ class Notification(models.Model):
         on_delete=models.CASCADE,
         related_name="notifications",
         verbose_name=_("recipient"),
+        db_index=False,  # the unique (recipient, key) leads with it
     )
     # e.g. "cases.task:123:2025-05-01" (+ ":escalated"): stable, so a clock is claimed once.
     key = models.CharField(_("key"), max_length=200)
@@ -48,6 +61,15 @@ class Notification(models.Model):
     due_at = models.DateTimeField(_("due"), null=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    email_state = models.CharField(
+        _("e-mail"), max_length=10, choices=EmailState.choices, default="", blank=True
+    )
+    email_next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    email_attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    email_claim_token = models.UUIDField(null=True, blank=True)
+    email_claimed_until = models.DateTimeField(null=True, blank=True)
+    email_sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    email_last_error = models.CharField(_("last error"), max_length=300, blank=True, default="")
 
     class Meta:
         verbose_name = pgettext_lazy("in-app", "notification")
@@ -65,6 +87,11 @@ class Notification(models.Model):
                 fields=["recipient"],
                 condition=models.Q(read_at__isnull=True),
                 name="notification_unread_idx",
+            ),
+            models.Index(
+                fields=["email_next_attempt_at"],
+                condition=models.Q(email_state="pending"),
+                name="notification_email_pending_idx",
             ),
         ]
 
@@ -100,9 +127,10 @@ class NotificationPreference(models.Model):
 
 
 class OutgoingEmail(models.Model):
-    """An e-mail to send: for one notification, or a user's digest of one day. Claimed by a
-    conditional UPDATE with a lease before each send, marked sent right after, so a retry or a
-    second worker never sends it twice; a failure waits for its back-off and is tried again."""
+    """A user's digest e-mail of one day (the e-mail of a single notification lives on the
+    notification row). Claimed by a conditional UPDATE with a lease before each send, marked sent
+    right after, so a retry or a second worker never sends it twice; a failure waits for its
+    back-off and is tried again."""
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -110,15 +138,7 @@ class OutgoingEmail(models.Model):
         related_name="+",
         verbose_name=_("recipient"),
     )
-    notification = models.OneToOneField(
-        Notification,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="email",
-        verbose_name=pgettext_lazy("in-app", "notification"),
-    )
-    digest_date = models.DateField(_("digest of the day"), null=True, blank=True)
+    digest_date = models.DateField(_("digest of the day"))
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
@@ -132,11 +152,6 @@ class OutgoingEmail(models.Model):
         verbose_name = _("outgoing e-mail")
         verbose_name_plural = _("outgoing e-mails")
         constraints = [
-            models.CheckConstraint(
-                condition=models.Q(notification__isnull=False)
-                | models.Q(digest_date__isnull=False),
-                name="email_is_for_a_notification_or_a_digest",
-            ),
             models.UniqueConstraint(
                 fields=["recipient", "digest_date"], name="email_one_digest_a_day"
             ),
@@ -150,4 +165,4 @@ class OutgoingEmail(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.recipient_id}: {self.notification_id or self.digest_date}"
+        return f"{self.recipient_id}: {self.digest_date}"

@@ -3,6 +3,7 @@ import logging
 import smtplib
 import uuid
 from collections import Counter
+from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
 from celery import current_app
@@ -15,7 +16,14 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from . import clocks
-from .models import JobHeartbeat, Notification, NotificationPreference, OutgoingEmail, Stage
+from .models import (
+    EmailState,
+    JobHeartbeat,
+    Notification,
+    NotificationPreference,
+    OutgoingEmail,
+    Stage,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -107,7 +115,8 @@ def _dispatch(queryset, source, stage, now, batch_size):
 
 def _claim_batch(rows, source, stage, now):
     """One statement: the due rows of this batch → notifications (ON CONFLICT DO NOTHING is the
-    claim) → an outgoing e-mail for each new one whose recipient has an address and no digest."""
+    claim), each with its e-mail queued on the same row (email_state 'pending') when the
+    recipient has an address and no digest. One row written per item."""
     select_sql, params = rows.query.get_compiler(connection=connection).as_sql()
     user_table = Notification._meta.get_field("recipient").related_model._meta.db_table
     # Table names come from the models and every value is a parameter.
@@ -115,32 +124,34 @@ def _claim_batch(rows, source, stage, now):
         WITH due AS MATERIALIZED ({select_sql}),
         claimed AS (
             INSERT INTO {Notification._meta.db_table}
-                (recipient_id, "key", kind, stage, link, due_at, created_at)
-            SELECT sweep_recipient, sweep_dedup, %s, %s, sweep_link, sweep_due, %s FROM due
+                (recipient_id, "key", kind, stage, link, due_at, created_at,
+                 email_state, email_next_attempt_at, email_attempts, email_last_error)
+            SELECT d.sweep_recipient, d.sweep_dedup, %s, %s, d.sweep_link, d.sweep_due, %s,
+                   CASE WHEN a.mailed THEN %s ELSE '' END,
+                   CASE WHEN a.mailed THEN %s::timestamptz END, 0, ''
+            FROM due d
+            JOIN LATERAL (
+                SELECT u.email <> '' AND u.is_active
+                       AND NOT COALESCE(p.daily_digest, false) AS mailed
+                FROM {user_table} u
+                LEFT JOIN {NotificationPreference._meta.db_table} p ON p.user_id = u.id
+                WHERE u.id = d.sweep_recipient
+            ) a ON true
+            ORDER BY d.sweep_recipient, d.sweep_dedup
             ON CONFLICT (recipient_id, "key") DO NOTHING
-            RETURNING id, recipient_id
-        ),
-        addressed AS (
-            SELECT c.id, c.recipient_id, u.email <> '' AND u.is_active AS has_email,
-                   COALESCE(p.daily_digest, false) AS digest
-            FROM claimed c
-            JOIN {user_table} u ON u.id = c.recipient_id
-            LEFT JOIN {NotificationPreference._meta.db_table} p ON p.user_id = c.recipient_id
-        ),
-        mailed AS (
-            INSERT INTO {OutgoingEmail._meta.db_table}
-                (recipient_id, notification_id, created_at, next_attempt_at, attempts, last_error)
-            SELECT recipient_id, id, %s, %s, 0, '' FROM addressed WHERE has_email AND NOT digest
-            RETURNING id
+            RETURNING recipient_id, email_state
         )
         SELECT (SELECT count(*) FROM due),
                (SELECT max(sweep_cursor) FROM due),
                (SELECT count(*) FROM claimed),
-               (SELECT count(*) FROM mailed),
-               (SELECT array_agg(recipient_id) FROM addressed WHERE NOT has_email)
+               (SELECT count(*) FROM claimed WHERE email_state = %s),
+               (SELECT array_agg(DISTINCT c.recipient_id) FROM claimed c
+                JOIN {user_table} u ON u.id = c.recipient_id
+                WHERE c.email_state = '' AND NOT (u.email <> '' AND u.is_active))
     """  # noqa: S608
+    pending = EmailState.PENDING.value
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, source.kind, stage, now, now, now])
+        cursor.execute(sql, [*params, source.kind, stage, now, pending, now, pending])
         due, last, claimed, mailed, unmailed = cursor.fetchone()
     return due, last, claimed, mailed, unmailed or []
 
@@ -157,46 +168,126 @@ def _backoff(attempts):
     return timedelta(seconds=min(60 * 2 ** max(attempts - 1, 0), 6 * 3600))
 
 
+@dataclass(frozen=True)
+class _Outbox:
+    """Where e-mails wait: the notification rows (email_* columns, one e-mail each) or the
+    digest rows of OutgoingEmail. The same lease, back-off and give-up rules for both."""
+
+    model: type
+    pending: dict  # lookups of an e-mail still to be sent
+    pending_sql: str
+    prefix: str  # of the columns next_attempt_at, attempts, claim_token, claimed_until, …
+
+    def col(self, name):
+        return self.prefix + name
+
+    def claim(self, *, token, now, lease, batch):
+        table = self.model._meta.db_table
+        c = self.col
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"""
+                UPDATE {table} SET {c("claim_token")} = %s, {c("claimed_until")} = %s,
+                                   {c("attempts")} = {c("attempts")} + 1
+                WHERE id IN (
+                    SELECT id FROM {table}
+                    WHERE {self.pending_sql} AND {c("next_attempt_at")} <= %s
+                      AND ({c("claimed_until")} IS NULL OR {c("claimed_until")} < %s)
+                    ORDER BY {c("next_attempt_at")}, id
+                    LIMIT %s
+                    FOR UPDATE SKIP LOCKED
+                )
+                RETURNING id
+                """,  # noqa: S608 (names come from the models; values are parameters)
+                [token, now + lease, now, now, batch],
+            )
+            return [row[0] for row in cursor.fetchall()]
+
+    def renew(self, pk, token, lease):
+        """The lease may have run out while earlier e-mails were sent: claim it again."""
+        return self.model.objects.filter(
+            pk=pk, **self.pending, **{self.col("claim_token"): token}
+        ).update(**{self.col("claimed_until"): timezone.now() + lease})
+
+    def finish(self, pk, token):
+        done = {"email_state": EmailState.SENT} if self.prefix else {}
+        self.model.objects.filter(pk=pk, **{self.col("claim_token"): token}).update(
+            **done,
+            **{
+                self.col("sent_at"): timezone.now(),
+                self.col("claim_token"): None,
+                self.col("claimed_until"): None,
+                self.col("last_error"): "",
+            },
+        )
+
+    def failed(self, pk, token, *, give_up, next_attempt_at, error):
+        now = timezone.now()
+        if self.prefix:
+            end = {"email_state": EmailState.FAILED} if give_up else {}
+        else:
+            end = {"failed_at": now if give_up else None}
+        self.model.objects.filter(pk=pk, **{self.col("claim_token"): token}).update(
+            **end,
+            **{
+                self.col("claim_token"): None,
+                self.col("claimed_until"): None,
+                self.col("next_attempt_at"): next_attempt_at,
+                self.col("last_error"): error,
+            },
+        )
+
+
+NOTIFICATION_OUTBOX = _Outbox(
+    model=Notification,
+    pending={"email_state": EmailState.PENDING},
+    pending_sql=f"email_state = '{EmailState.PENDING.value}'",
+    prefix="email_",
+)
+DIGEST_OUTBOX = _Outbox(
+    model=OutgoingEmail,
+    pending={"sent_at__isnull": True, "failed_at__isnull": True},
+    pending_sql="sent_at IS NULL AND failed_at IS NULL",
+    prefix="",
+)
+
+
 def email_outbox_drain(*, now=None, batch=50, max_batches=100):
-    """Send what is pending. Each e-mail is claimed with a lease (token + claimed_until) by a
-    conditional UPDATE, re-checked just before sending and marked sent just after, so a second
-    worker, a redelivered task or a retry never sends it twice. A worker killed mid-send leaves
-    a claim that runs out after the lease, and the e-mail is sent then."""
+    """Send what is pending: the e-mails of single notifications, then digests. Each e-mail is
+    claimed with a lease (token + claimed_until) by a conditional UPDATE, re-checked just before
+    sending and marked sent just after, so a second worker, a redelivered task or a retry never
+    sends it twice. A worker killed mid-send leaves a claim that runs out after the lease, and
+    the e-mail is sent then."""
     sent = failed = 0
     lease = timedelta(seconds=settings.REMINDER_EMAIL_LEASE_SECONDS)
     mail = None
     try:
-        for _ in range(max_batches):
-            token = uuid.uuid4()
-            ids = _email_claim(token=token, now=now or timezone.now(), lease=lease, batch=batch)
-            if not ids:
-                break
-            emails = OutgoingEmail.objects.filter(pk__in=ids).select_related(
-                "recipient", "notification"
-            )
-            for email in emails.order_by("pk"):
-                # The lease may have run out while earlier e-mails were sent: claim it again.
-                still_ours = OutgoingEmail.objects.filter(
-                    pk=email.pk, claim_token=token, sent_at__isnull=True
-                ).update(claimed_until=timezone.now() + lease)
-                if not still_ours:
-                    continue
-                message = _email_message(email, now=now)
-                if message is None:
-                    _email_finish(email, token, sent=True)
-                    continue
-                try:
-                    if mail is None:
-                        mail = get_connection()
-                        mail.open()
-                    mail.send_messages([message])
-                except (smtplib.SMTPException, OSError) as exc:
-                    failed += 1
-                    mail = _close_quietly(mail)
-                    _email_failed(email, token, exc)
-                    continue
-                _email_finish(email, token, sent=True)
-                sent += 1
+        for outbox in (NOTIFICATION_OUTBOX, DIGEST_OUTBOX):
+            for _ in range(max_batches):
+                token = uuid.uuid4()
+                ids = outbox.claim(token=token, now=now or timezone.now(), lease=lease, batch=batch)
+                if not ids:
+                    break
+                items = outbox.model.objects.filter(pk__in=ids).select_related("recipient")
+                for item in items.order_by("pk"):
+                    if not outbox.renew(item.pk, token, lease):
+                        continue
+                    message = _email_message(item, now=now)
+                    if message is None:
+                        outbox.finish(item.pk, token)
+                        continue
+                    try:
+                        if mail is None:
+                            mail = get_connection()
+                            mail.open()
+                        mail.send_messages([message])
+                    except (smtplib.SMTPException, OSError) as exc:
+                        failed += 1
+                        mail = _close_quietly(mail)
+                        _email_failed(outbox, item, token, exc)
+                        continue
+                    outbox.finish(item.pk, token)
+                    sent += 1
     finally:
         _close_quietly(mail)
     return {"sent": sent, "failed": failed}
@@ -209,73 +300,51 @@ def _close_quietly(mail):
     return None
 
 
-def _email_claim(*, token, now, lease, batch):
-    table = OutgoingEmail._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"""
-            UPDATE {table} SET claim_token = %s, claimed_until = %s, attempts = attempts + 1
-            WHERE id IN (
-                SELECT id FROM {table}
-                WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= %s
-                  AND (claimed_until IS NULL OR claimed_until < %s)
-                ORDER BY next_attempt_at, id
-                LIMIT %s
-                FOR UPDATE SKIP LOCKED
-            )
-            RETURNING id
-            """,  # noqa: S608 (the table name comes from the model; values are parameters)
-            [token, now + lease, now, now, batch],
-        )
-        return [row[0] for row in cursor.fetchall()]
-
-
-def _email_finish(email, token, *, sent):
-    OutgoingEmail.objects.filter(pk=email.pk, claim_token=token).update(
-        sent_at=timezone.now(), claim_token=None, claimed_until=None, last_error=""
-    )
-
-
-def _email_failed(email, token, exc):
-    attempts = OutgoingEmail.objects.get(pk=email.pk).attempts
+def _email_failed(outbox, item, token, exc):
+    attempts = outbox.model.objects.values_list(outbox.col("attempts"), flat=True).get(pk=item.pk)
     give_up = attempts >= settings.REMINDER_EMAIL_MAX_ATTEMPTS
-    now = timezone.now()
-    OutgoingEmail.objects.filter(pk=email.pk, claim_token=token).update(
-        claim_token=None,
-        claimed_until=None,
-        next_attempt_at=now + _backoff(attempts),
-        failed_at=now if give_up else None,
-        last_error=f"{type(exc).__name__}: {exc}"[:300],
+    outbox.failed(
+        item.pk,
+        token,
+        give_up=give_up,
+        next_attempt_at=timezone.now() + _backoff(attempts),
+        error=f"{type(exc).__name__}: {exc}"[:300],
     )
     log = logger.error if give_up else logger.warning
     log(
-        "e-mail %d to user %d failed (attempt %d%s): %s",
-        email.pk,
-        email.recipient_id,
+        "e-mail %s %d to user %d failed (attempt %d%s): %s",
+        outbox.model._meta.model_name,
+        item.pk,
+        item.recipient_id,
         attempts,
         ", giving up" if give_up else f", next try in {_backoff(attempts)}",
         type(exc).__name__,
     )
 
 
-def _email_message(email, *, now=None):
-    """The e-mail: the kind of reminder and a link, nothing about the child (DESIGN.md §4)."""
-    user = email.recipient
+def _email_message(item, *, now=None):
+    """The e-mail: the kind of reminder and a link, nothing about the child (DESIGN.md §4).
+    `item` is a Notification (its own e-mail) or an OutgoingEmail (a digest)."""
+    user = item.recipient
     if not user.email or not user.is_active:
-        logger.info("e-mail %d not sent: user %d has no e-mail address", email.pk, user.pk)
+        logger.info(
+            "%s %d: no e-mail sent, user %d has no e-mail address",
+            item._meta.model_name,
+            item.pk,
+            user.pk,
+        )
         return None
     with translation.override(settings.LANGUAGE_CODE):
-        if email.notification_id:
-            notification = email.notification
+        if isinstance(item, Notification):
             context = {
                 "user": user,
-                "title": notification.title,
-                "url": settings.SITE_URL.rstrip("/") + notification.link,
+                "title": item.title,
+                "url": settings.SITE_URL.rstrip("/") + item.link,
             }
             subject = render_to_string("notifications/email_subject.txt", context)
             body = render_to_string("notifications/email_body.txt", context)
         else:
-            start, end = digest_window(email.digest_date)
+            start, end = digest_window(item.digest_date)
             notifications = list(
                 Notification.objects.filter(
                     recipient=user, created_at__gte=start, created_at__lt=end, read_at__isnull=True
@@ -286,7 +355,7 @@ def _email_message(email, *, now=None):
             context = {
                 "user": user,
                 "notifications": notifications,
-                "day": email.digest_date - timedelta(days=1),
+                "day": item.digest_date - timedelta(days=1),
                 "url": settings.SITE_URL.rstrip("/") + "/notifikationer/",
             }
             subject = render_to_string("notifications/digest_subject.txt", context)
