@@ -117,6 +117,31 @@ class NetworkConsentForm(DesignSystemForm):
         self.fields["guardian"].queryset = guardians
 
 
+class ForumConsentForm(DesignSystemForm):
+    child = forms.ModelChoiceField(label=_("Child"), queryset=None)
+    guardian = forms.ModelChoiceField(label=_("Guardian giving consent"), queryset=None)
+    valid_until = DayField(label=_("Valid until"))
+    purpose = forms.CharField(
+        label=_("What the forum is to discuss"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    evidence = NetworkConsentForm.base_fields["evidence"]
+
+    def __init__(self, *args, children, guardians, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["child"].queryset = children
+        self.fields["guardian"].queryset = guardians
+
+    def clean(self):
+        data = super().clean()
+        child, guardian = data.get("child"), data.get("guardian")
+        if child and guardian and not guardian.guardianship_set.filter(child=child).exists():
+            self.add_error("guardian", _("Choose one of the child's guardians."))
+        return data
+
+
 class AgendaItemForm(DesignSystemForm):
     kind = forms.ChoiceField(
         label=_("The item is about"), choices=AgendaKind.choices, widget=forms.RadioSelect

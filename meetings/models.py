@@ -473,3 +473,27 @@ class PdfJob(models.Model):
     @property
     def progress(self):
         return {"queued": 5, "layout": 35, "writing": 75, "done": 100, "failed": 100}[self.status]
+
+
+class ForumConsent(models.Model):
+    """The parents' consent to discussing their child in one forum, recorded through meetings
+    (DOMAIN.md §5: a consent is specific to its purpose and recipients). Only a consent linked
+    here is a basis for that forum's agenda: not a network meeting's, not a handover's."""
+
+    forum = models.ForeignKey(
+        Forum, on_delete=models.PROTECT, related_name="consent_links", verbose_name=_("forum")
+    )
+    consent = models.OneToOneField(
+        "cases.Consent",
+        on_delete=models.CASCADE,
+        related_name="forum_link",
+        verbose_name=_("consent"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("consent to discuss in a forum")
+        verbose_name_plural = _("consents to discuss in a forum")
+
+    def __str__(self):
+        return f"{self.forum} · {self.consent_id}"

@@ -33,6 +33,7 @@ from .models import (
     AgendaItem,
     AgendaKind,
     Decision,
+    ForumConsent,
     ForumKind,
     Meeting,
     Minutes,
@@ -388,6 +389,65 @@ def _covers(consent, member):
     return in_unit or has_role
 
 
+# What a forum consent covers: discussing the child's basic situation in the forum.
+FORUM_CONSENT_KINDS = [DataKind.BASIC]
+
+
+@transaction.atomic
+def forum_consent_record(
+    *, actor, forum, child, guardian, valid_until, purpose="", paper=True, refused=False
+):
+    """The parents' consent to discussing their child in this forum, naming its members. Staff
+    around the child record it (enrolment or statutory, as in cases); it is then a basis for
+    this forum's agenda and for no other meeting."""
+    if not forum.takes_named_children:
+        raise ValidationError(_("This forum discusses general topics only, never a named child."))
+    if child.municipality_id != forum.municipality_id:
+        raise ValidationError(_("Only children of the forum's municipality."))
+    _writer_basis(actor, child)
+    members = list(forum.members.filter(is_active=True))
+    if not members:
+        raise ValidationError(_("The forum has no members to consent to yet."))
+    text = _("Discussing the child in %(forum)s (members: %(names)s).") % {
+        "forum": forum.name,
+        "names": ", ".join(m.get_full_name() or m.username for m in members),
+    }
+    if (purpose or "").strip():
+        text = f"{text} {purpose.strip()}"
+    consent = consent_record(
+        actor=actor,
+        child=child,
+        guardian=guardian,
+        kinds=FORUM_CONSENT_KINDS,
+        people=members,
+        purpose=text,
+        valid_from=timezone.localdate(),
+        valid_until=valid_until,
+        paper=paper,
+        refused=refused,
+    )
+    ForumConsent.objects.create(forum=forum, consent=consent)
+    return consent
+
+
+def _forum_consents(forum, child, day):
+    """Consents given for discussing the child in this forum, valid on the day. A network
+    meeting's or a handover's consent is for its own purpose and recipients, never this."""
+    return (
+        Consent.objects.filter(
+            child=child,
+            status=ConsentStatus.GIVEN,
+            valid_from__lte=day,
+            valid_until__gte=day,
+            forum_link__forum=forum,
+            handover__isnull=True,
+        )
+        .exclude(pk__in=Meeting.objects.filter(consent__isnull=False).values("consent_id"))
+        .prefetch_related("recipient_units", "recipient_people")
+        .order_by("-recorded_at")
+    )
+
+
 def agenda_basis(meeting, child):
     """The consent or the one-meeting exchange that lets this meeting's forum discuss the
     child, or a ValidationError with the reason."""
@@ -410,14 +470,7 @@ def agenda_basis(meeting, child):
         )
     members = list(forum.members.filter(is_active=True).prefetch_related("staff_profile__units"))
     day = timezone.localdate(meeting.starts_at)
-    consents = (
-        Consent.objects.filter(
-            child=child, status=ConsentStatus.GIVEN, valid_from__lte=day, valid_until__gte=day
-        )
-        .prefetch_related("recipient_units", "recipient_people")
-        .order_by("-recorded_at")
-    )
-    for consent in consents:
+    for consent in _forum_consents(forum, child, day):
         if all(_covers(consent, m) for m in members):
             return {"consent": consent}
     exchanges = (

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.meeting_list, name="list"),
     path("forum/<int:pk>/", views.forum_detail, name="forum_detail"),
     path("forum/<int:pk>/nyt-moede/", views.forum_meeting_create, name="forum_meeting_create"),
+    path("forum/<int:pk>/samtykke/", views.forum_consent_record, name="forum_consent_record"),
     path("netvaerksmoede/ny/", views.network_meeting_create, name="network_meeting_create"),
     path("<int:pk>/", views.meeting_detail, name="meeting_detail"),
     path("<int:pk>/deltagere/", views.participant_add, name="participant_add"),

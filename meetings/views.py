@@ -21,6 +21,7 @@ from .forms import (
     ActionItemForm,
     AgendaItemForm,
     DecisionForm,
+    ForumConsentForm,
     ForumMeetingForm,
     HandOverForm,
     MinutesForm,
@@ -132,6 +133,57 @@ def forum_meeting_create(request, pk):
             "form": form,
             "heading": _("Plan a meeting in %(forum)s") % {"forum": forum.name},
             "back": reverse("meetings:forum_detail", args=[forum.pk]),
+        },
+    )
+
+
+@login_required
+def forum_consent_record(request, pk):
+    """The parents' consent to discussing their child in this forum: the basis its agenda
+    needs. Recorded by staff around the child (enrolment or statutory)."""
+    _staff_only(request.user)
+    forum = selectors.forum_get_for(request.user, pk)
+    children = selectors.children_for_network_meeting(request.user)
+    form = ForumConsentForm(
+        request.POST or None,
+        children=children,
+        guardians=Guardian.objects.filter(
+            guardianship__child__in=children.values("pk"), guardianship__has_custody=True
+        ).distinct(),
+        initial={
+            "child": request.GET.get("barn"),
+            "valid_until": timezone.localdate() + timezone.timedelta(days=365),
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        evidence = data.pop("evidence")
+        try:
+            services.forum_consent_record(
+                actor=request.user,
+                forum=forum,
+                paper=evidence != "login",
+                refused=evidence == "refused",
+                **data,
+            )
+        except PermissionDenied:
+            raise Http404 from None
+        except ValidationError as error:
+            _errors_onto(form, error)
+        else:
+            messages.success(request, _("The parents' answer is recorded."))
+            return redirect("meetings:forum_detail", pk=forum.pk)
+    return render(
+        request,
+        "meetings/form_page.html",
+        {
+            "form": form,
+            "heading": _("Consent to discuss a child in %(forum)s") % {"forum": forum.name},
+            "back": reverse("meetings:forum_detail", args=[forum.pk]),
+            "intro": _(
+                "The consent names the forum's members and is for this forum only. A network "
+                "meeting's consent or a handover's is not a basis here."
+            ),
         },
     )
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from cases import services as case_services
 from cases.models import DataKind, Task, TaskStatus
 from meetings import services
-from meetings.models import AgendaKind, ForumKind, Meeting, Minutes, MinutesStatus
+from meetings.models import AgendaKind, ForumConsent, ForumKind, Meeting, Minutes, MinutesStatus
 from tests import factories as f
 from tests.meetings.conftest import at, write_minutes
 from trivsel.organisation.models import Role
@@ -104,7 +104,8 @@ def test_a_child_without_a_basis_is_refused_on_the_agenda(forum):
 
 
 def _consent_to_forum(world, people):
-    return case_services.consent_record(
+    # A consent recorded for this forum (as services.forum_consent_record does), naming `people`.
+    consent = case_services.consent_record(
         actor=world.paedagog,
         child=world.child,
         guardian=world.child.guardians.get(),
@@ -114,6 +115,8 @@ def _consent_to_forum(world, people):
         valid_from=timezone.localdate(),
         valid_until=timezone.localdate() + timedelta(days=90),
     )
+    ForumConsent.objects.create(forum=world.forum, consent=consent)
+    return consent
 
 
 def test_a_consent_naming_the_members_is_a_basis(forum):

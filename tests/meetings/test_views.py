@@ -79,17 +79,12 @@ def test_organisers_see_the_meeting_before_the_consent_participants_do_not(netwo
 
 
 def test_a_forum_meeting_hides_agenda_items_about_children_without_a_basis(forum, login):
-    from cases import services as case_services
-    from cases.models import DataKind
-
-    case_services.consent_record(
+    services.forum_consent_record(
         actor=forum.paedagog,
+        forum=forum.forum,
         child=forum.child,
         guardian=forum.child.guardians.get(),
-        kinds=[DataKind.BASIC],
-        people=[forum.leader, forum.paedagog],
         purpose="Drøftelse i teamet",
-        valid_from=timezone.localdate(),
         valid_until=timezone.localdate() + timedelta(days=60),
     )
     services.agenda_item_add(

@@ -1,0 +1,109 @@
+"""A consent is a basis for a forum's agenda only if it was given for that forum (DOMAIN.md §5:
+consent is specific to its purpose and recipients)."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+
+from cases import services as case_services
+from cases.models import DataKind
+from meetings import services
+from meetings.models import AgendaKind, Forum, ForumConsent, ForumKind
+
+
+def _add_alma(world):
+    return services.agenda_item_add(
+        actor=world.paedagog,
+        meeting=world.forum_meeting,
+        kind=AgendaKind.CHILD,
+        child=world.child,
+        title="Sprog",
+    )
+
+
+def _forum_consent(world, forum=None):
+    return services.forum_consent_record(
+        actor=world.paedagog,
+        forum=forum or world.forum,
+        child=world.child,
+        guardian=world.child.guardians.get(),
+        purpose="Sprog og samspil",
+        valid_until=timezone.localdate() + timedelta(days=90),
+    )
+
+
+def test_a_consent_recorded_for_the_forum_is_a_basis(forum):
+    consent = _forum_consent(forum)
+    assert set(consent.recipient_people.all()) == {forum.leader, forum.paedagog}
+    assert ForumConsent.objects.get(consent=consent).forum == forum.forum
+    assert _add_alma(forum).consent == consent
+
+
+def test_a_network_meetings_consent_naming_the_members_is_not_a_basis(consented, forum):
+    # The network meeting's consent names the leader and the pædagog: the forum's members.
+    names = {u.pk for u in consented.meeting.consent.recipient_people.all()}
+    assert {forum.leader.pk, forum.paedagog.pk} <= names
+    with pytest.raises(ValidationError):
+        _add_alma(forum)
+
+
+def test_another_consent_naming_the_members_is_not_a_basis(forum):
+    case_services.consent_record(
+        actor=forum.paedagog,
+        child=forum.child,
+        guardian=forum.child.guardians.get(),
+        kinds=[DataKind.BASIC],
+        people=[forum.leader, forum.paedagog],
+        purpose="Overlevering af sprogvurdering",
+        valid_from=timezone.localdate(),
+        valid_until=timezone.localdate() + timedelta(days=90),
+    )
+    with pytest.raises(ValidationError):
+        _add_alma(forum)
+
+
+def test_a_consent_for_another_forum_is_not_a_basis(forum):
+    other = Forum.objects.create(
+        municipality=forum.solby,
+        unit=forum.kindergarten,
+        name="Småbørnsteam",
+        kind=ForumKind.SMALL_CHILDREN_TEAM,
+    )
+    other.members.set([forum.leader, forum.paedagog])
+    _forum_consent(forum, forum=other)
+    with pytest.raises(ValidationError):
+        _add_alma(forum)
+
+
+def test_only_staff_around_the_child_record_a_forum_consent(forum):
+    with pytest.raises(PermissionDenied):
+        services.forum_consent_record(
+            actor=forum.teacher,
+            forum=forum.forum,
+            child=forum.child,
+            guardian=forum.child.guardians.get(),
+            valid_until=timezone.localdate() + timedelta(days=90),
+        )
+
+
+def test_the_forum_consent_page_records_it(forum, login):
+    client = login(forum.paedagog)
+    url = f"/moeder/forum/{forum.forum.pk}/samtykke/"
+    assert client.get(url).status_code == 200
+    response = client.post(
+        url,
+        {
+            "child": forum.child.pk,
+            "guardian": forum.child.guardians.get().pk,
+            "valid_until": (timezone.localdate() + timedelta(days=90)).strftime("%d.%m.%Y"),
+            "purpose": "Sprog",
+            "evidence": "paper",
+        },
+    )
+    assert response.status_code == 302
+    assert ForumConsent.objects.filter(forum=forum.forum).count() == 1
+    assert _add_alma(forum).consent_id is not None
+    assert login(forum.teacher).post(url, {"child": forum.child.pk}).status_code in (200, 404)
+    assert ForumConsent.objects.count() == 1
