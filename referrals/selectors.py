@@ -206,6 +206,23 @@ def caseload_for(user):
 # --- Dialogue-based notifications ----------------------------------------------------------
 
 
+def dialogues_for(user):
+    """The dialogue-based notifications the user started, leads the unit of, or is invited to."""
+    profile = user.staff_profile_or_none if user.is_authenticated else None
+    if profile is None:
+        return DialogueNotification.objects.none()
+    led = StaffProfile.units.through.objects.filter(
+        staffprofile__user=user,
+        staffprofile__roles__overlap=[Role.LEADER, Role.TEAM_LEADER],
+    ).values("unit_id")
+    return (
+        DialogueNotification.objects.filter(municipality_id=user.municipality_id)
+        .filter(Q(started_by=user) | Q(unit__in=led) | Q(social_worker=user))
+        .select_related("unit", "meeting")
+        .order_by("-created_at")
+    )
+
+
 def dialogue_get_for(user, pk):
     """The dialogue route for the people in it: the teacher/pædagog who started it, the leaders
     of the unit, and the invited social worker (who sees only the short type of concern)."""

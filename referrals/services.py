@@ -13,9 +13,15 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from cases.models import Child, DataKind, Involvement, TimelineKind
+from cases.models import Child, DataKind, Involvement, Task, TaskStatus, TimelineKind
 from cases.selectors import child_list_visible_to, is_leader_of, staff_unit_ids
-from cases.services import involvement_add, task_create, timeline_add
+from cases.services import (
+    involvement_add,
+    task_complete,
+    task_create,
+    timeline_add,
+    unit_leaders,
+)
 from meetings.models import ParticipantKind
 from meetings.services import network_meeting_create, participant_add
 from screening.services import red_team_pending
@@ -378,6 +384,8 @@ def notification_mark(*, actor, notification, step):
 
 # --- Dialogue-based notification ------------------------------------------------------------
 
+DIALOGUE_INVITE_TASK = "referrals.dialogue_invite"
+
 
 @transaction.atomic
 def dialogue_start(
@@ -416,6 +424,17 @@ def dialogue_start(
         basis=Basis.ENROLMENT,
         purpose=_("Dialogue-based notification"),
     )
+    # The leader of the unit invites the social worker: a task tells each leader so.
+    for leader in unit_leaders(unit):
+        task_create(
+            child=child,
+            title=_("Invite the social worker to a dialogue-based notification meeting"),
+            owner=leader,
+            due_date=timezone.localdate() + timedelta(days=3),
+            created_by=actor,
+            source_type=DIALOGUE_INVITE_TASK,
+            source_id=dialogue.pk,
+        )
     return dialogue
 
 
@@ -453,6 +472,13 @@ def dialogue_invite(*, actor, dialogue, social_worker, starts_at, place):
         )
     dialogue.meeting, dialogue.social_worker = meeting, social_worker
     dialogue.save(update_fields=["meeting", "social_worker"])
+    for task in Task.objects.filter(
+        source_type=DIALOGUE_INVITE_TASK,
+        source_id=str(dialogue.pk),
+        owner=actor,
+        status=TaskStatus.OPEN,
+    ):
+        task_complete(actor=actor, task=task)
     return dialogue
 
 

@@ -175,7 +175,10 @@ def mine(request):
     """The notifier's own page: the status of what they sent, nothing more about the child."""
     _staff_only(request.user)
     notifications = list(selectors.notifications_sent_by(request.user)[:200])
-    return render(request, "referrals/mine.html", {"notifications": notifications})
+    dialogues = list(selectors.dialogues_for(request.user)[:50])
+    return render(
+        request, "referrals/mine.html", {"notifications": notifications, "dialogues": dialogues}
+    )
 
 
 # --- The intake dashboard ("Modtagelse") -------------------------------------------------------
@@ -203,6 +206,7 @@ def dashboard(request):
                 ("closed", _("Closed")),
             )
         ],
+        dialogues=[d for d in selectors.dialogues_for(request.user)[:20] if not d.notification_id],
         target=selectors.CASELOAD_TARGET,
         maximum=selectors.CASELOAD_MAX,
     )

@@ -216,3 +216,15 @@ def test_anonymous_consultations_are_counted_and_refuse_names_and_cpr(intake, lo
     page = client.get("/sparring/").content.decode()
     assert "<td>2</td>" in page
     assert login(intake.teacher).get("/sparring/").status_code == 404
+
+
+def test_the_leader_gets_a_task_to_invite_and_finds_the_dialogue(dialogue, login):
+    task = Task.objects.get(source_type="referrals.dialogue_invite")
+    assert task.owner == dialogue.leader and task.status == "open"
+    page = login(dialogue.leader).get("/underretninger/mine/").content.decode()
+    assert f"/underretninger/dialog/{dialogue.dialogue.pk}/" in page
+    _meeting(dialogue)
+    task.refresh_from_db()
+    assert task.status == "done"
+    page = login(dialogue.social_worker).get("/underretninger/").content.decode()
+    assert "Dialogmøder du er inviteret til" in page
