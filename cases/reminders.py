@@ -4,7 +4,7 @@ sweep (trivsel.notifications.clocks). Titles name the kind of deadline and its d
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models import Case, F, OuterRef, Q, Subquery, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -41,11 +41,11 @@ def tasks_due(now):
     """Open follow-up tasks due within REMINDER_TASK_DAYS → their owner; overdue → the leader of
     the owner's unit."""
     horizon = _today(now) + timedelta(days=settings.REMINDER_TASK_DAYS)
-    return Task.objects.filter(
-        status=TaskStatus.OPEN, due_date__lte=horizon, owner__is_active=True
-    ).annotate(
+    return Task.objects.filter(status=TaskStatus.OPEN, due_date__lte=horizon).annotate(
         cursor=F("pk"),
-        recipient=F("owner_id"),
+        # An owner who has left gets no reminder, but the task still escalates to the leader:
+        # that is exactly the task that would otherwise be forgotten.
+        recipient=Case(When(owner__is_active=True, then=F("owner_id")), default=None),
         key=key("cases.task:", F("pk"), ":", F("due_date")),
         due_at=local_midnight(F("due_date")),
         link=page("cases:task_list"),

@@ -5,7 +5,7 @@ investigation. Titles name the kind of deadline and its date only — never the 
 
 from datetime import timedelta
 
-from django.db.models import F, OuterRef, Subquery
+from django.db.models import BigIntegerField, F, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
@@ -39,7 +39,9 @@ def notification_deadlines_due(now):
         closed_at__isnull=True, next_deadline__lte=now + AHEAD
     ).annotate(
         cursor=F("pk"),
-        recipient=Coalesce(F("assigned_to_id"), _intake_team_leader()),
+        recipient=Coalesce(
+            F("assigned_to_id"), _intake_team_leader(), output_field=BigIntegerField()
+        ),
         key=key("referrals.notification:", F("pk"), ":", F("next_deadline")),
         due_at=F("next_deadline"),
         link=link("referrals:detail", F("pk")),

@@ -272,6 +272,9 @@ if PRODUCTION:
     vars().update(env.email_url("EMAIL_URL"))
 # For EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend (the worker tests).
 EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(BASE_DIR / ".data" / "mail"))
+# A hung SMTP server must give up well inside the e-mail lease (REMINDER_EMAIL_LEASE_SECONDS),
+# or another worker could claim the same e-mail and send it twice.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Trivsel+ <noreply@trivsel.invalid>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

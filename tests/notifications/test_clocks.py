@@ -226,3 +226,16 @@ def test_being_reminded_grants_no_access(world, login, time_machine, stage_days)
     )
     client = login(world.outsider)
     assert client.get(f"/boern/{world.child.pk}/").status_code == 404
+
+
+def test_a_task_whose_owner_has_left_still_escalates_to_the_leader(world, time_machine):
+    today = timezone.localdate()
+    time_machine.move_to(at(today))
+    task(world, days=1)
+    world.paedagog.is_active = False
+    world.paedagog.save(update_fields=["is_active"])
+
+    time_machine.move_to(at(today + timedelta(days=5)))
+    reminders_sweep()
+    assert not notified(world.paedagog).exists()  # nobody reminds someone who has left
+    assert notified(world.leader).get().stage == "escalation"

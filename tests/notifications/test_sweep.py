@@ -191,3 +191,18 @@ def test_every_recipient_of_a_paged_source_is_reached(world, batch_size):
         task(world, owner=owner)
     reminders_sweep(batch_size=batch_size, kinds={"cases.task"})
     assert set(Notification.objects.values_list("recipient", flat=True)) == {o.pk for o in owners}
+
+
+def test_an_unexpected_error_while_sending_is_a_retry_and_does_not_stop_the_others(world):
+    # An address with a line break (from an import, say) makes Django refuse the header: not an
+    # SMTP error, but it must still be that one e-mail's retry, not the end of the drain.
+    world.paedagog.email = "mette@solby.invalid\nBcc: someone@else.invalid"
+    world.paedagog.save(update_fields=["email"])
+    task(world)
+    task(world, owner=world.leader)
+    reminders_sweep()
+    assert email_outbox_drain() == {"sent": 1, "failed": 1}
+    broken = Notification.objects.get(recipient=world.paedagog)
+    assert broken.email_state == "pending" and broken.email_attempts == 1
+    assert "BadHeaderError" in broken.email_last_error
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == [world.leader.email]

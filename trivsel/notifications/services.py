@@ -272,16 +272,18 @@ def email_outbox_drain(*, now=None, batch=50, max_batches=100):
                 for item in items.order_by("pk"):
                     if not outbox.renew(item.pk, token, lease):
                         continue
-                    message = _email_message(item, now=now)
-                    if message is None:
-                        outbox.finish(item.pk, token)
-                        continue
                     try:
+                        message = _email_message(item, now=now)
+                        if message is None:
+                            outbox.finish(item.pk, token)
+                            continue
                         if mail is None:
                             mail = get_connection()
                             mail.open()
                         mail.send_messages([message])
-                    except (smtplib.SMTPException, OSError) as exc:
+                    # Any failure of one e-mail is that e-mail's retry with back-off; it must
+                    # neither stop the others nor stay first in every batch for ever.
+                    except Exception as exc:
                         failed += 1
                         mail = _close_quietly(mail)
                         _email_failed(outbox, item, token, exc)
