@@ -187,6 +187,10 @@ def meeting_hand_over(*, actor, meeting, tovholder):
 
 @transaction.atomic
 def participant_add(*, actor, meeting, kind, user=None, guardian=None, name="", role="", email=""):
+    if meeting.is_network:
+        # Who the parents are asked to consent to is decided by staff around the child, as in
+        # cases: an organiser whose only basis is the consent cannot widen it.
+        _writer_basis(actor, meeting.child)
     if kind == ParticipantKind.STAFF:
         if user is None:
             raise ValidationError({"user": _("Choose the staff member.")})
@@ -244,6 +248,7 @@ def network_consent_record(*, actor, meeting, guardian, paper=True, refused=Fals
     it lets the staff on the list read the child's basic data and the minutes, nothing more."""
     if not meeting.is_network:
         raise ValidationError(_("Only a network meeting needs this consent."))
+    _writer_basis(actor, meeting.child)  # the same writer bases cases requires
     staff = staff_participant_users(meeting)
     others = [p for p in meeting.participants.all() if p.kind != ParticipantKind.STAFF]
     names = ", ".join(

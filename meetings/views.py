@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import time_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from cases.models import Guardian
@@ -41,6 +42,11 @@ from .models import (
 )
 from .pdf import is_long, pdf_filename, render_minutes_pdf
 from .selectors import ORGANISER, PARENT
+
+WRITERS_ONLY = gettext_lazy(
+    "Only staff around the child (where the child is enrolled, or the social-work side) can "
+    "change who the parents consent to."
+)
 
 
 def _staff_only(user):
@@ -307,6 +313,8 @@ def participant_add(request, pk):
     if form.is_valid():
         try:
             services.participant_add(actor=request.user, meeting=meeting, **form.cleaned_data)
+        except PermissionDenied:
+            messages.error(request, str(WRITERS_ONLY))
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
@@ -345,6 +353,8 @@ def consent_record(request, pk):
                 paper=evidence != "login",
                 refused=evidence == "refused",
             )
+        except PermissionDenied:
+            messages.error(request, str(WRITERS_ONLY))
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:

@@ -107,3 +107,62 @@ def test_the_forum_consent_page_records_it(forum, login):
     assert _add_alma(forum).consent_id is not None
     assert login(forum.teacher).post(url, {"child": forum.child.pk}).status_code in (200, 404)
     assert ForumConsent.objects.count() == 1
+
+
+# --- Network meetings: only writers widen the consent --------------------------------------------
+
+
+@pytest.fixture
+def consent_only_organiser(consented):
+    """Jonas (a teacher with no enrolment basis) is covered by a new consent and becomes the
+    tovholder: an organiser whose only basis for Alma is the parents' consent."""
+    meeting = consented.meeting
+    services.participant_add(
+        actor=consented.leader, meeting=meeting, kind="staff", user=consented.teacher
+    )
+    services.network_consent_record(
+        actor=consented.leader, meeting=meeting, guardian=consented.guardian_row
+    )
+    services.meeting_hand_over(actor=consented.leader, meeting=meeting, tovholder=consented.teacher)
+    meeting.refresh_from_db()
+    return consented
+
+
+def test_an_organiser_on_consent_alone_cannot_record_a_new_consent(consent_only_organiser):
+    world = consent_only_organiser
+    with pytest.raises(PermissionDenied):
+        services.network_consent_record(
+            actor=world.teacher, meeting=world.meeting, guardian=world.guardian_row
+        )
+
+
+def test_an_organiser_on_consent_alone_cannot_add_participants(consent_only_organiser):
+    world = consent_only_organiser
+    with pytest.raises(PermissionDenied):
+        services.participant_add(
+            actor=world.teacher, meeting=world.meeting, kind="staff", user=world.social_worker
+        )
+    assert not world.meeting.participants.filter(user=world.social_worker).exists()
+
+
+def test_the_pages_say_so_in_danish(consent_only_organiser, login):
+    from cases.models import Consent
+
+    world = consent_only_organiser
+    client = login(world.teacher)
+    before = Consent.objects.count()
+    response = client.post(
+        f"/moeder/{world.meeting.pk}/samtykke/",
+        {"guardian": world.guardian_row.pk, "evidence": "paper"},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert Consent.objects.count() == before
+    assert "Kun personale omkring barnet" in response.content.decode()
+    response = client.post(
+        f"/moeder/{world.meeting.pk}/deltagere/",
+        {"kind": "staff", "user": world.social_worker.pk, "role": "Rådgiver"},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert not world.meeting.participants.filter(user=world.social_worker).exists()
