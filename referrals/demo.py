@@ -122,6 +122,7 @@ def seed(context):
         reason="Sproglige udfordringer; vi ønsker sparring om støtte i hverdagen.",
         proposal="meeting",
         proposed_when="Tirsdag formiddag",
+        parents_agreed=True,
     )
     services.consultation_record(
         actor=sara,

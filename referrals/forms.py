@@ -226,6 +226,9 @@ class ReferralForm(DesignSystemForm):
         error_messages=_required,
     )
     proposed_when = _text(_("When would suit"), required=False, max_length=200)
+    parents_agreed = forms.BooleanField(
+        label=_("The parents agree to the referral"), required=False
+    )
 
     def __init__(self, *args, children, own_units, receivers, **kwargs):
         super().__init__(*args, **kwargs)

@@ -367,6 +367,8 @@ class Referral(models.Model):
     reason = models.TextField(_("what the referral is about"))
     proposal = models.CharField(_("we propose"), max_length=15, choices=Proposal.choices)
     proposed_when = models.CharField(_("when would suit"), max_length=200, blank=True)
+    # A referral is made with the parents, never behind their backs (DOMAIN.md §9).
+    parents_agreed = models.BooleanField(_("the parents agree to the referral"), default=False)
     sent_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

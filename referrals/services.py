@@ -550,13 +550,19 @@ def minutes_approved(*, actor, minutes):
 
 
 @transaction.atomic
-def referral_create(*, actor, child, from_unit, to_unit, reason, proposal, proposed_when=""):
+def referral_create(
+    *, actor, child, from_unit, to_unit, reason, proposal, parents_agreed, proposed_when=""
+):
     if from_unit.pk not in staff_unit_ids(actor):
         raise ValidationError({"from_unit": _("Choose one of your own units.")})
     if to_unit.municipality_id != actor.municipality_id:
         raise ValidationError({"to_unit": _("Choose a unit of your municipality.")})
     if not child_list_visible_to(actor).filter(pk=child.pk).exists():
         raise ValidationError({"child": _("Choose one of the children you work with.")})
+    if not parents_agreed:
+        raise ValidationError(
+            {"parents_agreed": _("A referral is made with the parents: they must agree first.")}
+        )
     if to_unit.type == UnitType.PPR and red_team_pending(child):
         raise ValidationError(
             _(
@@ -572,6 +578,7 @@ def referral_create(*, actor, child, from_unit, to_unit, reason, proposal, propo
         reason=reason.strip(),
         proposal=proposal,
         proposed_when=proposed_when.strip(),
+        parents_agreed=True,
         sent_by=actor,
     )
     _log(

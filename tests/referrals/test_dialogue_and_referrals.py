@@ -167,7 +167,10 @@ def test_a_ppr_referral_waits_for_the_cross_disciplinary_team(ppr):
         to_unit=ppr.ppr,
         reason="Sproglige udfordringer",
         proposal="meeting",
+        parents_agreed=True,
     )
+    with pytest.raises(ValidationError, match="forældrene"):
+        services.referral_create(**{**kwargs, "parents_agreed": False})
     with pytest.raises(ValidationError, match="tværfaglige team"):
         services.referral_create(**kwargs)
     task_complete(actor=ppr.paedagog, task=task)
@@ -182,6 +185,7 @@ def test_a_referral_is_accepted_or_declined_with_a_reason(ppr, login):
         to_unit=ppr.ppr,
         reason="Sproglige udfordringer",
         proposal="conversation",
+        parents_agreed=True,
     )
     client = login(ppr.psychologist)
     page = client.get("/henvisninger/").content.decode()
