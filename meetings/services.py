@@ -2,6 +2,7 @@
 consent before any invitation, minutes with optimistic locking, approval and corrections, and
 action items that become cases Tasks."""
 
+import logging
 import re
 from datetime import timedelta
 
@@ -46,6 +47,8 @@ from .models import (
 from .selectors import is_forum_leader
 
 __all__ = ["EditConflict"]
+
+logger = logging.getLogger(__name__)
 
 # What the network meeting's consent covers: the child's basic data and the minutes.
 NETWORK_CONSENT_KINDS = [DataKind.BASIC, DataKind.MINUTES]
@@ -316,8 +319,14 @@ def meeting_invite(*, actor, meeting, base_url):
     return count
 
 
+class InvitationsIncomplete(Exception):
+    """Some invitations could not be sent; they stay unsent for the next try."""
+
+
 def invitations_send(*, meeting_id, base_url):
-    """Send each invitation once, however often this runs (claimed by a conditional UPDATE)."""
+    """Send each invitation once, however often this runs. Each participant's row is locked
+    while their e-mail goes (a parallel run skips it) and is marked sent only after a successful
+    send; a failure leaves that one unsent for the retry and does not stop the others."""
     from django.core.mail import send_mail
     from django.urls import reverse
 
@@ -325,27 +334,41 @@ def invitations_send(*, meeting_id, base_url):
     if meeting is None:
         return 0
     link = base_url.rstrip("/") + reverse("meetings:meeting_detail", args=[meeting.pk])
-    sent = 0
-    pending = meeting.participants.filter(
-        invited_at__isnull=False, invitation_sent_at__isnull=True
-    ).exclude(email="")
-    for participant in pending:
-        claimed = Participant.objects.filter(
-            pk=participant.pk, invitation_sent_at__isnull=True
-        ).update(invitation_sent_at=timezone.now())
-        if not claimed:
-            continue
-        send_mail(
-            _("Invitation to a meeting"),
-            _(
-                "You are invited to a meeting on %(date)s.\n\n"
-                "Log in to Trivsel+ to see the invitation:\n%(link)s\n"
-            )
-            % {"date": _day(meeting.starts_at), "link": link},
-            None,
-            [participant.email],
-        )
-        sent += 1
+    sent, failed = 0, 0
+    pending = (
+        meeting.participants.filter(invited_at__isnull=False, invitation_sent_at__isnull=True)
+        .exclude(email="")
+        .values_list("pk", flat=True)
+    )
+    for participant_pk in list(pending):
+        try:
+            with transaction.atomic():
+                participant = (
+                    Participant.objects.select_for_update(skip_locked=True)
+                    .filter(pk=participant_pk, invitation_sent_at__isnull=True)
+                    .first()
+                )
+                if participant is None:
+                    continue
+                send_mail(
+                    _("Invitation to a meeting"),
+                    _(
+                        "You are invited to a meeting on %(date)s.\n\n"
+                        "Log in to Trivsel+ to see the invitation:\n%(link)s\n"
+                    )
+                    % {"date": _day(meeting.starts_at), "link": link},
+                    None,
+                    [participant.email],
+                )
+                participant.invitation_sent_at = timezone.now()
+                participant.save(update_fields=["invitation_sent_at"])
+        except Exception:
+            logger.exception("Invitation to participant %s not sent", participant_pk)
+            failed += 1
+        else:
+            sent += 1
+    if failed:
+        raise InvitationsIncomplete(f"{failed} not sent, {sent} sent")
     return sent
 
 
@@ -602,7 +625,15 @@ def minutes_update(*, actor, minutes, lock, **fields):
 
 
 def _check_draft(minutes):
-    if Minutes.objects.filter(pk=minutes.pk, status=MinutesStatus.DRAFT).count() == 0:
+    # The row lock makes an approval wait for this change (and this change wait for an
+    # approval), so nothing is added to minutes that are being locked.
+    status = (
+        Minutes.objects.select_for_update()
+        .filter(pk=minutes.pk)
+        .values_list("status", flat=True)
+        .first()
+    )
+    if status != MinutesStatus.DRAFT:
         raise MinutesLocked
 
 

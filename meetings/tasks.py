@@ -3,7 +3,13 @@ from celery import shared_task
 from . import services
 
 
-@shared_task(name="meetings.tasks.send_invitations")
+# Unsent invitations stay unsent; the retry sends only those (never one twice).
+@shared_task(
+    name="meetings.tasks.send_invitations",
+    autoretry_for=(services.InvitationsIncomplete,),
+    retry_backoff=True,
+    max_retries=6,
+)
 def send_invitations(meeting_id, base_url):
     return services.invitations_send(meeting_id=meeting_id, base_url=base_url)
 

@@ -1,0 +1,74 @@
+"""Invitations go once each and survive a failed send; changes to a draft lock its row like the
+approval does."""
+
+import smtplib
+
+import pytest
+from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from meetings import services
+from meetings.models import Participant
+from tests.meetings.conftest import write_minutes
+
+
+def _invited(world):
+    services.meeting_invite(actor=world.leader, meeting=world.meeting, base_url="https://t/")
+    world.meeting.participants.filter(kind="parent").update(email="maria@example.invalid")
+    return list(world.meeting.participants.order_by("pk").values_list("email", flat=True))
+
+
+def test_a_failed_invitation_stays_unsent_and_does_not_stop_the_others(consented, monkeypatch):
+    emails = _invited(consented)
+    assert len(emails) == 3
+    real_send = mail.send_mail
+    failing = emails[0]
+
+    def flaky(subject, body, sender, recipients, **kwargs):
+        if recipients == [failing]:
+            raise smtplib.SMTPServerDisconnected("gone")
+        return real_send(subject, body, sender, recipients, **kwargs)
+
+    monkeypatch.setattr("django.core.mail.send_mail", flaky)
+    with pytest.raises(services.InvitationsIncomplete):
+        services.invitations_send(meeting_id=consented.meeting.pk, base_url="https://t/")
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(emails[1:])
+    unsent = Participant.objects.filter(meeting=consented.meeting, invitation_sent_at__isnull=True)
+    assert list(unsent.values_list("email", flat=True)) == [failing]
+
+    # The retry sends the one that failed, and nothing twice.
+    monkeypatch.setattr("django.core.mail.send_mail", real_send)
+    assert services.invitations_send(meeting_id=consented.meeting.pk, base_url="https://t/") == 1
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(emails)
+    assert services.invitations_send(meeting_id=consented.meeting.pk, base_url="https://t/") == 0
+    assert len(mail.outbox) == 3
+
+
+def test_the_invitation_task_retries_when_some_were_not_sent():
+    from meetings.tasks import send_invitations
+
+    assert services.InvitationsIncomplete in send_invitations.autoretry_for
+
+
+@pytest.mark.parametrize("change", ["decision_add", "action_item_add", "remove"])
+def test_changes_to_a_draft_lock_the_minutes_row(consented, change):
+    minutes = write_minutes(consented, consented.meeting, agreements="Legegrupper")
+    actor = consented.paedagog
+    decision = services.decision_add(actor=actor, minutes=minutes, text="A", reason="B")
+    item = services.action_item_add(actor=actor, minutes=minutes, what="Observation")
+    with CaptureQueriesContext(connection) as queries:
+        if change == "decision_add":
+            services.decision_add(actor=actor, minutes=minutes, text="C", reason="D")
+        elif change == "action_item_add":
+            services.action_item_add(
+                actor=actor, minutes=minutes, what="Samtale", due_date=timezone.localdate()
+            )
+        else:
+            services.decision_remove(actor=actor, decision=decision)
+            services.action_item_remove(actor=actor, item=item)
+    locks = [
+        q["sql"] for q in queries if '"meetings_minutes"' in q["sql"] and "FOR UPDATE" in q["sql"]
+    ]
+    assert locks, [q["sql"] for q in queries]
