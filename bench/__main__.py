@@ -16,6 +16,7 @@ BENCHMARKS = {
     "reminders": "bench.reminders",
     "keyboard": "bench.keyboard",
     "meetings": "bench.meetings",
+    "referrals": "bench.referrals",
 }
 
 

@@ -199,6 +199,17 @@ class Notification(models.Model):
         ordering = ["-received_at"]
         indexes = [
             models.Index(fields=["municipality", "next_deadline"], name="notif_queue_idx"),
+            # The open queue and the caseload read only open rows: a few thousand of 50,000.
+            models.Index(
+                fields=["municipality", "next_deadline", "id"],
+                condition=models.Q(closed_at__isnull=True),
+                name="notif_open_queue_idx",
+            ),
+            models.Index(
+                fields=["municipality", "assigned_to"],
+                condition=models.Q(closed_at__isnull=True),
+                name="notif_open_assigned_idx",
+            ),
             models.Index(fields=["municipality", "child"], name="notif_child_idx"),
             models.Index(fields=["notifier", "-received_at"], name="notif_notifier_idx"),
         ]

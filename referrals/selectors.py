@@ -120,7 +120,10 @@ def queue_for(user, *, filter_name="open", page=None, child_id=None):
     """The page of the queue, the counts per filter and the caseload per caseworker, in a fixed
     number of queries whatever the size of the municipality."""
     base = notification_list_visible_to(user)
-    counts = base.aggregate(**{name: Count("pk", filter=q) for name, q in QUEUE_FILTERS.items()})
+    # Counted over the open rows only (the partial index): closed ones are not counted here.
+    counts = base.filter(_open).aggregate(
+        **{name: Count("pk", filter=q) for name, q in QUEUE_FILTERS.items() if name != "closed"}
+    )
     rows = base.filter(QUEUE_FILTERS.get(filter_name, _open))
     if child_id:
         rows = rows.filter(child_id=child_id)
@@ -131,9 +134,9 @@ def queue_for(user, *, filter_name="open", page=None, child_id=None):
     paginator = Paginator(
         rows.select_related("child", "assigned_to", "notifier", "notifier_unit"), QUEUE_PAGE_SIZE
     )
-    if not child_id:
+    if not child_id and filter_name in counts:
         # The aggregate above already counted the rows: no second COUNT query.
-        paginator.count = counts.get(filter_name, counts["open"])
+        paginator.count = counts[filter_name]
     page = paginator.get_page(page)
     groups = _group_repeats(base, list(page.object_list))
     _log_looks(user, page.object_list)
@@ -189,15 +192,18 @@ def caseworkers_of(user):
 
 
 def caseload_for(user):
-    rows = list(
-        caseworkers_of(user).annotate(
-            open_count=Count(
-                "notifications_assigned",
-                filter=Q(notifications_assigned__closed_at__isnull=True),
-            )
+    """Open notifications per caseworker, counted on the open rows (two small queries)."""
+    open_counts = dict(
+        Notification.objects.filter(
+            municipality_id=user.municipality_id, closed_at__isnull=True, assigned_to__isnull=False
         )
+        .values_list("assigned_to")
+        .annotate(n=Count("pk"))
+        .order_by()
     )
+    rows = list(caseworkers_of(user).only("pk", "username", "first_name", "last_name"))
     for row in rows:
+        row.open_count = open_counts.get(row.pk, 0)
         row.over_target = row.open_count > CASELOAD_TARGET
         row.over_max = row.open_count > CASELOAD_MAX
     return rows
@@ -208,8 +214,7 @@ def caseload_for(user):
 
 def dialogues_for(user):
     """The dialogue-based notifications the user started, leads the unit of, or is invited to."""
-    profile = user.staff_profile_or_none if user.is_authenticated else None
-    if profile is None:
+    if not user.is_authenticated:
         return DialogueNotification.objects.none()
     led = StaffProfile.units.through.objects.filter(
         staffprofile__user=user,

@@ -196,7 +196,7 @@ def dashboard(request):
     context.update(
         filter_name=filter_name,
         filters=[
-            (key, label, context["counts"][key])
+            (key, label, context["counts"].get(key))
             for key, label in (
                 ("open", _("All open")),
                 ("new", _("New")),
@@ -206,12 +206,14 @@ def dashboard(request):
                 ("closed", _("Closed")),
             )
         ],
-        dialogues=[d for d in selectors.dialogues_for(request.user)[:20] if not d.notification_id],
         target=selectors.CASELOAD_TARGET,
         maximum=selectors.CASELOAD_MAX,
     )
     if request.htmx and not request.htmx.boosted:
         return render(request, "referrals/queue.html", context)
+    context["dialogues"] = list(
+        selectors.dialogues_for(request.user).filter(notification__isnull=True)[:20]
+    )
     return render(request, "referrals/dashboard.html", context)
 
 
