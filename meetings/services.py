@@ -20,6 +20,8 @@ from cases.models import (
     DataKind,
     ExchangeGrant,
     Involvement,
+    Task,
+    TaskStatus,
     TimelineKind,
 )
 from cases.selectors import child_bases_for
@@ -31,6 +33,7 @@ from trivsel.organisation.models import SOCIAL_WORK_ROLES, Group
 from .models import (
     MINUTES_SECTIONS,
     ActionItem,
+    ActionStatus,
     AgendaItem,
     AgendaKind,
     Decision,
@@ -757,6 +760,8 @@ def minutes_approve(*, actor, minutes):
     if problems:
         raise ValidationError(problems)
     meeting = minutes.meeting
+    if minutes.previous_id:
+        _tasks_follow_the_correction(minutes)
     for item in minutes.action_items.filter(owner__isnull=False, task__isnull=True):
         item.task = task_create(
             child=meeting.child,
@@ -788,6 +793,53 @@ def minutes_approve(*, actor, minutes):
     for hook in _minutes_approved_hooks:
         hook(actor=actor, minutes=minutes)
     return minutes
+
+
+def _tasks_follow_the_correction(minutes):
+    """A correction replaces its version's action items: tasks of items it removed are
+    cancelled, tasks it carries over take its what/who/by when (an item no longer owned by staff
+    loses its task)."""
+    carried = {}
+    for item in minutes.action_items.filter(task__isnull=False).select_related("task"):
+        task = item.task
+        if item.owner_id is None:
+            item.task = None
+            item.save(update_fields=["task"])
+            continue
+        carried[task.pk] = item
+        changes = {"title": item.what, "owner_id": item.owner_id, "due_date": item.due_date}
+        if any(getattr(task, k) != v for k, v in changes.items()):
+            Task.objects.filter(pk=task.pk).update(**changes)
+    old_tasks = ActionItem.objects.filter(minutes_id=minutes.previous_id, task__isnull=False)
+    Task.objects.filter(pk__in=old_tasks.values("task_id"), status=TaskStatus.OPEN).exclude(
+        pk__in=list(carried)
+    ).update(status=TaskStatus.CANCELLED)
+
+
+@transaction.atomic
+def action_item_mark_done(*, actor, item):
+    """The tovholder sees the agreements carried out: an action of approved minutes is marked
+    done (and its task completed), so it stops carrying over to the next agenda."""
+    item = (
+        ActionItem.objects.select_for_update(of=("self",))
+        .select_related("minutes__meeting")
+        .get(pk=item.pk)
+    )
+    meeting = item.minutes.meeting
+    if actor.pk != meeting.tovholder_id:
+        raise ValidationError(_("Only the tovholder marks an action as done."))
+    if item.minutes.status != MinutesStatus.APPROVED:
+        raise ValidationError(_("Only approved minutes can have actions marked as done."))
+    now = timezone.now()
+    if item.status == ActionStatus.OPEN:
+        item.status = ActionStatus.DONE
+        item.save(update_fields=["status"])
+    if item.task_id:
+        Task.objects.filter(pk=item.task_id, status=TaskStatus.OPEN).update(
+            status=TaskStatus.DONE, completed_at=now
+        )
+    _log(actor, Action.CHANGE, item, child_id=meeting.child_id, purpose=_("Action done"))
+    return item
 
 
 @transaction.atomic

@@ -34,6 +34,11 @@ urlpatterns = [
     ),
     path("referat/<int:minutes_pk>/handling/", views.action_add, name="action_add"),
     path(
+        "referat/<int:minutes_pk>/handling/<int:item_pk>/udfoert/",
+        views.action_done,
+        name="action_done",
+    ),
+    path(
         "referat/<int:minutes_pk>/handling/<int:item_pk>/slet/",
         views.action_remove,
         name="action_remove",

@@ -277,6 +277,11 @@ def meeting_detail(request, pk):
         if approved and meeting.viewer != PARENT
         else []
     )
+    context["actions"] = (
+        list(approved.action_items.select_related("owner", "task"))
+        if approved and meeting.viewer != PARENT
+        else []
+    )
     context["is_tovholder"] = request.user.pk == meeting.tovholder_id
     if context["is_organiser"]:
         # Two forms on one page: their own id prefixes keep every id unique.
@@ -580,6 +585,20 @@ def decision_informed(request, minutes_pk, decision_pk):
     else:
         messages.success(request, _("Marked: the parents have been informed of the decision."))
     return redirect("meetings:meeting_detail", pk=minutes.meeting.pk)
+
+
+@login_required
+@require_POST
+def action_done(request, minutes_pk, item_pk):
+    minutes = selectors.minutes_get_for(request.user, minutes_pk, purpose=_("Action done"))
+    item = get_object_or_404(ActionItem, pk=item_pk, minutes=minutes)
+    try:
+        services.action_item_mark_done(actor=request.user, item=item)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The action is marked as done."))
+    return redirect(reverse("meetings:meeting_detail", args=[minutes.meeting.pk]) + "#handlinger")
 
 
 @login_required
