@@ -719,6 +719,18 @@ def approval_problems(minutes):
                 _("The action “%(what)s” lacks %(missing)s.")
                 % {"what": item.what, "missing": _(" and ").join(str(m) for m in missing)}
             )
+    # The parents' copy also shows the meeting's title and purpose and why it was corrected.
+    header = colour_words_in(
+        "\n".join([meeting.title, meeting.purpose, minutes.correction_reason or ""])
+    )
+    if header:
+        problems.append(
+            _(
+                "The minutes use colour words (%(words)s) in the title, purpose or reason for the"
+                " correction, which the parents read. Describe the concern in plain words."
+            )
+            % {"words": ", ".join(header)}
+        )
     parent_texts = [getattr(minutes, s) for s in PARENT_FACING]
     parent_texts += [d.text + " " + d.reason for d in minutes.decisions.all()]
     parent_texts += [a.what for a in minutes.action_items.all()]

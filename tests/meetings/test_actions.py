@@ -96,3 +96,22 @@ def test_a_draft_action_cannot_be_marked_done(consented):
     item = services.action_item_add(actor=consented.paedagog, minutes=minutes, what="Observation")
     with pytest.raises(ValidationError):
         services.action_item_mark_done(actor=consented.paedagog, item=item)
+
+
+# --- Colour words in everything the parents' copy shows ------------------------------------------
+
+
+@pytest.mark.parametrize("where", ["purpose", "title", "correction_reason"])
+def test_colour_words_in_the_header_of_the_parents_copy_stop_approval(consented, where):
+    minutes = write_minutes(consented, consented.meeting, agreements="Små legegrupper")
+    if where == "correction_reason":
+        services.minutes_approve(actor=consented.paedagog, minutes=minutes)
+        minutes = services.minutes_new_version(
+            actor=consented.paedagog, minutes=minutes, reason="Hun var i gul position"
+        )
+    else:
+        setattr(consented.meeting, where, "Alma i rød position")
+        consented.meeting.save()
+    with pytest.raises(ValidationError) as error:
+        services.minutes_approve(actor=consented.paedagog, minutes=minutes)
+    assert "farveord" in " ".join(error.value.messages)
