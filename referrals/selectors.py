@@ -2,10 +2,12 @@
 side of the municipality (statutory basis) and, for the status only, by the professional who
 sent them. Everything else gets 404, like a notification that does not exist."""
 
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Q
 from django.http import Http404
 from django.utils import timezone
+from django.utils.timesince import timesince, timeuntil
 from django.utils.translation import gettext as _
 
 from trivsel.audit.models import Action, Basis
@@ -28,7 +30,7 @@ INTAKE_UNIT_TYPES = (UnitType.INTAKE, UnitType.SOCIAL_AUTHORITY)
 REFERRAL_UNIT_TYPES = (UnitType.PPR, UnitType.SOCIAL_AUTHORITY, UnitType.INTAKE)
 CASELOAD_TARGET = 25
 CASELOAD_MAX = 30
-QUEUE_PAGE_SIZE = 50
+QUEUE_PAGE_SIZE = 25
 
 
 def is_social_work(user):
@@ -116,14 +118,35 @@ QUEUE_FILTERS = {
 }
 
 
+SUMMARY_SECONDS = 30
+
+
+def summary_cache_key(municipality_id):
+    return f"referrals:summary:{municipality_id}"
+
+
+def _summary(user, base):
+    """The counts per filter and the caseload: cached per municipality for up to SUMMARY_SECONDS
+    and dropped by every write of a notification (services), so the figures are live in
+    practice and the queue rows themselves are always read fresh."""
+    key = summary_cache_key(user.municipality_id)
+    summary = cache.get(key)
+    if summary is None:
+        # Counted over the open rows only (the partial index): closed ones are not counted.
+        counts = base.filter(_open).aggregate(
+            **{n: Count("pk", filter=q) for n, q in QUEUE_FILTERS.items() if n != "closed"}
+        )
+        summary = {"counts": counts, "caseload": caseload_for(user)}
+        cache.set(key, summary, SUMMARY_SECONDS)
+    return summary
+
+
 def queue_for(user, *, filter_name="open", page=None, child_id=None):
     """The page of the queue, the counts per filter and the caseload per caseworker, in a fixed
     number of queries whatever the size of the municipality."""
     base = notification_list_visible_to(user)
-    # Counted over the open rows only (the partial index): closed ones are not counted here.
-    counts = base.filter(_open).aggregate(
-        **{name: Count("pk", filter=q) for name, q in QUEUE_FILTERS.items() if name != "closed"}
-    )
+    summary = _summary(user, base)
+    counts = summary["counts"]
     rows = base.filter(QUEUE_FILTERS.get(filter_name, _open))
     if child_id:
         rows = rows.filter(child_id=child_id)
@@ -131,21 +154,34 @@ def queue_for(user, *, filter_name="open", page=None, child_id=None):
         rows = rows.order_by("-closed_at", "-pk")
     else:
         rows = rows.order_by(F("next_deadline").asc(nulls_last=True), "pk")
-    paginator = Paginator(
-        rows.select_related("child", "assigned_to", "notifier", "notifier_unit"), QUEUE_PAGE_SIZE
-    )
+    paginator = Paginator(rows.select_related("child", "assigned_to"), QUEUE_PAGE_SIZE)
     if not child_id and filter_name in counts:
-        # The aggregate above already counted the rows: no second COUNT query.
+        # The summary already counted the rows: no second COUNT query.
         paginator.count = counts[filter_name]
     page = paginator.get_page(page)
     groups = _group_repeats(base, list(page.object_list))
+    now = timezone.now()
+    for n in groups:
+        n.clock = deadline_text(n.next_deadline, now=now)
     _log_looks(user, page.object_list)
-    return {
-        "page": page,
-        "groups": groups,
-        "counts": counts,
-        "caseload": caseload_for(user),
-    }
+    return {"page": page, "groups": groups, **summary}
+
+
+def deadline_text(due, *, now=None, done_at=None):
+    """ "frist om 3 timer" / "overskredet siden 2 dage", or for a done step whether it was on
+    time. One unit, rounded down, like Django's timesince with depth 1."""
+    if due is None:
+        return ""
+    if done_at is not None:
+        if done_at > due:
+            return _("done late (%(time)s after the deadline)") % {
+                "time": timesince(due, done_at, depth=1)
+            }
+        return _("done in time")
+    now = now or timezone.now()
+    if due >= now:
+        return _("due in %(time)s") % {"time": timeuntil(due, now, depth=1)}
+    return _("overdue since %(time)s") % {"time": timesince(due, now, depth=1)}
 
 
 def _group_repeats(base, notifications):

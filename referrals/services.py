@@ -5,6 +5,7 @@ import re
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
@@ -41,7 +42,7 @@ from .models import (
     Source,
     Status,
 )
-from .selectors import caseworkers_of, is_social_work
+from .selectors import caseworkers_of, is_social_work, summary_cache_key
 
 
 def _log(actor, action, obj, *, child_id=None, basis=Basis.STATUTORY, purpose):
@@ -50,9 +51,16 @@ def _log(actor, action, obj, *, child_id=None, basis=Basis.STATUTORY, purpose):
     )
 
 
+def _summary_changed(notification):
+    # The intake page's counts and caseload are cached: drop them once the change is committed.
+    key = summary_cache_key(notification.municipality_id)
+    transaction.on_commit(lambda: cache.delete(key))
+
+
 def _save(notification, *fields):
     notification.next_deadline = notification.compute_next_deadline()
     notification.save(update_fields=[*fields, "next_deadline"])
+    _summary_changed(notification)
     return notification
 
 
@@ -77,6 +85,7 @@ def _create(**fields):
     notification = Notification(received_at=timezone.now(), **fields)
     notification.next_deadline = notification.compute_next_deadline()
     notification.save()
+    _summary_changed(notification)
     return notification
 
 
