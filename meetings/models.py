@@ -241,6 +241,9 @@ class Participant(models.Model):
     name = models.CharField(_("name"), max_length=150)
     role = models.CharField(_("role"), max_length=150)
     email = models.EmailField(_("e-mail"), blank=True)
+    # Set by the services when the person is put on the list (empty on rows from before): the
+    # parents' consent covers only those on the list when it was recorded.
+    added_at = models.DateTimeField(_("added"), null=True, blank=True, editable=False)
     invited_at = models.DateTimeField(_("invited"), null=True, blank=True)
     invitation_sent_at = models.DateTimeField(_("invitation sent"), null=True, blank=True)
 

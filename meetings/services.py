@@ -121,6 +121,7 @@ def _staff_participant(meeting, user, role=""):
             "name": user.get_full_name() or user.username,
             "role": role or ", ".join(_staff_roles(user)),
             "email": user.email,
+            "added_at": timezone.now(),
         },
     )
     return participant
@@ -221,12 +222,18 @@ def participant_add(*, actor, meeting, kind, user=None, guardian=None, name="", 
             name=str(guardian),
             role=role or _("Parent"),
             email=email or guardian.email,
+            added_at=timezone.now(),
         )
     else:
         if not name.strip() or not role.strip():
             raise ValidationError({"name": _("Write the person's name and role.")})
         participant = Participant.objects.create(
-            meeting=meeting, kind=kind, name=name.strip(), role=role.strip(), email=email
+            meeting=meeting,
+            kind=kind,
+            name=name.strip(),
+            role=role.strip(),
+            email=email,
+            added_at=timezone.now(),
         )
     _log(actor, Action.CHANGE, meeting, child_id=meeting.child_id, purpose=_("Add participant"))
     return participant
@@ -303,6 +310,14 @@ def consent_problem(meeting):
             "The consent does not cover %(names)s. The parents must consent to every participant:"
             " record a new consent."
         ) % {"names": ", ".join(missing)}
+    # The consent names the people on the list when it was recorded: a parent, the child or an
+    # external person added later is not covered either.
+    later = meeting.participants.filter(added_at__gt=consent.recorded_at)
+    if later.exists():
+        return _(
+            "Some participants were added after the parents' consent: %(names)s. The parents"
+            " must consent to every participant: record a new consent."
+        ) % {"names": ", ".join(p.name for p in later)}
     return None
 
 

@@ -72,3 +72,27 @@ def test_changes_to_a_draft_lock_the_minutes_row(consented, change):
         q["sql"] for q in queries if '"meetings_minutes"' in q["sql"] and "FOR UPDATE" in q["sql"]
     ]
     assert locks, [q["sql"] for q in queries]
+
+
+# --- The consent covers the list as it was when it was recorded ----------------------------------
+
+
+def test_a_participant_added_after_the_consent_blocks_the_invitations(consented):
+    from django.core.exceptions import ValidationError
+
+    services.participant_add(
+        actor=consented.leader,
+        meeting=consented.meeting,
+        kind="external",
+        name="Birgit Sørensen",
+        role="Logopæd",
+    )
+    problem = services.consent_problem(consented.meeting)
+    assert problem and "Birgit Sørensen" in problem and "samtykke" in problem
+    with pytest.raises(ValidationError):
+        services.meeting_invite(actor=consented.leader, meeting=consented.meeting, base_url="/")
+    services.network_consent_record(
+        actor=consented.leader, meeting=consented.meeting, guardian=consented.guardian_row
+    )
+    consented.meeting.refresh_from_db()
+    assert services.consent_problem(consented.meeting) is None
