@@ -16,12 +16,15 @@ from trivsel.organisation.models import SOCIAL_WORK_ROLES, Role, StaffProfile, U
 
 from .models import (
     AnonymousConsultation,
+    Category,
     DialogueNotification,
     Notification,
     Referral,
     ReferralStatus,
+    Route,
     Source,
     Status,
+    Triage,
 )
 
 # The units whose social workers and team leaders receive notifications.
@@ -161,8 +164,22 @@ def queue_for(user, *, filter_name="open", page=None, child_id=None):
     page = paginator.get_page(page)
     groups = _group_repeats(base, list(page.object_list))
     now = timezone.now()
+    # Each label translated once per page: get_FOO_display() translates every choice per call.
+    labels = {
+        name: {value: str(label) for value, label in choices}
+        for name, choices in (
+            ("category", Category.choices),
+            ("source", Source.choices),
+            ("triage", Triage.choices),
+            ("status", Status.choices),
+            ("route", Route.choices),
+        )
+    }
     for n in groups:
         n.clock = deadline_text(n.next_deadline, now=now)
+        for row in (n, *n.repeats):
+            for name, by_value in labels.items():
+                setattr(row, f"{name}_label", by_value.get(getattr(row, name), ""))
     _log_looks(user, page.object_list)
     return {"page": page, "groups": groups, **summary}
 
@@ -192,7 +209,9 @@ def _group_repeats(base, notifications):
     if child_ids:
         for other in (
             base.filter(child_id__in=child_ids)
-            .only("pk", "child_id", "received_at", "category", "status", "source")
+            .only(
+                "pk", "child_id", "received_at", "category", "status", "source", "triage", "route"
+            )
             .order_by("-received_at")
         ):
             others.setdefault(other.child_id, []).append(other)
