@@ -96,3 +96,77 @@ def test_a_member_who_is_not_an_organiser_sees_no_draft(forum, login):
     page = client.get(f"/moeder/{forum.forum_meeting.pk}/").content.decode()
     assert f"/moeder/referat/{draft.pk}/pdf/" not in page
     assert login(forum.leader).get(f"/moeder/referat/{draft.pk}/pdf/").status_code == 200
+
+
+FORUM_PERSONAS = ["leader", "paedagog", "bo", "teacher", "social_worker", "outsider", "guardian"]
+
+
+def forum_matrix(world):
+    meeting, minutes = world.forum_meeting.pk, world.minutes.pk
+    return [
+        (f"/moeder/{meeting}/", {"leader", "paedagog", "bo"}),
+        (f"/moeder/{meeting}/dagsorden/ny/", {"leader", "paedagog", "bo"}),
+        (f"/moeder/{meeting}/referat/", {"leader"}),
+        (f"/moeder/referat/{minutes}/pdf/", {"leader", "paedagog"}),
+        (f"/moeder/referat/{minutes}/ny-version/", {"leader"}),
+    ]
+
+
+@pytest.mark.parametrize("persona", FORUM_PERSONAS)
+def test_the_access_matrix_of_a_forum_meeting(discussed, login, persona):
+    """Leader: organiser (tovholder); pædagog: member; Bo: the unit's staff, not a member."""
+    user = getattr(discussed, persona)
+    client = login(user)
+    for url, allowed in forum_matrix(discussed):
+        AccessLogEntry.objects.all().delete()
+        response = client.get(url)
+        if persona in allowed:
+            assert response.status_code in (200, 302), (url, persona, response.status_code)
+            assert AccessLogEntry.objects.filter(actor=user).exclude(basis=Basis.DENIED).exists()
+            assert not AccessLogEntry.objects.filter(actor=user, basis=Basis.DENIED).exists()
+        else:
+            assert response.status_code == 404, (url, persona, response.status_code)
+            assert AccessLogEntry.objects.filter(actor=user, basis=Basis.DENIED).exists(), url
+
+
+def test_reading_forum_minutes_is_logged_for_the_child_discussed(discussed, login):
+    login(discussed.leader).get(f"/moeder/referat/{discussed.minutes.pk}/ny-version/")
+    assert AccessLogEntry.objects.filter(
+        actor=discussed.leader, action=Action.READ, child_id=discussed.child.pk
+    ).exists()
+
+
+def test_rendering_forum_minutes_for_a_user_has_no_n_plus_one_queries(discussed):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from meetings import pdf
+
+    def queries_for(extra):
+        draft = services.minutes_new_version(
+            actor=discussed.leader, minutes=discussed.minutes, reason=f"Flere punkter {extra}"
+        )
+        for i in range(extra):
+            services.action_item_add(
+                actor=discussed.leader,
+                minutes=draft,
+                what=f"Punkt {i}",
+                owner=discussed.paedagog,
+                due_date=timezone.localdate() + timezone.timedelta(days=i + 1),
+            )
+            services.decision_add(
+                actor=discussed.leader, minutes=draft, text=f"Beslutning {i}", reason="Fordi"
+            )
+            services.agenda_item_add(
+                actor=discussed.leader,
+                meeting=discussed.forum_meeting,
+                kind=AgendaKind.THEME,
+                title=f"Tema {i}",
+                late_allowed=True,
+            )
+        with CaptureQueriesContext(connection) as ctx:
+            pdf.minutes_html(draft.pk, variant="staff", user=discussed.paedagog)
+        draft.delete()
+        return len(ctx.captured_queries)
+
+    assert queries_for(0) == queries_for(30)

@@ -6,6 +6,7 @@ import subprocess
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -95,6 +96,22 @@ def test_the_parents_copy_has_no_colour_words_and_no_internal_notes(minutes, log
     assert "Intern vurdering" not in text
     assert COLOUR.findall(text) == []
     assert "æblerne, søen og åen" in text
+    assert "Fælles aftaler om sprog" in text  # the purpose is in the parents' copy too
+
+
+def test_a_colour_word_in_the_purpose_never_reaches_the_parents_copy(consented):
+    # Seeded where the parents' copy shows it, not only in the internal notes.
+    consented.meeting.purpose = "Alma er i gul position i gruppen"
+    consented.meeting.save()
+    m = write_minutes(consented, consented.meeting, agreements="Små legegrupper")
+    with pytest.raises(ValidationError):
+        services.minutes_approve(actor=consented.paedagog, minutes=m)
+    consented.meeting.purpose = "Alma trækker sig i store grupper"
+    consented.meeting.save()
+    services.minutes_approve(actor=consented.paedagog, minutes=m)
+    text = pdf_text(pdf.render_minutes_pdf(m.pk, variant="parent")[0])
+    assert "trækker sig i store grupper" in text
+    assert COLOUR.findall(text) == []
 
 
 def test_the_pdf_is_tagged_for_accessibility(minutes):
