@@ -312,6 +312,24 @@ def minutes_get_for(user, pk, *, purpose):
     return minutes
 
 
+def draft_for_editor(user, meeting, *, purpose):
+    """The open draft of a meeting already fetched (and logged) by meeting_get_for, or None."""
+    draft = (
+        Minutes.objects.filter(meeting=meeting, status=MinutesStatus.DRAFT)
+        .select_related("approved_by", "updated_by", "previous")
+        .prefetch_related(
+            "decisions__parents_informed_by",
+            Prefetch("action_items", ActionItem.objects.select_related("owner", "task")),
+        )
+        .first()
+    )
+    if draft is not None:
+        draft.meeting = meeting
+        if meeting.forum_id:
+            forum_minutes_children_logged(user, draft, action=Action.READ, purpose=purpose)
+    return draft
+
+
 def may_edit_minutes(user, meeting):
     return meeting.viewer == ORGANISER
 

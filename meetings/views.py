@@ -1,3 +1,4 @@
+import contextlib
 import json
 
 from django.contrib import messages
@@ -448,12 +449,18 @@ def minutes_edit(request, pk):
     meeting = _organiser_meeting(request, pk, _("Write minutes"))
     if not meeting.may_read_minutes:
         raise Http404
-    try:
-        minutes = services.minutes_start(actor=request.user, meeting=meeting)
-    except services.MinutesLocked:
-        messages.info(request, _("The minutes are approved. Start a new version to correct them."))
-        return redirect("meetings:meeting_detail", pk=meeting.pk)
-    minutes = selectors.minutes_get_for(request.user, minutes.pk, purpose=_("Write minutes"))
+    if request.method == "POST" and "start" in request.POST:
+        # The draft is made by the "Start the minutes" button, never by opening the page.
+        with contextlib.suppress(services.MinutesLocked):  # approved: the editor says so
+            services.minutes_start(actor=request.user, meeting=meeting)
+        return redirect("meetings:minutes_edit", pk=meeting.pk)
+    minutes = selectors.draft_for_editor(request.user, meeting, purpose=_("Write minutes"))
+    if minutes is None:
+        if meeting.minutes.exists():
+            messages.info(
+                request, _("The minutes are approved. Start a new version to correct them.")
+            )
+        return redirect(reverse("meetings:meeting_detail", args=[meeting.pk]) + "#referat")
     conflict = False
     form = MinutesForm(
         request.POST or None,

@@ -66,7 +66,7 @@ def test_network_meeting_from_creation_to_pdf(
 
     tovholder = log_in(browser, live_server, "mette")
     tovholder.goto(f"/moeder/{meeting.pk}/")
-    tovholder.get_by_role("link", name="Skriv referatet").click()
+    tovholder.get_by_role("button", name="Start referatet").click()
     tovholder.wait_for_url(f"**/moeder/{meeting.pk}/referat/")
     assert axe_violations(tovholder) == []
     tovholder.locator("#id_going_well").fill("Hun er glad for æblerne og åen ved børnehaven.")

@@ -96,3 +96,33 @@ def test_a_participant_added_after_the_consent_blocks_the_invitations(consented)
     )
     consented.meeting.refresh_from_db()
     assert services.consent_problem(consented.meeting) is None
+
+
+# --- The editor ---------------------------------------------------------------------------------
+
+
+def test_opening_the_editor_writes_nothing_the_start_button_makes_the_draft(consented, login):
+    from meetings.models import Minutes
+
+    client = login(consented.paedagog)
+    url = f"/moeder/{consented.meeting.pk}/referat/"
+    assert client.get(url).status_code == 302
+    assert not Minutes.objects.filter(meeting=consented.meeting).exists()
+    page = client.get(f"/moeder/{consented.meeting.pk}/").content.decode()
+    assert "Start referatet" in page
+    assert client.post(url, {"start": "1"}).status_code == 302
+    assert client.post(url, {"start": "1"}).status_code == 302  # twice: still one draft
+    assert Minutes.objects.filter(meeting=consented.meeting).count() == 1
+
+
+def test_the_editor_logs_the_look_once(consented, login):
+    from trivsel.audit.models import AccessLogEntry, Action
+
+    write_minutes(consented, consented.meeting, agreements="Udkast")
+    client = login(consented.paedagog)
+    AccessLogEntry.objects.all().delete()
+    assert client.get(f"/moeder/{consented.meeting.pk}/referat/").status_code == 200
+    reads = AccessLogEntry.objects.filter(
+        actor=consented.paedagog, action=Action.READ, child_id=consented.child.pk
+    )
+    assert reads.count() == 1

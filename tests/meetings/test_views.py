@@ -121,7 +121,7 @@ def _fields(minutes, **changes):
 
 def test_autosave_saves_and_announces(consented, login):
     client = login(consented.paedagog)
-    client.get(f"/moeder/{consented.meeting.pk}/referat/")
+    client.post(f"/moeder/{consented.meeting.pk}/referat/", {"start": "1"})
     minutes = Minutes.objects.get(meeting=consented.meeting)
     response = client.post(
         f"/moeder/{consented.meeting.pk}/referat/",
