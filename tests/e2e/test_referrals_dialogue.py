@@ -1,0 +1,124 @@
+"""The dialogue-based route in the browser: the pædagog records the parents' agreement, the
+leader plans the meeting with the socialrådgiver, the pædagog invites the parents; once the
+minutes are approved the intake sees the notification. Then a referral to PPR is answered, and
+an anonymous consultation counted. axe-core checks every page."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from cases.access import grants_rebuild
+from meetings import services as meetings
+from referrals.models import DialogueNotification, Notification, Referral
+from tests import factories as f
+from tests.factories import PASSWORD
+from trivsel.organisation.models import Role, UnitType
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def log_in(browser, live_server, username):
+    context = browser.new_context(base_url=live_server.url, locale="da-DK")
+    page = context.new_page()
+    page.goto("/log-ind/")
+    page.get_by_label("Brugernavn").fill(username)
+    page.get_by_label("Adgangskode").fill(PASSWORD)
+    page.get_by_role("button", name="Log ind").click()
+    page.wait_for_url("**/")
+    return page
+
+
+def test_dialogue_route_referral_and_consultation(world, browser, live_server, axe_violations):
+    intake = f.UnitFactory(municipality=world.solby, name="Modtagelsen", type=UnitType.INTAKE)
+    world.social_worker.staff_profile.units.add(intake)
+    ppr = f.UnitFactory(municipality=world.solby, name="PPR Solby", type=UnitType.PPR)
+    f.StaffFactory(
+        user=f.UserFactory(username="pia", municipality=world.solby, first_name="Pia"),
+        roles=[Role.PPR_PSYCHOLOGIST],
+        units=[ppr],
+    )
+    grants_rebuild(child_ids=[world.child.pk])
+
+    mette = log_in(browser, live_server, "mette")
+    mette.get_by_role("link", name="Underretninger").click()
+    assert axe_violations(mette) == []
+    mette.get_by_role("link", name="Start en dialogbaseret underretning").click()
+    mette.locator("#id_child").select_option(label="Alma Hansen")
+    mette.get_by_label("Din enhed").select_option(label="Børnehaven Mejsen")
+    mette.get_by_label("Hvad drejer bekymringen sig om?").select_option(
+        label="Barnets adfærd eller trivsel"
+    )
+    mette.get_by_label("Samtalen med forældrene").fill("Vi talte med mor om Almas søvn.")
+    mette.get_by_role("button", name="Gem").click()
+    mette.get_by_text("Forældrene skal være indforstået").first.wait_for()
+    assert axe_violations(mette) == []
+    mette.locator("label[for=id_parents_agreed]").click()
+    mette.get_by_role("button", name="Gem").click()
+    mette.get_by_text("Forældrenes tilsagn er registreret.").wait_for()
+    assert axe_violations(mette) == []
+    dialogue_url = mette.url
+
+    lone = log_in(browser, live_server, "lone")
+    lone.goto(dialogue_url)
+    assert axe_violations(lone) == []
+    lone.locator("#id_social_worker").select_option(index=1)
+    day = timezone.localdate() + timedelta(days=3)
+    lone.get_by_label("Dag").fill(day.strftime("%d.%m.%Y"))
+    lone.get_by_label("Tidspunkt").fill("09:00")
+    lone.get_by_label("Sted").fill("Mejsen, mødelokalet")
+    lone.get_by_role("button", name="Planlæg mødet").click()
+    lone.get_by_text("Mødet er planlagt, og socialrådgiveren er inviteret.").wait_for()
+
+    mette.reload()
+    mette.get_by_role("button", name="Invitér forældrene").click()
+    mette.get_by_text("Forældrene er på mødets deltagerliste.").wait_for()
+
+    sara = log_in(browser, live_server, "sara")
+    sara.goto(dialogue_url)
+    assert sara.get_by_text("Barnets adfærd eller trivsel").is_visible()
+    assert sara.get_by_text("Alma").count() == 0  # only the short type beforehand
+    assert axe_violations(sara) == []
+
+    dialogue = DialogueNotification.objects.get()
+    meeting = dialogue.meeting
+    meetings.network_consent_record(
+        actor=world.leader, meeting=meeting, guardian=world.child.guardians.get()
+    )
+    minutes = meetings.minutes_start(actor=world.leader, meeting=meeting)
+    minutes.agreements = "Familien får tilbud om familiebehandling."
+    minutes.save()
+    meetings.minutes_approve(actor=world.leader, minutes=minutes)
+    assert Notification.objects.get().route == "dialogue"
+    sara.goto("/underretninger/")
+    assert sara.get_by_text("Dialogbaseret underretning").first.is_visible()
+
+    mette.goto("/henvisninger/ny/")
+    assert axe_violations(mette) == []
+    mette.locator("#id_child").select_option(label="Alma Hansen")
+    mette.get_by_label("Fra").select_option(label="Børnehaven Mejsen")
+    mette.get_by_label("Til", exact=True).select_option(label="PPR Solby")
+    mette.get_by_label("Hvad henvisningen drejer sig om").fill("Sproglige udfordringer")
+    mette.get_by_text("Et møde", exact=True).click()
+    mette.locator("label[for=id_parents_agreed]").click()
+    mette.get_by_role("button", name="Send henvisningen").click()
+    mette.get_by_text("Henvisningen er sendt.").wait_for()
+
+    pia = log_in(browser, live_server, "pia")
+    pia.goto("/henvisninger/")
+    assert axe_violations(pia) == []
+    pia.get_by_role("link", name=timezone.localdate().strftime("%d.%m.%Y")).first.click()
+    assert axe_violations(pia) == []
+    pia.get_by_text("Tag imod", exact=True).click()
+    pia.get_by_label("Begrundelse").fill("Vi ringer til forældrene i morgen.")
+    pia.get_by_role("button", name="Gem svaret").click()
+    pia.get_by_text("Svaret er gemt.").wait_for()
+    assert Referral.objects.get().status == "accepted"
+
+    sara.goto("/sparring/")
+    assert axe_violations(sara) == []
+    sara.get_by_label("Enheden der spurgte").select_option(label="Åskolen")
+    sara.get_by_label("Emne, uden navne").fill("En elev med meget fravær")
+    sara.get_by_role("button", name="Tæl sparringen med").click()
+    sara.get_by_text("Sparringen er talt med.").wait_for()
+    assert axe_violations(sara) == []
