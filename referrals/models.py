@@ -10,6 +10,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from trivsel.audit.cpr import mask_cpr
+
 from .workdays import add_working_days
 
 # Barnets lov §§ 136–137, § 20 stk. 3.
@@ -270,6 +272,10 @@ class Notification(models.Model):
     @property
     def assessed_late(self):
         return self.assessed_at is not None and self.assessed_at > self.assessment_due
+
+    @property
+    def child_cpr_given_masked(self):
+        return mask_cpr(self.child_cpr_given)
 
     @property
     def who_notified(self):

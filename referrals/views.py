@@ -256,7 +256,9 @@ def _detail_context(request, notification, **forms):
             initial={"caseworker": notification.assigned_to_id},
             caseworkers=selectors.caseworkers_of(request.user),
         ),
-        "match_form": forms.get("match") or MatchChildForm(),
+        # A CPR number the citizen gave is offered for the match (never put in a URL or a log).
+        "match_form": forms.get("match")
+        or MatchChildForm(initial={"cpr": notification.child_cpr_given}),
         "repeats": list(
             Notification.objects.filter(
                 municipality_id=notification.municipality_id, child_id=notification.child_id

@@ -106,3 +106,14 @@ def test_random_input_never_gives_a_500(intake, client):
         }
         response = client.post("/underret/901/", data, REMOTE_ADDR=f"10.1.0.{rng.randint(1, 250)}")
         assert response.status_code in (200, 302, 429), data
+
+
+def test_the_intake_matches_the_child_from_the_cpr_the_citizen_gave(intake, client, login):
+    client.post("/underret/901/", answers(child_cpr="170521-4123"))
+    n = Notification.objects.get()
+    worker = login(intake.social_worker)
+    page = worker.get(f"/underretninger/{n.pk}/").content.decode()
+    assert 'value="170521-4123"' in page
+    worker.post(f"/underretninger/{n.pk}/barn/", {"cpr": "170521-4123"})
+    n.refresh_from_db()
+    assert n.child == intake.child
