@@ -122,6 +122,25 @@ QUEUE_FILTERS = {
 
 
 SUMMARY_SECONDS = 30
+QUEUE_ROW_FIELDS = (
+    "municipality_id",
+    "route",
+    "source",
+    "category",
+    "child_id",
+    "child_name_given",
+    "suspected_violence",
+    "received_at",
+    "status",
+    "triage",
+    "next_deadline",
+    "closed_at",
+    "child__first_name",
+    "child__last_name",
+    "assigned_to__username",
+    "assigned_to__first_name",
+    "assigned_to__last_name",
+)
 
 
 def summary_cache_key(municipality_id):
@@ -157,7 +176,9 @@ def queue_for(user, *, filter_name="open", page=None, child_id=None):
         rows = rows.order_by("-closed_at", "-pk")
     else:
         rows = rows.order_by(F("next_deadline").asc(nulls_last=True), "pk")
-    paginator = Paginator(rows.select_related("child", "assigned_to"), QUEUE_PAGE_SIZE)
+    # Only what a row shows: the notification's own text is read on its page, not in the queue.
+    rows = rows.select_related("child", "assigned_to").only(*QUEUE_ROW_FIELDS)
+    paginator = Paginator(rows, QUEUE_PAGE_SIZE)
     if not child_id and filter_name in counts:
         # The summary already counted the rows: no second COUNT query.
         paginator.count = counts[filter_name]
