@@ -100,13 +100,6 @@ def notifications_sent_by(user):
     ).order_by("-received_at")
 
 
-def notification_own_get_for(user, pk):
-    try:
-        return notifications_sent_by(user).get(pk=int(pk))
-    except (Notification.DoesNotExist, ValueError, TypeError):
-        _denied(user, pk, _("Status of my notification"))
-
-
 # --- The intake dashboard ---------------------------------------------------------------------
 
 _open = Q(closed_at__isnull=True)
