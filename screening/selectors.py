@@ -3,13 +3,13 @@ access rules and the access log are the same as everywhere else."""
 
 from collections import Counter, defaultdict
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from cases.models import DataKind
 from cases.selectors import access_log_children, child_list_visible_to, current_enrolments
-from trivsel.organisation.models import LEADER_ROLES, Group, Role, User
+from trivsel.organisation.models import LEADER_ROLES, Group, Role, StaffProfile, User
 
 from .models import (
     FormTemplate,
@@ -28,11 +28,23 @@ def _profile(user):
 
 def is_round_leader(user, round_):
     """Leaders of the round's unit open rounds and run the joint session."""
+    if getattr(round_, "leader_checked_for", None) == user.pk:
+        return round_.viewer_leads  # answered by round_get_for's query for this very user
     profile = _profile(user)
     return (
         profile is not None
         and profile.has_role(*LEADER_ROLES)
         and profile.units.filter(pk=round_.group.unit_id).exists()
+    )
+
+
+def _leads_the_rounds_unit(user):
+    return Exists(
+        StaffProfile.units.through.objects.filter(
+            staffprofile__user_id=user.pk,
+            staffprofile__roles__overlap=list(LEADER_ROLES),
+            unit_id=OuterRef("group__unit_id"),
+        )
     )
 
 
@@ -49,10 +61,18 @@ def round_list_visible_to(user):
 
 
 def round_get_for(user, pk):
+    """The round, if the user may see it; whether they lead its unit comes in the same query."""
     try:
-        return round_list_visible_to(user).select_related("group__unit", "template").get(pk=int(pk))
+        round_ = (
+            round_list_visible_to(user)
+            .select_related("group__unit", "template")
+            .annotate(viewer_leads=_leads_the_rounds_unit(user))
+            .get(pk=int(pk))
+        )
     except (Round.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
+    round_.leader_checked_for = user.pk
+    return round_
 
 
 def round_children(user, round_, *, purpose):
@@ -91,18 +111,17 @@ def overview_matrix(user, round_):
     agreed = {
         a.child_id: a for a in JointAssessment.objects.filter(round=round_, child__in=children)
     }
+    # The group's previous round, found inside the same query as its agreed positions.
     previous_round = (
-        Round.objects.filter(group=round_.group, deadline__lt=round_.deadline)
+        Round.objects.filter(group=round_.group_id, deadline__lt=round_.deadline)
         .order_by("-deadline")
-        .first()
+        .values("pk")[:1]
     )
-    previous = {}
-    if previous_round:
-        previous = dict(
-            JointAssessment.objects.filter(round=previous_round, child__in=children).values_list(
-                "child_id", "position"
-            )
-        )
+    previous = dict(
+        JointAssessment.objects.filter(
+            round=Subquery(previous_round), child__in=children
+        ).values_list("child_id", "position")
+    )
     rows = [
         {
             "child": child,
@@ -120,7 +139,6 @@ def overview_matrix(user, round_):
         "raters": raters,
         "rows": rows,
         "distribution": [(p, distribution.get(p.value, 0)) for p in Position],
-        "previous_round": previous_round,
     }
 
 

@@ -114,6 +114,10 @@ def round_overview(request, pk):
             "round": round_,
             **matrix,
             "is_leader": selectors.is_round_leader(request.user, round_),
+            # Once, not once per child: the form's address without the child's id.
+            "save_url_prefix": reverse(
+                "screening:joint_assessment_save", args=[round_.pk, 0]
+            ).removesuffix("0/"),
             # Rendered once, not once per child: the unit's staff as options for "who".
             "owner_options": format_html_join(
                 "",
