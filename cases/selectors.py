@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from trivsel.audit.models import Action, Basis
 from trivsel.audit.services import access_log_record, access_log_record_many
-from trivsel.organisation.models import LEADER_ROLES, SOCIAL_WORK_ROLES, Unit, UnitType
+from trivsel.organisation.models import SOCIAL_WORK_ROLES, Unit, UnitType
 
 from .access import BASIS_PRIORITY, live_grants, permission_ids
 from .models import (
@@ -210,15 +210,6 @@ EARLY_YEARS_UNITS = (
 def staff_unit_ids(user):
     profile = user.staff_profile_or_none if user.is_authenticated else None
     return set(profile.units.values_list("pk", flat=True)) if profile else set()
-
-
-def is_leader_of(user, unit_id):
-    profile = user.staff_profile_or_none if user.is_authenticated else None
-    return (
-        profile is not None
-        and profile.has_role(*LEADER_ROLES)
-        and profile.units.filter(pk=unit_id).exists()
-    )
 
 
 def _handover_side(user, handover, unit_ids):

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from trivsel.audit.models import Action, Basis
 from trivsel.audit.services import access_log_record
 from trivsel.organisation.models import LEADER_ROLES, SOCIAL_WORK_ROLES, User
+from trivsel.organisation.selectors import leads_unit
 
 from .access import grants_rebuild
 from .models import (
@@ -32,7 +33,7 @@ from .models import (
     TimelineEntry,
     TimelineKind,
 )
-from .selectors import child_bases_for, is_leader_of, staff_unit_ids
+from .selectors import child_bases_for, staff_unit_ids
 
 
 class EditConflict(Exception):
@@ -853,7 +854,7 @@ def handover_send(*, actor, handover):
 @transaction.atomic
 def handover_acknowledge(*, actor, handover):
     handover = Handover.objects.select_for_update().get(pk=handover.pk)
-    if not is_leader_of(actor, handover.receiving_unit_id) or not handover.sent_at:
+    if not leads_unit(actor, handover.receiving_unit_id) or not handover.sent_at:
         raise PermissionDenied
     if handover.acknowledged_at:
         return handover
@@ -892,7 +893,7 @@ def handover_acknowledge(*, actor, handover):
 @transaction.atomic
 def handover_enrol(*, actor, handover, group, start):
     """The receiver takes the child in: an enrolment in the receiving unit."""
-    if not handover.acknowledged_at or not is_leader_of(actor, handover.receiving_unit_id):
+    if not handover.acknowledged_at or not leads_unit(actor, handover.receiving_unit_id):
         raise PermissionDenied
     if group is not None and group.unit_id != handover.receiving_unit_id:
         raise ValidationError({"group": _("Choose a group of the receiving unit.")})

@@ -20,6 +20,7 @@ from trivsel.audit.selectors import access_log_for_guardian
 from trivsel.organisation.models import LEADER_ROLES
 from trivsel.organisation.selectors import (
     group_list_visible_to,
+    leads_unit,
     staff_overview_for,
     unit_list_visible_to,
     user_list_visible_to,
@@ -549,9 +550,7 @@ def handover_detail(request, pk):
     is_guardian = child.access_basis == Basis.GUARDIAN
     is_sender = handover.sending_unit_id in unit_ids
     is_receiver = handover.receiving_unit_id in unit_ids and handover.sent_at is not None
-    leads_receiver = is_receiver and selectors.is_leader_of(
-        request.user, handover.receiving_unit_id
-    )
+    leads_receiver = is_receiver and leads_unit(request.user, handover.receiving_unit_id)
     context = {
         "handover": handover,
         "child": child,

@@ -16,7 +16,8 @@ from cases.selectors import (
 )
 from trivsel.audit.models import Action, Basis
 from trivsel.audit.services import access_log_record, access_log_record_many
-from trivsel.organisation.models import LEADER_ROLES, User
+from trivsel.organisation.models import User
+from trivsel.organisation.selectors import leads_unit
 
 from .models import (
     ActionItem,
@@ -42,12 +43,7 @@ def _profile(user):
 
 
 def is_forum_leader(user, forum):
-    profile = _profile(user)
-    return (
-        profile is not None
-        and profile.has_role(*LEADER_ROLES)
-        and profile.units.filter(pk=forum.unit_id).exists()
-    )
+    return leads_unit(user, forum.unit_id)
 
 
 def forum_list_visible_to(user):

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from trivsel.audit.models import Action, Basis
 from trivsel.audit.services import access_log_record, access_log_record_many
 from trivsel.organisation.models import SOCIAL_WORK_ROLES, Role, StaffProfile, UnitType, User
+from trivsel.organisation.selectors import leads_unit
 
 from .models import (
     AnonymousConsultation,
@@ -306,9 +307,7 @@ def dialogue_get_for(user, pk):
         ).get(pk=int(pk), municipality_id=user.municipality_id)
     except (DialogueNotification.DoesNotExist, ValueError, TypeError):
         _denied(user, pk, _("Dialogue-based notification"))
-    from cases.selectors import is_leader_of
-
-    if dialogue.started_by_id == user.pk or is_leader_of(user, dialogue.unit_id):
+    if dialogue.started_by_id == user.pk or leads_unit(user, dialogue.unit_id):
         dialogue.viewer = "unit"
         basis = Basis.ENROLMENT
     elif dialogue.social_worker_id == user.pk:

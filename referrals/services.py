@@ -15,7 +15,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from cases.models import Child, DataKind, Involvement, Task, TaskStatus, TimelineKind
-from cases.selectors import child_list_visible_to, is_leader_of, staff_unit_ids
+from cases.selectors import child_list_visible_to, staff_unit_ids
 from cases.services import (
     involvement_add,
     task_complete,
@@ -30,6 +30,7 @@ from trivsel.audit.cpr import CPR_PATTERN
 from trivsel.audit.models import Action, Basis
 from trivsel.audit.services import access_log_record
 from trivsel.organisation.models import Role, UnitType
+from trivsel.organisation.selectors import leads_unit
 
 from .models import (
     AnonymousConsultation,
@@ -452,7 +453,7 @@ def dialogue_invite(*, actor, dialogue, social_worker, starts_at, place):
     """The leader invites the socialrådgiver and plans the meeting, which the leader chairs. The
     meeting is a network meeting of the meetings app; the social worker sees the short type of
     concern here beforehand, not the child's record."""
-    if not is_leader_of(actor, dialogue.unit_id):
+    if not leads_unit(actor, dialogue.unit_id):
         raise ValidationError(_("Only a leader of the unit invites the social worker."))
     if dialogue.meeting_id:
         raise ValidationError(_("The meeting is already planned."))
@@ -496,7 +497,7 @@ def dialogue_invite_parents(*, actor, dialogue):
     """The teacher or pædagog puts the child's guardians on the meeting's list."""
     if not dialogue.meeting_id:
         raise ValidationError(_("The leader plans the meeting first."))
-    if actor.pk != dialogue.started_by_id and not is_leader_of(actor, dialogue.unit_id):
+    if actor.pk != dialogue.started_by_id and not leads_unit(actor, dialogue.unit_id):
         raise ValidationError(_("Only the unit's staff invite the parents."))
     added = 0
     present = set(dialogue.meeting.participants.values_list("guardian_id", flat=True))

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from cases.models import DataKind
 from cases.selectors import access_log_children, child_list_visible_to, current_enrolments
 from trivsel.organisation.models import LEADER_ROLES, Group, Role, StaffProfile, User
+from trivsel.organisation.selectors import leads_unit
 
 from .models import (
     FormTemplate,
@@ -30,12 +31,7 @@ def is_round_leader(user, round_):
     """Leaders of the round's unit open rounds and run the joint session."""
     if getattr(round_, "leader_checked_for", None) == user.pk:
         return round_.viewer_leads  # answered by round_get_for's query for this very user
-    profile = _profile(user)
-    return (
-        profile is not None
-        and profile.has_role(*LEADER_ROLES)
-        and profile.units.filter(pk=round_.group.unit_id).exists()
-    )
+    return leads_unit(user, round_.group.unit_id)
 
 
 def _leads_the_rounds_unit(user):

@@ -3,12 +3,23 @@
 from django.db.models import Count, Prefetch
 from django.http import Http404
 
-from .models import Group, Municipality, StaffProfile, Unit, User
+from .models import LEADER_ROLES, Group, Municipality, StaffProfile, Unit, User
 
 
 def _municipality_id(user):
     # A user without a municipality (e.g. a platform superuser) sees no tenant data here.
     return getattr(user, "municipality_id", None)
+
+
+def leads_unit(user, unit_id):
+    """Whether the user is a leader (or team leader) of the unit: the one check behind opening
+    rounds, running forums and acknowledging handovers."""
+    profile = user.staff_profile_or_none if user.is_authenticated else None
+    return (
+        profile is not None
+        and profile.has_role(*LEADER_ROLES)
+        and profile.units.filter(pk=unit_id).exists()
+    )
 
 
 def unit_list_visible_to(user):
