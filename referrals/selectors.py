@@ -2,12 +2,15 @@
 side of the municipality (statutory basis) and, for the status only, by the professional who
 sent them. Everything else gets 404, like a notification that does not exist."""
 
+import time
+
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.timesince import timesince, timeuntil
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from trivsel.audit.models import Action, Basis
@@ -115,7 +118,11 @@ QUEUE_FILTERS = {
 }
 
 
-SUMMARY_SECONDS = 30
+# How long the intake's counts, caseload and rendered queue pages are shared from the cache.
+# Every write of a notification expires them at once (intake_cache_expire); the time limit only
+# bounds how old a relative deadline text ("frist om 3 timer") can get.
+CACHE_SECONDS = 30
+MAX_PAGE_NUMBER = 100_000  # a cache key never holds an arbitrary number from the address
 QUEUE_ROW_FIELDS = (
     "municipality_id",
     "route",
@@ -137,15 +144,25 @@ QUEUE_ROW_FIELDS = (
 )
 
 
-def summary_cache_key(municipality_id):
-    return f"referrals:summary:{municipality_id}"
+def _generation_key(municipality_id):
+    return f"referrals:generation:{municipality_id}"
 
 
-def _summary(user, base):
-    """The counts per filter and the caseload: cached per municipality for up to SUMMARY_SECONDS
-    and dropped by every write of a notification (services), so the figures are live in
-    practice and the queue rows themselves are always read fresh."""
-    key = summary_cache_key(user.municipality_id)
+def intake_cache_expire(municipality_id):
+    """Expire everything cached about the municipality's intake: the cache keys carry a
+    generation token, and a new token makes every old entry unreachable (they lapse on their
+    own). A fresh time-based token, not a counter, so a token lost from the cache can never be
+    reused for stale entries."""
+    cache.set(_generation_key(municipality_id), time.time_ns(), None)
+
+
+def _generation(municipality_id):
+    return cache.get_or_set(_generation_key(municipality_id), time.time_ns, None)
+
+
+def _summary(user, base, generation):
+    """The counts per filter and the caseload, cached per municipality and generation."""
+    key = f"referrals:summary:{user.municipality_id}:{generation}"
     summary = cache.get(key)
     if summary is None:
         # Counted over the open rows only (the partial index): closed ones are not counted.
@@ -153,15 +170,64 @@ def _summary(user, base):
             **{n: Count("pk", filter=q) for n, q in QUEUE_FILTERS.items() if n != "closed"}
         )
         summary = {"counts": counts, "caseload": caseload_for(user)}
-        cache.set(key, summary, SUMMARY_SECONDS)
+        cache.set(key, summary, CACHE_SECONDS)
     return summary
 
 
-def queue_for(user, *, filter_name="open", page=None, child_id=None):
+def _page_number(page):
+    try:
+        return min(max(int(page), 1), MAX_PAGE_NUMBER)
+    except (TypeError, ValueError):
+        return 1
+
+
+def queue_page_for(user, *, filter_name="open", page=None, render):
+    """One page of the intake queue for the social-work side (404 for anyone else), rendered.
+
+    The queue is the same for everyone on the municipality's social-work side, and a
+    socialrådgiver's page refreshes it every 30 seconds, so the rendered page is shared from
+    the cache: `render(context)` turns the context of queue_for into a dict of HTML fragments
+    and is called only on a miss. Every look is logged, from the cache or not.
+
+    Returns {"html": …, "counts": …, "page_number": …}."""
+    if not is_social_work(user):
+        raise Http404
+    if filter_name not in QUEUE_FILTERS:
+        filter_name = "open"
+    number = _page_number(page)
+    generation = _generation(user.municipality_id)
+    key = (
+        f"referrals:queue:{user.municipality_id}:{generation}:{filter_name}:{number}:"
+        f"{get_language()}"
+    )
+    entry = cache.get(key)
+    if entry is None:
+        context = queue_for(user, filter_name=filter_name, page=number, generation=generation)
+        entry = {
+            "html": render(context),
+            "counts": context["counts"],
+            "page_number": context["page"].number,
+            "looks": [(n.pk, n.child_id) for n in context["page"].object_list],
+        }
+        cache.set(key, entry, CACHE_SECONDS)
+    access_log_record_many(
+        actor=user,
+        action=Action.READ,
+        looks=[(pk, child_id, Basis.STATUTORY) for pk, child_id in entry["looks"]],
+        model=Notification,
+        purpose=_("Intake queue"),
+    )
+    return entry
+
+
+def queue_for(user, *, filter_name="open", page=None, child_id=None, generation=None):
     """The page of the queue, the counts per filter and the caseload per caseworker, in a fixed
-    number of queries whatever the size of the municipality."""
+    number of queries whatever the size of the municipality. Not logged: the caller logs the
+    looks (queue_page_for)."""
     base = notification_list_visible_to(user)
-    summary = _summary(user, base)
+    if generation is None:
+        generation = _generation(user.municipality_id)
+    summary = _summary(user, base, generation)
     counts = summary["counts"]
     rows = base.filter(QUEUE_FILTERS.get(filter_name, _open))
     if child_id:
@@ -195,8 +261,7 @@ def queue_for(user, *, filter_name="open", page=None, child_id=None):
         for row in (n, *n.repeats):
             for name, by_value in labels.items():
                 setattr(row, f"{name}_label", by_value.get(getattr(row, name), ""))
-    _log_looks(user, page.object_list)
-    return {"page": page, "groups": groups, **summary}
+    return {"page": page, "groups": groups, "filter_name": filter_name, **summary}
 
 
 def deadline_text(due, *, now=None, done_at=None):
@@ -239,15 +304,6 @@ def _group_repeats(base, notifications):
         n.repeats = [o for o in others.get(n.child_id, []) if o.pk != n.pk]
         groups.append(n)
     return groups
-
-
-def _log_looks(user, notifications):
-    access_log_record_many(
-        actor=user,
-        action=Action.READ,
-        looks=[(n, n.child_id, Basis.STATUTORY) for n in notifications],
-        purpose=_("Intake queue"),
-    )
 
 
 def caseworkers_of(user):

@@ -5,7 +5,6 @@ import re
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
@@ -43,7 +42,7 @@ from .models import (
     Source,
     Status,
 )
-from .selectors import caseworkers_of, is_social_work, summary_cache_key
+from .selectors import caseworkers_of, intake_cache_expire, is_social_work
 
 
 def _log(actor, action, obj, *, child_id=None, basis=Basis.STATUTORY, purpose):
@@ -52,16 +51,19 @@ def _log(actor, action, obj, *, child_id=None, basis=Basis.STATUTORY, purpose):
     )
 
 
-def _summary_changed(notification):
-    # The intake page's counts and caseload are cached: drop them once the change is committed.
-    key = summary_cache_key(notification.municipality_id)
-    transaction.on_commit(lambda: cache.delete(key))
+def _intake_changed(notification):
+    # The intake's counts, caseload and queue pages are cached. Expired now, and again once the
+    # change is committed: a page read between the two, from the data before the commit, is
+    # then never served again.
+    municipality_id = notification.municipality_id
+    intake_cache_expire(municipality_id)
+    transaction.on_commit(lambda: intake_cache_expire(municipality_id))
 
 
 def _save(notification, *fields):
     notification.next_deadline = notification.compute_next_deadline()
     notification.save(update_fields=[*fields, "next_deadline"])
-    _summary_changed(notification)
+    _intake_changed(notification)
     return notification
 
 
@@ -86,7 +88,7 @@ def _create(**fields):
     notification = Notification(received_at=timezone.now(), **fields)
     notification.next_deadline = notification.compute_next_deadline()
     notification.save()
-    _summary_changed(notification)
+    _intake_changed(notification)
     return notification
 
 
@@ -264,6 +266,7 @@ def notification_match_child(*, actor, notification, cpr):
         raise ValidationError({"cpr": _("No child with that CPR number in the municipality.")})
     notification.child = child
     notification.save(update_fields=["child"])
+    _intake_changed(notification)
     _timeline(notification, actor, _("Notification received"))
     _involve(actor, notification)
     return notification

@@ -3,8 +3,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -186,17 +187,24 @@ def mine(request):
 
 @login_required
 def dashboard(request):
-    _social_work_only(request.user)
     filter_name = request.GET.get("filter", "open")
+    queue = selectors.queue_page_for(
+        request.user,
+        filter_name=filter_name,
+        page=request.GET.get("side"),
+        render=_render_queue,
+    )
+    if request.htmx and not request.htmx.boosted:
+        return HttpResponse(queue["html"]["queue"])
     if filter_name not in selectors.QUEUE_FILTERS:
         filter_name = "open"
-    context = selectors.queue_for(
-        request.user, filter_name=filter_name, page=request.GET.get("side")
-    )
-    context.update(
-        filter_name=filter_name,
-        filters=[
-            (key, label, context["counts"].get(key))
+    counts = queue["counts"]
+    context = {
+        "queue": queue["html"],
+        "page_number": queue["page_number"],
+        "filter_name": filter_name,
+        "filters": [
+            (key, label, counts.get(key))
             for key, label in (
                 ("open", _("All open")),
                 ("new", _("New")),
@@ -206,15 +214,25 @@ def dashboard(request):
                 ("closed", _("Closed")),
             )
         ],
-        target=selectors.CASELOAD_TARGET,
-        maximum=selectors.CASELOAD_MAX,
-    )
-    if request.htmx and not request.htmx.boosted:
-        return render(request, "referrals/queue.html", context)
-    context["dialogues"] = list(
-        selectors.dialogues_for(request.user).filter(notification__isnull=True)[:20]
-    )
+        "dialogues": list(
+            selectors.dialogues_for(request.user).filter(notification__isnull=True)[:20]
+        ),
+    }
     return render(request, "referrals/dashboard.html", context)
+
+
+def _render_queue(context):
+    """The shared fragments of the intake page (cached by the selector): nothing in them
+    depends on who is looking, so no request is passed."""
+    context = {
+        **context,
+        "target": selectors.CASELOAD_TARGET,
+        "maximum": selectors.CASELOAD_MAX,
+    }
+    return {
+        "queue": render_to_string("referrals/queue.html", context),
+        "caseload": render_to_string("referrals/caseload.html", context),
+    }
 
 
 @login_required

@@ -225,6 +225,32 @@ def test_the_queue_has_a_constant_number_of_queries(intake, login, django_assert
     assert "flere underretninger om samme barn" in response.content.decode()
 
 
+def test_the_shared_queue_logs_every_look_and_shows_a_change_at_once(intake, login):
+    """The rendered queue is shared from the cache by the whole intake: each viewer's look is
+    still logged, a change made through the services shows on the next load, and nobody
+    outside the social-work side is served the cached page."""
+    n = send(intake)
+    assert "Ikke tildelt" in login(intake.social_worker).get("/underretninger/").content.decode()
+    for user in (intake.team_leader, intake.social_worker):  # served from the cache now
+        login(user).get("/underretninger/", HTTP_HX_REQUEST="true")
+    looks = AccessLogEntry.objects.filter(
+        object_type="referrals.notification", object_id=str(n.pk), basis=Basis.STATUTORY
+    )
+    assert looks.filter(actor=intake.social_worker).count() == 2
+    assert looks.filter(actor=intake.team_leader).count() == 1
+    assert looks.filter(child_id=intake.child.pk).count() == 3
+
+    services.notification_assign(
+        actor=intake.team_leader, notification=n, caseworker=intake.caseworker2
+    )
+    page = login(intake.social_worker).get("/underretninger/", HTTP_HX_REQUEST="true")
+    page = page.content.decode()
+    assert intake.caseworker2.get_full_name() in page and "Ikke tildelt" not in page
+
+    for user in (intake.teacher, intake.leader, intake.outsider, intake.guardian):
+        assert login(user).get("/underretninger/", HTTP_HX_REQUEST="true").status_code == 404
+
+
 def test_caseload_is_shown_against_target_and_maximum(intake, login):
     for _ in range(26):
         n = send(intake)

@@ -21,20 +21,28 @@ def access_log_record(*, actor, action, basis, obj=None, child_id=None, purpose=
     )
 
 
-def access_log_record_many(*, actor, action, looks, purpose="", detail=""):
-    """One entry per (object, child id, basis) in `looks`, written in one insert (list pages)."""
+def access_log_record_many(*, actor, action, looks, purpose="", detail="", model=None):
+    """One entry per (object, child id, basis) in `looks`, written in one insert (list pages).
+
+    With `model` given, a look is (primary key, child id, basis) instead: a page served from
+    the cache logs its rows without loading them as objects."""
     purpose, detail = mask_cpr(purpose)[:200], mask_cpr(detail)
+    if model is None:
+        rows = [(obj._meta.label_lower, obj.pk, child_id, basis) for obj, child_id, basis in looks]
+    else:
+        label = model._meta.label_lower
+        rows = [(label, pk, child_id, basis) for pk, child_id, basis in looks]
     AccessLogEntry.objects.bulk_create(
         AccessLogEntry(
             municipality_id=actor.municipality_id,
             actor=actor,
             action=action,
             basis=basis,
-            object_type=obj._meta.label_lower,
-            object_id=str(obj.pk),
+            object_type=object_type,
+            object_id=str(pk),
             child_id=child_id,
             purpose=purpose,
             detail=detail,
         )
-        for obj, child_id, basis in looks
+        for object_type, pk, child_id, basis in rows
     )
