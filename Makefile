@@ -46,7 +46,9 @@ browser:
 lint: python-deps
 	$(VENV)/bin/ruff check .
 
+# wrk (Debian) is the load generator of the throughput benchmark (bench/referrals.py).
 bench: setup
+	@bash scripts/apt-need.sh wrk wrk
 	$(PY) -m trivsel.launcher run -- $(PY) -m bench $(BENCH_ARGS)
 
 clean:
