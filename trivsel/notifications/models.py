@@ -78,11 +78,12 @@ class Notification(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["recipient", "key"], name="notification_claim_once")
         ]
+        # Every index here is written once per reminder the sweep claims (DESIGN.md §8: a
+        # million in one sweep), so there are as few as the reads need. A user's own list is
+        # read through the claim index (recipient, key) and sorted: a person's notifications
+        # are hundreds, not millions. A second index leading with the recipient would also
+        # tempt the planner, on fresh statistics, to probe the claim with it and filter by key.
         indexes = [
-            models.Index(
-                fields=["recipient", "-created_at"],
-                name="notification_recipient_idx",
-            ),
             models.Index(
                 fields=["recipient"],
                 condition=models.Q(read_at__isnull=True),

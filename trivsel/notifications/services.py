@@ -151,6 +151,12 @@ def _claim_batch(rows, source, stage, now):
     """  # noqa: S608
     pending = EmailState.PENDING.value
     with connection.cursor() as cursor:
+        # A batch walks the source in cursor order and stops after batch_size unclaimed rows,
+        # probing the claim index row by row. Left to itself, once a large part of the source
+        # is left the planner hashes the whole notification table and every remaining row
+        # instead (the statement writes, so no parallel plan): 0.45 s per 10,000-row batch
+        # instead of 0.08 s, measured at a million rows. This transaction only.
+        cursor.execute("SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off")
         cursor.execute(sql, [*params, source.kind, stage, now, pending, now, pending])
         due, last, claimed, mailed, unmailed = cursor.fetchone()
     return due, last, claimed, mailed, unmailed or []
