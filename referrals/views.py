@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cases.selectors import child_list_visible_to
+from trivsel.client_address import client_ip
 from trivsel.organisation.models import Municipality, Unit
 
 from . import selectors, services
@@ -58,14 +59,8 @@ def _my_units(user):
 # --- Public page (no login) -------------------------------------------------------------------
 
 
-def _client_ip(request):
-    # Behind a proxy the deployment sets REMOTE_ADDR from the trusted header (e.g. gunicorn's
-    # forwarded_allow_ips); the form never trusts X-Forwarded-For itself.
-    return request.META.get("REMOTE_ADDR", "unknown")
-
-
 def _rate_limited(request, code):
-    key = f"referrals:public:{code}:{_client_ip(request)}"
+    key = f"referrals:public:{code}:{client_ip(request) or 'unknown'}"
     if cache.add(key, 1, PUBLIC_RATE_WINDOW):
         return False
     try:

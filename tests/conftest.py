@@ -6,6 +6,7 @@ from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
+from django.core.cache import cache
 from django.utils import timezone
 
 from cases.access import grants_rebuild
@@ -15,6 +16,13 @@ from trivsel.organisation.models import Role, UnitType
 # Playwright's sync API runs an event loop in the test thread; the ORM calls in browser tests
 # are still plain synchronous calls.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _empty_cache_at_start():
+    """Each run starts from an empty cache. The test database is new, so its ids name other
+    rows than the ids in what an earlier run left in Redis (a shared intake page, say)."""
+    cache.clear()
 
 
 @pytest.fixture

@@ -52,6 +52,35 @@ def test_it_locks_an_unknown_user_name_the_same_way(world, client):
     assert post_login(client, "nobody-here", WRONG).status_code == 429
 
 
+def test_behind_a_proxy_the_lockout_follows_the_address_the_proxy_saw(world, client, settings):
+    """Everyone arrives from the proxy's address: one person's five failures must not lock the
+    name for a colleague elsewhere, and a forged X-Forwarded-For part does not escape the lock."""
+    settings.PROXY_COUNT = 1
+    through = {"REMOTE_ADDR": "10.0.0.2"}
+    for n in range(5):
+        forged = f"203.0.113.{n}, 198.51.100.7"
+        client.post(
+            "/log-ind/",
+            {"username": "mette", "password": WRONG},
+            HTTP_X_FORWARDED_FOR=forged,
+            **through,
+        )
+    locked = client.post(
+        "/log-ind/",
+        {"username": "mette", "password": PASSWORD},
+        HTTP_X_FORWARDED_FOR="198.51.100.7",
+        **through,
+    )
+    assert locked.status_code == 429
+    elsewhere = client.post(
+        "/log-ind/",
+        {"username": "mette", "password": PASSWORD},
+        HTTP_X_FORWARDED_FOR="198.51.100.8",
+        **through,
+    )
+    assert elsewhere.status_code == 302
+
+
 def test_it_logs_out(world, client):
     post_login(client, "mette", PASSWORD)
     response = client.post("/log-ud/")

@@ -217,7 +217,10 @@ AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.5)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
-AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", default=0)
+# Reverse proxies in front of the web servers, each appending to X-Forwarded-For; the client's
+# address is read through them (trivsel/client_address.py), for the lockout and the rate limit.
+PROXY_COUNT = env.int("PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "trivsel.client_address.client_ip"
 AXES_VERBOSE = False
 
 # Idle timeout: the session lives SESSION_IDLE_MINUTES after the last request (refreshed at

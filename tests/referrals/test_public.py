@@ -94,6 +94,34 @@ def test_it_is_rate_limited_per_connection(intake, client):
     assert other.status_code == 302
 
 
+def test_behind_a_proxy_each_citizen_has_their_own_limit_and_cannot_choose_it(
+    intake, client, settings
+):
+    """With PROXY_COUNT=1 the proxy's own address (REMOTE_ADDR) is the same for everyone: the
+    limit follows the address the proxy appended, and an address the sender put in front of
+    it changes nothing."""
+    settings.PROXY_COUNT = 1
+    proxy = {"REMOTE_ADDR": "10.0.0.2"}
+    for n in range(5):
+        spoofed = f"203.0.113.{n}, 198.51.100.7"  # the first part is the sender's own claim
+        response = client.post("/underret/901/", answers(), HTTP_X_FORWARDED_FOR=spoofed, **proxy)
+        assert response.status_code == 302
+    blocked = client.post("/underret/901/", answers(), HTTP_X_FORWARDED_FOR="198.51.100.7", **proxy)
+    assert blocked.status_code == 429
+    neighbour = client.post(
+        "/underret/901/", answers(), HTTP_X_FORWARDED_FOR="198.51.100.8", **proxy
+    )
+    assert neighbour.status_code == 302
+
+
+def test_without_a_proxy_the_forwarded_header_is_ignored(intake, client):
+    for n in range(5):
+        forwarded = {"HTTP_X_FORWARDED_FOR": f"198.51.100.{n}"}
+        assert client.post("/underret/901/", answers(), **forwarded).status_code == 302
+    response = client.post("/underret/901/", answers(), HTTP_X_FORWARDED_FOR="198.51.100.99")
+    assert response.status_code == 429
+
+
 def test_random_input_never_gives_a_500(intake, client):
     rng = random.Random(7)
     fields = list(answers()) + ["anonymous", "suspected_violence", "website", "phone"]
