@@ -152,11 +152,14 @@ CELERY_BEAT_SCHEDULE = {
     },
     "daily-digest": {
         "task": "trivsel.notifications.tasks.daily_digest",
-        "schedule": crontab(minute=0, hour=env.int("REMINDER_DIGEST_HOUR", default=7)),
+        # Every hour from the digest hour on: a day whose first run was missed is caught up.
+        "schedule": crontab(minute=0, hour=f"{env.int('REMINDER_DIGEST_HOUR', default=7)}-23"),
     },
 }
 # Days an item may stay overdue before its reminder is escalated to the responsible leader.
 REMINDER_ESCALATION_DAYS = env.int("REMINDER_ESCALATION_DAYS", default=3)
+# How many days back a digest reaches after days without one (beat or the workers down).
+REMINDER_DIGEST_CATCH_UP_DAYS = env.int("REMINDER_DIGEST_CATCH_UP_DAYS", default=7)
 # How far ahead each clock reminds, in days.
 REMINDER_TASK_DAYS = env.int("REMINDER_TASK_DAYS", default=1)
 REMINDER_REVIEW_DAYS = env.int("REMINDER_REVIEW_DAYS", default=7)

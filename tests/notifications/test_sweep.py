@@ -168,6 +168,36 @@ def test_a_digest_user_gets_one_email_a_day_and_none_per_notification(world, tim
     assert "/notifikationer/" in digest.body
 
 
+def test_a_missed_digest_day_is_caught_up_by_the_next_digest(world, time_machine):
+    """Beat or the workers were down on the morning a digest was due: the next digest covers
+    every day since the last one, once."""
+    now = timezone.now().replace(hour=10)
+    day = timezone.localdate(now)
+    time_machine.move_to(now)
+    notification_preference_set(user=world.paedagog, daily_digest=True)
+    task(world)
+    reminders_sweep()
+    time_machine.move_to(now + timedelta(days=1))
+    assert digests_build() == 1
+    email_outbox_drain()
+    assert f"1 notifikation {day:%d.%m.%Y}:" in mail.outbox[0].body
+    task(world, title="Opfølgning på mødet")
+    reminders_sweep()
+    # No digest job ran on the morning of day 2; the next run is on day 3.
+    time_machine.move_to(now + timedelta(days=2))
+    task(world, title="Endnu en opgave")
+    reminders_sweep()
+    time_machine.move_to(now + timedelta(days=3))
+    assert digests_build() == 1
+    assert digests_build() == 0
+    latest = OutgoingEmail.objects.latest("digest_date")
+    assert latest.covers_from == day + timedelta(days=1)
+    email_outbox_drain()
+    since = day + timedelta(days=1)
+    assert f"2 notifikationer siden {since:%d.%m.%Y}:" in mail.outbox[1].body
+    assert len(mail.outbox) == 2
+
+
 def test_no_digest_when_everything_was_read(world, time_machine):
     now = timezone.now().replace(hour=10)
     time_machine.move_to(now)

@@ -140,6 +140,10 @@ class OutgoingEmail(models.Model):
         verbose_name=_("recipient"),
     )
     digest_date = models.DateField(_("digest of the day"))
+    # The digest covers the notifications from this day (the previous digest's day, at most
+    # REMINDER_DIGEST_CATCH_UP_DAYS back) up to digest_date, not included; after a missed
+    # morning, every day since. Empty on digests from before it existed: the day before.
+    covers_from = models.DateField(_("covers from"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
