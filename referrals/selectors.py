@@ -186,10 +186,11 @@ def queue_page_for(user, *, filter_name="open", page=None, render):
 
     The queue is the same for everyone on the municipality's social-work side, and a
     socialrådgiver's page refreshes it every 30 seconds, so the rendered page is shared from
-    the cache: `render(context)` turns the context of queue_for into a dict of HTML fragments
+    the cache: `render(context)` turns the queue's context into a dict of HTML fragments
     and is called only on a miss. Every look is logged, from the cache or not.
 
-    Returns {"html": …, "counts": …, "page_number": …}."""
+    Returns {"html": …, "counts": …, "page_number": …, "filter_name": …}: an unknown filter is
+    the open ones."""
     if not is_social_work(user):
         raise Http404
     if filter_name not in QUEUE_FILTERS:
@@ -202,7 +203,7 @@ def queue_page_for(user, *, filter_name="open", page=None, render):
     )
     entry = cache.get(key)
     if entry is None:
-        context = queue_for(user, filter_name=filter_name, page=number, generation=generation)
+        context = _queue_context(user, filter_name, number, generation)
         entry = {
             "html": render(context),
             "counts": context["counts"],
@@ -217,21 +218,17 @@ def queue_page_for(user, *, filter_name="open", page=None, render):
         model=Notification,
         purpose=_("Intake queue"),
     )
-    return entry
+    return {**entry, "filter_name": filter_name}
 
 
-def queue_for(user, *, filter_name="open", page=None, child_id=None, generation=None):
+def _queue_context(user, filter_name, page, generation):
     """The page of the queue, the counts per filter and the caseload per caseworker, in a fixed
-    number of queries whatever the size of the municipality. Not logged: the caller logs the
-    looks (queue_page_for)."""
+    number of queries whatever the size of the municipality. Not logged here: queue_page_for
+    logs the looks, also when the page comes from the cache."""
     base = notification_list_visible_to(user)
-    if generation is None:
-        generation = _generation(user.municipality_id)
     summary = _summary(user, base, generation)
     counts = summary["counts"]
-    rows = base.filter(QUEUE_FILTERS.get(filter_name, _open))
-    if child_id:
-        rows = rows.filter(child_id=child_id)
+    rows = base.filter(QUEUE_FILTERS[filter_name])
     if filter_name == "closed":
         rows = rows.order_by("-closed_at", "-pk")
     else:
@@ -239,7 +236,7 @@ def queue_for(user, *, filter_name="open", page=None, child_id=None, generation=
     # Only what a row shows: the notification's own text is read on its page, not in the queue.
     rows = rows.select_related("child", "assigned_to").only(*QUEUE_ROW_FIELDS)
     paginator = Paginator(rows, QUEUE_PAGE_SIZE)
-    if not child_id and filter_name in counts:
+    if filter_name in counts:
         # The summary already counted the rows: no second COUNT query.
         paginator.count = counts[filter_name]
     page = paginator.get_page(page)

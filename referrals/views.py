@@ -182,22 +182,19 @@ def mine(request):
 
 @login_required
 def dashboard(request):
-    filter_name = request.GET.get("filter", "open")
     queue = selectors.queue_page_for(
         request.user,
-        filter_name=filter_name,
+        filter_name=request.GET.get("filter", "open"),
         page=request.GET.get("side"),
         render=_render_queue,
     )
     if request.htmx and not request.htmx.boosted:
         return HttpResponse(queue["html"]["queue"])
-    if filter_name not in selectors.QUEUE_FILTERS:
-        filter_name = "open"
     counts = queue["counts"]
     context = {
         "queue": queue["html"],
         "page_number": queue["page_number"],
-        "filter_name": filter_name,
+        "filter_name": queue["filter_name"],
         "filters": [
             (key, label, counts.get(key))
             for key, label in (
