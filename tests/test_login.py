@@ -4,6 +4,7 @@ import pytest
 import time_machine
 from django.core import mail
 from django.test import override_settings
+from django.urls import reverse
 from django.utils import timezone
 
 from tests.factories import PASSWORD
@@ -79,6 +80,26 @@ def test_behind_a_proxy_the_lockout_follows_the_address_the_proxy_saw(world, cli
         **through,
     )
     assert elsewhere.status_code == 302
+
+
+def test_a_deactivated_account_is_signed_out_at_its_next_request(world, client):
+    post_login(client, "mette", PASSWORD)
+    assert client.get("/").status_code == 200
+    world.paedagog.is_active = False
+    world.paedagog.save(update_fields=["is_active"])
+    response = client.get("/")
+    assert response.status_code == 302 and response["Location"].startswith("/log-ind/")
+
+
+def test_every_page_loads_the_user_with_municipality_and_staff_profile_at_once(
+    world, client, django_assert_num_queries
+):
+    post_login(client, "mette", PASSWORD)
+    # The bell's count uses the user but shows neither: what it holds came with the user.
+    request = client.get(reverse("notifications:bell")).wsgi_request
+    with django_assert_num_queries(0):
+        assert request.user.municipality.name == "Solby Kommune"
+        assert request.user.staff_profile.roles
 
 
 def test_it_logs_out(world, client):
