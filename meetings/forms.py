@@ -249,3 +249,22 @@ class HandOverForm(DesignSystemForm):
     def __init__(self, *args, people, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["tovholder"].queryset = people
+
+
+class _ParticipantChoice(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.name} ({obj.role})"
+
+
+class AttendanceForm(DesignSystemForm):
+    present = _ParticipantChoice(
+        label=_("Who was present at the meeting?"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Everyone not ticked is recorded as absent."),
+    )
+
+    def __init__(self, *args, participants, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["present"].queryset = participants

@@ -127,6 +127,12 @@ class Meeting(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # Minutes that everyone present must confirm before the tovholder can approve them: the
+    # minutes of a dialogue-based notification are signed by all (DOMAIN.md §9). Set by the app
+    # that calls the meeting; meetings knows nothing of why.
+    minutes_need_confirmation = models.BooleanField(
+        _("minutes confirmed by everyone present"), default=False
+    )
 
     class Meta:
         verbose_name = _("meeting")
@@ -246,6 +252,8 @@ class Participant(models.Model):
     added_at = models.DateTimeField(_("added"), null=True, blank=True, editable=False)
     invited_at = models.DateTimeField(_("invited"), null=True, blank=True)
     invitation_sent_at = models.DateTimeField(_("invitation sent"), null=True, blank=True)
+    # Recorded by the tovholder from the minutes page; empty until then (not "absent").
+    present = models.BooleanField(_("present"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("participant")
@@ -363,6 +371,51 @@ class Minutes(models.Model):
     @property
     def is_locked(self):
         return self.status != MinutesStatus.DRAFT
+
+
+class ConfirmationMethod(models.TextChoices):
+    OWN_LOGIN = "login", _("With their own login")
+    AT_MEETING = "meeting", _("At the meeting, recorded by the tovholder")
+
+
+class MinutesConfirmation(models.Model):
+    """A participant present at the meeting confirms one version of the minutes. A correction is
+    a new version with words of its own: it needs its own confirmations."""
+
+    minutes = models.ForeignKey(
+        Minutes,
+        on_delete=models.CASCADE,
+        related_name="confirmations",
+        verbose_name=_("minutes"),
+    )
+    participant = models.ForeignKey(
+        Participant,
+        # Kept with the minutes it confirms; gone only with the whole meeting.
+        on_delete=models.RESTRICT,
+        related_name="confirmations",
+        verbose_name=_("participant"),
+    )
+    method = models.CharField(_("how"), max_length=10, choices=ConfirmationMethod.choices)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    confirmed_at = models.DateTimeField(_("confirmed"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("confirmation of the minutes")
+        verbose_name_plural = _("confirmations of the minutes")
+        ordering = ["confirmed_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["minutes", "participant"], name="minutes_confirmed_once_per_participant"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.minutes} · {self.participant.name}"
 
 
 class Decision(models.Model):

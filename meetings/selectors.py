@@ -27,6 +27,7 @@ from .models import (
     Forum,
     Meeting,
     Minutes,
+    MinutesConfirmation,
     MinutesStatus,
     Participant,
     PdfJob,
@@ -308,6 +309,68 @@ def minutes_get_for(user, pk, *, purpose):
     return minutes
 
 
+def minutes_confirmation_get_for(user, pk, *, purpose):
+    """A version of the minutes of a meeting that needs confirmation, for its organisers and the
+    people on its participant list (the draft too: those present read what they confirm).
+    Anyone else gets the same 404 as for minutes that do not exist."""
+    minutes = Minutes.objects.filter(pk=pk).only("pk", "meeting_id").first()
+    if minutes is None:
+        _log_denied(user, pk, purpose)
+        raise Http404
+    meeting = meeting_get_for(user, minutes.meeting_id, purpose=purpose)
+    on_list = meeting.viewer == ORGANISER or meeting.participants.filter(user=user).exists()
+    if not (meeting.minutes_need_confirmation and meeting.may_read_minutes and on_list):
+        deny(user, meeting.pk, purpose)
+    minutes = (
+        Minutes.objects.select_related("approved_by", "updated_by", "previous")
+        .prefetch_related(
+            "decisions",
+            Prefetch("action_items", ActionItem.objects.select_related("owner", "task")),
+        )
+        .get(pk=minutes.pk)
+    )
+    minutes.meeting = meeting
+    if meeting.forum_id:
+        forum_minutes_children_logged(user, minutes, action=Action.READ, purpose=purpose)
+    return minutes
+
+
+def confirmations_overview(user, minutes):
+    """Who was present and who has confirmed this version, for the minutes pages: each
+    participant carries `confirmation` (or None); `me` is the user's own row on the list."""
+    participants = list(Participant.objects.filter(meeting_id=minutes.meeting_id))
+    confirmations = {
+        c.participant_id: c
+        for c in MinutesConfirmation.objects.filter(minutes_id=minutes.pk).select_related(
+            "recorded_by"
+        )
+    }
+    for participant in participants:
+        participant.confirmation = confirmations.get(participant.pk)
+    return {
+        "participants": participants,
+        "present": [p for p in participants if p.present],
+        "attendance_recorded": all(p.present is not None for p in participants),
+        "me": next((p for p in participants if p.user_id == user.pk), None),
+    }
+
+
+def draft_to_confirm(user, meeting):
+    """The pk of the draft a participant recorded as present is asked to confirm, or None."""
+    if not meeting.minutes_need_confirmation or not meeting.may_read_minutes:
+        return None
+    return (
+        Minutes.objects.filter(
+            meeting=meeting,
+            status=MinutesStatus.DRAFT,
+            meeting__participants__user=user,
+            meeting__participants__present=True,
+        )
+        .values_list("pk", flat=True)
+        .first()
+    )
+
+
 def draft_for_editor(user, meeting, *, purpose):
     """The open draft of a meeting already fetched (and logged) by meeting_get_for, or None."""
     draft = (
@@ -394,10 +457,16 @@ def pdf_context(minutes_pk, *, variant, user=None):
             child_list_visible_to(user).filter(pk__in=child_ids).values_list("pk", flat=True)
         )
         agenda = [i for i in agenda if not i.child_id or i.child_id in visible]
+    confirmations = []
+    if meeting.minutes_need_confirmation:
+        confirmations = list(
+            MinutesConfirmation.objects.filter(minutes=minutes).select_related("participant")
+        )
     return {
         "minutes": minutes,
         "meeting": meeting,
         "participants": participants,
+        "confirmations": confirmations,
         "parents_present": [p for p in participants if p.kind == "parent"],
         "agenda": agenda,
         "decisions": list(minutes.decisions.all()),

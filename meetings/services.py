@@ -36,11 +36,13 @@ from .models import (
     ActionStatus,
     AgendaItem,
     AgendaKind,
+    ConfirmationMethod,
     Decision,
     ForumConsent,
     ForumKind,
     Meeting,
     Minutes,
+    MinutesConfirmation,
     MinutesStatus,
     Participant,
     ParticipantKind,
@@ -140,9 +142,20 @@ def _writer_basis(actor, child):
 
 
 @transaction.atomic
-def network_meeting_create(*, actor, child, purpose, starts_at, place, tovholder, title=""):
+def network_meeting_create(
+    *,
+    actor,
+    child,
+    purpose,
+    starts_at,
+    place,
+    tovholder,
+    title="",
+    minutes_need_confirmation=False,
+):
     """A network meeting around one child, called by staff around the child (enrolment or the
-    social-work side). The tovholder and the caller are on the participant list from the start."""
+    social-work side). The tovholder and the caller are on the participant list from the start.
+    With `minutes_need_confirmation`, everyone present confirms the minutes before approval."""
     _writer_basis(actor, child)
     _same_municipality(child.municipality_id, tovholder)
     if not (purpose or "").strip():
@@ -159,6 +172,7 @@ def network_meeting_create(*, actor, child, purpose, starts_at, place, tovholder
         tovholder=tovholder,
         chair=actor,
         created_by=actor,
+        minutes_need_confirmation=minutes_need_confirmation,
     )
     _staff_participant(meeting, tovholder, _("Tovholder"))
     _staff_participant(meeting, actor)
@@ -244,6 +258,13 @@ def participant_remove(*, actor, participant):
     meeting = participant.meeting
     if participant.user_id == meeting.tovholder_id:
         raise ValidationError(_("The tovholder stays on the list. Hand the role over first."))
+    # A confirmation of approved minutes is part of what was approved: its person stays listed.
+    if participant.confirmations.exclude(minutes__status=MinutesStatus.DRAFT).exists():
+        raise ValidationError(
+            _("%(name)s confirmed approved minutes and stays on the list.")
+            % {"name": participant.name}
+        )
+    participant.confirmations.all().delete()
     participant.delete()
     _log(actor, Action.CHANGE, meeting, child_id=meeting.child_id, purpose=_("Remove participant"))
 
@@ -630,6 +651,8 @@ def minutes_update(*, actor, minutes, lock, **fields):
     """Save the sections only if nobody saved since `lock` was read and the minutes are still a
     draft. Raises MinutesLocked or EditConflict; nothing is overwritten either way."""
     changes = {k: v for k, v in fields.items() if k in MINUTES_SECTIONS or k == "next_meeting"}
+    # What the row held at `lock` (the update below succeeds only at that lock).
+    changed = any(getattr(minutes, k) != v for k, v in changes.items())
     updated = Minutes.objects.filter(pk=minutes.pk, lock=lock, status=MinutesStatus.DRAFT).update(
         lock=lock + 1, updated_by=actor, updated_at=timezone.now(), **changes
     )
@@ -638,13 +661,16 @@ def minutes_update(*, actor, minutes, lock, **fields):
         if current.status != MinutesStatus.DRAFT:
             raise MinutesLocked
         raise EditConflict
+    if changed or minutes.lock != lock:
+        _confirmations_void(minutes)
     minutes.refresh_from_db()
     return minutes
 
 
 def _check_draft(minutes):
-    # The row lock makes an approval wait for this change (and this change wait for an
-    # approval), so nothing is added to minutes that are being locked.
+    """Before a change of the draft's content. The row lock makes an approval wait for this
+    change (and this change wait for an approval), so nothing is added to minutes that are being
+    locked; confirmations already given were of other words and no longer count."""
     status = (
         Minutes.objects.select_for_update()
         .filter(pk=minutes.pk)
@@ -653,6 +679,11 @@ def _check_draft(minutes):
     )
     if status != MinutesStatus.DRAFT:
         raise MinutesLocked
+    _confirmations_void(minutes)
+
+
+def _confirmations_void(minutes):
+    MinutesConfirmation.objects.filter(minutes_id=minutes.pk).delete()
 
 
 @transaction.atomic
@@ -723,6 +754,8 @@ def approval_problems(minutes):
     meeting = minutes.meeting
     if meeting.tovholder_id is None or not meeting.tovholder.is_active:
         problems.append(_("The meeting has no active tovholder. Hand the role over first."))
+    if meeting.minutes_need_confirmation:
+        problems += confirmation_problems(minutes)
     for item in minutes.action_items.all():
         missing = []
         if not item.owner_id and not item.owner_name:
@@ -759,6 +792,130 @@ def approval_problems(minutes):
             % {"words": ", ".join(words)}
         )
     return problems
+
+
+# --- Attendance and confirmations ---------------------------------------------------------------
+
+
+def confirmation_problems(minutes):
+    """Why the minutes of a meeting that needs confirmation are not confirmed yet: attendance
+    not recorded, or people present who have not confirmed this version. Names only of people on
+    the meeting's own list."""
+    participants = list(Participant.objects.filter(meeting_id=minutes.meeting_id))
+    confirmed = set(
+        MinutesConfirmation.objects.filter(minutes_id=minutes.pk).values_list(
+            "participant_id", flat=True
+        )
+    )
+    problems = []
+    unrecorded = [p.name for p in participants if p.present is None]
+    if unrecorded:
+        problems.append(
+            _("Record who was present at the meeting. Not recorded yet: %(names)s.")
+            % {"names": ", ".join(unrecorded)}
+        )
+    elif not any(p.present for p in participants):
+        problems.append(_("Nobody is recorded as present at the meeting."))
+    missing = [p.name for p in participants if p.present and p.pk not in confirmed]
+    if missing:
+        problems.append(
+            _(
+                "Everyone present must confirm the minutes before they are approved. Not"
+                " confirmed yet: %(names)s."
+            )
+            % {"names": ", ".join(missing)}
+        )
+    return problems
+
+
+def _draft_for_confirmation(minutes):
+    """The minutes row, locked against a parallel approval, if it can still be confirmed."""
+    minutes = (
+        Minutes.objects.select_for_update(of=("self",))
+        .select_related("meeting")
+        .filter(pk=minutes.pk)
+        .first()
+    )
+    if minutes is None or minutes.status != MinutesStatus.DRAFT:
+        raise ValidationError(
+            _("These minutes are already approved. Only a draft is confirmed or changed.")
+        )
+    if not minutes.meeting.minutes_need_confirmation:
+        raise ValidationError(
+            _("The minutes of this meeting are approved by the tovholder without confirmations.")
+        )
+    return minutes
+
+
+def _confirmation_create(*, actor, minutes, participant, method):
+    if participant is None or participant.meeting_id != minutes.meeting_id:
+        raise ValidationError(_("Only the meeting's participants confirm its minutes."))
+    if not participant.present:
+        raise ValidationError(
+            _(
+                "%(name)s is not recorded as present at the meeting. Only those present confirm"
+                " the minutes."
+            )
+            % {"name": participant.name}
+        )
+    confirmation, created = MinutesConfirmation.objects.get_or_create(
+        minutes=minutes,
+        participant=participant,
+        defaults={"method": method, "recorded_by": actor},
+    )
+    if created:
+        _log(
+            actor,
+            Action.CHANGE,
+            minutes,
+            child_id=minutes.meeting.child_id,
+            purpose=_("Confirm minutes"),
+        )
+    return confirmation
+
+
+@transaction.atomic
+def attendance_record(*, actor, minutes, present):
+    """The tovholder records who was present, while the minutes are a draft. Everyone else on
+    the list is recorded as absent; a confirmation by someone now absent no longer counts."""
+    minutes = _draft_for_confirmation(minutes)
+    meeting = minutes.meeting
+    if actor.pk != meeting.tovholder_id:
+        raise ValidationError(_("Only the tovholder records who was present."))
+    present = {p.pk if isinstance(p, Participant) else p for p in present}
+    on_list = set(meeting.participants.values_list("pk", flat=True))
+    if not present <= on_list:
+        raise ValidationError(_("Choose among the meeting's participants."))
+    meeting.participants.filter(pk__in=present).update(present=True)
+    meeting.participants.exclude(pk__in=present).update(present=False)
+    MinutesConfirmation.objects.filter(minutes=minutes).exclude(participant_id__in=present).delete()
+    _log(actor, Action.CHANGE, meeting, child_id=meeting.child_id, purpose=_("Record attendance"))
+    return len(present)
+
+
+@transaction.atomic
+def minutes_confirm(*, actor, minutes):
+    """A participant present at the meeting confirms the draft with their own login (staff, or a
+    guardian with a login). Confirming twice changes nothing."""
+    minutes = _draft_for_confirmation(minutes)
+    participant = minutes.meeting.participants.filter(user=actor).first()
+    if participant is None:
+        raise ValidationError(_("You are not on the meeting's participant list."))
+    return _confirmation_create(
+        actor=actor, minutes=minutes, participant=participant, method=ConfirmationMethod.OWN_LOGIN
+    )
+
+
+@transaction.atomic
+def minutes_confirmation_record(*, actor, minutes, participant):
+    """The tovholder records a confirmation given at the meeting: for those without a login (a
+    parent, the child, a bisidder, an external person) or who confirmed orally."""
+    minutes = _draft_for_confirmation(minutes)
+    if actor.pk != minutes.meeting.tovholder_id:
+        raise ValidationError(_("Only the tovholder records a confirmation given at the meeting."))
+    return _confirmation_create(
+        actor=actor, minutes=minutes, participant=participant, method=ConfirmationMethod.AT_MEETING
+    )
 
 
 # Apps above meetings (referrals: the minutes of a dialogue-based notification *are* the

@@ -43,6 +43,13 @@ urlpatterns = [
         views.action_remove,
         name="action_remove",
     ),
+    path("referat/<int:minutes_pk>/fremmoede/", views.attendance_record, name="attendance_record"),
+    path("referat/<int:minutes_pk>/bekraeft/", views.minutes_confirm, name="minutes_confirm"),
+    path(
+        "referat/<int:minutes_pk>/bekraeft/<int:participant_pk>/",
+        views.confirmation_record,
+        name="confirmation_record",
+    ),
     path("referat/<int:minutes_pk>/godkend/", views.minutes_approve, name="minutes_approve"),
     path("referat/<int:minutes_pk>/ny-version/", views.minutes_new_version, name="new_version"),
     path("referat/<int:minutes_pk>/pdf/", views.minutes_pdf, name="minutes_pdf"),

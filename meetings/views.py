@@ -22,6 +22,7 @@ from . import selectors, services
 from .forms import (
     ActionItemForm,
     AgendaItemForm,
+    AttendanceForm,
     DecisionForm,
     ForumConsentForm,
     ForumMeetingForm,
@@ -284,6 +285,8 @@ def meeting_detail(request, pk):
         else []
     )
     context["is_tovholder"] = request.user.pk == meeting.tovholder_id
+    if meeting.viewer != ORGANISER:
+        context["confirm_draft"] = selectors.draft_to_confirm(request.user, meeting)
     if context["is_organiser"]:
         # Two forms on one page: their own id prefixes keep every id unique.
         context["participant_form"] = ParticipantForm(
@@ -510,8 +513,24 @@ def minutes_edit(request, pk):
             "action_form": ActionItemForm(people=selectors.staff_choices(request.user)),
             "problems": services.approval_problems(minutes),
             "is_tovholder": request.user.pk == meeting.tovholder_id,
+            **_confirmation_context(request, minutes),
         },
     )
+
+
+def _confirmation_context(request, minutes):
+    meeting = minutes.meeting
+    if not meeting.minutes_need_confirmation:
+        return {}
+    overview = selectors.confirmations_overview(request.user, minutes)
+    context = {"needs_confirmation": True, **overview}
+    if request.user.pk == meeting.tovholder_id:
+        context["attendance_form"] = AttendanceForm(
+            participants=meeting.participants.all(),
+            initial={"present": [p.pk for p in overview["present"]]},
+            auto_id="fremmoede_%s",
+        )
+    return context
 
 
 def _autosave_reply(request, minutes, *, conflict=False, locked=False):
@@ -657,6 +676,85 @@ def minutes_approve(request, minutes_pk):
     else:
         messages.success(request, _("The minutes are approved and locked."))
     return redirect("meetings:meeting_detail", pk=minutes.meeting.pk)
+
+
+# --- Attendance and confirmations ---------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def attendance_record(request, minutes_pk):
+    minutes = _draft_for(request, minutes_pk, _("Record attendance"))
+    form = AttendanceForm(request.POST, participants=minutes.meeting.participants.all())
+    if form.is_valid():
+        try:
+            services.attendance_record(
+                actor=request.user, minutes=minutes, present=form.cleaned_data["present"]
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Attendance is recorded."))
+    else:
+        messages.error(request, _("Choose among the meeting's participants."))
+    return _back_to_editor(minutes, "#bekraeftelse")
+
+
+@login_required
+@require_POST
+def confirmation_record(request, minutes_pk, participant_pk):
+    """The tovholder records a confirmation given at the meeting."""
+    minutes = _draft_for(request, minutes_pk, _("Confirm minutes"))
+    participant = get_object_or_404(Participant, pk=participant_pk, meeting_id=minutes.meeting.pk)
+    try:
+        services.minutes_confirmation_record(
+            actor=request.user, minutes=minutes, participant=participant
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("The confirmation of %(name)s is recorded.") % {"name": participant.name},
+        )
+    return _back_to_editor(minutes, "#bekraeftelse")
+
+
+@login_required
+def minutes_confirm(request, minutes_pk):
+    """A participant present at the meeting reads the draft and confirms it with their own
+    login; the organisers confirm from the editor, which posts here too."""
+    minutes = selectors.minutes_confirmation_get_for(
+        request.user, minutes_pk, purpose=_("Confirm minutes")
+    )
+    meeting = minutes.meeting
+    if request.method == "POST":
+        try:
+            services.minutes_confirm(actor=request.user, minutes=minutes)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("You have confirmed the minutes."))
+        if meeting.viewer == ORGANISER and minutes.status == MinutesStatus.DRAFT:
+            return _back_to_editor(minutes, "#bekraeftelse")
+        return redirect("meetings:minutes_confirm", minutes_pk=minutes.pk)
+    if minutes.status != MinutesStatus.DRAFT:
+        messages.info(request, _("The minutes are approved; there is nothing more to confirm."))
+        return redirect(reverse("meetings:meeting_detail", args=[meeting.pk]) + "#referat")
+    overview = selectors.confirmations_overview(request.user, minutes)
+    me = overview["me"]
+    return render(
+        request,
+        "meetings/minutes_confirm.html",
+        {
+            "meeting": meeting,
+            "minutes": minutes,
+            **overview,
+            "needs_confirmation": True,
+            "show_text": meeting.viewer == ORGANISER or (me is not None and me.present),
+            "parent_copy": meeting.viewer == PARENT,
+        },
+    )
 
 
 @login_required

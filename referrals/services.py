@@ -471,6 +471,8 @@ def dialogue_invite(*, actor, dialogue, social_worker, starts_at, place):
         place=place,
         tovholder=actor,
         title=_("Dialogue-based notification about %(name)s") % {"name": dialogue.child.first_name},
+        # The minutes are the notification, signed by everyone present (DOMAIN.md §9).
+        minutes_need_confirmation=True,
     )
     participant_add(
         actor=actor,

@@ -98,7 +98,8 @@ def test_the_social_worker_sees_only_the_short_type_beforehand(dialogue, login):
     )
 
 
-def _approve(world, *, with_plan):
+def _held(world, *, with_plan=True):
+    """The meeting is held: the parents' consent, the minutes on the template, attendance."""
     meeting = world.dialogue.meeting
     meetings.network_consent_record(
         actor=world.leader, meeting=meeting, guardian=world.child.guardians.get()
@@ -114,7 +115,22 @@ def _approve(world, *, with_plan):
             owner=world.social_worker,
             due_date=timezone.localdate() + timedelta(days=7),
         )
+    meetings.attendance_record(
+        actor=world.leader, minutes=minutes, present=meeting.participants.all()
+    )
+    return minutes
+
+
+def _approve(world, *, with_plan):
+    minutes = _held(world, with_plan=with_plan)
+    for user in (world.leader, world.social_worker, world.paedagog):
+        meetings.minutes_confirm(actor=user, minutes=minutes)
     return meetings.minutes_approve(actor=world.leader, minutes=minutes)
+
+
+def test_the_dialogue_meeting_needs_everyone_present_to_confirm(dialogue):
+    _meeting(dialogue)
+    assert dialogue.dialogue.meeting.minutes_need_confirmation
 
 
 def test_approved_minutes_are_the_notification(dialogue, login):
@@ -232,3 +248,58 @@ def test_the_leader_gets_a_task_to_invite_and_finds_the_dialogue(dialogue, login
     assert task.status == "done"
     page = login(dialogue.social_worker).get("/underretninger/").content.decode()
     assert "Dialogmøder du er inviteret til" in page
+
+
+def test_the_notification_waits_for_everyone_present_to_confirm(dialogue, login):
+    _meeting(dialogue)
+    services.dialogue_invite_parents(actor=dialogue.paedagog, dialogue=dialogue.dialogue)
+    meeting = dialogue.dialogue.meeting
+    meetings.network_consent_record(
+        actor=dialogue.leader, meeting=meeting, guardian=dialogue.child.guardians.get()
+    )
+    minutes = meetings.minutes_start(actor=dialogue.leader, meeting=meeting)
+    minutes.agreements = "Familien får tilbud om familiebehandling."
+    minutes.save()
+    with pytest.raises(ValidationError, match="Registrér hvem der var til stede"):
+        meetings.minutes_approve(actor=dialogue.leader, minutes=minutes)
+
+    editor = login(dialogue.leader)
+    page = editor.post(
+        f"/moeder/referat/{minutes.pk}/fremmoede/",
+        {"present": list(meeting.participants.values_list("pk", flat=True))},
+        follow=True,
+    ).content.decode()
+    assert "Fremmødet er registreret." in page
+    with pytest.raises(ValidationError) as refused:
+        meetings.minutes_approve(actor=dialogue.leader, minutes=minutes)
+    message = " ".join(refused.value.messages)
+    assert "Ikke bekræftet endnu" in message
+    for name in ("Sara", "Mette", "Maria", "Lone"):
+        assert name in message
+    assert not Notification.objects.exists()
+
+    # The socialrådgiver reads the draft and confirms it with her own login.
+    sara = login(dialogue.social_worker)
+    page = sara.get(f"/moeder/{meeting.pk}/").content.decode()
+    assert f"/moeder/referat/{minutes.pk}/bekraeft/" in page
+    page = sara.get(f"/moeder/referat/{minutes.pk}/bekraeft/").content.decode()
+    assert "Familien får tilbud om familiebehandling." in page
+    page = sara.post(f"/moeder/referat/{minutes.pk}/bekraeft/", follow=True).content.decode()
+    assert "Du har bekræftet referatet." in page
+    # The mother confirms with her own login; the pædagog at the meeting, recorded orally.
+    maria = login(dialogue.guardian)
+    assert maria.post(f"/moeder/referat/{minutes.pk}/bekraeft/").status_code == 302
+    mette = meeting.participants.get(user=dialogue.paedagog)
+    editor = login(dialogue.leader)
+    editor.post(f"/moeder/referat/{minutes.pk}/bekraeft/{mette.pk}/")
+    with pytest.raises(ValidationError, match="Lone") as refused:
+        meetings.minutes_approve(actor=dialogue.leader, minutes=minutes)
+    assert "Sara" not in " ".join(refused.value.messages)
+    assert not Notification.objects.exists()
+
+    editor.post(f"/moeder/referat/{minutes.pk}/bekraeft/")
+    page = editor.post(f"/moeder/referat/{minutes.pk}/godkend/", follow=True).content.decode()
+    assert "Referatet er godkendt og låst." in page
+    notification = Notification.objects.get()
+    assert notification.route == Route.DIALOGUE and notification.minutes == minutes
+    assert set(minutes.confirmations.values_list("method", flat=True)) == {"login", "meeting"}
