@@ -748,14 +748,15 @@ def colour_words_in(text):
     return sorted({m.group(0).lower() for m in COLOUR_WORDS.finditer(text or "")})
 
 
-def approval_problems(minutes):
-    """Everything that stops approval, as clear sentences."""
+def approval_problems(minutes, *, participants=None):
+    """Everything that stops approval, as clear sentences. `participants` may come with their
+    `confirmation` of these minutes already read (selectors.confirmations_overview)."""
     problems = []
     meeting = minutes.meeting
     if meeting.tovholder_id is None or not meeting.tovholder.is_active:
         problems.append(_("The meeting has no active tovholder. Hand the role over first."))
     if meeting.minutes_need_confirmation:
-        problems += confirmation_problems(minutes)
+        problems += confirmation_problems(minutes, participants=participants)
     for item in minutes.action_items.all():
         missing = []
         if not item.owner_id and not item.owner_name:
@@ -797,16 +798,19 @@ def approval_problems(minutes):
 # --- Attendance and confirmations ---------------------------------------------------------------
 
 
-def confirmation_problems(minutes):
+def confirmation_problems(minutes, *, participants=None):
     """Why the minutes of a meeting that needs confirmation are not confirmed yet: attendance
     not recorded, or people present who have not confirmed this version. Names only of people on
     the meeting's own list."""
-    participants = list(Participant.objects.filter(meeting_id=minutes.meeting_id))
-    confirmed = set(
-        MinutesConfirmation.objects.filter(minutes_id=minutes.pk).values_list(
-            "participant_id", flat=True
+    if participants is None:
+        participants = list(Participant.objects.filter(meeting_id=minutes.meeting_id))
+        confirmed = set(
+            MinutesConfirmation.objects.filter(minutes_id=minutes.pk).values_list(
+                "participant_id", flat=True
+            )
         )
-    )
+    else:
+        confirmed = {p.pk for p in participants if p.confirmation is not None}
     problems = []
     unrecorded = [p.name for p in participants if p.present is None]
     if unrecorded:
@@ -848,7 +852,13 @@ def _draft_for_confirmation(minutes):
 
 
 def _confirmation_create(*, actor, minutes, participant, method):
-    if participant is None or participant.meeting_id != minutes.meeting_id:
+    # Read again: whether they were present is what the tovholder recorded last.
+    participant = (
+        Participant.objects.filter(pk=participant.pk, meeting_id=minutes.meeting_id).first()
+        if participant is not None
+        else None
+    )
+    if participant is None:
         raise ValidationError(_("Only the meeting's participants confirm its minutes."))
     if not participant.present:
         raise ValidationError(

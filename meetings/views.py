@@ -465,6 +465,11 @@ def minutes_edit(request, pk):
             )
         return redirect(reverse("meetings:meeting_detail", args=[meeting.pk]) + "#referat")
     conflict = False
+    overview = (
+        selectors.confirmations_overview(request.user, minutes)
+        if meeting.minutes_need_confirmation
+        else {}
+    )
     form = MinutesForm(
         request.POST or None,
         initial={
@@ -511,26 +516,14 @@ def minutes_edit(request, pk):
             "conflict": conflict,
             "decision_form": DecisionForm(),
             "action_form": ActionItemForm(people=selectors.staff_choices(request.user)),
-            "problems": services.approval_problems(minutes),
+            "problems": services.approval_problems(
+                minutes, participants=overview["participants"] if overview else None
+            ),
             "is_tovholder": request.user.pk == meeting.tovholder_id,
-            **_confirmation_context(request, minutes),
+            "needs_confirmation": bool(overview),
+            **overview,
         },
     )
-
-
-def _confirmation_context(request, minutes):
-    meeting = minutes.meeting
-    if not meeting.minutes_need_confirmation:
-        return {}
-    overview = selectors.confirmations_overview(request.user, minutes)
-    context = {"needs_confirmation": True, **overview}
-    if request.user.pk == meeting.tovholder_id:
-        context["attendance_form"] = AttendanceForm(
-            participants=meeting.participants.all(),
-            initial={"present": [p.pk for p in overview["present"]]},
-            auto_id="fremmoede_%s",
-        )
-    return context
 
 
 def _autosave_reply(request, minutes, *, conflict=False, locked=False):
