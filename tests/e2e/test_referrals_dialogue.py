@@ -1,8 +1,12 @@
 """The dialogue-based route in the browser: the pædagog records the parents' agreement, the
-leader plans the meeting with the socialrådgiver, the pædagog invites the parents; once the
-minutes are approved the intake sees the notification. Then a referral to PPR is answered, and
+leader plans the meeting with the socialrådgiver, the pædagog invites the parents; after the
+meeting the leader (tovholder) records who was present, the socialrådgiver and the pædagog
+confirm the minutes with their own login, the mother's confirmation at the meeting is recorded
+by the leader, and only once everyone present has confirmed and the leader approved does the
+intake see the notification. Then a referral to PPR is answered, and
 an anonymous consultation counted. axe-core checks every page."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -88,7 +92,42 @@ def test_dialogue_route_referral_and_consultation(world, browser, live_server, a
     minutes = meetings.minutes_start(actor=world.leader, meeting=meeting)
     minutes.agreements = "Familien får tilbud om familiebehandling."
     minutes.save()
-    meetings.minutes_approve(actor=world.leader, minutes=minutes)
+
+    # The leader, tovholder, records who was present; approval waits for their confirmations.
+    lone.goto(f"/moeder/{meeting.pk}/referat/")
+    lone.get_by_role("heading", name="Bekræftelse af referatet").wait_for()
+    attendance = lone.get_by_role("group", name="Hvem var til stede ved mødet?")
+    for label in attendance.locator("label").all():
+        label.click()  # the design system draws the box on the label
+    assert attendance.get_by_role("checkbox", checked=False).count() == 0
+    lone.get_by_role("button", name="Gem fremmødet").click()
+    lone.get_by_text("Fremmødet er registreret.").wait_for()
+    assert axe_violations(lone) == []
+    lone.get_by_role("button", name="Godkend referatet").click()
+    refusal = lone.get_by_text("Ikke bekræftet endnu:").first
+    refusal.wait_for()
+    assert "Sara" in refusal.inner_text() and "Mette" in refusal.inner_text()
+    assert not Notification.objects.exists()
+
+    for colleague in (sara, mette):
+        colleague.goto(f"/moeder/{meeting.pk}/")
+        colleague.get_by_role("link", name="Læs og bekræft referatet").click()
+        colleague.get_by_text("Familien får tilbud om familiebehandling.").wait_for()
+        assert axe_violations(colleague) == []
+        colleague.get_by_role("button", name="Bekræft referatet").click()
+        colleague.get_by_text("Du har bekræftet referatet.").wait_for()
+        assert axe_violations(colleague) == []
+
+    lone.goto(f"/moeder/{meeting.pk}/referat/")
+    lone.get_by_role("button", name=re.compile("Bekræftet på mødet – Maria")).click()
+    lone.get_by_text(re.compile("Bekræftelsen fra Maria .* er registreret")).wait_for()
+    lone.get_by_role("button", name="Bekræft referatet").click()
+    lone.get_by_text("Du har bekræftet referatet.").wait_for()
+    assert lone.get_by_text("På mødet, registreret af tovholderen").is_visible()
+    assert axe_violations(lone) == []
+    assert not Notification.objects.exists()
+    lone.get_by_role("button", name="Godkend referatet").click()
+    lone.get_by_text("Referatet er godkendt og låst.").wait_for()
     assert Notification.objects.get().route == "dialogue"
     sara.goto("/underretninger/")
     assert sara.get_by_text("Dialogbaseret underretning").first.is_visible()
