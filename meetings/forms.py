@@ -268,3 +268,8 @@ class AttendanceForm(DesignSystemForm):
     def __init__(self, *args, participants, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["present"].queryset = participants
+
+
+class ConfirmForm(DesignSystemForm):
+    # The content version of the minutes the page showed: a confirmation is of those words.
+    version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)

@@ -2,6 +2,8 @@
 with decisions and action items, and the PDF jobs (DOMAIN.md §8). Every meeting about a child
 has exactly one named tovholder: a NOT NULL column, never an optional field."""
 
+import re
+
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
@@ -131,7 +133,7 @@ class Meeting(models.Model):
     # minutes of a dialogue-based notification are signed by all (DOMAIN.md §9). Set by the app
     # that calls the meeting; meetings knows nothing of why.
     minutes_need_confirmation = models.BooleanField(
-        _("minutes confirmed by everyone present"), default=False
+        _("the minutes must be confirmed by everyone present"), default=False
     )
 
     class Meta:
@@ -274,6 +276,14 @@ class Participant(models.Model):
     def __str__(self):
         return f"{self.name} ({self.role})"
 
+    @property
+    def has_own_login(self):
+        """Staff, and a guardian with a login, confirm the minutes themselves; the tovholder
+        records a confirmation given at the meeting only for the others."""
+        return self.user_id is not None or (
+            self.guardian_id is not None and self.guardian.user_id is not None
+        )
+
 
 class MinutesStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
@@ -294,6 +304,18 @@ MINUTES_SECTIONS = (
     "next_meeting_note",
     "internal_notes",
 )
+
+
+COLOUR_WORDS = re.compile(
+    r"\b(grøn|grønt|grønne|grønlig\w*|gul|gult|gule|gullig\w*|rød|rødt|røde|rødlig\w*"
+    r"|green|yellow|red)\b",
+    re.IGNORECASE,
+)
+PARENT_FACING = [s for s in MINUTES_SECTIONS if s != "internal_notes"]
+
+
+def colour_words_in(text):
+    return sorted({m.group(0).lower() for m in COLOUR_WORDS.finditer(text or "")})
 
 
 class Minutes(models.Model):
@@ -332,6 +354,8 @@ class Minutes(models.Model):
         help_text=_("For the professionals only: never in the parents' copy."),
     )
     # Optimistic locking for autosave: an edit based on an older lock is refused, not merged.
+    # Every change of the content (sections, decisions, action items) advances it, so it is also
+    # the version of the words a participant confirms.
     lock = models.PositiveIntegerField(default=1)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
@@ -371,6 +395,18 @@ class Minutes(models.Model):
     @property
     def is_locked(self):
         return self.status != MinutesStatus.DRAFT
+
+    def colour_words_for_parents(self):
+        """Colour words in what the parents read (DOMAIN.md §12): (in the header, in the body).
+        The header is the meeting's title and purpose and the reason for a correction."""
+        meeting = self.meeting
+        header = colour_words_in(
+            "\n".join([meeting.title, meeting.purpose, self.correction_reason or ""])
+        )
+        texts = [getattr(self, s) for s in PARENT_FACING]
+        texts += [d.text + " " + d.reason for d in self.decisions.all()]
+        texts += [a.what for a in self.action_items.all()]
+        return header, colour_words_in("\n".join(texts))
 
 
 class ConfirmationMethod(models.TextChoices):

@@ -311,15 +311,20 @@ def minutes_get_for(user, pk, *, purpose):
 
 def minutes_confirmation_get_for(user, pk, *, purpose):
     """A version of the minutes of a meeting that needs confirmation, for its organisers and the
-    people on its participant list (the draft too: those present read what they confirm).
-    Anyone else gets the same 404 as for minutes that do not exist."""
+    participants recorded as present (the draft too: they read what they confirm). Anyone else
+    (those recorded absent or not yet recorded included) gets the same 404 as for minutes that
+    do not exist. A parent's draft carries `held_from_parents` while it still has colour words
+    (DOMAIN.md §12): the page then shows neither the text nor the confirm button."""
     minutes = Minutes.objects.filter(pk=pk).only("pk", "meeting_id").first()
     if minutes is None:
         _log_denied(user, pk, purpose)
         raise Http404
     meeting = meeting_get_for(user, minutes.meeting_id, purpose=purpose)
-    on_list = meeting.viewer == ORGANISER or meeting.participants.filter(user=user).exists()
-    if not (meeting.minutes_need_confirmation and meeting.may_read_minutes and on_list):
+    present = (
+        meeting.viewer == ORGANISER
+        or meeting.participants.filter(Q(user=user) | Q(guardian__user=user), present=True).exists()
+    )
+    if not (meeting.minutes_need_confirmation and meeting.may_read_minutes and present):
         deny(user, meeting.pk, purpose)
     minutes = (
         Minutes.objects.select_related("approved_by", "updated_by", "previous")
@@ -330,6 +335,11 @@ def minutes_confirmation_get_for(user, pk, *, purpose):
         .get(pk=minutes.pk)
     )
     minutes.meeting = meeting
+    minutes.held_from_parents = (
+        meeting.viewer == PARENT
+        and minutes.status == MinutesStatus.DRAFT
+        and any(minutes.colour_words_for_parents())
+    )
     if meeting.forum_id:
         forum_minutes_children_logged(user, minutes, action=Action.READ, purpose=purpose)
     return minutes
@@ -338,12 +348,11 @@ def minutes_confirmation_get_for(user, pk, *, purpose):
 def confirmations_overview(user, minutes):
     """Who was present and who has confirmed this version, for the minutes pages: each
     participant carries `confirmation` (or None); `me` is the user's own row on the list."""
-    participants = list(Participant.objects.filter(meeting_id=minutes.meeting_id))
+    participants = list(
+        Participant.objects.filter(meeting_id=minutes.meeting_id).select_related("guardian")
+    )
     confirmations = {
-        c.participant_id: c
-        for c in MinutesConfirmation.objects.filter(minutes_id=minutes.pk).select_related(
-            "recorded_by"
-        )
+        c.participant_id: c for c in MinutesConfirmation.objects.filter(minutes_id=minutes.pk)
     }
     for participant in participants:
         participant.confirmation = confirmations.get(participant.pk)
@@ -351,7 +360,14 @@ def confirmations_overview(user, minutes):
         "participants": participants,
         "present": [p for p in participants if p.present],
         "attendance_recorded": all(p.present is not None for p in participants),
-        "me": next((p for p in participants if p.user_id == user.pk), None),
+        "me": next(
+            (
+                p
+                for p in participants
+                if p.user_id == user.pk or (p.guardian_id and p.guardian.user_id == user.pk)
+            ),
+            None,
+        ),
     }
 
 
@@ -467,10 +483,18 @@ def pdf_context(minutes_pk, *, variant, user=None):
         "meeting": meeting,
         "participants": participants,
         "confirmations": confirmations,
-        "parents_present": [p for p in participants if p.kind == "parent"],
+        "parents_present": _parents_present(participants),
         "agenda": agenda,
         "decisions": list(minutes.decisions.all()),
         "actions": list(minutes.action_items.all()),
         "carried_over": carried_over_actions(meeting),
         "parent_copy": variant == "parent",
     }
+
+
+def _parents_present(participants):
+    """The parents on the list, or only those present once attendance is recorded."""
+    parents = [p for p in participants if p.kind == "parent"]
+    if any(p.present is not None for p in participants):
+        return [p for p in parents if p.present]
+    return parents

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -48,10 +48,11 @@ from .models import (
     ParticipantKind,
     PdfJob,
     PdfJobStatus,
+    colour_words_in,
 )
 from .selectors import is_forum_leader
 
-__all__ = ["EditConflict"]
+__all__ = ["EditConflict", "colour_words_in"]
 
 logger = logging.getLogger(__name__)
 
@@ -198,7 +199,7 @@ def meeting_hand_over(*, actor, meeting, tovholder):
     _same_municipality(meeting.municipality_id, tovholder)
     meeting.tovholder = tovholder
     meeting.save(update_fields=["tovholder"])
-    _staff_participant(meeting, tovholder, _("Tovholder"))
+    _absent_if_added_after_approval(meeting, _staff_participant(meeting, tovholder, _("Tovholder")))
     _log(actor, Action.CHANGE, meeting, child_id=meeting.child_id, purpose=_("New tovholder"))
     return meeting
 
@@ -249,8 +250,19 @@ def participant_add(*, actor, meeting, kind, user=None, guardian=None, name="", 
             email=email,
             added_at=timezone.now(),
         )
+    _absent_if_added_after_approval(meeting, participant)
     _log(actor, Action.CHANGE, meeting, child_id=meeting.child_id, purpose=_("Add participant"))
     return participant
+
+
+def _absent_if_added_after_approval(meeting, participant):
+    """Who was present is fixed once minutes are approved: someone put on the list later was not
+    at the meeting (and a correction is confirmed by the same people present)."""
+    if participant.present is not None or not meeting.minutes_need_confirmation:
+        return
+    if meeting.minutes.exclude(status=MinutesStatus.DRAFT).exists():
+        Participant.objects.filter(pk=participant.pk).update(present=False)
+        participant.present = False
 
 
 @transaction.atomic
@@ -258,6 +270,26 @@ def participant_remove(*, actor, participant):
     meeting = participant.meeting
     if participant.user_id == meeting.tovholder_id:
         raise ValidationError(_("The tovholder stays on the list. Hand the role over first."))
+    if meeting.minutes_need_confirmation:
+        # The draft's row first, as attendance and confirmations take it: nobody present drops
+        # off the list while the draft waits for their confirmation.
+        draft = (
+            Minutes.objects.select_for_update()
+            .filter(meeting_id=meeting.pk, status=MinutesStatus.DRAFT)
+            .values_list("pk", flat=True)
+            .first()
+        )
+        present = (
+            Participant.objects.filter(pk=participant.pk).values_list("present", flat=True).first()
+        )
+        if draft is not None and present:
+            raise ValidationError(
+                _(
+                    "%(name)s is recorded as present at the meeting and stays on the list while"
+                    " the minutes wait for the confirmation of everyone present."
+                )
+                % {"name": participant.name}
+            )
     # A confirmation of approved minutes is part of what was approved: its person stays listed.
     if participant.confirmations.exclude(minutes__status=MinutesStatus.DRAFT).exists():
         raise ValidationError(
@@ -670,15 +702,18 @@ def minutes_update(*, actor, minutes, lock, **fields):
 def _check_draft(minutes):
     """Before a change of the draft's content. The row lock makes an approval wait for this
     change (and this change wait for an approval), so nothing is added to minutes that are being
-    locked; confirmations already given were of other words and no longer count."""
-    status = (
+    locked; confirmations already given were of other words and no longer count, and the content
+    version moves on so a confirmation of the words read before is refused."""
+    row = (
         Minutes.objects.select_for_update()
         .filter(pk=minutes.pk)
-        .values_list("status", flat=True)
+        .values_list("status", "lock")
         .first()
     )
-    if status != MinutesStatus.DRAFT:
+    if row is None or row[0] != MinutesStatus.DRAFT:
         raise MinutesLocked
+    Minutes.objects.filter(pk=minutes.pk).update(lock=F("lock") + 1)
+    minutes.lock = row[1] + 1
     _confirmations_void(minutes)
 
 
@@ -736,18 +771,6 @@ def action_item_remove(*, actor, item):
     item.delete()
 
 
-COLOUR_WORDS = re.compile(
-    r"\b(grøn|grønt|grønne|grønlig\w*|gul|gult|gule|gullig\w*|rød|rødt|røde|rødlig\w*"
-    r"|green|yellow|red)\b",
-    re.IGNORECASE,
-)
-PARENT_FACING = [s for s in MINUTES_SECTIONS if s != "internal_notes"]
-
-
-def colour_words_in(text):
-    return sorted({m.group(0).lower() for m in COLOUR_WORDS.finditer(text or "")})
-
-
 def approval_problems(minutes, *, participants=None):
     """Everything that stops approval, as clear sentences. `participants` may come with their
     `confirmation` of these minutes already read (selectors.confirmations_overview)."""
@@ -769,9 +792,7 @@ def approval_problems(minutes, *, participants=None):
                 % {"what": item.what, "missing": _(" and ").join(str(m) for m in missing)}
             )
     # The parents' copy also shows the meeting's title and purpose and why it was corrected.
-    header = colour_words_in(
-        "\n".join([meeting.title, meeting.purpose, minutes.correction_reason or ""])
-    )
+    header, words = minutes.colour_words_for_parents()
     if header:
         problems.append(
             _(
@@ -780,10 +801,6 @@ def approval_problems(minutes, *, participants=None):
             )
             % {"words": ", ".join(header)}
         )
-    parent_texts = [getattr(minutes, s) for s in PARENT_FACING]
-    parent_texts += [d.text + " " + d.reason for d in minutes.decisions.all()]
-    parent_texts += [a.what for a in minutes.action_items.all()]
-    words = colour_words_in("\n".join(parent_texts))
     if words:
         problems.append(
             _(
@@ -851,15 +868,33 @@ def _draft_for_confirmation(minutes):
     return minutes
 
 
-def _confirmation_create(*, actor, minutes, participant, method):
-    # Read again: whether they were present is what the tovholder recorded last.
-    participant = (
-        Participant.objects.filter(pk=participant.pk, meeting_id=minutes.meeting_id).first()
-        if participant is not None
-        else None
-    )
-    if participant is None:
+def _same_words(minutes, version):
+    """The confirmation is of the words the person read: `version` is the content version
+    (`lock`) the page showed, compared under the row lock taken by _draft_for_confirmation."""
+    if version is None or version != minutes.lock:
+        raise ValidationError(
+            _("The minutes have changed since you opened them. Read them again before you confirm.")
+        )
+
+
+def _participant_of(minutes, participant):
+    """The participant (or its id) read again, on this meeting's list; whether they were present
+    is what the tovholder recorded last."""
+    pk = participant.pk if isinstance(participant, Participant) else participant
+    try:
+        found = (
+            Participant.objects.select_related("guardian")
+            .filter(pk=int(pk), meeting_id=minutes.meeting_id)
+            .first()
+        )
+    except (TypeError, ValueError):
+        found = None
+    if found is None:
         raise ValidationError(_("Only the meeting's participants confirm its minutes."))
+    return found
+
+
+def _confirmation_create(*, actor, minutes, participant, method):
     if not participant.present:
         raise ValidationError(
             _(
@@ -868,6 +903,10 @@ def _confirmation_create(*, actor, minutes, participant, method):
             )
             % {"name": participant.name}
         )
+    if participant.kind == ParticipantKind.PARENT and any(minutes.colour_words_for_parents()):
+        # Parents read the draft only once it speaks without colour words (DOMAIN.md §12); the
+        # tovholder sees why among the approval problems.
+        raise ValidationError(_("The minutes are not ready for the parents yet."))
     confirmation, created = MinutesConfirmation.objects.get_or_create(
         minutes=minutes,
         participant=participant,
@@ -892,6 +931,14 @@ def attendance_record(*, actor, minutes, present):
     meeting = minutes.meeting
     if actor.pk != meeting.tovholder_id:
         raise ValidationError(_("Only the tovholder records who was present."))
+    if meeting.minutes.exclude(status=MinutesStatus.DRAFT).exists():
+        # Who was present is a fact of the meeting, confirmed with the approved version.
+        raise ValidationError(
+            _(
+                "Attendance is part of the approved minutes and cannot be changed. A correction"
+                " is confirmed by the same people present."
+            )
+        )
     present = {p.pk if isinstance(p, Participant) else p for p in present}
     on_list = set(meeting.participants.values_list("pk", flat=True))
     if not present <= on_list:
@@ -904,11 +951,17 @@ def attendance_record(*, actor, minutes, present):
 
 
 @transaction.atomic
-def minutes_confirm(*, actor, minutes):
+def minutes_confirm(*, actor, minutes, version):
     """A participant present at the meeting confirms the draft with their own login (staff, or a
-    guardian with a login). Confirming twice changes nothing."""
+    guardian with a login), at the content `version` they read. Confirming twice changes
+    nothing."""
     minutes = _draft_for_confirmation(minutes)
-    participant = minutes.meeting.participants.filter(user=actor).first()
+    _same_words(minutes, version)
+    participant = (
+        minutes.meeting.participants.filter(Q(user=actor) | Q(guardian__user=actor))
+        .select_related("guardian")
+        .first()
+    )
     if participant is None:
         raise ValidationError(_("You are not on the meeting's participant list."))
     return _confirmation_create(
@@ -917,12 +970,20 @@ def minutes_confirm(*, actor, minutes):
 
 
 @transaction.atomic
-def minutes_confirmation_record(*, actor, minutes, participant):
-    """The tovholder records a confirmation given at the meeting: for those without a login (a
-    parent, the child, a bisidder, an external person) or who confirmed orally."""
+def minutes_confirmation_record(*, actor, minutes, participant, version):
+    """The tovholder records a confirmation given at the meeting, of the content `version` read
+    there, for someone without a login of their own (a parent without one, the child, a
+    bisidder, an external person). Staff and guardians with a login confirm themselves."""
     minutes = _draft_for_confirmation(minutes)
     if actor.pk != minutes.meeting.tovholder_id:
         raise ValidationError(_("Only the tovholder records a confirmation given at the meeting."))
+    _same_words(minutes, version)
+    participant = _participant_of(minutes, participant)
+    if participant.has_own_login:
+        raise ValidationError(
+            _("%(name)s has a login of their own and confirms the minutes with it.")
+            % {"name": participant.name}
+        )
     return _confirmation_create(
         actor=actor, minutes=minutes, participant=participant, method=ConfirmationMethod.AT_MEETING
     )

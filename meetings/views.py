@@ -23,6 +23,7 @@ from .forms import (
     ActionItemForm,
     AgendaItemForm,
     AttendanceForm,
+    ConfirmForm,
     DecisionForm,
     ForumConsentForm,
     ForumMeetingForm,
@@ -698,17 +699,21 @@ def attendance_record(request, minutes_pk):
 def confirmation_record(request, minutes_pk, participant_pk):
     """The tovholder records a confirmation given at the meeting."""
     minutes = _draft_for(request, minutes_pk, _("Confirm minutes"))
-    participant = get_object_or_404(Participant, pk=participant_pk, meeting_id=minutes.meeting.pk)
+    form = ConfirmForm(request.POST)
     try:
-        services.minutes_confirmation_record(
-            actor=request.user, minutes=minutes, participant=participant
+        confirmation = services.minutes_confirmation_record(
+            actor=request.user,
+            minutes=minutes,
+            participant=participant_pk,
+            version=form.cleaned_data["version"] if form.is_valid() else None,
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(
             request,
-            _("The confirmation of %(name)s is recorded.") % {"name": participant.name},
+            _("The confirmation of %(name)s is recorded.")
+            % {"name": confirmation.participant.name},
         )
     return _back_to_editor(minutes, "#bekraeftelse")
 
@@ -722,8 +727,13 @@ def minutes_confirm(request, minutes_pk):
     )
     meeting = minutes.meeting
     if request.method == "POST":
+        form = ConfirmForm(request.POST)
         try:
-            services.minutes_confirm(actor=request.user, minutes=minutes)
+            services.minutes_confirm(
+                actor=request.user,
+                minutes=minutes,
+                version=form.cleaned_data["version"] if form.is_valid() else None,
+            )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
@@ -735,7 +745,6 @@ def minutes_confirm(request, minutes_pk):
         messages.info(request, _("The minutes are approved; there is nothing more to confirm."))
         return redirect(reverse("meetings:meeting_detail", args=[meeting.pk]) + "#referat")
     overview = selectors.confirmations_overview(request.user, minutes)
-    me = overview["me"]
     return render(
         request,
         "meetings/minutes_confirm.html",
@@ -744,7 +753,6 @@ def minutes_confirm(request, minutes_pk):
             "minutes": minutes,
             **overview,
             "needs_confirmation": True,
-            "show_text": meeting.viewer == ORGANISER or (me is not None and me.present),
             "parent_copy": meeting.viewer == PARENT,
         },
     )

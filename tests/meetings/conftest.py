@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from meetings import services
-from meetings.models import Forum, ForumKind
+from meetings.models import Forum, ForumKind, Minutes
 from tests import factories as f
 
 
@@ -72,3 +72,51 @@ def write_minutes(world, meeting, *, actor=None, **fields):
     actor = actor or meeting.tovholder
     minutes = services.minutes_start(actor=actor, meeting=meeting)
     return services.minutes_update(actor=actor, minutes=minutes, lock=minutes.lock, **fields)
+
+
+@pytest.fixture
+def confirming(network):
+    """A network meeting whose minutes everyone present confirms: Lone (leader, chair), Mette
+    (tovholder), Kim (pædagog) and Maria (guardian, with a login) are on the list; consent on
+    paper; a draft is written."""
+    world = network
+    meeting = services.network_meeting_create(
+        actor=world.leader,
+        child=world.child,
+        purpose="Dialog om Almas trivsel",
+        starts_at=at(2),
+        place="Børnehaven Mejsen",
+        tovholder=world.paedagog,
+        minutes_need_confirmation=True,
+    )
+    services.participant_add(actor=world.leader, meeting=meeting, kind="staff", user=world.kim)
+    services.participant_add(
+        actor=world.leader, meeting=meeting, kind="parent", guardian=world.guardian_row
+    )
+    services.network_consent_record(
+        actor=world.leader, meeting=meeting, guardian=world.guardian_row
+    )
+    meeting.refresh_from_db()
+    world.meeting = meeting
+    world.minutes = write_minutes(
+        world,
+        meeting,
+        agreements="Vi prøver små legegrupper i seks uger.",
+        internal_notes="Kun for fagfolk: tidligere bekymring.",
+    )
+    world.people = {p.user_id: p for p in meeting.participants.all()}
+    return world
+
+
+def participant(world, user):
+    return world.people[user.pk]
+
+
+def version_of(minutes):
+    """The content version of the minutes as they are now."""
+    return Minutes.objects.values_list("lock", flat=True).get(pk=minutes.pk)
+
+
+def confirm(user, minutes):
+    """`user` confirms the minutes as they read them now."""
+    return services.minutes_confirm(actor=user, minutes=minutes, version=version_of(minutes))
