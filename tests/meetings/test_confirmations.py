@@ -9,7 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from meetings import services
+from meetings import selectors, services
 from meetings.models import MinutesConfirmation, MinutesStatus
 from tests.meetings.conftest import confirm, participant, version_of, write_minutes
 from tests.meetings.test_pdf import pdf_text
@@ -304,3 +304,223 @@ def test_a_new_date_in_the_draft_clears_the_confirmations(confirming):
         next_meeting=timezone.localdate() + timedelta(days=30),
     )
     assert not MinutesConfirmation.objects.exists()
+
+
+# --- The reviewer's points ----------------------------------------------------------------------
+
+
+def test_a_confirmation_of_words_that_have_changed_since_is_refused(confirming, login):
+    everyone_but_kim_present(confirming)
+    minutes = confirming.minutes
+    birthe = add_bisidder(confirming)
+    services.attendance_record(
+        actor=confirming.paedagog,
+        minutes=minutes,
+        present=confirming.meeting.participants.exclude(user=confirming.kim),
+    )
+    read = version_of(minutes)
+    # A decision, an action item or a new text after the page was read: the words moved on.
+    services.decision_add(actor=confirming.paedagog, minutes=minutes, text="Ny", reason="Fordi")
+    assert version_of(minutes) > read
+    with pytest.raises(ValidationError, match="Referatet er ændret, siden du åbnede det"):
+        services.minutes_confirm(actor=confirming.leader, minutes=minutes, version=read)
+    with pytest.raises(ValidationError, match="Referatet er ændret, siden du åbnede det"):
+        services.minutes_confirmation_record(
+            actor=confirming.paedagog, minutes=minutes, participant=birthe, version=read
+        )
+    read = version_of(minutes)
+    services.action_item_add(actor=confirming.paedagog, minutes=minutes, what="Ring til mor")
+    with pytest.raises(ValidationError, match="Læs det igen, før du bekræfter"):
+        services.minutes_confirm(actor=confirming.leader, minutes=minutes, version=read)
+    assert not MinutesConfirmation.objects.exists()
+
+    # Through the page: the version it showed is posted back; an old one is refused.
+    maria = login(confirming.guardian)
+    url = f"/moeder/referat/{minutes.pk}/bekraeft/"
+    page = maria.get(url).content.decode()
+    assert f'name="version" value="{version_of(minutes)}"' in page
+    stale = version_of(minutes)
+    services.minutes_update(
+        actor=confirming.paedagog, minutes=minutes, lock=stale, agreements="Andre aftaler."
+    )
+    for data in ({"version": stale}, {}, {"version": "abc"}):
+        page = maria.post(url, data, follow=True).content.decode()
+        assert "Referatet er ændret, siden du åbnede det. Læs det igen, før du bekræfter." in page
+    assert not MinutesConfirmation.objects.exists()
+    maria.post(url, {"version": version_of(minutes)})
+    assert MinutesConfirmation.objects.get().participant.user == confirming.guardian
+
+
+def test_someone_recorded_present_stays_on_the_list_while_the_draft_waits(confirming):
+    everyone_but_kim_present(confirming)
+    maria = participant(confirming, confirming.guardian)
+    for organiser in (confirming.leader, confirming.paedagog):
+        with pytest.raises(ValidationError, match="registreret som til stede ved mødet"):
+            services.participant_remove(actor=organiser, participant=maria)
+    assert confirming.meeting.participants.filter(pk=maria.pk).exists()
+    # Kim was absent: he may leave the list.
+    services.participant_remove(
+        actor=confirming.leader, participant=participant(confirming, confirming.kim)
+    )
+    confirm(confirming.leader, confirming.minutes)
+    confirm(confirming.paedagog, confirming.minutes)
+    assert "Maria" in approval_refusal(confirming)
+
+
+def test_the_tovholder_records_a_confirmation_only_for_those_without_a_login(confirming, login):
+    birthe = add_bisidder(confirming)
+    alma = services.participant_add(
+        actor=confirming.leader, meeting=confirming.meeting, kind="child", name="Alma", role="Barn"
+    )
+    services.attendance_record(
+        actor=confirming.paedagog,
+        minutes=confirming.minutes,
+        present=confirming.meeting.participants.all(),
+    )
+    for user in (confirming.leader, confirming.kim, confirming.guardian):
+        with pytest.raises(ValidationError, match="har sit eget login og bekræfter selv"):
+            services.minutes_confirmation_record(
+                actor=confirming.paedagog,
+                minutes=confirming.minutes,
+                participant=participant(confirming, user),
+                version=version_of(confirming.minutes),
+            )
+    assert not MinutesConfirmation.objects.exists()
+    page = login(confirming.paedagog).get(f"/moeder/{confirming.meeting.pk}/referat/")
+    page = page.content.decode()
+    for p in (birthe, alma):
+        assert f"/moeder/referat/{confirming.minutes.pk}/bekraeft/{p.pk}/" in page
+    for user in (confirming.leader, confirming.kim, confirming.guardian, confirming.paedagog):
+        pk = participant(confirming, user).pk
+        assert f"/moeder/referat/{confirming.minutes.pk}/bekraeft/{pk}/" not in page
+
+
+def test_attendance_is_fixed_once_a_version_is_approved(confirming):
+    everyone_but_kim_present(confirming)
+    for user in (confirming.leader, confirming.paedagog, confirming.guardian):
+        confirm(user, confirming.minutes)
+    approved = services.minutes_approve(actor=confirming.paedagog, minutes=confirming.minutes)
+    correction = services.minutes_new_version(
+        actor=confirming.paedagog, minutes=approved, reason="Forkert dato"
+    )
+    confirming.minutes = correction
+    with pytest.raises(ValidationError, match="Fremmødet er en del af det godkendte referat"):
+        services.attendance_record(
+            actor=confirming.paedagog,
+            minutes=correction,
+            present=[participant(confirming, confirming.paedagog)],
+        )
+    assert set(
+        confirming.meeting.participants.filter(present=True).values_list("user_id", flat=True)
+    ) == {confirming.leader.pk, confirming.paedagog.pk, confirming.guardian.pk}
+    # Someone put on the list afterwards was not at the meeting.
+    late = add_bisidder(confirming, "Sent tilføjet")
+    assert late.present is False
+    message = approval_refusal(confirming)
+    assert "Sent tilføjet" not in message and "Registrér" not in message
+    for name in ("Lone", "Mette", "Maria"):
+        assert name in message
+
+
+def test_the_pdf_names_only_the_parents_present(confirming):
+    def parents_present():
+        context = selectors.pdf_context(confirming.minutes.pk, variant="parent")
+        return [p.guardian_id for p in context["parents_present"]]
+
+    # Before attendance is recorded: the parents on the list.
+    assert parents_present() == [confirming.guardian_row.pk]
+    services.attendance_record(
+        actor=confirming.paedagog,
+        minutes=confirming.minutes,
+        present=[participant(confirming, confirming.paedagog)],
+    )
+    assert parents_present() == []
+    everyone_but_kim_present(confirming)
+    assert parents_present() == [confirming.guardian_row.pk]
+
+
+def test_the_confirm_page_is_for_organisers_and_those_present(confirming, login):
+    url = f"/moeder/referat/{confirming.minutes.pk}/bekraeft/"
+    # Before attendance is recorded, and when recorded absent: the same 404, logged.
+    for recorded in (False, True):
+        if recorded:
+            services.attendance_record(
+                actor=confirming.paedagog,
+                minutes=confirming.minutes,
+                present=[participant(confirming, confirming.paedagog)],
+            )
+        for user in (confirming.guardian, confirming.kim):
+            AccessLogEntry.objects.all().delete()
+            client = login(user)
+            assert client.get(url).status_code == 404
+            assert AccessLogEntry.objects.filter(actor=user, basis=Basis.DENIED).exists()
+    # The chair, an organiser, reads it without being present.
+    assert login(confirming.leader).get(url).status_code == 200
+
+
+def test_parents_neither_read_nor_confirm_a_draft_with_colour_words(confirming, login):
+    everyone_but_kim_present(confirming)
+    minutes = confirming.minutes
+    services.minutes_update(
+        actor=confirming.paedagog,
+        minutes=minutes,
+        lock=version_of(minutes),
+        agreements="Alma er i en gul position; vi prøver små legegrupper.",
+    )
+    url = f"/moeder/referat/{minutes.pk}/bekraeft/"
+    maria = login(confirming.guardian)
+    page = maria.get(url).content.decode()
+    assert "Referatet er ikke klar til forældrene endnu." in page
+    assert "små legegrupper" not in page and 'name="version"' not in page
+    page = maria.post(url, {"version": version_of(minutes)}, follow=True).content.decode()
+    assert "Referatet er ikke klar til forældrene endnu." in page
+    assert not MinutesConfirmation.objects.exists()
+    # Staff read and confirm; the tovholder sees why among the approval problems.
+    page = login(confirming.paedagog).get(url).content.decode()
+    assert "gul position" in page
+    confirm(confirming.paedagog, minutes)
+    assert "farveord (gul)" in approval_refusal(confirming)
+    # Once the words are plain, the parents read and confirm.
+    services.minutes_update(
+        actor=confirming.paedagog,
+        minutes=minutes,
+        lock=version_of(minutes),
+        agreements="Vi prøver små legegrupper i seks uger.",
+    )
+    assert "små legegrupper" in login(confirming.guardian).get(url).content.decode()
+    confirm(confirming.guardian, minutes)
+
+
+def test_a_forged_participant_id_gets_a_danish_message(confirming, login):
+    client = login(confirming.paedagog)
+    minutes = confirming.minutes
+    other_meeting = services.network_meeting_create(
+        actor=confirming.leader,
+        child=confirming.child,
+        purpose="Et andet møde",
+        starts_at=confirming.meeting.starts_at,
+        place="Et andet sted",
+        tovholder=confirming.paedagog,
+    )
+    elsewhere = services.participant_add(
+        actor=confirming.leader, meeting=other_meeting, kind="external", name="Anden", role="Gæst"
+    )
+    for pk in (999999, elsewhere.pk):
+        response = client.post(
+            f"/moeder/referat/{minutes.pk}/bekraeft/{pk}/",
+            {"version": version_of(minutes)},
+            follow=True,
+        )
+        assert response.status_code == 200
+        assert "Kun mødets deltagere bekræfter" in response.content.decode()
+    assert not MinutesConfirmation.objects.exists()
+
+
+def test_the_flag_reads_as_a_requirement():
+    from django.utils import translation
+
+    from meetings.models import Meeting
+
+    with translation.override("da"):
+        label = str(Meeting._meta.get_field("minutes_need_confirmation").verbose_name)
+    assert label == "referatet skal bekræftes af alle tilstedeværende"
