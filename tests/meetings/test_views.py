@@ -7,8 +7,8 @@ import pytest
 from django.utils import timezone
 
 from meetings import services
-from meetings.models import Minutes, MinutesStatus
-from tests.meetings.conftest import at, write_minutes
+from meetings.models import Minutes, MinutesConfirmation, MinutesStatus
+from tests.meetings.conftest import at, version_of, write_minutes
 from trivsel.audit.models import AccessLogEntry, Basis
 
 PERSONAS = ["paedagog", "leader", "kim", "teacher", "social_worker", "outsider", "guardian"]
@@ -26,28 +26,68 @@ def matrix(world):
     meeting, minutes = world.meeting.pk, world.minutes.pk
     organisers = {"paedagog", "leader"}
     return [
-        (f"/moeder/{meeting}/", organisers | {"guardian"}),
-        (f"/moeder/{meeting}/referat/", organisers),
-        (f"/moeder/referat/{minutes}/pdf/", organisers | {"guardian"}),
-        (f"/moeder/referat/{minutes}/pdf/?udgave=parent", organisers | {"guardian"}),
-        (f"/moeder/referat/{minutes}/ny-version/", organisers),
+        ("get", f"/moeder/{meeting}/", {}, organisers | {"guardian"}),
+        ("get", f"/moeder/{meeting}/referat/", {}, organisers),
+        ("get", f"/moeder/referat/{minutes}/pdf/", {}, organisers | {"guardian"}),
+        ("get", f"/moeder/referat/{minutes}/pdf/?udgave=parent", {}, organisers | {"guardian"}),
+        ("get", f"/moeder/referat/{minutes}/ny-version/", {}, organisers),
     ]
 
 
-@pytest.mark.parametrize("persona", PERSONAS)
-def test_the_access_matrix_of_a_network_meeting(approved, login, persona):
-    user = getattr(approved, persona)
+@pytest.fixture
+def confirming_present(confirming):
+    """The draft of a meeting that needs confirmation; everyone but Kim was present, with a
+    bisidder without a login whose confirmation the tovholder records."""
+    world = confirming
+    world.bisidder = services.participant_add(
+        actor=world.leader, meeting=world.meeting, kind="bisidder", name="Birthe", role="Bisidder"
+    )
+    world.present = list(
+        world.meeting.participants.exclude(user=world.kim).values_list("pk", flat=True)
+    )
+    services.attendance_record(actor=world.paedagog, minutes=world.minutes, present=world.present)
+    return world
+
+
+def confirmation_matrix(world):
+    minutes = world.minutes.pk
+    organisers = {"paedagog", "leader"}
+    version = {"version": version_of(world.minutes)}
+    return [
+        # Those recorded present read and confirm; Kim, recorded absent, is not among them.
+        ("get", f"/moeder/referat/{minutes}/bekraeft/", {}, organisers | {"guardian"}),
+        ("post", f"/moeder/referat/{minutes}/bekraeft/", version, organisers | {"guardian"}),
+        ("post", f"/moeder/referat/{minutes}/fremmoede/", {"present": world.present}, organisers),
+        ("post", f"/moeder/referat/{minutes}/bekraeft/{world.bisidder.pk}/", version, organisers),
+    ]
+
+
+def check_matrix(world, login, persona, rows):
+    user = getattr(world, persona)
     client = login(user)
-    for url, allowed in matrix(approved):
+    for method, url, data, allowed in rows:
         AccessLogEntry.objects.all().delete()
-        response = client.get(url)
+        response = getattr(client, method)(url, data)
         if persona in allowed:
             assert response.status_code in (200, 302), (url, persona, response.status_code)
-            entry = AccessLogEntry.objects.filter(actor=user, child_id=approved.child.pk).first()
+            entry = AccessLogEntry.objects.filter(actor=user, child_id=world.child.pk).first()
             assert entry is not None and entry.basis != Basis.DENIED, (url, persona)
         else:
             assert response.status_code == 404, (url, persona, response.status_code)
             assert AccessLogEntry.objects.filter(actor=user, basis=Basis.DENIED).exists(), url
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_the_access_matrix_of_a_network_meeting(approved, login, persona):
+    check_matrix(approved, login, persona, matrix(approved))
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_the_access_matrix_of_the_confirmation_of_the_minutes(confirming_present, login, persona):
+    world = confirming_present
+    check_matrix(world, login, persona, confirmation_matrix(world))
+    if persona not in {"paedagog", "leader", "guardian"}:
+        assert not MinutesConfirmation.objects.exists()
 
 
 def test_a_parent_gets_the_parents_copy_whatever_they_ask_for(approved, login):
