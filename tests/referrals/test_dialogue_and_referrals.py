@@ -2,15 +2,18 @@
 (refused while the cross-disciplinary team task of a red position is open) and anonymous
 consultations (no names, no CPR numbers)."""
 
+import importlib
 from datetime import datetime, time, timedelta
 
 import pytest
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from cases.models import Task
 from cases.services import task_complete, task_create
 from meetings import services as meetings
+from meetings.models import Meeting
 from referrals import services
 from referrals.models import AnonymousConsultation, Notification, Route
 from tests import factories as f
@@ -309,3 +312,39 @@ def test_the_notification_waits_for_everyone_present_to_confirm(dialogue, login)
     assert notification.route == Route.DIALOGUE and notification.minutes == minutes
     assert set(minutes.confirmations.values_list("method", flat=True)) == {"login"}
     assert minutes.confirmations.count() == 4
+
+
+def test_the_migration_makes_running_dialogue_meetings_need_confirmation(dialogue):
+    migration = importlib.import_module(
+        "referrals.migrations.0004_dialogue_meetings_need_confirmation"
+    )
+    _meeting(dialogue)
+    running = dialogue.dialogue.meeting
+    done = services.dialogue_start(
+        actor=dialogue.paedagog,
+        child=dialogue.child,
+        unit=dialogue.kindergarten,
+        category="child_wellbeing",
+        parents_conversation="Vi talte med far.",
+        parents_agreed=True,
+        suspected_violence=False,
+    )
+    dialogue.dialogue = done
+    _meeting(dialogue)
+    minutes = _approve(dialogue, with_plan=False)
+    finished = minutes.meeting
+    other = meetings.network_meeting_create(
+        actor=dialogue.leader,
+        child=dialogue.child,
+        purpose="Et almindeligt netværksmøde",
+        starts_at=soon(),
+        place="Mejsen",
+        tovholder=dialogue.leader,
+    )
+    # As before the rule: no meeting needed confirmation.
+    Meeting.objects.update(minutes_need_confirmation=False)
+    migration.running_dialogue_meetings_need_confirmation(apps, None)
+    need = dict(Meeting.objects.values_list("pk", "minutes_need_confirmation"))
+    assert need[running.pk] is True
+    assert need[finished.pk] is False  # its notification exists: approved under the old rule
+    assert need[other.pk] is False
