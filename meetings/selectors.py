@@ -375,11 +375,13 @@ def draft_to_confirm(user, meeting):
     """The pk of the draft a participant recorded as present is asked to confirm, or None."""
     if not meeting.minutes_need_confirmation or not meeting.may_read_minutes:
         return None
+    # One participant row: the user's own, or their guardian row's (a parent who got a login
+    # after being put on the list), and recorded present. One filter() call, so one join.
     return (
         Minutes.objects.filter(
+            Q(meeting__participants__user=user) | Q(meeting__participants__guardian__user=user),
             meeting=meeting,
             status=MinutesStatus.DRAFT,
-            meeting__participants__user=user,
             meeting__participants__present=True,
         )
         .values_list("pk", flat=True)

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from meetings import selectors, services
-from meetings.models import MinutesConfirmation, MinutesStatus
+from meetings.models import MinutesConfirmation, MinutesStatus, Participant
 from tests.meetings.conftest import confirm, participant, version_of, write_minutes
 from tests.meetings.test_pdf import pdf_text
 from trivsel.audit.models import AccessLogEntry, Basis
@@ -204,6 +204,14 @@ def test_a_present_participant_reads_the_draft_and_confirms_with_their_own_login
     assert kim.post(url, version).status_code == 404
     assert AccessLogEntry.objects.filter(actor=confirming.kim, basis=Basis.DENIED).count() == 2
     assert MinutesConfirmation.objects.count() == 1
+
+
+def test_a_parent_who_got_a_login_after_being_listed_is_shown_the_link(confirming, login):
+    everyone_but_kim_present(confirming)
+    row = confirming.meeting.participants.get(kind="parent")
+    Participant.objects.filter(pk=row.pk).update(user=None)  # listed before her login existed
+    page = login(confirming.guardian).get(f"/moeder/{confirming.meeting.pk}/").content.decode()
+    assert f"/moeder/referat/{confirming.minutes.pk}/bekraeft/" in page
 
 
 @pytest.mark.parametrize("persona", ["teacher", "social_worker", "outsider"])
