@@ -48,11 +48,10 @@ from .models import (
     ParticipantKind,
     PdfJob,
     PdfJobStatus,
-    colour_words_in,
 )
 from .selectors import is_forum_leader
 
-__all__ = ["EditConflict", "colour_words_in"]
+__all__ = ["EditConflict"]
 
 logger = logging.getLogger(__name__)
 
