@@ -48,20 +48,6 @@ EXCHANGE_KINDS = (DataKind.BASIC, DataKind.SCREENING)
 # suspected the parents are not told before the notification (DOMAIN.md §5).
 GUARDIAN_KINDS = (DataKind.BASIC, DataKind.SCREENING, DataKind.MINUTES, DataKind.HANDOVER)
 
-# Who may change a child's record (consents, forløb, involvements, exchanges): the staff around
-# the child by enrolment and the social-work side. A consent or a one-meeting exchange lets the
-# recipient see, not write; that would let access widen itself.
-WRITER_BASES = (Basis.ENROLMENT, Basis.STATUTORY)
-
-# When several bases cover the same look, the access log names the first of these.
-BASIS_PRIORITY = (
-    Basis.GUARDIAN,
-    Basis.STATUTORY,
-    Basis.ENROLMENT,
-    Basis.CONSENT,
-    Basis.MEETING_EXCHANGE,
-)
-
 
 def day_start(day):
     """Midnight at the start of `day`, Copenhagen time."""

@@ -256,7 +256,7 @@ def _seed_casework(context):
         .order_by("pk")
         .first()
     )
-    services.involvement_add(
+    services.statutory_involvement_add(
         actor=users["teamleder"],
         child=pupil,
         person=users["socialraadgiver"],

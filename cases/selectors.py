@@ -3,16 +3,18 @@ answer 404 for missing and forbidden alike, and write the access log."""
 
 from datetime import date, timedelta
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from trivsel.audit.models import Action, Basis
+from trivsel.audit.models import Action, Basis, Topic
 from trivsel.audit.services import access_log_record, access_log_record_many
 from trivsel.organisation.models import SOCIAL_WORK_ROLES, Unit, UnitType
 
-from .access import BASIS_PRIORITY, live_grants, permission_ids
+from .access import live_grants, permission_ids
+from .capabilities import BASIS_PRIORITY, ChildCapabilities
 from .models import (
     Child,
     ChildGroupObjectPermission,
@@ -94,16 +96,55 @@ def _log_denied(user, pk, purpose):
     )
 
 
-def child_get_for(user, pk, *, kind=DataKind.BASIC, purpose="", bases=None):
+def child_capabilities(user, child_id):
+    """What this user may see of and do with one child now (cases.capabilities), in one query."""
+    live = live_grants()
+    own = ChildUserObjectPermission.objects.filter(
+        live, user_id=user.pk, content_object_id=child_id
+    ).values_list("permission_id", "basis")
+    via_groups = ChildGroupObjectPermission.objects.filter(
+        live, group__user__id=user.pk, content_object_id=child_id
+    ).values_list("permission_id", "basis")
+    kind_of = {permission_id: kind for kind, permission_id in permission_ids().items()}
+    profile = user.staff_profile_or_none if user.is_authenticated else None
+    return ChildCapabilities(
+        user_id=user.pk,
+        grants=frozenset(
+            (kind_of[permission_id], Basis(basis))
+            for permission_id, basis in own.union(via_groups)
+            if permission_id in kind_of
+        ),
+        roles=frozenset(profile.roles) if profile else frozenset(),
+    )
+
+
+def child_require(user, child, need):
+    """A service's own check that the user may do `need` with the child (a cases.capabilities
+    property): no write relies on a view having asked."""
+    if not child_capabilities(user, child.pk).may(need):
+        raise PermissionDenied
+
+
+def child_get_for(
+    user, pk, *, kind=DataKind.BASIC, purpose="", topic=Topic.INTERNAL, bases=None, need=None
+):
     """The child, if the user may see information of `kind` about it (on one of `bases`, if
-    given); otherwise 404 (and the attempt is logged). The child carries `access_basis`."""
+    given) and — with `need` — may do that with it (a cases.capabilities property); otherwise
+    404, and the attempt is logged. The child carries `access_basis` and `can`, what this user
+    may do with it. `topic` decides whether the child's guardians see the look in their log."""
     try:
         child = child_list_visible_to(user, kind=kind, bases=bases).get(pk=int(pk))
     except (Child.DoesNotExist, ValueError, TypeError):
+        child = None
+    if child is not None:
+        child.can = child_capabilities(user, child.pk)
+        if need is not None and not child.can.may(need):
+            child = None
+    if child is None:
         if user.is_authenticated:
             _log_denied(user, pk, purpose)
-        raise Http404 from None
-    child.access_basis = child_bases_for(user, [child.pk], kind=kind, bases=bases)[child.pk]
+        raise Http404
+    child.access_basis = child.can.basis(kind, among=bases)
     access_log_record(
         actor=user,
         action=Action.READ,
@@ -111,11 +152,14 @@ def child_get_for(user, pk, *, kind=DataKind.BASIC, purpose="", bases=None):
         obj=child,
         child_id=child.pk,
         purpose=purpose,
+        topic=topic,
     )
     return child
 
 
-def access_log_children(user, children, *, purpose="", detail="", kind=DataKind.BASIC):
+def access_log_children(
+    user, children, *, purpose="", detail="", kind=DataKind.BASIC, topic=Topic.INTERNAL
+):
     """Log a look at several children at once (a list page), each with its own basis."""
     children = list(children)
     if children:
@@ -126,6 +170,7 @@ def access_log_children(user, children, *, purpose="", detail="", kind=DataKind.
             looks=[(child, child.pk, bases[child.pk]) for child in children],
             purpose=purpose,
             detail=detail,
+            topic=topic,
         )
 
 
@@ -140,21 +185,8 @@ def children_of_guardian(user):
     return children
 
 
-def child_kinds_for(user, child_id):
-    """The kinds of information about one child this user may see now, in one query."""
-    live = live_grants()
-    own = ChildUserObjectPermission.objects.filter(
-        live, user_id=user.pk, content_object_id=child_id
-    ).values_list("permission_id", flat=True)
-    via_groups = ChildGroupObjectPermission.objects.filter(
-        live, group__user__id=user.pk, content_object_id=child_id
-    ).values_list("permission_id", flat=True)
-    granted = set(own.union(via_groups))
-    return {kind for kind, permission_id in permission_ids().items() if permission_id in granted}
-
-
 def timeline_visible_to(user, child, kinds, *, for_guardian=False):
-    """The child's timeline entries of the kinds this user may see (from child_kinds_for).
+    """The child's timeline entries of the kinds this user may see (child.can.kinds).
     Guardians do not see the professionals' internal follow-up tasks."""
     entries = TimelineEntry.objects.filter(child=child, data_kind__in=kinds)
     if for_guardian:

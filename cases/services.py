@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from trivsel.audit.models import Action, Basis
+from trivsel.audit.models import Action, Basis, Topic
 from trivsel.audit.services import access_log_record
 from trivsel.organisation.models import LEADER_ROLES, SOCIAL_WORK_ROLES, User
 from trivsel.organisation.selectors import leads_unit
@@ -33,7 +33,7 @@ from .models import (
     TimelineEntry,
     TimelineKind,
 )
-from .selectors import child_bases_for, staff_unit_ids
+from .selectors import child_bases_for, child_capabilities, child_require, staff_unit_ids
 
 
 class EditConflict(Exception):
@@ -116,6 +116,7 @@ def consent_record(
 ):
     """Record a consent (or a refusal). On paper it takes effect at once; otherwise it waits for
     the guardian to confirm through their own login."""
+    child_require(actor, child, "record_consent")
     units, roles, people = list(units), list(roles), list(people)
     _consent_validate(
         child=child,
@@ -168,6 +169,7 @@ def consent_record(
         obj=consent,
         child_id=child.pk,
         purpose=_("Record consent"),
+        topic=Topic.CONSENT,
     )
     grants_rebuild(child_ids=[child.pk])
     return consent
@@ -209,6 +211,7 @@ def consent_answer(*, guardian_user, consent, accept):
         obj=consent,
         child_id=consent.child_id,
         purpose=_("Answer consent"),
+        topic=Topic.CONSENT,
     )
     grants_rebuild(child_ids=[consent.child_id])
     return consent
@@ -220,6 +223,8 @@ def consent_withdraw(*, actor, consent):
     consent = Consent.objects.select_for_update().get(pk=consent.pk)
     if consent.status not in {ConsentStatus.GIVEN, ConsentStatus.AWAITING_GUARDIAN}:
         raise ValidationError(_("Only a consent in force can be withdrawn."))
+    if not child_capabilities(actor, consent.child_id).withdraw_consent(consent):
+        raise PermissionDenied
     consent.status = ConsentStatus.WITHDRAWN
     consent.withdrawn_at = timezone.now()
     consent.withdrawn_by = actor
@@ -238,6 +243,7 @@ def consent_withdraw(*, actor, consent):
         obj=consent,
         child_id=consent.child_id,
         purpose=_("Withdraw consent"),
+        topic=Topic.CONSENT,
     )
     grants_rebuild(child_ids=[consent.child_id])
     return consent
@@ -276,6 +282,34 @@ def _involvement_data_kind(person):
 
 @transaction.atomic
 def involvement_add(*, actor, child, person=None, unit=None, role, purpose, start, end=None):
+    """Register who works with the child; staff around the child do this (enrolment or the
+    social-work side), never someone whose only basis is a consent or an exchange."""
+    child_require(actor, child, "register_involvement")
+    return _involvement_create(
+        actor=actor,
+        child=child,
+        person=person,
+        unit=unit,
+        role=role,
+        purpose=purpose,
+        start=start,
+        end=end,
+    )
+
+
+@transaction.atomic
+def statutory_involvement_add(*, actor, child, person, role, purpose, start):
+    """A caseworker's involvement registered by the social-work side's own services when she
+    takes on a notification or case about the child: the statutory basis of the access engine
+    (Barnets lov §§ 18–22, 136–137). The calling service has checked the notification."""
+    if not (_is_social_work(actor) and _is_social_work(person)):
+        raise PermissionDenied
+    return _involvement_create(
+        actor=actor, child=child, person=person, role=role, purpose=purpose, start=start
+    )
+
+
+def _involvement_create(*, actor, child, person, unit=None, role, purpose, start, end=None):
     if person is None and unit is None:
         raise ValidationError(_("Name the person or the unit that is involved."))
     if _is_social_work(person) and not _is_social_work(actor):
@@ -337,6 +371,7 @@ def exchange_grant_create(
 ):
     """The one-meeting exchange without consent: time-boxed to the meeting (and at most one
     follow-up meeting), always marked as such."""
+    child_require(actor, child, "record_exchange")
     participants = list(participants)
     if not participants:
         raise ValidationError({"participants": _("Choose who takes part in the meeting.")})
@@ -412,6 +447,7 @@ def forlob_open(
     parents_view="",
     ladder_step=None,
 ):
+    child_require(actor, child, "open_forlob")
     _check_tovholder_pair(child, tovholder, backup)
     already_open = ValidationError(_("The child already has an open forløb. Work in that one."))
     if Forlob.objects.filter(child=child, closed_at__isnull=True).exists():
@@ -449,6 +485,7 @@ PLAN_FIELDS = ("title", "goal", "child_view", "parents_view", "ladder_step", "re
 @transaction.atomic
 def forlob_plan_update(*, actor, forlob, version, sub_goals=None, **changes):
     """Save the plan only if nobody saved it since `version` was read."""
+    child_require(actor, forlob.child, "edit_forlob")
     updated = Forlob.objects.filter(pk=forlob.pk, version=version, closed_at__isnull=True).update(
         version=version + 1, **{k: v for k, v in changes.items() if k in PLAN_FIELDS}
     )
@@ -475,6 +512,7 @@ def forlob_plan_update(*, actor, forlob, version, sub_goals=None, **changes):
 @transaction.atomic
 def forlob_hand_over(*, actor, forlob, tovholder, backup=None):
     """Hand the tovholder role to someone else; there is never a moment with two or none."""
+    child_require(actor, forlob.child, "edit_forlob")
     _check_tovholder_pair(forlob.child, tovholder, backup)
     previous = forlob.tovholder
     forlob.tovholder, forlob.backup = tovholder, backup
@@ -494,6 +532,7 @@ def forlob_hand_over(*, actor, forlob, tovholder, backup=None):
 @transaction.atomic
 def forlob_close(*, actor, forlob, decision):
     """No silent drop-off: closing needs a written decision or a named receiver."""
+    child_require(actor, forlob.child, "edit_forlob")
     if not decision.strip():
         raise ValidationError(
             {"closing_decision": _("Write the decision to close, or who takes over.")}
@@ -631,6 +670,7 @@ def handover_create(
     attach_screening=False,
     evaluation_needed=False,
 ):
+    child_require(actor, child, "prepare_handover")
     _check_sender(actor, child, sending_unit)
     if receiving_unit.municipality_id != child.municipality_id:
         raise ValidationError(
@@ -689,6 +729,7 @@ def handover_create(
         obj=handover,
         child_id=child.pk,
         purpose=_("Prepare a handover"),
+        topic=Topic.HANDOVER,
     )
     return handover
 
@@ -846,6 +887,7 @@ def handover_send(*, actor, handover):
         obj=handover,
         child_id=handover.child_id,
         purpose=_("Send a handover"),
+        topic=Topic.HANDOVER,
     )
     grants_rebuild(child_ids=[handover.child_id])
     return handover

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
-from trivsel.audit.models import Basis
+from trivsel.audit.models import Basis, Topic
 from trivsel.audit.selectors import access_log_for_guardian
 from trivsel.organisation.models import LEADER_ROLES
 from trivsel.organisation.selectors import (
@@ -28,7 +28,6 @@ from trivsel.organisation.selectors import (
 from trivsel.pdf import html_to_pdf
 
 from . import selectors, services
-from .access import WRITER_BASES
 from .cpr import cpr_mask
 from .forms import (
     ChildSearchForm,
@@ -144,9 +143,16 @@ def child_list(request):
 
 @login_required
 def child_detail(request, pk):
-    child = selectors.child_get_for(request.user, pk, purpose=_("Child's page"))
-    kinds = selectors.child_kinds_for(request.user, child.pk)
-    is_guardian = child.access_basis == Basis.GUARDIAN
+    child = selectors.child_get_for(
+        request.user, pk, purpose=_("Child's page"), topic=Topic.DAILY_CARE
+    )
+    kinds = child.can.kinds
+    is_guardian = child.can.is_guardian
+    consents = list(
+        child.consents.select_related("guardian", "recorded_by").prefetch_related(
+            "recipient_units", "recipient_people"
+        )
+    )
     context = {
         "child": child,
         "kinds": kinds,
@@ -158,9 +164,9 @@ def child_detail(request, pk):
         .select_related("tovholder", "backup")
         .prefetch_related("sub_goals")
         .first(),
-        "consents": child.consents.select_related("guardian", "recorded_by").prefetch_related(
-            "recipient_units", "recipient_people"
-        ),
+        "consents": consents,
+        "consents_to_answer": [c for c in consents if child.can.answer_consent(c)],
+        "consents_to_withdraw": [c for c in consents if child.can.withdraw_consent(c)],
         "exchanges": child.exchange_grants.filter(
             Q(meeting_date__gte=timezone.localdate()) | Q(follow_up_date__gte=timezone.localdate())
         ).prefetch_related("participants"),
@@ -172,7 +178,6 @@ def child_detail(request, pk):
         ),
         "siblings": selectors.siblings_visible_to(request.user, child),
         "handovers": selectors.handovers_of_child_visible_to(request.user, child),
-        "may_hand_over": child.access_basis == Basis.ENROLMENT,
         "today": timezone.localdate(),
     }
     return render(request, "cases/child_detail.html", context)
@@ -182,7 +187,9 @@ def child_detail(request, pk):
 @require_POST
 def child_cpr(request, pk):
     """ "Vis CPR": the full number only on request, and the request is logged."""
-    child = selectors.child_get_for(request.user, pk, purpose=_("Show CPR number"))
+    child = selectors.child_get_for(
+        request.user, pk, purpose=_("Show CPR number"), topic=Topic.DAILY_CARE, need="show_cpr"
+    )
     cpr = child.cpr  # the selector above logged this look with its purpose, "Vis CPR"
     if request.htmx:
         return render(request, "cases/child_detail.html#cpr", {"child": child, "cpr": cpr})
@@ -191,9 +198,8 @@ def child_cpr(request, pk):
 
 @login_required
 def consent_create(request, pk):
-    _staff_only(request.user)
     child = selectors.child_get_for(
-        request.user, pk, purpose=_("Record consent"), bases=WRITER_BASES
+        request.user, pk, purpose=_("Record consent"), topic=Topic.CONSENT, need="record_consent"
     )
     guardians = [
         g.guardian
@@ -233,25 +239,25 @@ def consent_create(request, pk):
     return render(request, "cases/consent_form.html", {"child": child, "form": form})
 
 
-def _consent_for(request, consent_pk, *, purpose, bases=None):
+def _consent_for(request, consent_pk, *, purpose, need):
+    """The consent and its child, if the user may do `need` (a cases.capabilities method) with
+    it; otherwise the same 404 as for a consent that does not exist."""
     consent = get_object_or_404(Consent.objects.only("pk", "child_id"), pk=consent_pk)
-    child = selectors.child_get_for(request.user, consent.child_id, purpose=purpose, bases=bases)
-    return child, child.consents.select_related("guardian").get(pk=consent.pk)
+    child = selectors.child_get_for(
+        request.user, consent.child_id, purpose=purpose, topic=Topic.CONSENT
+    )
+    consent = child.consents.select_related("guardian").get(pk=consent.pk)
+    if not getattr(child.can, need)(consent):
+        raise Http404
+    return child, consent
 
 
 @login_required
 @require_POST
 def consent_withdraw(request, consent_pk):
     child, consent = _consent_for(
-        request,
-        consent_pk,
-        purpose=_("Withdraw consent"),
-        bases=[*WRITER_BASES, Basis.GUARDIAN],
+        request, consent_pk, purpose=_("Withdraw consent"), need="withdraw_consent"
     )
-    if child.access_basis == Basis.GUARDIAN and (
-        consent.guardian is None or consent.guardian.user_id != request.user.pk
-    ):
-        raise Http404  # a guardian withdraws their own consents only
     try:
         services.consent_withdraw(actor=request.user, consent=consent)
     except ValidationError as error:
@@ -265,7 +271,7 @@ def consent_withdraw(request, consent_pk):
 @require_POST
 def consent_answer(request, consent_pk):
     child, consent = _consent_for(
-        request, consent_pk, purpose=_("Answer consent"), bases=[Basis.GUARDIAN]
+        request, consent_pk, purpose=_("Answer consent"), need="answer_consent"
     )
     answer = request.POST.get("answer")
     if answer not in {"accept", "refuse"}:
@@ -314,8 +320,9 @@ def _child_record_form(request, child, form, *, save, done, heading, intro=""):
 
 @login_required
 def forlob_create(request, pk):
-    _staff_only(request.user)
-    child = selectors.child_get_for(request.user, pk, purpose=_("Open forløb"), bases=WRITER_BASES)
+    child = selectors.child_get_for(
+        request.user, pk, purpose=_("Open forløb"), topic=Topic.DAILY_CARE, need="open_forlob"
+    )
     form = ForlobForm(
         request.POST or None, people=_people(request.user), initial={"tovholder": request.user}
     )
@@ -330,10 +337,9 @@ def forlob_create(request, pk):
 
 
 def _forlob_for(request, forlob_pk, *, purpose):
-    _staff_only(request.user)
     forlob = get_object_or_404(Forlob.objects.only("pk", "child_id"), pk=forlob_pk)
     child = selectors.child_get_for(
-        request.user, forlob.child_id, purpose=purpose, bases=WRITER_BASES
+        request.user, forlob.child_id, purpose=purpose, topic=Topic.DAILY_CARE, need="edit_forlob"
     )
     forlob = child.forlob_set.select_related("tovholder", "backup").get(pk=forlob.pk)
     if forlob.closed_at:
@@ -417,9 +423,12 @@ def forlob_close(request, forlob_pk):
 
 @login_required
 def involvement_create(request, pk):
-    _staff_only(request.user)
     child = selectors.child_get_for(
-        request.user, pk, purpose=_("Register involvement"), bases=WRITER_BASES
+        request.user,
+        pk,
+        purpose=_("Register involvement"),
+        topic=Topic.DAILY_CARE,
+        need="register_involvement",
     )
     form = InvolvementForm(
         request.POST or None,
@@ -440,9 +449,12 @@ def involvement_create(request, pk):
 @login_required
 def exchange_create(request, pk):
     """The one-meeting exchange without consent, for early preventive cooperation."""
-    _staff_only(request.user)
     child = selectors.child_get_for(
-        request.user, pk, purpose=_("Exchange without consent"), bases=WRITER_BASES
+        request.user,
+        pk,
+        purpose=_("Exchange without consent"),
+        topic=Topic.EXCHANGE,
+        need="record_exchange",
     )
     form = ExchangeForm(request.POST or None, people=_people(request.user))
     intro = _(
@@ -482,7 +494,7 @@ def task_complete(request, task_pk):
 def child_access_log(request, pk):
     """For guardians: the dates and purposes of look-ups on their child (no staff names)."""
     child = selectors.child_get_for(
-        request.user, pk, purpose=_("Access log for guardian"), bases=[Basis.GUARDIAN]
+        request.user, pk, purpose=_("Access log for guardian"), need="see_access_log"
     )
     entries = access_log_for_guardian(child_id=child.pk)
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("side"))
@@ -498,9 +510,13 @@ def _handover(request, pk, purpose):
 
 @login_required
 def handover_create(request, pk):
-    _staff_only(request.user)
     child = selectors.child_get_for(
-        request.user, pk, purpose=_("Prepare a handover"), bases=[Basis.ENROLMENT]
+        request.user,
+        pk,
+        purpose=_("Prepare a handover"),
+        topic=Topic.HANDOVER,
+        bases=[Basis.ENROLMENT],
+        need="prepare_handover",
     )
     my_units = set(request.user.staff_profile.units.values_list("pk", flat=True))
     enrolment = (

@@ -6,7 +6,7 @@ from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.utils import timezone
 
-from cases.access import WRITER_BASES
+from cases.capabilities import WRITER_BASES
 from cases.models import Child, DataKind, TaskStatus
 from cases.selectors import (
     access_log_children,

@@ -24,7 +24,7 @@ from cases.models import (
     TaskStatus,
     TimelineKind,
 )
-from cases.selectors import child_bases_for
+from cases.selectors import child_bases_for, child_require
 from cases.services import EditConflict, consent_record, task_create, timeline_add
 from trivsel.audit.models import Action, Basis
 from trivsel.audit.services import access_log_record
@@ -134,13 +134,6 @@ def _staff_roles(user):
     return [str(label) for label in profile.role_labels] if profile else []
 
 
-def _writer_basis(actor, child):
-    basis = child_bases_for(actor, [child.pk]).get(child.pk)
-    if basis not in (Basis.ENROLMENT, Basis.STATUTORY):
-        raise PermissionDenied
-    return basis
-
-
 @transaction.atomic
 def network_meeting_create(
     *,
@@ -156,7 +149,7 @@ def network_meeting_create(
     """A network meeting around one child, called by staff around the child (enrolment or the
     social-work side). The tovholder and the caller are on the participant list from the start.
     With `minutes_need_confirmation`, everyone present confirms the minutes before approval."""
-    _writer_basis(actor, child)
+    child_require(actor, child, "plan_network_meeting")
     _same_municipality(child.municipality_id, tovholder)
     if not (purpose or "").strip():
         raise ValidationError({"purpose": _("Write the purpose of the meeting.")})
@@ -211,7 +204,7 @@ def participant_add(*, actor, meeting, kind, user=None, guardian=None, name="", 
     if meeting.is_network:
         # Who the parents are asked to consent to is decided by staff around the child, as in
         # cases: an organiser whose only basis is the consent cannot widen it.
-        _writer_basis(actor, meeting.child)
+        child_require(actor, meeting.child, "plan_network_meeting")
     if kind == ParticipantKind.STAFF:
         if user is None:
             raise ValidationError({"user": _("Choose the staff member.")})
@@ -313,7 +306,7 @@ def network_consent_record(*, actor, meeting, guardian, paper=True, refused=Fals
     it lets the staff on the list read the child's basic data and the minutes, nothing more."""
     if not meeting.is_network:
         raise ValidationError(_("Only a network meeting needs this consent."))
-    _writer_basis(actor, meeting.child)  # the same writer bases cases requires
+    child_require(actor, meeting.child, "record_consent")
     staff = staff_participant_users(meeting)
     others = [p for p in meeting.participants.all() if p.kind != ParticipantKind.STAFF]
     names = ", ".join(
@@ -502,7 +495,7 @@ def forum_consent_record(
         raise ValidationError(_("This forum discusses general topics only, never a named child."))
     if child.municipality_id != forum.municipality_id:
         raise ValidationError(_("Only children of the forum's municipality."))
-    _writer_basis(actor, child)
+    child_require(actor, child, "record_consent")
     members = list(forum.members.filter(is_active=True))
     if not members:
         raise ValidationError(_("The forum has no members to consent to yet."))

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from cases.models import Child, DataKind, Involvement, Task, TaskStatus, TimelineKind
 from cases.selectors import child_list_visible_to, staff_unit_ids
 from cases.services import (
-    involvement_add,
+    statutory_involvement_add,
     task_complete,
     task_create,
     timeline_add,
@@ -237,7 +237,7 @@ def _involve(actor, notification):
         ).exists()
     )
     if not already:
-        involvement_add(
+        statutory_involvement_add(
             actor=actor,
             child=notification.child,
             person=person,

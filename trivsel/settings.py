@@ -302,6 +302,29 @@ HANDOVER_FOLLOW_UP_DAYS = env.int("HANDOVER_FOLLOW_UP_DAYS", default=90)
 # The evaluation of a transition, where one is needed, falls due this many days after it.
 HANDOVER_EVALUATION_DAYS = env.int("HANDOVER_EVALUATION_DAYS", default=105)
 
+# --- Consent and the exchange without consent (DOMAIN.md §5) ----------------------------------
+# A consent lasts at most this many months; the form says so and the service refuses longer.
+CONSENT_MAX_MONTHS = env.int("CONSENT_MAX_MONTHS", default=12)
+# The one-meeting exchange without consent: access on the meeting day and for this many days of
+# minutes follow-up after it (and after the follow-up meeting, if one is held).
+EXCHANGE_FOLLOW_UP_DAYS = env.int("EXCHANGE_FOLLOW_UP_DAYS", default=14)
+# The roles of the fields the law names for the exchange (daycare, school, SFO, health visiting
+# and municipal health, the social-work side); only they take part in it or set it up.
+EXCHANGE_ROLES = env.list(
+    "EXCHANGE_ROLES",
+    default=[
+        "paedagog",
+        "dagplejer",
+        "laerer",
+        "sfo_paedagog",
+        "leder",
+        "ressourcepaedagog",
+        "sundhedsplejerske",
+        "socialraadgiver",
+        "teamleder",
+    ],
+)
+
 # --- Static files -----------------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / ".data" / "staticfiles"

@@ -175,7 +175,7 @@ def test_the_exchange_may_cover_one_follow_up_meeting(world):
 
 
 def test_statutory_authority_comes_with_the_social_workers_involvement_and_ends_with_it(world):
-    involvement = services.involvement_add(
+    involvement = services.statutory_involvement_add(
         actor=world.social_worker,
         child=world.child,
         person=world.social_worker,
@@ -313,7 +313,7 @@ def test_housekeeping_gives_a_role_consent_to_someone_who_got_the_role_later(wor
 
 
 def test_losing_the_social_work_role_ends_statutory_access(world):
-    services.involvement_add(
+    services.statutory_involvement_add(
         actor=world.social_worker,
         child=world.child,
         person=world.social_worker,

@@ -336,7 +336,7 @@ def test_only_the_social_work_side_registers_a_social_worker(world, login):
 
 
 def test_a_guardian_does_not_learn_of_the_social_work_sides_involvement(world, login):
-    services.involvement_add(
+    services.statutory_involvement_add(
         actor=world.social_worker,
         child=world.child,
         person=world.social_worker,

@@ -79,13 +79,11 @@ def test_invitations_carry_a_link_only_and_go_once(consented, django_capture_on_
 
 
 def test_the_consent_lets_the_participants_read_the_minutes_and_no_more(consented):
-    from cases.selectors import child_kinds_for
+    from cases.selectors import child_capabilities
 
-    assert child_kinds_for(consented.paedagog, consented.child.pk) >= {
-        DataKind.BASIC,
-        DataKind.MINUTES,
-    }
-    assert DataKind.NOTIFICATIONS not in child_kinds_for(consented.paedagog, consented.child.pk)
+    kinds = child_capabilities(consented.paedagog, consented.child.pk).kinds
+    assert kinds >= {DataKind.BASIC, DataKind.MINUTES}
+    assert DataKind.NOTIFICATIONS not in kinds
 
 
 # --- Agenda -------------------------------------------------------------------------------------
@@ -163,7 +161,7 @@ def test_the_one_meeting_exchange_is_a_basis_for_its_day(forum):
 
 def test_the_cross_disciplinary_team_refuses_a_child_with_an_open_authority_case(forum):
     _consent_to_forum(forum, [forum.leader, forum.paedagog])
-    case_services.involvement_add(
+    case_services.statutory_involvement_add(
         actor=forum.social_worker,
         child=forum.child,
         person=forum.social_worker,
@@ -405,7 +403,7 @@ def test_a_tovholder_from_another_municipality_is_refused(world):
 
 
 def test_a_social_worker_can_call_a_network_meeting_on_statutory_basis(world):
-    case_services.involvement_add(
+    case_services.statutory_involvement_add(
         actor=world.social_worker,
         child=world.child,
         person=world.social_worker,

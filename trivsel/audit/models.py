@@ -27,6 +27,22 @@ class Basis(models.TextChoices):
     DENIED = "denied", _("No basis: refused")
 
 
+class Topic(models.TextChoices):
+    """What a look was about, as far as the child's guardians may learn of it. The guardian's view
+    of the log is an allow-list of topics (trivsel.audit.rules); a look written without a topic is
+    internal and is shown to the municipality's administrators only."""
+
+    DAILY_CARE = "daily_care", _("Day-to-day work with the child")
+    CONSENT = "consent", _("Sharing under the parents' consent")
+    MEETING = "meeting", _("A meeting the parents take part in")
+    HANDOVER = "handover", _("A handover")
+    EXCHANGE = "exchange", _("Exchange at one meeting without consent")
+    # Notifications, referrals to the social-work side, statutory look-ups, dialogue meetings
+    # before their minutes are approved: never shown to guardians (DOMAIN.md §5, exception path).
+    SOCIAL_WORK = "social_work", _("The social-work side")
+    INTERNAL = "internal", _("Internal work")
+
+
 class AccessLogEntry(models.Model):
     """One look at, or change of, personal data. Never edited, never shown with a CPR number."""
 
@@ -53,6 +69,14 @@ class AccessLogEntry(models.Model):
     child_id = models.BigIntegerField(_("child"), null=True, blank=True, db_index=True)
     purpose = models.CharField(_("purpose"), max_length=200, blank=True)
     detail = models.TextField(_("detail"), blank=True)
+    topic = models.CharField(
+        _("topic"), max_length=20, choices=Topic.choices, default=Topic.INTERNAL
+    )
+    # When the child's guardians may see this entry in their log; never, when empty. Set once,
+    # when the entry is written, by trivsel.audit.rules.guardian_visible_from.
+    guardian_visible_from = models.DateTimeField(
+        _("shown to the guardians from"), null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("access log entry")

@@ -1,4 +1,5 @@
 from django.core.exceptions import PermissionDenied
+from django.utils import timezone
 
 from trivsel.organisation.models import Role
 
@@ -32,11 +33,8 @@ def access_log_list_visible_to(user, *, action="", basis="", actor="", since=Non
 
 def access_log_for_guardian(*, child_id):
     """Look-ups on one child as a guardian sees them: when, what and why — not who
-    (Datatilsynet's practice). The caller has checked the guardian's basis."""
-    # Statutory look-ups are left out: they would tell parents of a notification before the
-    # social-work side does, which the law allows to withhold (DOMAIN.md §5, exception path).
-    return (
-        AccessLogEntry.objects.filter(child_id=child_id)
-        .exclude(basis__in=["guardian", "denied", "statutory"])
-        .only("at", "action", "basis", "purpose")
-    )
+    (Datatilsynet's practice), and only what trivsel.audit.rules let them know. The caller has
+    checked the guardian's basis."""
+    return AccessLogEntry.objects.filter(
+        child_id=child_id, guardian_visible_from__lte=timezone.now()
+    ).only("at", "action", "basis", "purpose")

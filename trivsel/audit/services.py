@@ -1,13 +1,28 @@
+from django.utils import timezone
+
 from .cpr import mask_cpr
-from .models import AccessLogEntry
+from .models import AccessLogEntry, Topic
+from .rules import guardian_visible_from
 
 
-def access_log_record(*, actor, action, basis, obj=None, child_id=None, purpose="", detail=""):
+def access_log_record(
+    *,
+    actor,
+    action,
+    basis,
+    obj=None,
+    child_id=None,
+    purpose="",
+    detail="",
+    topic=Topic.INTERNAL,
+    guardian_not_before=None,
+):
     """Write one access-log entry. Every selector and view that touches personal data calls this.
 
     `detail` may carry a search term or similar free text; CPR numbers in it are masked here so
-    no caller can forget it.
-    """
+    no caller can forget it. `topic` says what the look was about: the guardians' log shows it only
+    if trivsel.audit.rules allows it (an internal look, the default, never)."""
+    now = timezone.now()
     return AccessLogEntry.objects.create(
         municipality_id=getattr(actor, "municipality_id", None),
         actor=actor if getattr(actor, "is_authenticated", False) else None,
@@ -18,10 +33,18 @@ def access_log_record(*, actor, action, basis, obj=None, child_id=None, purpose=
         child_id=child_id,
         purpose=mask_cpr(purpose)[:200],
         detail=mask_cpr(detail),
+        topic=topic,
+        guardian_visible_from=guardian_visible_from(
+            topic=topic, basis=basis, at=now, not_before=guardian_not_before
+        )
+        if child_id
+        else None,
     )
 
 
-def access_log_record_many(*, actor, action, looks, purpose="", detail="", model=None):
+def access_log_record_many(
+    *, actor, action, looks, purpose="", detail="", model=None, topic=Topic.INTERNAL
+):
     """One entry per (object, child id, basis) in `looks`, written in one insert (list pages).
 
     With `model` given, a look is (primary key, child id, basis) instead: a page served from
@@ -32,6 +55,7 @@ def access_log_record_many(*, actor, action, looks, purpose="", detail="", model
     else:
         label = model._meta.label_lower
         rows = [(label, pk, child_id, basis) for pk, child_id, basis in looks]
+    now = timezone.now()
     AccessLogEntry.objects.bulk_create(
         AccessLogEntry(
             municipality_id=actor.municipality_id,
@@ -43,6 +67,10 @@ def access_log_record_many(*, actor, action, looks, purpose="", detail="", model
             child_id=child_id,
             purpose=purpose,
             detail=detail,
+            topic=topic,
+            guardian_visible_from=guardian_visible_from(topic=topic, basis=basis, at=now)
+            if child_id
+            else None,
         )
         for object_type, pk, child_id, basis in rows
     )

@@ -1,0 +1,140 @@
+"""What one user may see of one child and do with it: decided here, once, from the user's live
+grants (kind of information × basis) and their staff roles.
+
+The selector that fetches a child (cases.selectors.child_get_for) hands this object out as
+`child.can`; views pass `need=` to it, templates show a link or a button only where it says yes,
+and the services check it themselves, so a page never offers what the service would refuse and no
+write relies on a view having asked (DESIGN.md §3)."""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+
+from trivsel.audit.models import Basis
+
+from .models import ConsentStatus, DataKind
+
+# Who may change a child's record (consents, forløb, involvements, exchanges): the staff around
+# the child by enrolment and the social-work side. A consent or a one-meeting exchange lets the
+# recipient see, not write; that would let access widen itself.
+WRITER_BASES = frozenset({Basis.ENROLMENT, Basis.STATUTORY})
+
+# When several bases cover the same look, the access log names the first of these.
+BASIS_PRIORITY = (
+    Basis.GUARDIAN,
+    Basis.STATUTORY,
+    Basis.ENROLMENT,
+    Basis.CONSENT,
+    Basis.MEETING_EXCHANGE,
+)
+
+
+def exchange_roles():
+    """The roles of the fields the law names for the exchange without consent (a setting)."""
+    return frozenset(settings.EXCHANGE_ROLES)
+
+
+@dataclass(frozen=True)
+class ChildCapabilities:
+    user_id: int
+    # {(DataKind, Basis)}: what the user's live grants on this child give.
+    grants: frozenset
+    # The user's staff roles; empty for a guardian.
+    roles: frozenset
+
+    # --- What the user sees ----------------------------------------------------------------
+
+    def bases(self, kind=DataKind.BASIC):
+        return {basis for granted_kind, basis in self.grants if granted_kind == kind}
+
+    @property
+    def kinds(self):
+        return {kind for kind, _basis in self.grants}
+
+    def basis(self, kind=DataKind.BASIC, among=None):
+        """The basis the access log names for a look of `kind` (on one of `among`), or None."""
+        bases = self.bases(kind)
+        if among is not None:
+            bases &= set(among)
+        rank = {basis: i for i, basis in enumerate(BASIS_PRIORITY)}
+        return min(bases, key=lambda basis: rank.get(basis, 99), default=None)
+
+    @property
+    def is_staff(self):
+        return bool(self.roles)
+
+    @property
+    def is_guardian(self):
+        return self.basis() == Basis.GUARDIAN
+
+    @property
+    def by_exchange_only(self):
+        return self.bases() == {Basis.MEETING_EXCHANGE}
+
+    # --- What the user may do --------------------------------------------------------------
+
+    @property
+    def writes_record(self):
+        return self.is_staff and not self.is_guardian and bool(self.bases() & WRITER_BASES)
+
+    @property
+    def show_cpr(self):
+        return DataKind.BASIC in self.kinds
+
+    @property
+    def see_screening(self):
+        return DataKind.SCREENING in self.kinds
+
+    @property
+    def record_consent(self):
+        return self.writes_record
+
+    @property
+    def register_involvement(self):
+        return self.writes_record
+
+    @property
+    def open_forlob(self):
+        return self.writes_record
+
+    @property
+    def edit_forlob(self):
+        return self.writes_record
+
+    @property
+    def record_exchange(self):
+        # Only the fields the law names take part in (or set up) the exchange without consent.
+        return self.writes_record and bool(self.roles & exchange_roles())
+
+    @property
+    def prepare_handover(self):
+        # The sending unit's staff: those who see the child by its enrolment.
+        return self.is_staff and not self.is_guardian and Basis.ENROLMENT in self.bases()
+
+    @property
+    def plan_network_meeting(self):
+        return self.writes_record
+
+    @property
+    def see_access_log(self):
+        return self.is_guardian
+
+    def answer_consent(self, consent):
+        return (
+            self.is_guardian
+            and consent.status == ConsentStatus.AWAITING_GUARDIAN
+            and consent.guardian is not None
+            and consent.guardian.user_id == self.user_id
+        )
+
+    def withdraw_consent(self, consent):
+        if consent.status not in (ConsentStatus.GIVEN, ConsentStatus.AWAITING_GUARDIAN):
+            return False
+        if self.is_guardian:
+            # A guardian withdraws the consents they gave themselves.
+            return consent.guardian is not None and consent.guardian.user_id == self.user_id
+        return self.writes_record
+
+    def may(self, action):
+        """`need=` of the selectors: the name of one of the properties above."""
+        return bool(getattr(self, action))
