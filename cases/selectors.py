@@ -281,7 +281,9 @@ def handover_get_for(user, pk, *, purpose):
             _log_denied(user, pk, purpose)
         raise Http404 from None
     kind, bases = _handover_side(user, handover, staff_unit_ids(user))
-    handover.child = child_get_for(user, handover.child_id, kind=kind, bases=bases, purpose=purpose)
+    handover.child = child_get_for(
+        user, handover.child_id, kind=kind, bases=bases, purpose=purpose, topic=Topic.HANDOVER
+    )
     return handover
 
 
@@ -321,6 +323,7 @@ def handover_list_for_units(user):
         {h.child_id: h.child for h in sent + received}.values(),
         purpose=_("Handovers of my units"),
         kind=DataKind.BASIC,
+        topic=Topic.HANDOVER,
     )
     return sent, received
 
@@ -357,6 +360,7 @@ def upcoming_transitions(user, *, today=None):
         user,
         {e.child_id: e.child for _day, _reason, e in rows}.values(),
         purpose=_("Upcoming transitions"),
+        topic=Topic.DAILY_CARE,
     )
     return rows
 

@@ -123,6 +123,7 @@ def child_list(request):
         page.object_list,
         purpose=_("Children list"),
         detail=cpr_mask(cpr) if cpr else term,
+        topic=Topic.DAILY_CARE,
     )
     group = form.cleaned_data.get("group") if form.is_bound and form.is_valid() else None
     context = {

@@ -13,7 +13,7 @@ from django.utils.timesince import timesince, timeuntil
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from trivsel.audit.models import Action, Basis
+from trivsel.audit.models import Action, Basis, Topic
 from trivsel.audit.services import access_log_record, access_log_record_many
 from trivsel.organisation.models import SOCIAL_WORK_ROLES, Role, StaffProfile, UnitType, User
 from trivsel.organisation.selectors import leads_unit
@@ -91,6 +91,7 @@ def notification_get_for(user, pk, *, purpose):
         obj=notification,
         child_id=notification.child_id,
         purpose=purpose,
+        topic=Topic.SOCIAL_WORK,
     )
     return notification
 
@@ -217,6 +218,7 @@ def queue_page_for(user, *, filter_name="open", page=None, render):
         looks=[(pk, child_id, Basis.STATUTORY) for pk, child_id in entry["looks"]],
         model=Notification,
         purpose=_("Intake queue"),
+        topic=Topic.SOCIAL_WORK,
     )
     return {**entry, "filter_name": filter_name}
 
@@ -375,6 +377,7 @@ def dialogue_get_for(user, pk):
         obj=dialogue,
         child_id=dialogue.child_id if dialogue.viewer == "unit" else None,
         purpose=_("Dialogue-based notification"),
+        topic=Topic.SOCIAL_WORK,
     )
     return dialogue
 

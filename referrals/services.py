@@ -26,7 +26,7 @@ from meetings.models import ParticipantKind
 from meetings.services import network_meeting_create, participant_add
 from screening.services import red_team_pending
 from trivsel.audit.cpr import CPR_PATTERN
-from trivsel.audit.models import Action, Basis
+from trivsel.audit.models import Action, Basis, Topic
 from trivsel.audit.services import access_log_record
 from trivsel.organisation.models import Role, UnitType
 from trivsel.organisation.selectors import leads_unit
@@ -45,9 +45,17 @@ from .models import (
 from .selectors import caseworkers_of, intake_cache_expire, is_social_work
 
 
-def _log(actor, action, obj, *, child_id=None, basis=Basis.STATUTORY, purpose):
+def _log(actor, action, obj, *, child_id=None, basis=Basis.STATUTORY, purpose, topic=None):
+    # Everything about a notification is the social-work side's: never in the guardians' log,
+    # whoever wrote it and on whatever basis (DOMAIN.md §5, exception path).
     access_log_record(
-        actor=actor, action=action, basis=basis, obj=obj, child_id=child_id, purpose=purpose
+        actor=actor,
+        action=action,
+        basis=basis,
+        obj=obj,
+        child_id=child_id,
+        purpose=purpose,
+        topic=topic or Topic.SOCIAL_WORK,
     )
 
 
@@ -182,6 +190,7 @@ def notification_submit_public(
         basis=Basis.STATUTORY,
         obj=notification,
         purpose=_("Public notification form"),
+        topic=Topic.SOCIAL_WORK,
     )
     return notification
 
@@ -261,6 +270,7 @@ def notification_match_child(*, actor, notification, cpr):
         child_id=child.pk if child else None,
         purpose=_("Find the child of a notification"),
         detail=digits,
+        topic=Topic.SOCIAL_WORK,
     )
     if child is None:
         raise ValidationError({"cpr": _("No child with that CPR number in the municipality.")})
