@@ -12,9 +12,10 @@ from django.utils.translation import gettext as _
 from trivsel.audit.models import Action, Basis, Topic
 from trivsel.audit.services import access_log_record, access_log_record_many
 from trivsel.organisation.models import SOCIAL_WORK_ROLES, Unit, UnitType
+from trivsel.organisation.selectors import leads_unit
 
 from .access import live_grants, permission_ids
-from .capabilities import BASIS_PRIORITY, ChildCapabilities
+from .capabilities import BASIS_PRIORITY, ChildCapabilities, HandoverCapabilities
 from .models import (
     Child,
     ChildGroupObjectPermission,
@@ -263,12 +264,35 @@ def _handover_side(user, handover, unit_ids):
     return DataKind.HANDOVER, [Basis.GUARDIAN, Basis.STATUTORY]
 
 
-def handover_get_for(user, pk, *, purpose):
-    """The handover with its child (carrying `access_basis`), or 404 for missing and forbidden
-    alike; the look is logged."""
+def is_handover_sender(user, child_id, sending_unit_id):
+    """Only the staff of the unit the child is enrolled in prepare and send its handover."""
+    return (
+        sending_unit_id in staff_unit_ids(user)
+        and current_enrolments().filter(child_id=child_id, unit_id=sending_unit_id).exists()
+    )
+
+
+def handover_capabilities(user, handover):
+    """What the user may do with the handover (cases.capabilities.HandoverCapabilities)."""
+    consent = handover.consent
+    return HandoverCapabilities(
+        state=handover.state,
+        is_sender=is_handover_sender(user, handover.child_id, handover.sending_unit_id),
+        leads_receiver=handover.sent_at is not None
+        and leads_unit(user, handover.receiving_unit_id),
+        is_asked_guardian=consent is not None
+        and consent.guardian is not None
+        and consent.guardian.user_id == user.pk,
+    )
+
+
+def handover_get_for(user, pk, *, purpose, need=None):
+    """The handover with its child (carrying `access_basis`) and `can` (what the user may do with
+    it), or 404 for missing and forbidden alike — also when the user may not do `need`; the look
+    is logged."""
     try:
         handover = Handover.objects.select_related(
-            "consent",
+            "consent__guardian",
             "sending_unit",
             "receiving_unit",
             "sending_group",
@@ -284,6 +308,10 @@ def handover_get_for(user, pk, *, purpose):
     handover.child = child_get_for(
         user, handover.child_id, kind=kind, bases=bases, purpose=purpose, topic=Topic.HANDOVER
     )
+    handover.can = handover_capabilities(user, handover)
+    if need is not None and not handover.can.may(need):
+        _log_denied(user, pk, purpose)
+        raise Http404
     return handover
 
 

@@ -13,9 +13,9 @@ from django.utils.translation import gettext as _
 from trivsel.audit.models import Action, Basis, Topic
 from trivsel.audit.services import access_log_record
 from trivsel.organisation.models import LEADER_ROLES, SOCIAL_WORK_ROLES, User
-from trivsel.organisation.selectors import leads_unit
 
 from .access import grants_rebuild
+from .capabilities import may_evaluate_handover_seasons
 from .models import (
     Consent,
     ConsentEvidence,
@@ -33,7 +33,13 @@ from .models import (
     TimelineEntry,
     TimelineKind,
 )
-from .selectors import child_bases_for, child_capabilities, child_require, staff_unit_ids
+from .selectors import (
+    child_bases_for,
+    child_capabilities,
+    child_require,
+    handover_capabilities,
+    is_handover_sender,
+)
 
 
 class EditConflict(Exception):
@@ -630,11 +636,12 @@ def unit_leaders(unit):
 
 
 def _check_sender(actor, child, sending_unit):
-    """Only the staff of the unit the child is enrolled in prepare and send its handover."""
-    enrolled_here = child.enrolments.filter(unit=sending_unit).filter(
-        Q(end__isnull=True) | Q(end__gte=timezone.localdate())
-    )
-    if sending_unit.pk not in staff_unit_ids(actor) or not enrolled_here.exists():
+    if not is_handover_sender(actor, child.pk, sending_unit.pk):
+        raise PermissionDenied
+
+
+def _check_receiving_leader(actor, handover):
+    if not handover_capabilities(actor, handover).leads_receiver:
         raise PermissionDenied
 
 
@@ -896,8 +903,7 @@ def handover_send(*, actor, handover):
 @transaction.atomic
 def handover_acknowledge(*, actor, handover):
     handover = Handover.objects.select_for_update().get(pk=handover.pk)
-    if not leads_unit(actor, handover.receiving_unit_id) or not handover.sent_at:
-        raise PermissionDenied
+    _check_receiving_leader(actor, handover)
     if handover.acknowledged_at:
         return handover
     if handover.consent.status != ConsentStatus.GIVEN:
@@ -935,8 +941,9 @@ def handover_acknowledge(*, actor, handover):
 @transaction.atomic
 def handover_enrol(*, actor, handover, group, start):
     """The receiver takes the child in: an enrolment in the receiving unit."""
-    if not handover.acknowledged_at or not leads_unit(actor, handover.receiving_unit_id):
-        raise PermissionDenied
+    _check_receiving_leader(actor, handover)
+    if not handover.acknowledged_at:
+        raise ValidationError(_("Acknowledge the handover before enrolling the child."))
     if group is not None and group.unit_id != handover.receiving_unit_id:
         raise ValidationError({"group": _("Choose a group of the receiving unit.")})
     if (
@@ -987,8 +994,7 @@ def handover_cancel(*, actor, handover):
 
 @transaction.atomic
 def handover_season_evaluation_save(*, actor, season, transition, text):
-    profile = actor.staff_profile_or_none
-    if profile is None or not profile.has_role(*LEADER_ROLES):
+    if not may_evaluate_handover_seasons(actor):
         raise PermissionDenied
     if not text.strip():
         raise ValidationError({"text": _("Write the evaluation.")})

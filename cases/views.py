@@ -17,10 +17,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from trivsel.audit.models import Basis, Topic
 from trivsel.audit.selectors import access_log_for_guardian
-from trivsel.organisation.models import LEADER_ROLES
 from trivsel.organisation.selectors import (
     group_list_visible_to,
-    leads_unit,
     staff_overview_for,
     unit_list_visible_to,
     user_list_visible_to,
@@ -28,6 +26,7 @@ from trivsel.organisation.selectors import (
 from trivsel.pdf import html_to_pdf
 
 from . import selectors, services
+from .capabilities import may_evaluate_handover_seasons
 from .cpr import cpr_mask
 from .forms import (
     ChildSearchForm,
@@ -563,31 +562,19 @@ def handover_create(request, pk):
 def handover_detail(request, pk):
     handover = _handover(request, pk, _("Read a handover"))
     child = handover.child
-    unit_ids = selectors.staff_unit_ids(request.user)
-    is_guardian = child.access_basis == Basis.GUARDIAN
-    is_sender = handover.sending_unit_id in unit_ids
-    is_receiver = handover.receiving_unit_id in unit_ids and handover.sent_at is not None
-    leads_receiver = is_receiver and leads_unit(request.user, handover.receiving_unit_id)
     context = {
         "handover": handover,
         "child": child,
         "state": handover.state,
-        "is_guardian": is_guardian,
-        "is_sender": is_sender,
-        "is_receiver": is_receiver,
-        "leads_receiver": leads_receiver,
+        "is_guardian": child.access_basis == Basis.GUARDIAN,
         # The receiver reads the attached assessment only if the parents consented to it.
         "show_screening": handover.covers_screening and bool(handover.screening_summary),
     }
-    if (
-        is_guardian
-        and handover.state == "awaiting"
-        and handover.consent.guardian.user_id == request.user.pk
-    ):
+    if handover.can.answer:
         context["parent_form"] = HandoverParentForm(
             initial={"parents_view": handover.parents_view, "child_voice": handover.child_voice}
         )
-    if leads_receiver and handover.acknowledged_at:
+    if handover.can.enrol:
         context["enrol_form"] = HandoverEnrolForm(
             groups=handover.receiving_unit.groups.order_by("name"),
             initial={"start": handover.transition_date},
@@ -595,16 +582,13 @@ def handover_detail(request, pk):
     return render(request, "cases/handover_detail.html", context)
 
 
-def _sender_handover(request, pk, purpose):
-    handover = _handover(request, pk, purpose)
-    if handover.sending_unit_id not in selectors.staff_unit_ids(request.user):
-        raise Http404
-    return handover
+def _sender_handover(request, pk, purpose, need):
+    return selectors.handover_get_for(request.user, pk, purpose=purpose, need=need)
 
 
 @login_required
 def handover_edit(request, pk):
-    handover = _sender_handover(request, pk, _("Edit a handover"))
+    handover = _sender_handover(request, pk, _("Edit a handover"), "edit")
     form = TransitionHandoverForm(
         request.POST or None,
         editing=True,
@@ -641,7 +625,7 @@ def handover_edit(request, pk):
 
 @login_required
 def handover_consent(request, pk):
-    handover = _sender_handover(request, pk, _("Ask for consent to a handover"))
+    handover = _sender_handover(request, pk, _("Ask for consent to a handover"), "ask_consent")
     guardians = [
         g.guardian
         for g in handover.child.guardianship_set.filter(has_custody=True).select_related("guardian")
@@ -827,6 +811,7 @@ def handover_list(request):
             "received": received,
             "upcoming": selectors.upcoming_transitions(request.user),
             "today": timezone.localdate(),
+            "may_evaluate_seasons": may_evaluate_handover_seasons(request.user),
         },
     )
 
@@ -834,8 +819,7 @@ def handover_list(request):
 @login_required
 def handover_seasons(request):
     """The leaders' evaluation of a transition season, per kind of transition."""
-    _staff_only(request.user)
-    if not request.user.staff_profile.has_role(*LEADER_ROLES):
+    if not may_evaluate_handover_seasons(request.user):
         raise Http404
     season = request.GET.get("saeson") or selectors.season_of(timezone.localdate())
     if not re.fullmatch(r"20\d\d-H[12]", season):

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from cases.selectors import child_list_visible_to
+from cases.selectors import child_capabilities, child_list_visible_to
 from trivsel.client_address import client_ip
 from trivsel.organisation.models import Municipality, Unit
 
@@ -252,6 +252,11 @@ def record(request):
 def _detail_context(request, notification, **forms):
     return {
         "n": notification,
+        # The child's page is linked only for those who may open it (a teamleder overseeing the
+        # queue is not involved with every child in it).
+        "child_can": child_capabilities(request.user, notification.child_id)
+        if notification.child_id
+        else None,
         "clocks": notification.clocks(),
         "assess_form": forms.get("assess")
         or AssessForm(
