@@ -12,9 +12,7 @@ from django.utils import timezone
 from cases import services as case_services
 from cases.access import grants_rebuild
 from cases.models import ConsentStatus, DataKind, Task, TimelineEntry, TransitionType
-from cases.selectors import screening_scope_for
 from screening import services
-from screening.selectors import position_history
 from tests import factories as f
 from trivsel.audit.models import AccessLogEntry, Basis, Topic
 from trivsel.organisation.models import Role, UnitType
@@ -103,10 +101,10 @@ def test_the_new_units_own_screening_shows(moved, login):
 
 
 def test_the_child_page_hides_the_previous_units_screening_tasks_and_timeline(moved, login):
-    assert Task.objects.filter(unit=moved.kindergarten, data_kind=DataKind.SCREENING).count() >= 2
     html = page(login, moved.teacher, f"/boern/{moved.child.pk}/")
     assert "tværfaglige team" not in html
     assert "Samtale med Almas mor" not in html
+    assert Task.objects.filter(unit=moved.kindergarten, data_kind=DataKind.SCREENING).count() >= 2
     # The social-work side reads every unit's screening, tasks and timeline included.
     case_services.statutory_involvement_add(
         actor=moved.social_worker,
@@ -133,6 +131,9 @@ def test_while_the_child_is_in_both_units_each_reads_its_own(school, login):
 
 
 def test_what_each_basis_covers(moved):
+    from cases.selectors import screening_scope_for
+    from screening.selectors import position_history
+
     kindergarten = moved.kindergarten.pk
     # Enrolment: the user's own unit only.
     assert not screening_scope_for(moved.teacher, moved.child).reads_summary(kindergarten)
@@ -170,6 +171,8 @@ def test_the_exchange_covers_the_units_of_those_at_the_table(
 ):
     """The one-meeting exchange: with the kindergarten's leader taking part, the kindergarten's
     screening is on the table for the meeting; without her it is not."""
+    from cases.selectors import screening_scope_for
+
     health = f.UnitFactory(
         municipality=moved.solby, name="Sundhedsplejen", type=UnitType.HEALTH_VISITING
     )
