@@ -198,3 +198,48 @@ def test_the_guardians_meeting_list_keeps_its_queries_constant(
     with django_assert_max_num_queries(12):
         page = main_of(client.get("/moeder/"))
     assert page.count("/moeder/") == 5
+
+
+def test_the_migration_names_the_meeting_of_existing_timeline_entries(concern, forum, login):
+    import importlib
+
+    from django.apps import apps
+
+    from cases import services as case_services
+    from meetings.models import AgendaKind
+
+    migration = importlib.import_module(
+        "meetings.migrations.0006_timeline_entries_name_their_meeting"
+    )
+    services.participant_add(
+        actor=concern.leader, meeting=concern.meeting, kind="parent", guardian=concern.guardian_row
+    )
+    approve(concern, concern.meeting, concern.leader)
+    case_services.exchange_grant_create(
+        actor=forum.paedagog,
+        child=forum.child,
+        purpose="Tidlig forebyggende indsats",
+        participants=[forum.leader, forum.paedagog],
+        meeting_date=forum.forum_meeting.starts_at.date(),
+    )
+    services.agenda_item_add(
+        actor=forum.paedagog,
+        meeting=forum.forum_meeting,
+        kind=AgendaKind.CHILD,
+        child=forum.child,
+        title="Almas sprog",
+    )
+    entries = TimelineEntry.objects.filter(kind=TimelineKind.MEETING)
+    assert entries.count() == 3
+    # As before the rule: no entry named its meeting, so the mother sees none of them.
+    entries.update(source_type="", source_id="")
+    assert "Netværksmøde planlagt" not in main_of(
+        login(concern.guardian).get(f"/boern/{concern.child.pk}/")
+    )
+    migration.backfill(apps, None)
+    assert sorted(entries.values_list("source_id", flat=True)) == sorted(
+        [str(concern.meeting.pk)] * 2 + [str(forum.forum_meeting.pk)]
+    )
+    child_page = main_of(login(concern.guardian).get(f"/boern/{concern.child.pk}/"))
+    assert "Netværksmøde planlagt" in child_page and "Referat af" in child_page
+    assert "På dagsordenen" not in child_page

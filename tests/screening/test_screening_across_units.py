@@ -263,3 +263,20 @@ def test_screening_timeline_entries_name_their_unit(moved):
     entries = TimelineEntry.objects.filter(child=moved.child, data_kind=DataKind.SCREENING)
     assert entries.exists()
     assert set(entries.values_list("unit_id", flat=True)) == {moved.kindergarten.pk}
+
+
+def test_the_migration_gives_existing_screening_tasks_their_unit(moved):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("screening.migrations.0003_screening_tasks_know_their_unit")
+    tasks = Task.objects.filter(source_type__startswith="screening.")
+    entries = TimelineEntry.objects.filter(child=moved.child, data_kind=DataKind.SCREENING)
+    assert tasks.count() >= 2 and entries.count() == tasks.count()
+    # As before the rule: nothing named its unit.
+    tasks.update(unit=None)
+    entries.update(unit=None)
+    migration.backfill(apps, None)
+    assert set(tasks.values_list("unit_id", flat=True)) == {moved.kindergarten.pk}
+    assert set(entries.values_list("unit_id", flat=True)) == {moved.kindergarten.pk}
