@@ -9,6 +9,7 @@ write relies on a view having asked (DESIGN.md §3)."""
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db.models import Q
 
 from trivsel.audit.models import Basis
 from trivsel.organisation.models import LEADER_ROLES
@@ -206,3 +207,82 @@ def may_evaluate_handover_seasons(user):
     """The leaders evaluate each transition season together (DOMAIN.md §7)."""
     profile = user.staff_profile_or_none if user.is_authenticated else None
     return profile is not None and profile.has_role(*LEADER_ROLES)
+
+
+# --- Whose screening a user reads ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ScreeningScope:
+    """Which units' screening records of one child a user may read. A screening record (an
+    agreed position, its reflection, a screening task) belongs to the unit whose round made it.
+    `full_units` are the units whose records the user reads in full; `summaries_everywhere` lets
+    them read the plain-words summaries written for the parents, from every unit, and nothing
+    more of them."""
+
+    full_everywhere: bool = False
+    full_units: frozenset = frozenset()
+    summaries_everywhere: bool = False
+
+    def reads_full(self, unit_id):
+        return self.full_everywhere or unit_id in self.full_units
+
+    def reads_summary(self, unit_id):
+        return self.summaries_everywhere or self.reads_full(unit_id)
+
+    @property
+    def is_empty(self):
+        return not (self.full_everywhere or self.full_units or self.summaries_everywhere)
+
+    def full_q(self, unit_field):
+        """The records (with `unit_field` naming their unit) the user reads in full."""
+        if self.full_everywhere:
+            return Q()
+        return Q(**{f"{unit_field}__in": sorted(self.full_units)})
+
+    def shown_q(self, *, kind_field="data_kind", unit_field="unit_id"):
+        """The rows of a mixed list (timeline entries, tasks) to show: all but those of the
+        screening kind from units the user does not read in full (a task's title tells the
+        position). A screening row without a unit shows only to those who read every unit."""
+        if self.full_everywhere:
+            return Q()
+        return ~Q(**{kind_field: DataKind.SCREENING}) | self.full_q(unit_field)
+
+
+NO_SCREENING = ScreeningScope()
+
+
+def screening_scope_from(sources):
+    """The one place that says what each basis covers of a child's screening (DOMAIN.md §5, §6).
+    `sources` holds, per live screening grant of the user, (basis, source type, the unit ids the
+    grant's source names: the enrolment's unit, the exchange participants' units).
+
+    - Enrolment: the records of the unit the child is enrolled in — the user's own unit. Another
+      unit's screening reaches a new unit only through a handover the parents consented to, as
+      the handover's written summary (read on the handover, never here).
+    - Guardian: every unit, but the parents read only the summaries written for them (the
+      positions and the reflections are internal, DOMAIN.md §6).
+    - Statutory: every unit, in full: the social-work side sees what its case needs.
+    - Consent naming the screening kind (not a handover's): the summaries written for the
+      parents, from every unit. A consent is informed only about what the parents know, and they
+      read the summaries, not the positions or the internal reflections.
+    - A handover's consent: nothing here — the handover carries its own snapshot of the summary.
+    - The one-meeting exchange: the records of the units the exchange's participants work in.
+      Each brings its own unit's knowledge to the table; nothing of a unit that is not there.
+    """
+    full_everywhere = summaries_everywhere = False
+    full_units = set()
+    for basis, source_type, unit_ids in sources:
+        if basis == Basis.STATUTORY:
+            full_everywhere = True
+        elif basis == Basis.GUARDIAN:
+            summaries_everywhere = True
+        elif basis == Basis.ENROLMENT or basis == Basis.MEETING_EXCHANGE:
+            full_units |= set(unit_ids)
+        elif basis == Basis.CONSENT and source_type == "consent":
+            summaries_everywhere = True
+    return ScreeningScope(
+        full_everywhere=full_everywhere,
+        full_units=frozenset(full_units),
+        summaries_everywhere=summaries_everywhere,
+    )

@@ -483,6 +483,21 @@ class TimelineEntry(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
     text = models.CharField(_("text"), max_length=500)
+    # The unit whose screening an entry of the screening kind comes from: it is shown only to
+    # those who read that unit's screening (cases.capabilities.screening_scope_from).
+    unit = models.ForeignKey(
+        "organisation.Unit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("unit"),
+    )
+    # What the entry is about, for the app that made it (e.g. "meetings.meeting" and its id):
+    # apps above cases decide who sees the entries about their own things
+    # (selectors.timeline_rule_register).
+    source_type = models.CharField(_("source"), max_length=60, blank=True)
+    source_id = models.CharField(_("source id"), max_length=40, blank=True)
 
     class Meta:
         verbose_name = _("timeline entry")
@@ -527,6 +542,16 @@ class Task(models.Model):
     )
     source_type = models.CharField(_("source"), max_length=60, blank=True)
     source_id = models.CharField(_("source id"), max_length=40, blank=True)
+    # The unit whose screening a task of the screening kind follows up: like the screening
+    # itself, it is seen only by those who read that unit's screening.
+    unit = models.ForeignKey(
+        "organisation.Unit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("unit"),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )

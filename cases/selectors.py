@@ -15,13 +15,20 @@ from trivsel.organisation.models import SOCIAL_WORK_ROLES, Unit, UnitType
 from trivsel.organisation.selectors import leads_unit
 
 from .access import live_grants, permission_ids
-from .capabilities import BASIS_PRIORITY, ChildCapabilities, HandoverCapabilities
+from .capabilities import (
+    BASIS_PRIORITY,
+    NO_SCREENING,
+    ChildCapabilities,
+    HandoverCapabilities,
+    screening_scope_from,
+)
 from .models import (
     Child,
     ChildGroupObjectPermission,
     ChildUserObjectPermission,
     DataKind,
     Enrolment,
+    ExchangeGrant,
     Handover,
     HandoverSeasonEvaluation,
     Task,
@@ -119,6 +126,45 @@ def child_capabilities(user, child_id):
     )
 
 
+def screening_scopes_for(user, child_ids):
+    """{child id: ScreeningScope} — which units' screening of each child the user may read
+    (cases.capabilities.screening_scope_from decides), in three queries for any number of
+    children. Every route to screening records asks this."""
+    child_ids = list(child_ids)
+    if not child_ids or not user.is_authenticated:
+        return {pk: NO_SCREENING for pk in child_ids}
+    own, via_groups = _grants(user, DataKind.SCREENING)
+    fields = ("content_object_id", "basis", "source_type", "source_id")
+    rows = (
+        own.filter(content_object_id__in=child_ids)
+        .values_list(*fields)
+        .union(via_groups.filter(content_object_id__in=child_ids).values_list(*fields))
+    )
+    rows = list(rows)
+    enrolment_ids = {sid for _c, _b, stype, sid in rows if stype == "enrolment"}
+    exchange_ids = {sid for _c, _b, stype, sid in rows if stype == "exchange"}
+    units = {}
+    if enrolment_ids:
+        for pk, unit_id in Enrolment.objects.filter(pk__in=enrolment_ids).values_list(
+            "pk", "unit_id"
+        ):
+            units[("enrolment", pk)] = {unit_id}
+    if exchange_ids:
+        participants = ExchangeGrant.participants.through.objects.filter(
+            exchangegrant_id__in=exchange_ids, user__staff_profile__units__isnull=False
+        ).values_list("exchangegrant_id", "user__staff_profile__units")
+        for pk, unit_id in participants:
+            units.setdefault(("exchange", pk), set()).add(unit_id)
+    sources = {pk: [] for pk in child_ids}
+    for child_id, basis, source_type, source_id in rows:
+        sources[child_id].append((basis, source_type, units.get((source_type, source_id), ())))
+    return {pk: screening_scope_from(found) for pk, found in sources.items()}
+
+
+def screening_scope_for(user, child):
+    return screening_scopes_for(user, [child.pk])[child.pk]
+
+
 def child_require(user, child, need):
     """A service's own check that the user may do `need` with the child (a cases.capabilities
     property): no write relies on a view having asked."""
@@ -186,13 +232,43 @@ def children_of_guardian(user):
     return children
 
 
-def timeline_visible_to(user, child, kinds, *, for_guardian=False):
-    """The child's timeline entries of the kinds this user may see (child.can.kinds).
-    Guardians do not see the professionals' internal follow-up tasks."""
+# Apps above cases decide who sees the timeline entries about their own things (a meeting: those
+# who may open it); cases cannot import them (DESIGN.md §2). A rule is called as
+# rule(user, child, for_guardian=…) and returns a Q of the entries to hide from the user, or None.
+_timeline_rules = []
+
+
+def timeline_rule_register(rule):
+    if rule not in _timeline_rules:
+        _timeline_rules.append(rule)
+
+
+def timeline_visible_to(user, child, kinds, *, for_guardian=False, screening=None):
+    """The child's timeline entries of the kinds this user may see (child.can.kinds). Guardians
+    do not see the professionals' internal follow-up tasks; screening entries show only from the
+    units whose screening the user reads (`screening`: screening_scope_for, if already asked);
+    the apps' own rules hide the rest."""
     entries = TimelineEntry.objects.filter(child=child, data_kind__in=kinds)
     if for_guardian:
         entries = entries.exclude(kind=TimelineKind.TASK)
+    if DataKind.SCREENING in kinds:
+        screening = screening or screening_scope_for(user, child)
+        entries = entries.filter(screening.shown_q())
+    for rule in _timeline_rules:
+        hidden = rule(user, child, for_guardian=for_guardian)
+        if hidden is not None:
+            entries = entries.exclude(hidden)
     return entries.select_related("actor")
+
+
+def tasks_of_child_visible_to(user, child, kinds, *, screening=None):
+    """The child's open tasks on its page: of the kinds the user may see, a screening task only
+    from a unit whose screening the user reads."""
+    tasks = child.tasks.filter(status=TaskStatus.OPEN, data_kind__in=kinds)
+    if DataKind.SCREENING in kinds:
+        screening = screening or screening_scope_for(user, child)
+        tasks = tasks.filter(screening.shown_q())
+    return tasks.select_related("owner")
 
 
 def siblings_visible_to(user, child):

@@ -46,7 +46,11 @@ class EditConflict(Exception):
     """Someone else saved the record after this edit started; nothing was overwritten."""
 
 
-def timeline_add(*, child, kind, data_kind, actor, text, at=None):
+def timeline_add(
+    *, child, kind, data_kind, actor, text, at=None, unit=None, source_type="", source_id=""
+):
+    """`unit`: the unit whose screening a screening entry comes from. `source_type`/`source_id`:
+    what the entry is about, for the app whose rule decides who sees it."""
     return TimelineEntry.objects.create(
         child=child,
         kind=kind,
@@ -54,6 +58,9 @@ def timeline_add(*, child, kind, data_kind, actor, text, at=None):
         actor=actor,
         text=text[:500],
         at=at or timezone.now(),
+        unit=unit,
+        source_type=source_type,
+        source_id=str(source_id) if source_id != "" else "",
     )
 
 
@@ -570,7 +577,9 @@ def task_create(
     data_kind=DataKind.BASIC,
     source_type="",
     source_id="",
+    unit=None,
 ):
+    """`unit`: for a task following up a screening, the unit whose screening it is."""
     task = Task.objects.create(
         child=child,
         title=title,
@@ -580,6 +589,7 @@ def task_create(
         data_kind=data_kind,
         source_type=source_type,
         source_id=str(source_id),
+        unit=unit,
     )
     if child is not None:
         timeline_add(
@@ -589,6 +599,7 @@ def task_create(
             actor=created_by,
             text=_("Task for %(owner)s: %(title)s")
             % {"owner": owner.get_full_name(), "title": title},
+            unit=unit,
         )
     return task
 
@@ -605,8 +616,9 @@ def task_complete(*, actor, task):
 
 # --- Transition handovers -------------------------------------------------------------------
 
-# The screening app registers how to summarise a child's latest joint assessment for a handover
-# (cases must not import screening: DESIGN.md §2). It returns (plain-words text, date) or None.
+# The screening app registers how to summarise the sending unit's latest joint assessment of a
+# child for a handover (cases must not import screening: DESIGN.md §2). Called as
+# provider(child, unit=sending unit); returns (plain-words text, date) or None.
 _screening_summary_provider = None
 
 
@@ -862,7 +874,7 @@ def handover_send(*, actor, handover):
             _("The receiving unit has no leader in Trivsel+ to acknowledge the handover.")
         )
     if handover.attach_screening and handover.covers_screening and _screening_summary_provider:
-        summary = _screening_summary_provider(handover.child)
+        summary = _screening_summary_provider(handover.child, unit=handover.sending_unit)
         if summary:
             handover.screening_summary, handover.screening_assessed_on = summary
     handover.sent_at = timezone.now()

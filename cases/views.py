@@ -43,7 +43,7 @@ from .forms import (
     SeasonEvaluationForm,
     TransitionHandoverForm,
 )
-from .models import Consent, Forlob, Task, TaskStatus
+from .models import Consent, Forlob, Task
 
 PAGE_SIZE = 50
 
@@ -148,6 +148,9 @@ def child_detail(request, pk):
     )
     kinds = child.can.kinds
     is_guardian = child.can.is_guardian
+    screening = (
+        selectors.screening_scope_for(request.user, child) if child.can.see_screening else None
+    )
     consents = list(
         child.consents.select_related("guardian", "recorded_by").prefetch_related(
             "recipient_units", "recipient_people"
@@ -171,10 +174,10 @@ def child_detail(request, pk):
             Q(meeting_date__gte=timezone.localdate()) | Q(follow_up_date__gte=timezone.localdate())
         ).prefetch_related("participants"),
         "timeline": selectors.timeline_visible_to(
-            request.user, child, kinds, for_guardian=is_guardian
+            request.user, child, kinds, for_guardian=is_guardian, screening=screening
         )[:50],
-        "tasks": child.tasks.filter(status=TaskStatus.OPEN, data_kind__in=kinds).select_related(
-            "owner"
+        "tasks": selectors.tasks_of_child_visible_to(
+            request.user, child, kinds, screening=screening
         ),
         "siblings": selectors.siblings_visible_to(request.user, child),
         "handovers": selectors.handovers_of_child_visible_to(request.user, child),

@@ -5,3 +5,13 @@ from django.utils.translation import gettext_lazy as _
 class MeetingsConfig(AppConfig):
     name = "meetings"
     verbose_name = _("Meetings")
+
+    def ready(self):
+        # A meeting's entries on the child's timeline are seen by those who may see the meeting
+        # (a guardian: the meetings they take part in); cases cannot import meetings, so
+        # meetings tells it how.
+        from cases.selectors import timeline_rule_register
+
+        from .selectors import timeline_hidden_from
+
+        timeline_rule_register(timeline_hidden_from)

@@ -2,23 +2,23 @@
 selectors (kind: minutes), so the bases, the 404 for missing and forbidden alike and the access
 log are the same as everywhere else. Being on a participant list grants nothing by itself."""
 
-from django.db.models import Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.http import Http404
 from django.utils import timezone
 
 from cases.capabilities import WRITER_BASES
-from cases.models import Child, DataKind, TaskStatus
+from cases.models import Child, DataKind, TaskStatus, TimelineKind
 from cases.selectors import (
-    access_log_children,
     child_bases_for,
     child_get_for,
     child_list_visible_to,
 )
-from trivsel.audit.models import Action, Basis
+from trivsel.audit.models import Action, Basis, Topic
 from trivsel.audit.services import access_log_record, access_log_record_many
 from trivsel.organisation.models import User
 from trivsel.organisation.selectors import leads_unit
 
+from .capabilities import ORGANISER, PARENT, PARTICIPANT, MeetingCapabilities
 from .models import (
     ActionItem,
     ActionStatus,
@@ -30,17 +30,89 @@ from .models import (
     MinutesConfirmation,
     MinutesStatus,
     Participant,
+    ParticipantKind,
     PdfJob,
 )
 
-# Who sees a meeting, and how much of it.
-ORGANISER = "organiser"  # tovholder, chair, the one who called it, the forum's leaders
-PARTICIPANT = "participant"  # staff on the participant list or in the forum
-PARENT = "parent"  # a guardian with custody: the parents' copy only
+# The timeline entries (cases) about a meeting name it with this source type.
+MEETING_SOURCE = "meetings.meeting"
 
 
 def _profile(user):
     return user.staff_profile_or_none if user.is_authenticated else None
+
+
+def meetings_a_guardian_takes_part_in(user):
+    """The meetings this guardian takes part in: those with a parent row naming them. Matched
+    through their guardian record, so a login that came after they were put on the list counts
+    too. The one rule for what a guardian sees of meetings: the meeting itself, its minutes, its
+    entries on the child's timeline."""
+    return Participant.objects.filter(kind=ParticipantKind.PARENT, guardian__user=user).values(
+        "meeting_id"
+    )
+
+
+def _parents_take_part():
+    return Exists(
+        Participant.objects.filter(meeting_id=OuterRef("pk"), kind=ParticipantKind.PARENT)
+    )
+
+
+def _minutes_approved():
+    return Exists(
+        Minutes.objects.filter(meeting_id=OuterRef("pk")).exclude(status=MinutesStatus.DRAFT)
+    )
+
+
+def with_topic_facts(meetings):
+    """Annotate a queryset of meetings with what log_topic needs, in the same query."""
+    return meetings.annotate(parents_take_part=_parents_take_part(), approved=_minutes_approved())
+
+
+def log_topic(meeting, *, item=None, fresh=False):
+    """What a look at a meeting (or at a child on a forum meeting's agenda, `item`) is about, for
+    the child's guardians' view of the access log — an allow-list (trivsel.audit.rules). Decided
+    here, once, for every log call of the meetings app:
+
+    - a child on a forum's agenda is discussed under the forum consent the parents gave
+      (CONSENT), or under the one-meeting exchange (EXCHANGE, which they see once it is over);
+    - a network meeting whose minutes everyone present must confirm is a dialogue-based
+      notification: the social-work side's (SOCIAL_WORK, never shown) until its minutes are
+      approved — before that, a parent may not have been told (DOMAIN.md §5, exception path);
+    - a network meeting the child's guardians take part in (a parent on the list): MEETING;
+    - any other network meeting is internal: its parents are not on the list, and its purpose may
+      be about them (a leader's concern for the home).
+
+    `meeting` carries `parents_take_part` and `approved` when fetched through with_topic_facts;
+    otherwise (or `fresh`, after a change) they are read here."""
+    if item is not None and item.child_id:
+        return Topic.CONSENT if item.consent_id else Topic.EXCHANGE
+    if not meeting.child_id:
+        return Topic.INTERNAL
+    approved = None if fresh else getattr(meeting, "approved", None)
+    if approved is None:
+        approved = meeting.minutes.exclude(status=MinutesStatus.DRAFT).exists()
+    if meeting.minutes_need_confirmation and not approved:
+        return Topic.SOCIAL_WORK
+    parents = None if fresh else getattr(meeting, "parents_take_part", None)
+    if parents is None:
+        parents = meeting.participants.filter(kind=ParticipantKind.PARENT).exists()
+    return Topic.MEETING if parents else Topic.INTERNAL
+
+
+def timeline_hidden_from(user, child, *, for_guardian):
+    """The cases timeline rule of meetings: a guardian sees the entries about the meetings they
+    take part in and no other meeting entries (a forum's agenda, a meeting without them, an entry
+    from before entries named their meeting). Staff see them by their kinds of information."""
+    if not for_guardian:
+        return None
+    mine = [
+        str(pk)
+        for pk in Participant.objects.filter(
+            kind=ParticipantKind.PARENT, guardian__user=user, meeting__child=child
+        ).values_list("meeting_id", flat=True)
+    ]
+    return Q(kind=TimelineKind.MEETING) & ~Q(source_type=MEETING_SOURCE, source_id__in=mine)
 
 
 def is_forum_leader(user, forum):
@@ -89,9 +161,12 @@ def meeting_list_visible_to(user):
         return Meeting.objects.none()
     meetings = Meeting.objects.filter(municipality_id=user.municipality_id)
     if _profile(user) is None:
-        # A guardian: the network meetings about their own children.
+        # A guardian: the network meetings about their own children that they take part in. A
+        # meeting about the child without them — its purpose may be a concern about the home — is
+        # not theirs to see.
         return meetings.filter(
-            child__in=child_list_visible_to(user, kind=DataKind.MINUTES, bases=[Basis.GUARDIAN])
+            child__in=child_list_visible_to(user, kind=DataKind.MINUTES, bases=[Basis.GUARDIAN]),
+            pk__in=meetings_a_guardian_takes_part_in(user),
         )
     involved = (
         _organiser_q(user)
@@ -122,11 +197,12 @@ def _log_denied(user, pk, purpose):
 
 
 def meeting_get_for(user, pk, *, purpose):
-    """The meeting, if the user may open it; otherwise 404 (logged). Carries `viewer` (organiser,
-    participant or parent) and, for a network meeting, the fetched `child` with its basis."""
+    """The meeting, if the user may open it; otherwise 404 (logged). Carries `can`, what the user
+    may do with it (meetings.capabilities), and, for a network meeting, the fetched `child` with
+    its basis. The look is logged with the meeting's topic (log_topic)."""
     try:
         meeting = (
-            meeting_list_visible_to(user)
+            with_topic_facts(meeting_list_visible_to(user))
             .select_related("forum__unit", "child", "tovholder", "chair", "municipality")
             .get(pk=int(pk))
         )
@@ -137,17 +213,20 @@ def meeting_get_for(user, pk, *, purpose):
         meeting.forum_id is not None and is_forum_leader(user, meeting.forum)
     )
     if meeting.child_id:
-        may_read_minutes = (
+        read_minutes = (
             child_list_visible_to(user, kind=DataKind.MINUTES).filter(pk=meeting.child_id).exists()
         )
-        kind, bases = (
-            (DataKind.MINUTES, None) if may_read_minutes else (DataKind.BASIC, WRITER_BASES)
+        kind, bases = (DataKind.MINUTES, None) if read_minutes else (DataKind.BASIC, WRITER_BASES)
+        meeting.child = child_get_for(
+            user,
+            meeting.child_id,
+            kind=kind,
+            bases=bases,
+            purpose=purpose,
+            topic=log_topic(meeting),
         )
-        child = child_get_for(user, meeting.child_id, kind=kind, bases=bases, purpose=purpose)
-        meeting.child = child
-        meeting.may_read_minutes = may_read_minutes
     else:
-        meeting.may_read_minutes = organiser or _may_read_forum_minutes(user, meeting)
+        read_minutes = _may_read_forum_minutes(user, meeting, organiser=organiser)
         access_log_record(
             actor=user,
             action=Action.READ,
@@ -156,20 +235,30 @@ def meeting_get_for(user, pk, *, purpose):
             purpose=purpose,
         )
     if meeting.child_id and meeting.child.access_basis == Basis.GUARDIAN:
-        meeting.viewer = PARENT
+        viewer = PARENT
     elif organiser:
-        meeting.viewer = ORGANISER
+        viewer = ORGANISER
     else:
-        meeting.viewer = PARTICIPANT
+        viewer = PARTICIPANT
+    meeting.can = MeetingCapabilities(
+        viewer=viewer, read_minutes=read_minutes, is_forum=meeting.forum_id is not None
+    )
     return meeting
 
 
-def _may_read_forum_minutes(user, meeting):
-    """The forum's members, and participants with a basis for every child on the agenda. The
+def _may_read_forum_minutes(user, meeting, *, organiser):
+    """Reading (and so writing and printing) a forum meeting's minutes: its organisers, its
+    members and its participants — each only with a basis of their own for every child on its
+    agenda. The minutes' sections (what goes well, the challenges, the decisions…) are about the
+    whole meeting and cannot be cut per child, so one child the reader has no basis for closes
+    the minutes to them (404, logged) rather than showing them with that child left out. The
     unit's other staff see the meeting only to put items on its agenda."""
-    if meeting.forum.members.filter(pk=user.pk).exists():
-        return True
-    if not meeting.participants.filter(user=user).exists():
+    involved = (
+        organiser
+        or meeting.forum.members.filter(pk=user.pk).exists()
+        or meeting.participants.filter(user=user).exists()
+    )
+    if not involved:
         return False
     return not (
         meeting.agenda_items.filter(child__isnull=False)
@@ -194,18 +283,30 @@ def forum_minutes_children_logged(user, minutes, *, action, purpose):
     looks = {}
     for item in items:
         fallback = Basis.CONSENT if item.consent_id else Basis.MEETING_EXCHANGE
-        looks.setdefault(item.child_id, own.get(item.child_id, fallback))
-    access_log_record_many(
-        actor=user,
-        action=action,
-        looks=[(minutes, child_id, basis) for child_id, basis in looks.items()],
+        looks.setdefault(
+            item.child_id, (own.get(item.child_id, fallback), log_topic(None, item=item))
+        )
+    _log_many_by_topic(
+        user,
+        action,
+        [(minutes, child_id, basis, topic) for child_id, (basis, topic) in looks.items()],
         purpose=purpose,
     )
     return True
 
 
+def _log_many_by_topic(user, action, looks, *, purpose):
+    """access_log_record_many for looks of (object, child id, basis, topic): one insert per
+    topic."""
+    by_topic = {}
+    for obj, child_id, basis, topic in looks:
+        by_topic.setdefault(topic, []).append((obj, child_id, basis))
+    for topic, rows in by_topic.items():
+        access_log_record_many(actor=user, action=action, looks=rows, purpose=purpose, topic=topic)
+
+
 def upcoming_meetings_for(user, *, forum=None, limit=50):
-    meetings = meeting_list_visible_to(user).filter(
+    meetings = with_topic_facts(meeting_list_visible_to(user)).filter(
         starts_at__gte=timezone.now() - timezone.timedelta(hours=12)
     )
     if forum is not None:
@@ -216,17 +317,28 @@ def upcoming_meetings_for(user, *, forum=None, limit=50):
 def meeting_children_logged(user, meetings, *, purpose):
     """Log the look at the children named on a list of network meetings, each with its basis:
     minutes-kind where the user has it, else the organiser's own basis."""
-    children = {m.child_id: m.child for m in meetings if m.child_id}
-    if not children:
+    network = [m for m in meetings if m.child_id]
+    if not network:
         return
-    bases = child_bases_for(user, list(children), kind=DataKind.MINUTES)
+    children = list({m.child_id for m in network})
+    bases = child_bases_for(user, children, kind=DataKind.MINUTES)
     missing = [pk for pk in children if pk not in bases]
     if missing:
         bases.update(child_bases_for(user, missing, kind=DataKind.BASIC))
-    access_log_record_many(
-        actor=user,
-        action=Action.READ,
-        looks=[(child, pk, bases.get(pk, Basis.ADMINISTRATION)) for pk, child in children.items()],
+    # One look per child and topic: two meetings about one child, one with the parents and one
+    # without, are two different things for the parents' log.
+    looks = {
+        (m.child_id, log_topic(m)): (
+            m.child,
+            m.child_id,
+            bases.get(m.child_id, Basis.ADMINISTRATION),
+        )
+        for m in network
+    }
+    _log_many_by_topic(
+        user,
+        Action.READ,
+        [(*look, topic) for (_pk, topic), look in looks.items()],
         purpose=purpose,
     )
 
@@ -247,30 +359,35 @@ def agenda_for(user, meeting, *, purpose):
     child_ids = {i.child_id for i in items if i.child_id}
     visible = set()
     if child_ids:
-        visible = set(
-            child_list_visible_to(user).filter(pk__in=child_ids).values_list("pk", flat=True)
-        )
-        access_log_children(
-            user, [i.child for i in items if i.child_id in visible], purpose=purpose
-        )
+        visible = child_bases_for(user, list(child_ids))
+        looks = {
+            i.child_id: (i.child, i.child_id, visible[i.child_id], log_topic(meeting, item=i))
+            for i in items
+            if i.child_id in visible
+        }
+        _log_many_by_topic(user, Action.READ, list(looks.values()), purpose=purpose)
     shown = [i for i in items if i.kind != AgendaKind.CHILD or i.child_id in visible]
     return shown, len(items) - len(shown)
 
 
-def carried_over_actions(meeting):
+def carried_over_actions(meeting, *, user):
     """Open action items from the approved minutes of the forum's earlier meetings: they stay on
-    every next agenda until they are done."""
+    every next agenda until they are done. They are part of those minutes: an action from a
+    meeting with a child on its agenda the user has no basis for is left out (one query)."""
     if not meeting.forum_id:
         return []
+    actions = ActionItem.objects.filter(
+        minutes__meeting__forum_id=meeting.forum_id,
+        minutes__status=MinutesStatus.APPROVED,
+        minutes__meeting__starts_at__lt=meeting.starts_at,
+    ).filter(Q(task__status=TaskStatus.OPEN) | Q(task__isnull=True, status=ActionStatus.OPEN))
+    if user is not None:
+        no_basis = AgendaItem.objects.filter(
+            meeting_id=OuterRef("minutes__meeting_id"), child__isnull=False
+        ).exclude(child__in=child_list_visible_to(user))
+        actions = actions.exclude(Exists(no_basis))
     return list(
-        ActionItem.objects.filter(
-            minutes__meeting__forum_id=meeting.forum_id,
-            minutes__status=MinutesStatus.APPROVED,
-            minutes__meeting__starts_at__lt=meeting.starts_at,
-        )
-        .filter(Q(task__status=TaskStatus.OPEN) | Q(task__isnull=True, status=ActionStatus.OPEN))
-        .select_related("owner", "task", "minutes__meeting")
-        .order_by("due_date", "pk")
+        actions.select_related("owner", "task", "minutes__meeting").order_by("due_date", "pk")
     )
 
 
@@ -291,8 +408,8 @@ def minutes_get_for(user, pk, *, purpose):
         raise Http404
     meeting = meeting_get_for(user, minutes.meeting_id, purpose=purpose)
     # A draft is the organisers' working copy: participants and parents read approved versions.
-    if not meeting.may_read_minutes or (
-        meeting.viewer != ORGANISER and minutes.status == MinutesStatus.DRAFT
+    if not meeting.can.read_minutes or (
+        minutes.status == MinutesStatus.DRAFT and not meeting.can.read_drafts
     ):
         deny(user, meeting.pk, purpose)
     minutes = (
@@ -321,10 +438,10 @@ def minutes_confirmation_get_for(user, pk, *, purpose):
         raise Http404
     meeting = meeting_get_for(user, minutes.meeting_id, purpose=purpose)
     present = (
-        meeting.viewer == ORGANISER
+        meeting.can.is_organiser
         or meeting.participants.filter(Q(user=user) | Q(guardian__user=user), present=True).exists()
     )
-    if not (meeting.minutes_need_confirmation and meeting.may_read_minutes and present):
+    if not (meeting.minutes_need_confirmation and meeting.can.read_minutes and present):
         deny(user, meeting.pk, purpose)
     minutes = (
         Minutes.objects.select_related("approved_by", "updated_by", "previous")
@@ -336,7 +453,7 @@ def minutes_confirmation_get_for(user, pk, *, purpose):
     )
     minutes.meeting = meeting
     minutes.held_from_parents = (
-        meeting.viewer == PARENT
+        meeting.can.is_parent
         and minutes.status == MinutesStatus.DRAFT
         and any(minutes.colour_words_for_parents())
     )
@@ -373,7 +490,7 @@ def confirmations_overview(user, minutes):
 
 def draft_to_confirm(user, meeting):
     """The pk of the draft a participant recorded as present is asked to confirm, or None."""
-    if not meeting.minutes_need_confirmation or not meeting.may_read_minutes:
+    if not meeting.minutes_need_confirmation or not meeting.can.read_minutes:
         return None
     # One participant row: the user's own, or their guardian row's (a parent who got a login
     # after being put on the list), and recorded present. One filter() call, so one join.
@@ -407,10 +524,6 @@ def draft_for_editor(user, meeting, *, purpose):
     return draft
 
 
-def may_edit_minutes(user, meeting):
-    return meeting.viewer == ORGANISER
-
-
 def staff_choices(user):
     """Staff of the user's municipality: tovholder, participants, action owners."""
     return (
@@ -420,6 +533,19 @@ def staff_choices(user):
         .select_related("staff_profile")
         .order_by("first_name", "last_name")
     )
+
+
+def forum_member_choices(forum):
+    """Who may be a forum meeting's tovholder or chair: the forum's active members."""
+    return forum.members.filter(is_active=True).order_by("first_name", "last_name")
+
+
+def tovholder_choices(user, meeting):
+    """Who the tovholder role may be handed to: a forum's members, or for a network meeting the
+    staff of the municipality."""
+    if meeting.forum_id:
+        return forum_member_choices(meeting.forum)
+    return staff_choices(user)
 
 
 def _choosable(children, limit):
@@ -489,7 +615,7 @@ def pdf_context(minutes_pk, *, variant, user=None):
         "agenda": agenda,
         "decisions": list(minutes.decisions.all()),
         "actions": list(minutes.action_items.all()),
-        "carried_over": carried_over_actions(meeting),
+        "carried_over": carried_over_actions(meeting, user=user),
         "parent_copy": variant == "parent",
     }
 

@@ -49,7 +49,7 @@ from .models import (
     PdfJob,
     PdfJobStatus,
 )
-from .selectors import is_forum_leader
+from .selectors import MEETING_SOURCE, is_forum_leader, log_topic
 
 __all__ = ["EditConflict"]
 
@@ -78,12 +78,21 @@ def _same_municipality(municipality_id, *people):
             raise ValidationError(_("Only people of the meeting's municipality."))
 
 
-def _log(actor, action, obj, *, child_id=None, purpose):
+def _log(actor, action, obj, *, meeting, purpose, item=None):
+    """Log a change of a meeting (or of `item` on its agenda) with the child it concerns, the
+    actor's basis and the meeting's topic (selectors.log_topic)."""
+    child_id = item.child_id if item is not None else meeting.child_id
     basis = Basis.ADMINISTRATION
     if child_id is not None:
         basis = child_bases_for(actor, [child_id]).get(child_id, Basis.ADMINISTRATION)
     access_log_record(
-        actor=actor, action=action, basis=basis, obj=obj, child_id=child_id, purpose=purpose
+        actor=actor,
+        action=action,
+        basis=basis,
+        obj=obj,
+        child_id=child_id,
+        purpose=purpose,
+        topic=log_topic(meeting, item=item, fresh=True),
     )
 
 
@@ -97,6 +106,9 @@ def forum_meeting_create(
     if not (is_forum_leader(actor, forum) or forum.members.filter(pk=actor.pk).exists()):
         raise PermissionDenied
     _same_municipality(forum.municipality_id, tovholder, chair)
+    _check_forum_member(forum, tovholder, "tovholder")
+    if chair is not None:
+        _check_forum_member(forum, chair, "chair")
     meeting = Meeting.objects.create(
         municipality_id=forum.municipality_id,
         forum=forum,
@@ -112,6 +124,17 @@ def forum_meeting_create(
         _staff_participant(meeting, member)
     _staff_participant(meeting, tovholder)
     return meeting
+
+
+def _check_forum_member(forum, person, field):
+    """A forum's tovholder and chair are among its members: the parents' consent to discussing
+    their child in the forum names its members, and the minutes are the members' (DOMAIN.md §8)."""
+    if not forum.members.filter(pk=person.pk, is_active=True).exists():
+        message = {
+            "tovholder": _("The tovholder must be one of the forum's members."),
+            "chair": _("The chair must be one of the forum's members."),
+        }[field]
+        raise ValidationError({field: message})
 
 
 def _staff_participant(meeting, user, role=""):
@@ -176,8 +199,10 @@ def network_meeting_create(
         actor=actor,
         text=_("Network meeting planned for %(date)s, tovholder %(name)s")
         % {"date": _day(starts_at), "name": tovholder.get_full_name()},
+        source_type=MEETING_SOURCE,
+        source_id=meeting.pk,
     )
-    _log(actor, Action.CREATE, meeting, child_id=child.pk, purpose=_("Plan network meeting"))
+    _log(actor, Action.CREATE, meeting, meeting=meeting, purpose=_("Plan network meeting"))
     return meeting
 
 
@@ -187,12 +212,15 @@ def _day(moment):
 
 @transaction.atomic
 def meeting_hand_over(*, actor, meeting, tovholder):
-    """A new tovholder; there is never a moment with none."""
+    """A new tovholder; there is never a moment with none. A forum meeting's is one of the
+    forum's members."""
     _same_municipality(meeting.municipality_id, tovholder)
+    if meeting.forum_id:
+        _check_forum_member(meeting.forum, tovholder, "tovholder")
     meeting.tovholder = tovholder
     meeting.save(update_fields=["tovholder"])
     _absent_if_added_after_approval(meeting, _staff_participant(meeting, tovholder, _("Tovholder")))
-    _log(actor, Action.CHANGE, meeting, child_id=meeting.child_id, purpose=_("New tovholder"))
+    _log(actor, Action.CHANGE, meeting, meeting=meeting, purpose=_("New tovholder"))
     return meeting
 
 
@@ -243,7 +271,7 @@ def participant_add(*, actor, meeting, kind, user=None, guardian=None, name="", 
             added_at=timezone.now(),
         )
     _absent_if_added_after_approval(meeting, participant)
-    _log(actor, Action.CHANGE, meeting, child_id=meeting.child_id, purpose=_("Add participant"))
+    _log(actor, Action.CHANGE, meeting, meeting=meeting, purpose=_("Add participant"))
     return participant
 
 
@@ -290,7 +318,7 @@ def participant_remove(*, actor, participant):
         )
     participant.confirmations.all().delete()
     participant.delete()
-    _log(actor, Action.CHANGE, meeting, child_id=meeting.child_id, purpose=_("Remove participant"))
+    _log(actor, Action.CHANGE, meeting, meeting=meeting, purpose=_("Remove participant"))
 
 
 def staff_participant_users(meeting):
@@ -375,7 +403,7 @@ def meeting_invite(*, actor, meeting, base_url):
         raise ValidationError(problem)
     now = timezone.now()
     count = meeting.participants.filter(invited_at__isnull=True).update(invited_at=now)
-    _log(actor, Action.CHANGE, meeting, child_id=meeting.child_id, purpose=_("Send invitations"))
+    _log(actor, Action.CHANGE, meeting, meeting=meeting, purpose=_("Send invitations"))
     from .tasks import send_invitations  # the tasks module imports this one
 
     transaction.on_commit(lambda: send_invitations.delay(meeting.pk, base_url))
@@ -647,8 +675,10 @@ def agenda_item_add(
             actor=actor,
             text=_("On the agenda of %(forum)s on %(date)s")
             % {"forum": meeting.forum.name, "date": _day(meeting.starts_at)},
+            source_type=MEETING_SOURCE,
+            source_id=meeting.pk,
         )
-        _log(actor, Action.CREATE, item, child_id=child.pk, purpose=_("Agenda item"))
+        _log(actor, Action.CREATE, item, meeting=meeting, item=item, purpose=_("Agenda item"))
     return item
 
 
@@ -770,6 +800,17 @@ def approval_problems(minutes, *, participants=None):
     meeting = minutes.meeting
     if meeting.tovholder_id is None or not meeting.tovholder.is_active:
         problems.append(_("The meeting has no active tovholder. Hand the role over first."))
+    elif (
+        meeting.forum_id
+        and not meeting.forum.members.filter(pk=meeting.tovholder_id, is_active=True).exists()
+    ):
+        # A meeting planned before the rule, or a tovholder who has left the forum since.
+        problems.append(
+            _(
+                "The tovholder is not one of the forum's members. Hand the role over to a member"
+                " first."
+            )
+        )
     if meeting.minutes_need_confirmation:
         problems += confirmation_problems(minutes, participants=participants)
     for item in minutes.action_items.all():
@@ -905,13 +946,7 @@ def _confirmation_create(*, actor, minutes, participant, method):
         defaults={"method": method, "recorded_by": actor},
     )
     if created:
-        _log(
-            actor,
-            Action.CHANGE,
-            minutes,
-            child_id=minutes.meeting.child_id,
-            purpose=_("Confirm minutes"),
-        )
+        _log(actor, Action.CHANGE, minutes, meeting=minutes.meeting, purpose=_("Confirm minutes"))
     return confirmation
 
 
@@ -938,7 +973,7 @@ def attendance_record(*, actor, minutes, present):
     meeting.participants.filter(pk__in=present).update(present=True)
     meeting.participants.exclude(pk__in=present).update(present=False)
     MinutesConfirmation.objects.filter(minutes=minutes).exclude(participant_id__in=present).delete()
-    _log(actor, Action.CHANGE, meeting, child_id=meeting.child_id, purpose=_("Record attendance"))
+    _log(actor, Action.CHANGE, meeting, meeting=meeting, purpose=_("Record attendance"))
     return len(present)
 
 
@@ -1035,8 +1070,10 @@ def minutes_approve(*, actor, minutes):
             actor=actor,
             text=_("Minutes of %(title)s approved (version %(number)s)")
             % {"title": meeting.title, "number": minutes.number},
+            source_type=MEETING_SOURCE,
+            source_id=meeting.pk,
         )
-    _log(actor, Action.CHANGE, minutes, child_id=meeting.child_id, purpose=_("Approve minutes"))
+    _log(actor, Action.CHANGE, minutes, meeting=meeting, purpose=_("Approve minutes"))
     for hook in _minutes_approved_hooks:
         hook(actor=actor, minutes=minutes)
     return minutes
@@ -1085,7 +1122,7 @@ def action_item_mark_done(*, actor, item):
         Task.objects.filter(pk=item.task_id, status=TaskStatus.OPEN).update(
             status=TaskStatus.DONE, completed_at=now
         )
-    _log(actor, Action.CHANGE, item, child_id=meeting.child_id, purpose=_("Action done"))
+    _log(actor, Action.CHANGE, item, meeting=meeting, purpose=_("Action done"))
     return item
 
 

@@ -44,7 +44,6 @@ from .models import (
     PdfVariant,
 )
 from .pdf import is_long, pdf_filename, render_minutes_pdf
-from .selectors import ORGANISER, PARENT
 
 WRITERS_ONLY = gettext_lazy(
     "Only staff around the child (where the child is enrolled, or the social-work side) can "
@@ -67,7 +66,7 @@ def _errors_onto(form, error):
 
 def _organiser_meeting(request, pk, purpose):
     meeting = selectors.meeting_get_for(request.user, pk, purpose=purpose)
-    if meeting.viewer != ORGANISER:
+    if not meeting.can.manage:
         selectors.deny(request.user, pk, purpose)
     return meeting
 
@@ -111,13 +110,15 @@ def forum_detail(request, pk):
 @login_required
 def forum_meeting_create(request, pk):
     forum = selectors.forum_get_for(request.user, pk)
-    people = selectors.staff_choices(request.user)
     form = ForumMeetingForm(
         request.POST or None,
-        people=people,
+        # The forum's tovholder and chair are among its members (services.forum_meeting_create).
+        people=selectors.forum_member_choices(forum),
         initial={
             "title": forum.name,
-            "tovholder": request.user,
+            "tovholder": request.user
+            if forum.members.filter(pk=request.user.pk).exists()
+            else None,
             "place": forum.unit.name,
             "day": selectors.next_meeting_day(forum),
             "time": "09:00",
@@ -246,27 +247,24 @@ def network_meeting_create(request):
 @login_required
 def meeting_detail(request, pk):
     meeting = selectors.meeting_get_for(request.user, pk, purpose=_("Meeting page"))
-    versions = selectors.minutes_versions(meeting) if meeting.may_read_minutes else []
-    if meeting.viewer != ORGANISER:
-        # A draft is the organisers' working copy.
+    can = meeting.can
+    versions = selectors.minutes_versions(meeting) if can.read_minutes else []
+    if not can.read_drafts:
         versions = [v for v in versions if v.status != MinutesStatus.DRAFT]
     agenda, hidden = ([], 0)
-    if meeting.forum_id and meeting.viewer != PARENT:
+    if can.see_agenda:
         agenda, hidden = selectors.agenda_for(request.user, meeting, purpose=_("Meeting agenda"))
     context = {
         "meeting": meeting,
+        "can": can,
         "participants": selectors.participants_of(meeting),
         "versions": versions,
         "agenda": agenda,
         "hidden_items": hidden,
-        "carried_over": selectors.carried_over_actions(meeting)
-        if meeting.viewer != PARENT and meeting.may_read_minutes
+        "carried_over": selectors.carried_over_actions(meeting, user=request.user)
+        if can.see_actions
         else [],
-        "is_organiser": meeting.viewer == ORGANISER,
-        "is_parent": meeting.viewer == PARENT,
-        "consent_problem": services.consent_problem(meeting)
-        if meeting.viewer == ORGANISER
-        else None,
+        "consent_problem": services.consent_problem(meeting) if can.manage else None,
         "has_draft": any(v.status == MinutesStatus.DRAFT for v in versions),
     }
     approved = next((v for v in versions if v.status == MinutesStatus.APPROVED), None)
@@ -277,18 +275,18 @@ def meeting_detail(request, pk):
         )
     context["decisions"] = (
         list(approved.decisions.select_related("parents_informed_by"))
-        if approved and meeting.viewer != PARENT
+        if approved and can.see_actions
         else []
     )
     context["actions"] = (
         list(approved.action_items.select_related("owner", "task"))
-        if approved and meeting.viewer != PARENT
+        if approved and can.see_actions
         else []
     )
     context["is_tovholder"] = request.user.pk == meeting.tovholder_id
-    if meeting.viewer != ORGANISER:
+    if not can.is_organiser:
         context["confirm_draft"] = selectors.draft_to_confirm(request.user, meeting)
-    if context["is_organiser"]:
+    if can.manage:
         # Two forms on one page: their own id prefixes keep every id unique.
         context["participant_form"] = ParticipantForm(
             people=selectors.staff_choices(request.user),
@@ -296,7 +294,7 @@ def meeting_detail(request, pk):
             auto_id="deltager_%s",
         )
         context["hand_over_form"] = HandOverForm(
-            people=selectors.staff_choices(request.user), auto_id="tovholder_%s"
+            people=selectors.tovholder_choices(request.user, meeting), auto_id="tovholder_%s"
         )
         if meeting.is_network:
             context["consent_form"] = NetworkConsentForm(
@@ -378,7 +376,7 @@ def consent_record(request, pk):
 @require_POST
 def meeting_hand_over(request, pk):
     meeting = _organiser_meeting(request, pk, _("New tovholder"))
-    form = HandOverForm(request.POST, people=selectors.staff_choices(request.user))
+    form = HandOverForm(request.POST, people=selectors.tovholder_choices(request.user, meeting))
     if form.is_valid():
         try:
             services.meeting_hand_over(
@@ -414,8 +412,8 @@ def meeting_invite(request, pk):
 @login_required
 def agenda_item_create(request, pk):
     meeting = selectors.meeting_get_for(request.user, pk, purpose=_("Agenda item"))
-    if not meeting.forum_id or meeting.viewer == PARENT:
-        raise Http404
+    if not meeting.can.submit_agenda_item:
+        selectors.deny(request.user, pk, _("Agenda item"))
     form = AgendaItemForm(
         request.POST or None,
         children=selectors.child_list_for_agenda(request.user),
@@ -427,7 +425,7 @@ def agenda_item_create(request, pk):
             services.agenda_item_add(
                 actor=request.user,
                 meeting=meeting,
-                late_allowed=meeting.viewer == ORGANISER,
+                late_allowed=meeting.can.is_organiser,
                 **form.cleaned_data,
             )
         except services.NeedsConfirmation as warning:
@@ -450,9 +448,9 @@ def agenda_item_create(request, pk):
 @login_required
 def minutes_edit(request, pk):
     """The minutes editor: each field autosaves (htmx); the whole form also saves without JS."""
-    meeting = _organiser_meeting(request, pk, _("Write minutes"))
-    if not meeting.may_read_minutes:
-        raise Http404
+    meeting = selectors.meeting_get_for(request.user, pk, purpose=_("Write minutes"))
+    if not meeting.can.write_minutes:
+        selectors.deny(request.user, pk, _("Write minutes"))
     if request.method == "POST" and "start" in request.POST:
         # The draft is made by the "Start the minutes" button, never by opening the page.
         with contextlib.suppress(services.MinutesLocked):  # approved: the editor says so
@@ -552,7 +550,7 @@ def _autosave_reply(request, minutes, *, conflict=False, locked=False):
 
 def _draft_for(request, minutes_pk, purpose):
     minutes = selectors.minutes_get_for(request.user, minutes_pk, purpose=purpose)
-    if minutes.meeting.viewer != ORGANISER:
+    if not minutes.meeting.can.write_minutes:
         selectors.deny(request.user, minutes.meeting.pk, purpose)
     return minutes
 
@@ -738,7 +736,7 @@ def minutes_confirm(request, minutes_pk):
             messages.error(request, " ".join(error.messages))
         else:
             messages.success(request, _("You have confirmed the minutes."))
-        if meeting.viewer == ORGANISER and minutes.status == MinutesStatus.DRAFT:
+        if meeting.can.write_minutes and minutes.status == MinutesStatus.DRAFT:
             return _back_to_editor(minutes, "#bekraeftelse")
         return redirect("meetings:minutes_confirm", minutes_pk=minutes.pk)
     if minutes.status != MinutesStatus.DRAFT:
@@ -753,7 +751,7 @@ def minutes_confirm(request, minutes_pk):
             "minutes": minutes,
             **overview,
             "needs_confirmation": True,
-            "parent_copy": meeting.viewer == PARENT,
+            "parent_copy": meeting.can.is_parent,
         },
     )
 
@@ -798,7 +796,7 @@ def minutes_pdf(request, minutes_pk):
     variant = request.GET.get("udgave", PdfVariant.STAFF)
     if variant not in PdfVariant.values:
         variant = PdfVariant.STAFF
-    if minutes.meeting.viewer == PARENT:
+    if minutes.meeting.can.is_parent:
         variant = PdfVariant.PARENT  # parents read the parents' copy only
     if variant == PdfVariant.PARENT and not minutes.meeting.is_network:
         raise Http404
@@ -816,6 +814,7 @@ def minutes_pdf(request, minutes_pk):
             obj=minutes,
             child_id=minutes.meeting.child_id,
             purpose=_("Download minutes"),
+            topic=selectors.log_topic(minutes.meeting),
         )
     if is_long(minutes.pk):
         job = services.pdf_job_create(actor=request.user, minutes=minutes, variant=variant)

@@ -588,7 +588,7 @@ def referral_create(
         raise ValidationError(
             {"parents_agreed": _("A referral is made with the parents: they must agree first.")}
         )
-    if to_unit.type == UnitType.PPR and red_team_pending(child):
+    if to_unit.type == UnitType.PPR and red_team_pending(child, unit=from_unit):
         raise ValidationError(
             _(
                 "The child's agreed position must first be discussed in the cross-disciplinary"

@@ -8,7 +8,14 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from cases.models import DataKind
-from cases.selectors import access_log_children, child_list_visible_to, current_enrolments
+from cases.selectors import (
+    access_log_children,
+    child_list_visible_to,
+    current_enrolments,
+    screening_scope_for,
+    screening_scopes_for,
+)
+from trivsel.audit.models import Topic
 from trivsel.organisation.models import LEADER_ROLES, Group, Role, StaffProfile, User
 from trivsel.organisation.selectors import leads_unit
 
@@ -79,7 +86,9 @@ def round_children(user, round_, *, purpose):
         .filter(pk__in=enrolled)
         .order_by("first_name", "last_name", "pk")
     )
-    access_log_children(user, children, purpose=purpose, kind=DataKind.SCREENING)
+    access_log_children(
+        user, children, purpose=purpose, kind=DataKind.SCREENING, topic=Topic.DAILY_CARE
+    )
     return children
 
 
@@ -129,6 +138,12 @@ def overview_matrix(user, round_):
             round=Subquery(previous_round), child__in=children
         ).values_list("child_id", "position")
     )
+    if previous:
+        # The previous round is the same group's, so the same unit's; still, a position is
+        # shown only to those who read that unit's screening of that child.
+        scopes = screening_scopes_for(user, list(previous))
+        unit_id = round_.group.unit_id
+        previous = {pk: p for pk, p in previous.items() if scopes[pk].reads_full(unit_id)}
     rows = [
         {
             "child": child,
@@ -149,14 +164,27 @@ def overview_matrix(user, round_):
     }
 
 
-def position_history(child):
-    """A child's agreed positions over time (oldest first). The caller has fetched the child
-    with child_get_for(kind=screening)."""
-    return list(
+def position_history(user, child):
+    """A child's joint assessments over time (oldest first), from the units whose screening the
+    user reads (cases: screening_scope_for). Each carries `full`: the user reads its position and
+    reflection; otherwise only the summary written for the parents (and only one that has such
+    a summary is included). The caller has fetched the child with child_get_for(kind=screening).
+    """
+    scope = screening_scope_for(user, child)
+    if scope.is_empty:
+        return []
+    shown = scope.full_q("round__group__unit_id")
+    if scope.summaries_everywhere:
+        shown |= ~Q(parent_summary="")
+    assessments = list(
         JointAssessment.objects.filter(child=child)
+        .filter(shown)
         .select_related("round__group__unit")
-        .order_by("round__deadline")
+        .order_by("round__deadline", "pk")
     )
+    for assessment in assessments:
+        assessment.full = scope.reads_full(assessment.round.group.unit_id)
+    return assessments
 
 
 def parents_may_read_assessments(child):
@@ -199,12 +227,13 @@ def rating_progress(user, round_):
     return counts["rated"], counts["total"]
 
 
-def handover_summary(child):
-    """(text, date) of the child's latest joint assessment for a handover: the plain-words
-    summary written for the parents, never the position or the internal reflection. None if
+def handover_summary(child, *, unit):
+    """(text, date) of the latest joint assessment by `unit` (the sending unit) for a handover:
+    the plain-words summary written for the parents, never the position or the internal
+    reflection. A unit hands over its own screening, not what an earlier unit wrote. None if
     there is no such summary."""
     latest = (
-        JointAssessment.objects.filter(child=child)
+        JointAssessment.objects.filter(child=child, round__group__unit=unit)
         .exclude(parent_summary="")
         .select_related("round")
         .order_by("-round__deadline", "-pk")

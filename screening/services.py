@@ -112,6 +112,8 @@ def _rule_task(*, rule, assessment, actor, title, data_kind=DataKind.SCREENING):
         data_kind=data_kind,
         source_type="screening.rule",
         source_id=source_id,
+        # The task tells the position: it belongs to the unit whose screening it follows up.
+        unit=assessment.round.group.unit,
     )
 
 
@@ -226,6 +228,7 @@ def joint_assessment_save(
             data_kind=DataKind.SCREENING,
             source_type="screening.action",
             source_id=assessment.pk,
+            unit=round_.group.unit,
         )
     return assessment
 
@@ -240,9 +243,15 @@ def round_plan(*, actor, groups, template, deadlines):
     ]
 
 
-def red_team_pending(child):
-    """An agreed red position waits for the cross-disciplinary team: a PPR referral is refused
-    until that task is done (used by the referrals app)."""
+def red_team_pending(child, *, unit):
+    """An agreed red position of `unit` (the referring unit) waits for the cross-disciplinary
+    team: the unit's PPR referral is refused until that task is done (used by the referrals
+    app). Another unit's screening is not the referring unit's to know of (screening_scope_for),
+    so its open task neither stops the referral nor shows in the refusal."""
     return Task.objects.filter(
-        child=child, source_type="screening.rule", source_id__endswith=":team", status="open"
+        child=child,
+        unit=unit,
+        source_type="screening.rule",
+        source_id__endswith=":team",
+        status="open",
     ).exists()

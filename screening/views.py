@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from cases.models import DataKind
 from cases.selectors import child_get_for
-from trivsel.audit.models import Basis
+from trivsel.audit.models import Basis, Topic
 
 from . import selectors, services
 from .forms import JointAssessmentForm, RoundForm, RoundPlanForm
@@ -78,6 +78,7 @@ def rating_save(request, pk):
         request.POST.get("child"),
         kind=DataKind.SCREENING,
         purpose=_("Screening: individual mark"),
+        topic=Topic.DAILY_CARE,
     )
     try:
         services.rating_save(
@@ -147,7 +148,11 @@ def round_start_joint(request, pk):
 def joint_assessment_save(request, pk, child_pk):
     round_ = selectors.round_get_for(request.user, pk)
     child = child_get_for(
-        request.user, child_pk, kind=DataKind.SCREENING, purpose=_("Screening: joint assessment")
+        request.user,
+        child_pk,
+        kind=DataKind.SCREENING,
+        purpose=_("Screening: joint assessment"),
+        topic=Topic.DAILY_CARE,
     )
     form = JointAssessmentForm(request.POST, people=selectors.unit_staff(round_))
     if not form.is_valid():
@@ -178,17 +183,23 @@ def child_history(request, child_pk):
     """The child's agreed positions over time. Guardians read only the written summaries meant
     for them, in plain words and without colours, when the municipality allows it."""
     child = child_get_for(
-        request.user, child_pk, kind=DataKind.SCREENING, purpose=_("Screening: history")
+        request.user,
+        child_pk,
+        kind=DataKind.SCREENING,
+        purpose=_("Screening: history"),
+        topic=Topic.DAILY_CARE,
     )
     for_guardian = child.access_basis == Basis.GUARDIAN
     if for_guardian and not selectors.parents_may_read_assessments(child):
         raise Http404
+    assessments = selectors.position_history(request.user, child)
     return render(
         request,
         "screening/child_history.html",
         {
             "child": child,
-            "assessments": selectors.position_history(child),
+            "assessments": [a for a in assessments if a.full],
+            "summaries": [a for a in assessments if not a.full],
             "for_guardian": for_guardian,
         },
     )

@@ -153,9 +153,11 @@ def test_an_attached_assessment_is_the_plain_words_summary_without_colours(schoo
     html = client_for(world.school_leader).get(f"/overleveringer/{handover.pk}/").content.decode()
     assert "Alma trives og har fået nye venner." in html
     assert "Intern refleksion" not in html
-    assert (
-        client_for(world.school_leader).get(f"/trivsel/barn/{world.child.pk}/").status_code == 200
-    )
+    # The summary in the handover is all the school gets of the kindergarten's screening.
+    history = client_for(world.school_leader).get(f"/trivsel/barn/{world.child.pk}/")
+    assert history.status_code == 200
+    assert "Intern refleksion" not in history.content.decode()
+    assert "Gul position" not in history.content.decode()
 
 
 def test_a_refusal_is_respected_and_prompts_a_conversation(transition):

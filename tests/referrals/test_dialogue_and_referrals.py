@@ -178,6 +178,7 @@ def test_a_ppr_referral_waits_for_the_cross_disciplinary_team(ppr):
         due_date=timezone.localdate(),
         source_type="screening.rule",
         source_id="12:team",
+        unit=ppr.kindergarten,  # the screening that called for the team was the kindergarten's
     )
     kwargs = dict(
         actor=ppr.paedagog,
