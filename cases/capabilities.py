@@ -9,6 +9,7 @@ write relies on a view having asked (DESIGN.md §3)."""
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db.models import Q
 
 from trivsel.audit.models import Basis
 
@@ -32,6 +33,18 @@ BASIS_PRIORITY = (
 def exchange_roles():
     """The roles of the fields the law names for the exchange without consent (a setting)."""
     return frozenset(settings.EXCHANGE_ROLES)
+
+
+def takes_part_in_exchange(roles):
+    """May a professional with these staff roles take part in an exchange without consent? Only
+    the fields the law names do: the one who sets it up and every participant (the engine asks
+    again when it grants, so an old exchange or a changed role gives nothing outside them)."""
+    return bool(set(roles or ()) & exchange_roles())
+
+
+def exchange_staff():
+    """takes_part_in_exchange as a filter on users (the exchange form's list of people)."""
+    return Q(staff_profile__roles__overlap=sorted(exchange_roles()))
 
 
 @dataclass(frozen=True)
@@ -90,6 +103,11 @@ class ChildCapabilities:
         return self.writes_record
 
     @property
+    def refer(self):
+        # A referral records the parents' consent to the receiving unit: the same people send it.
+        return self.record_consent
+
+    @property
     def register_involvement(self):
         return self.writes_record
 
@@ -104,7 +122,7 @@ class ChildCapabilities:
     @property
     def record_exchange(self):
         # Only the fields the law names take part in (or set up) the exchange without consent.
-        return self.writes_record and bool(self.roles & exchange_roles())
+        return self.writes_record and takes_part_in_exchange(self.roles)
 
     @property
     def prepare_handover(self):

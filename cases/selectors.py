@@ -187,10 +187,11 @@ def children_of_guardian(user):
 
 def timeline_visible_to(user, child, kinds, *, for_guardian=False):
     """The child's timeline entries of the kinds this user may see (child.can.kinds).
-    Guardians do not see the professionals' internal follow-up tasks."""
+    Guardians do not see the professionals' internal follow-up tasks, nor an exchange without
+    consent before its meeting is held: the child's page lists those for them once it is over."""
     entries = TimelineEntry.objects.filter(child=child, data_kind__in=kinds)
     if for_guardian:
-        entries = entries.exclude(kind=TimelineKind.TASK)
+        entries = entries.exclude(kind__in=[TimelineKind.TASK, TimelineKind.EXCHANGE])
     return entries.select_related("actor")
 
 

@@ -87,7 +87,10 @@ def test_dialogue_route_referral_and_consultation(world, browser, live_server, a
     dialogue = DialogueNotification.objects.get()
     meeting = dialogue.meeting
     meetings.network_consent_record(
-        actor=world.leader, meeting=meeting, guardian=world.child.guardians.get()
+        actor=world.leader,
+        meeting=meeting,
+        guardian=world.child.guardians.get(),
+        paper_date=timezone.localdate(),
     )
     minutes = meetings.minutes_start(actor=world.leader, meeting=meeting)
     minutes.agreements = "Familien får tilbud om familiebehandling."

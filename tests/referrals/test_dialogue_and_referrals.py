@@ -105,7 +105,10 @@ def _held(world, *, with_plan=True):
     """The meeting is held: the parents' consent, the minutes on the template, attendance."""
     meeting = world.dialogue.meeting
     meetings.network_consent_record(
-        actor=world.leader, meeting=meeting, guardian=world.child.guardians.get()
+        actor=world.leader,
+        meeting=meeting,
+        guardian=world.child.guardians.get(),
+        paper_date=timezone.localdate(),
     )
     minutes = meetings.minutes_start(actor=world.leader, meeting=meeting)
     minutes.agreements = "Familien får tilbud om familiebehandling."
@@ -258,7 +261,10 @@ def test_the_notification_waits_for_everyone_present_to_confirm(dialogue, login)
     services.dialogue_invite_parents(actor=dialogue.paedagog, dialogue=dialogue.dialogue)
     meeting = dialogue.dialogue.meeting
     meetings.network_consent_record(
-        actor=dialogue.leader, meeting=meeting, guardian=dialogue.child.guardians.get()
+        actor=dialogue.leader,
+        meeting=meeting,
+        guardian=dialogue.child.guardians.get(),
+        paper_date=timezone.localdate(),
     )
     minutes = meetings.minutes_start(actor=dialogue.leader, meeting=meeting)
     minutes.agreements = "Familien får tilbud om familiebehandling."
