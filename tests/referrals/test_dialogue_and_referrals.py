@@ -10,14 +10,12 @@ from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from cases.models import Task
+from cases.models import DataKind, Task
 from cases.services import task_complete, task_create
 from meetings import services as meetings
 from meetings.models import Meeting
 from referrals import services
 from referrals.models import AnonymousConsultation, Notification, Route
-from tests import factories as f
-from trivsel.organisation.models import UnitType
 
 pytestmark = pytest.mark.django_db
 
@@ -162,17 +160,6 @@ def test_with_no_plan_the_social_worker_gets_a_task(dialogue):
     assert task.owner == dialogue.social_worker and "teamet" in task.title
 
 
-@pytest.fixture
-def ppr(intake):
-    intake.ppr = f.UnitFactory(municipality=intake.solby, name="PPR Solby", type=UnitType.PPR)
-    intake.psychologist = f.StaffFactory(
-        user=f.UserFactory(username="pia", municipality=intake.solby, first_name="Pia"),
-        roles=["ppr_psykolog"],
-        units=[intake.ppr],
-    ).user
-    return intake
-
-
 def test_a_ppr_referral_waits_for_the_cross_disciplinary_team(ppr):
     task = task_create(
         child=ppr.child,
@@ -182,33 +169,32 @@ def test_a_ppr_referral_waits_for_the_cross_disciplinary_team(ppr):
         source_type="screening.rule",
         source_id="12:team",
     )
-    kwargs = dict(
-        actor=ppr.paedagog,
-        child=ppr.child,
-        from_unit=ppr.kindergarten,
-        to_unit=ppr.ppr,
-        reason="Sproglige udfordringer",
-        proposal="meeting",
-        parents_agreed=True,
-    )
-    with pytest.raises(ValidationError, match="forældrene"):
-        services.referral_create(**{**kwargs, "parents_agreed": False})
+    kwargs = referral_arguments(ppr, proposal="meeting")
     with pytest.raises(ValidationError, match="tværfaglige team"):
         services.referral_create(**kwargs)
     task_complete(actor=ppr.paedagog, task=task)
     assert services.referral_create(**kwargs).status == "sent"
 
 
+def referral_arguments(world, **overrides):
+    arguments = {
+        "actor": world.paedagog,
+        "child": world.child,
+        "from_unit": world.kindergarten,
+        "to_unit": world.ppr,
+        "reason": "Sproglige udfordringer",
+        "proposal": "conversation",
+        "guardian": world.child.guardians.get(),
+        "kinds": [DataKind.BASIC],
+        "valid_until": timezone.localdate() + timedelta(days=90),
+        "paper_date": timezone.localdate(),
+    }
+    arguments.update(overrides)
+    return arguments
+
+
 def test_a_referral_is_accepted_or_declined_with_a_reason(ppr, login):
-    referral = services.referral_create(
-        actor=ppr.paedagog,
-        child=ppr.child,
-        from_unit=ppr.kindergarten,
-        to_unit=ppr.ppr,
-        reason="Sproglige udfordringer",
-        proposal="conversation",
-        parents_agreed=True,
-    )
+    referral = services.referral_create(**referral_arguments(ppr))
     client = login(ppr.psychologist)
     page = client.get("/henvisninger/").content.decode()
     assert "Ugens visitation" in page and f"/henvisninger/{referral.pk}/" in page
