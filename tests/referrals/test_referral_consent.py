@@ -118,9 +118,7 @@ def test_who_reads_a_referral(ppr, login, persona, status):
         assert looks.filter(basis=Basis.DENIED).exists()
 
 
-def test_a_referral_waiting_for_the_guardians_login_opens_nothing_until_she_confirms(
-    ppr, login
-):
+def test_a_referral_waiting_for_the_guardians_login_opens_nothing_until_she_confirms(ppr, login):
     referral = refer(ppr, paper=False, paper_date=None)
     assert referral.consent.status == ConsentStatus.AWAITING_GUARDIAN
     assert login(ppr.psychologist).get(f"/henvisninger/{referral.pk}/").status_code == 404
