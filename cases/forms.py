@@ -104,7 +104,7 @@ class PaperDateMixin:
 
 
 def paper_date_field(**kwargs):
-    return DayField(
+    field = DayField(
         label=_("Date of the paper consent"),
         required=False,
         help_text=_(
@@ -113,6 +113,9 @@ def paper_date_field(**kwargs):
         ),
         **kwargs,
     )
+    # Not optional, only not always asked: the label says when (templates/includes/field.html).
+    field.required_when = _("only when given on paper")
+    return field
 
 
 class ConsentForm(PaperDateMixin, DesignSystemForm):
