@@ -73,7 +73,8 @@ def record(world, **overrides):
 
 
 def old_row(world, *, kinds=(DataKind.BASIC,), units=(), roles=(), people=(), **fields):
-    """A consent as an earlier version of the product let staff record it."""
+    """A consent as an earlier version of the product let it be recorded (the engine must not
+    trust what it says, however it was given)."""
     values = {
         "child": world.child,
         "guardian": world.child.guardians.get(),
@@ -83,8 +84,7 @@ def old_row(world, *, kinds=(DataKind.BASIC,), units=(), roles=(), people=(), **
         "valid_from": TODAY(),
         "valid_until": TODAY() + timedelta(days=60),
         "status": ConsentStatus.GIVEN,
-        "evidence": "paper",
-        "paper_date": TODAY(),
+        "evidence": "login",
         "recorded_by": world.teacher,
     }
     values.update(fields)
@@ -142,7 +142,14 @@ def test_an_old_consent_naming_notifications_never_opens_them(world):
 # --- The maximum period ----------------------------------------------------------------------
 
 
-def test_a_consent_longer_than_the_maximum_is_refused_with_the_last_allowed_day(world):
+def test_a_consent_longer_than_the_maximum_is_refused_with_the_last_allowed_day(world, login):
+    page = login(world.paedagog).post(
+        f"/boern/{world.child.pk}/samtykke/ny/",
+        consent_form(_with_guardian(world), valid_until=day(TODAY() + timedelta(days=400))),
+    )
+    assert page.status_code == 200
+    assert "højst 12 måneder" in page.content.decode()
+    assert not Consent.objects.exists()
     start = date(2026, 3, 1)
     with time_machine.travel(date(2026, 2, 20)), pytest.raises(ValidationError) as error:
         record(world, valid_from=start, valid_until=date(2027, 3, 1))
