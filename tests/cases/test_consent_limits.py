@@ -360,3 +360,32 @@ def test_a_refusal_tells_no_one_and_needs_no_paper_date(world):
     record(world, refused=True, paper_date=None)
     assert Consent.objects.get().status == ConsentStatus.REFUSED
     assert not Notification.objects.exists()
+
+
+def test_the_migration_dates_old_paper_consents_by_the_day_they_were_recorded(world):
+    import importlib
+
+    from django.apps import apps
+    from django.db import connection
+
+    migration = importlib.import_module("cases.migrations.0004_consent_paper_date")
+    (constraint,) = [
+        c for c in Consent._meta.constraints if c.name == "consent_on_paper_has_its_date"
+    ]
+    # As before the migration: paper consents without the paper's date (DDL is rolled back
+    # with the test's transaction).
+    with connection.schema_editor() as editor:
+        editor.remove_constraint(Consent, constraint)
+    given = old_row(world, units=[world.school], evidence="paper")
+    refused = old_row(world, units=[world.school], evidence="paper", status="refused")
+    on_login = old_row(world, units=[world.school])
+    late_evening = timezone.make_aware(datetime(2026, 3, 1, 23, 30))
+    Consent.objects.update(paper_date=None, recorded_at=late_evening)
+
+    migration.date_old_paper_consents(apps, None)
+    dates = dict(Consent.objects.values_list("pk", "paper_date"))
+    assert dates == {given.pk: date(2026, 3, 1), refused.pk: None, on_login.pk: None}
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no pending checks before the DDL
+    with connection.schema_editor() as editor:
+        editor.add_constraint(Consent, constraint)  # every row now satisfies it
