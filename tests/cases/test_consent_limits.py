@@ -266,6 +266,20 @@ def test_a_role_within_a_named_unit_still_names_its_people(world):
     assert not visible(world.teacher, world.child)
 
 
+def test_leaving_the_role_ends_a_role_consent_at_once(world):
+    school_leader = f.StaffFactory(
+        user=f.UserFactory(username="skoleleder", municipality=world.solby),
+        roles=[Role.LEADER],
+        units=[world.school],
+    ).user
+    record(world, roles=[Role.LEADER])
+    assert visible(school_leader, world.child)
+    profile = school_leader.staff_profile
+    profile.roles = [Role.TEACHER]
+    profile.save()
+    assert not visible(school_leader, world.child)
+
+
 def test_nobody_records_a_consent_naming_only_themselves(pupil):
     with pytest.raises(ValidationError) as error:
         record(pupil, actor=pupil.teacher, units=[], people=[pupil.teacher])
