@@ -9,6 +9,7 @@ so nothing waits for a job; cases.tasks only deletes rows that have expired."""
 
 from datetime import datetime, time, timedelta
 
+from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.db import transaction
 from django.db.models import Q
@@ -24,7 +25,9 @@ from trivsel.organisation.access_groups import (
 )
 from trivsel.organisation.models import SOCIAL_WORK_ROLES, StaffProfile
 
+from .capabilities import takes_part_in_exchange
 from .models import (
+    CONSENT_KINDS,
     Child,
     ChildGroupObjectPermission,
     ChildUserObjectPermission,
@@ -36,6 +39,7 @@ from .models import (
     Guardianship,
     Handover,
     Involvement,
+    consent_last_day,
 )
 
 ALL_KINDS = tuple(DataKind)
@@ -176,6 +180,17 @@ def _from_enrolments(rows, child_ids, today):
             )
 
 
+def consent_grant_kinds(consent):
+    """What a consent gives: the kinds it names, never notifications (old rows may name them)."""
+    return [kind for kind in consent.kinds if kind in CONSENT_KINDS]
+
+
+def consent_grant_end(consent):
+    """The end of a consent's grant: its last day, and never later than the maximum period from
+    its first day (settings.CONSENT_MAX_MONTHS), whatever an old row says."""
+    return day_after(min(consent.valid_until, consent_last_day(consent.valid_from)))
+
+
 def _from_consents(rows, child_ids, today):
     consents = list(
         Consent.objects.filter(
@@ -189,57 +204,76 @@ def _from_consents(rows, child_ids, today):
     unit_names = {unit_access_group_name(u.pk) for c in consents for u in c.recipient_units.all()}
     groups = access_groups_by_name(unit_names)
     for consent in consents:
-        period = {"start": day_start(consent.valid_from), "end": day_after(consent.valid_until)}
+        kinds = consent_grant_kinds(consent)
+        units = list(consent.recipient_units.all())
+        people = list(consent.recipient_people.all())
+        if not kinds:
+            continue
+        if (
+            not units
+            and not consent.recipient_roles
+            and [p.pk for p in people] == [consent.recorded_by_id]
+        ):
+            # Nobody gives themselves access on their own word: a consent naming only the one
+            # who recorded it (refused since; old rows may exist) gives nothing.
+            continue
         common = {
             "child_id": consent.child_id,
-            "kinds": consent.kinds,
+            "kinds": kinds,
             "basis": Basis.CONSENT,
             "source": "consent",
             "source_id": consent.pk,
-            **period,
+            "start": day_start(consent.valid_from),
+            "end": consent_grant_end(consent),
         }
-        units = list(consent.recipient_units.all())
         if consent.recipient_roles:
-            # Roles narrow the recipient units; without units they mean everyone in the
-            # municipality with that role.
-            staff = StaffProfile.objects.filter(
-                roles__overlap=consent.recipient_roles,
-                user__municipality_id=consent.child.municipality_id,
-                user__is_active=True,
-            )
+            # Roles only narrow the named units. A role without a unit would mean everyone with
+            # that role in the municipality: no named recipient, so (on old rows) nothing.
             if units:
-                staff = staff.filter(units__in=units)
-            for user_id in staff.values_list("user_id", flat=True).distinct():
-                rows.add(table="user", holder_id=user_id, **common)
+                staff = StaffProfile.objects.filter(
+                    roles__overlap=consent.recipient_roles,
+                    units__in=units,
+                    user__municipality_id=consent.child.municipality_id,
+                    user__is_active=True,
+                )
+                for user_id in staff.values_list("user_id", flat=True).distinct():
+                    rows.add(table="user", holder_id=user_id, **common)
         else:
             for unit in units:
                 rows.add(
                     table="group", holder_id=groups[unit_access_group_name(unit.pk)].pk, **common
                 )
-        for person in consent.recipient_people.all():
+        for person in people:
             rows.add(table="user", holder_id=person.pk, **common)
 
 
 def _from_exchanges(rows, child_ids, today):
+    """Each participant from the fields the law names sees the child on each meeting's day and
+    during the short minutes follow-up after it; nothing in between, nothing more."""
+    since = today - timedelta(days=settings.EXCHANGE_FOLLOW_UP_DAYS)
     exchanges = (
         ExchangeGrant.objects.filter(child_id__in=child_ids)
-        .filter(Q(meeting_date__gte=today) | Q(follow_up_date__gte=today))
-        .prefetch_related("participants")
+        .filter(Q(meeting_date__gte=since) | Q(follow_up_date__gte=since))
+        .prefetch_related("participants__staff_profile")
     )
     for exchange in exchanges:
         for person in exchange.participants.all():
-            rows.add(
-                table="user",
-                holder_id=person.pk,
-                child_id=exchange.child_id,
-                kinds=EXCHANGE_KINDS,
-                basis=Basis.MEETING_EXCHANGE,
-                source="exchange",
-                source_id=exchange.pk,
-                # Information is exchanged at the meeting: from its day to its (follow-up's) end.
-                start=day_start(exchange.meeting_date),
-                end=day_after(exchange.last_day),
-            )
+            profile = person.staff_profile_or_none
+            if not person.is_active or profile is None or not takes_part_in_exchange(profile.roles):
+                continue
+            for number, (first, last) in enumerate(exchange.access_periods()):
+                rows.add(
+                    table="user",
+                    holder_id=person.pk,
+                    child_id=exchange.child_id,
+                    kinds=EXCHANGE_KINDS,
+                    basis=Basis.MEETING_EXCHANGE,
+                    # One row per meeting: the follow-up meeting's period is its own.
+                    source="exchange" if number == 0 else "exchange_follow_up",
+                    source_id=exchange.pk,
+                    start=day_start(first),
+                    end=day_after(last),
+                )
 
 
 def _from_statutory_involvements(rows, child_ids, today):
@@ -304,6 +338,7 @@ def _from_handovers(rows, child_ids, today):
             "sent_at",
             "follow_up_days",
             "consent__kinds",
+            "consent__valid_from",
             "consent__valid_until",
         )
     )
@@ -316,7 +351,7 @@ def _from_handovers(rows, child_ids, today):
         }
     groups = access_groups_by_name(names)
     for h in handovers:
-        consent_end = day_after(h.consent.valid_until)
+        consent_end = consent_grant_end(h.consent)
         common = {
             "table": "group",
             "child_id": h.child_id,
@@ -327,7 +362,7 @@ def _from_handovers(rows, child_ids, today):
         }
         rows.add(
             holder_id=groups[unit_access_group_name(h.receiving_unit_id)].pk,
-            kinds=h.consent.kinds,
+            kinds=consent_grant_kinds(h.consent),
             end=consent_end,
             **common,
         )
@@ -348,10 +383,12 @@ def grants_delete_expired(*, now=None):
 
 
 def grants_rebuild_role_consents(*, batch=2000):
-    """Consents naming roles cover the people who hold the role now: rebuild their children."""
+    """Consents naming roles in units cover the people who hold the role there now: rebuild
+    their children."""
     child_ids = list(
         Consent.objects.filter(status=ConsentStatus.GIVEN, valid_until__gte=timezone.localdate())
         .exclude(recipient_roles=[])
+        .filter(recipient_units__isnull=False)
         .values_list("child_id", flat=True)
         .distinct()
     )

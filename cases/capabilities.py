@@ -36,6 +36,18 @@ def exchange_roles():
     return frozenset(settings.EXCHANGE_ROLES)
 
 
+def takes_part_in_exchange(roles):
+    """May a professional with these staff roles take part in an exchange without consent? Only
+    the fields the law names do: the one who sets it up and every participant (the engine asks
+    again when it grants, so an old exchange or a changed role gives nothing outside them)."""
+    return bool(set(roles or ()) & exchange_roles())
+
+
+def exchange_staff():
+    """takes_part_in_exchange as a filter on users (the exchange form's list of people)."""
+    return Q(staff_profile__roles__overlap=sorted(exchange_roles()))
+
+
 @dataclass(frozen=True)
 class ChildCapabilities:
     user_id: int
@@ -96,6 +108,11 @@ class ChildCapabilities:
         return self.writes_record
 
     @property
+    def refer(self):
+        # A referral records the parents' consent to the receiving unit: the same people send it.
+        return self.record_consent
+
+    @property
     def register_involvement(self):
         return self.writes_record
 
@@ -110,7 +127,7 @@ class ChildCapabilities:
     @property
     def record_exchange(self):
         # Only the fields the law names take part in (or set up) the exchange without consent.
-        return self.writes_record and bool(self.roles & exchange_roles())
+        return self.writes_record and takes_part_in_exchange(self.roles)
 
     @property
     def prepare_handover(self):

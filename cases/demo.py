@@ -177,6 +177,7 @@ def _seed_casework(context):
         purpose=f"Drøftelse af {child.first_name}s trivsel i det tværfaglige team med PPR",
         valid_from=today,
         valid_until=today + timedelta(days=180),
+        paper_date=today - timedelta(days=2),
     )
     services.consent_record(
         actor=paedagog,
@@ -245,6 +246,7 @@ def _seed_casework(context):
             purpose="Sparring med PPR om overgang til skole",
             valid_from=today - timedelta(days=170),
             valid_until=today + timedelta(days=3 if how == "expiring" else 60),
+            paper_date=today - timedelta(days=172),
             refused=how == "refused",
         )
         if how == "withdrawn":
@@ -283,7 +285,10 @@ def _seed_handovers(context):
     users = {u.username: u for u in User.objects.filter(municipality=demo)}
     units = context["units"]
     solstuen = context["groups"]["Børnehuset Solsikken/Solstuen"]
-    school_start = date(date.today().year + 1, 8, 1)
+    # The coming school start: within a consent's maximum period, so the parents can be asked.
+    school_start = date(date.today().year, 8, 1)
+    if school_start <= date.today():
+        school_start = school_start.replace(year=school_start.year + 1)
     children = list(Child.objects.filter(enrolments__group=solstuen).order_by("pk")[:5])
     common = {
         "actor": users["paedagog"],
@@ -305,7 +310,7 @@ def _seed_handovers(context):
         actor=users["paedagog"],
         handover=waiting,
         guardian=Guardian.objects.get(user__username="foraelder"),
-        valid_until=school_start + timedelta(days=180),
+        valid_until=services.handover_consent_default_end(waiting),
     )
     sent = services.handover_create(
         child=children[4],
@@ -318,8 +323,9 @@ def _seed_handovers(context):
         actor=users["paedagog"],
         handover=sent,
         guardian=children[4].guardians.order_by("pk").first(),
-        valid_until=school_start + timedelta(days=180),
+        valid_until=services.handover_consent_default_end(sent),
         paper=True,
+        paper_date=date.today(),
     )
     services.handover_send(actor=users["paedagog"], handover=sent)
     context["summary"]["handovers"] = Handover.objects.filter(child__municipality=demo).count()

@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -6,7 +7,13 @@ from trivsel.forms import DesignSystemForm
 from trivsel.organisation.models import Role
 
 from .cpr import cpr_normalise
-from .models import DataKind, LadderStep, TransitionType
+from .models import (
+    CONSENT_KINDS,
+    EXCHANGE_FOLLOW_UP_WITHIN_DAYS,
+    EXCHANGE_MAX_DAYS_AHEAD,
+    LadderStep,
+    TransitionType,
+)
 
 
 class ChildSearchForm(DesignSystemForm):
@@ -71,11 +78,52 @@ class DateInput(forms.DateInput):
         )
 
 
-class ConsentForm(DesignSystemForm):
+def consent_period_help():
+    return _(
+        "A consent lasts at most %(months)s months from the day it starts; ask again after that."
+    ) % {"months": settings.CONSENT_MAX_MONTHS}
+
+
+class PaperDateMixin:
+    """The date on a paper consent: required when staff record one, never in the future."""
+
+    paper_choice = "paper"
+    evidence_field = "evidence"
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get(self.evidence_field) == self.paper_choice:
+            day = cleaned.get("paper_date")
+            if day is None and "paper_date" not in self.errors:
+                self.add_error("paper_date", _("Enter the date written on the paper consent."))
+            elif day is not None and day > timezone.localdate():
+                self.add_error(
+                    "paper_date", _("The date of the paper consent cannot be in the future.")
+                )
+        return cleaned
+
+
+def paper_date_field(**kwargs):
+    field = DayField(
+        label=_("Date of the paper consent"),
+        required=False,
+        help_text=_(
+            "The date the guardian wrote on the paper, or the day they gave it in person. "
+            "Format: dd.mm.åååå"
+        ),
+        **kwargs,
+    )
+    # Not optional, only not always asked: the label says when (templates/includes/field.html).
+    field.required_when = _("only when given on paper")
+    return field
+
+
+class ConsentForm(PaperDateMixin, DesignSystemForm):
     giver = forms.ChoiceField(label=_("Given by"))
+    # Never notifications: only the statutory basis reaches them.
     kinds = forms.MultipleChoiceField(
         label=_("Kinds of information"),
-        choices=DataKind.choices,
+        choices=[(kind.value, kind.label) for kind in CONSENT_KINDS],
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
@@ -90,7 +138,7 @@ class ConsentForm(DesignSystemForm):
         choices=Role.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text=_("With units chosen, only people with these roles in those units."),
+        help_text=_("Only together with units: the people with these roles in those units."),
     )
     recipient_people = forms.ModelMultipleChoiceField(
         label=_("Named recipients"),
@@ -106,9 +154,7 @@ class ConsentForm(DesignSystemForm):
     valid_from = DayField(
         label=_("Valid from"), widget=DateInput(), help_text=_("Format: dd.mm.åååå")
     )
-    valid_until = DayField(
-        label=_("Valid until"), widget=DateInput(), help_text=_("Format: dd.mm.åååå")
-    )
+    valid_until = DayField(label=_("Valid until"), widget=DateInput())
     evidence = forms.ChoiceField(
         label=_("How is the consent given?"),
         choices=[
@@ -119,6 +165,7 @@ class ConsentForm(DesignSystemForm):
         widget=forms.RadioSelect,
         initial="paper",
     )
+    paper_date = paper_date_field()
 
     def __init__(self, *args, child, guardians, units, people, **kwargs):
         super().__init__(*args, **kwargs)
@@ -128,7 +175,20 @@ class ConsentForm(DesignSystemForm):
         self.fields["giver"].choices = choices
         self.fields["recipient_units"].queryset = units
         self.fields["recipient_people"].queryset = people
+        self.fields["valid_until"].help_text = f"{consent_period_help()} {_('Format: dd.mm.åååå')}"
         self.guardians = {f"guardian-{g.pk}": g for g in guardians}
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("recipient_roles") and not cleaned.get("recipient_units"):
+            self.add_error(
+                "recipient_roles",
+                _(
+                    "A role names recipients only within units: choose the units as well, or "
+                    "name the people."
+                ),
+            )
+        return cleaned
 
     def giver_guardian(self):
         return self.guardians.get(self.cleaned_data["giver"])
@@ -229,19 +289,22 @@ class InvolvementForm(DesignSystemForm):
 class ExchangeForm(DesignSystemForm):
     purpose = forms.CharField(label=_("Purpose of the meeting"), max_length=300)
     participants = forms.ModelMultipleChoiceField(label=_("Participants"), queryset=None)
-    meeting_date = DayField(
-        label=_("Meeting date"), widget=DateInput(), help_text=_("Format: dd.mm.åååå")
-    )
-    follow_up_date = DayField(
-        label=_("Follow-up meeting"),
-        widget=DateInput(),
-        required=False,
-        help_text=_("Only in special cases, and at most one."),
-    )
+    meeting_date = DayField(label=_("Meeting date"), widget=DateInput())
+    follow_up_date = DayField(label=_("Follow-up meeting"), widget=DateInput(), required=False)
 
     def __init__(self, *args, people, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["participants"].queryset = people
+        self.fields["participants"].help_text = _(
+            "Only professionals from the fields the law names: daycare, school, SFO, health "
+            "visiting, municipal health and the social-work side."
+        )
+        self.fields["meeting_date"].help_text = _(
+            "Today or within the next %(days)s days. Format: dd.mm.åååå"
+        ) % {"days": EXCHANGE_MAX_DAYS_AHEAD}
+        self.fields["follow_up_date"].help_text = _(
+            "Only in special cases, at most one, and within %(days)s days of the first meeting."
+        ) % {"days": EXCHANGE_FOLLOW_UP_WITHIN_DAYS}
 
 
 class CloseForlobForm(DesignSystemForm):
@@ -315,7 +378,8 @@ class TransitionHandoverForm(DesignSystemForm):
         return unit
 
 
-class HandoverConsentForm(DesignSystemForm):
+class HandoverConsentForm(PaperDateMixin, DesignSystemForm):
+    evidence_field = "how"
     guardian = forms.TypedChoiceField(
         label=_("Guardian"),
         coerce=int,
@@ -331,12 +395,14 @@ class HandoverConsentForm(DesignSystemForm):
         ],
         initial="login",
     )
+    paper_date = paper_date_field()
     valid_until = DayField(label=_("The consent lasts until"))
 
     def __init__(self, *args, guardians=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.guardians = {g.pk: g for g in guardians}
         self.fields["guardian"].choices = [(g.pk, str(g)) for g in guardians]
+        self.fields["valid_until"].help_text = f"{consent_period_help()} {_('Format: dd.mm.åååå')}"
 
     def clean_guardian(self):
         guardian = self.guardians.get(self.cleaned_data["guardian"])

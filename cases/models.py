@@ -1,6 +1,9 @@
 """The child's record: the child, family, enrolments, the involvement register, consent, forløb
 with tovholder and plan, timeline and tasks — and the grant tables of the access engine."""
 
+from datetime import timedelta
+
+from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
@@ -182,6 +185,18 @@ class DataKind(models.TextChoices):
         return f"view_child_{self.value}"
 
 
+# What a consent may cover: never notifications. Only the statutory basis reaches those; a
+# consent recorded by staff would otherwise let them open the social-work side's files themselves
+# (DOMAIN.md §5). The engine ignores the kind on old rows too.
+CONSENT_KINDS = tuple(kind for kind in DataKind if kind != DataKind.NOTIFICATIONS)
+
+
+def consent_last_day(valid_from):
+    """The last day a consent starting on `valid_from` may cover: settings.CONSENT_MAX_MONTHS
+    months, the first day included (from 01.03 at most until the last day of February)."""
+    return valid_from + relativedelta(months=settings.CONSENT_MAX_MONTHS) - timedelta(days=1)
+
+
 class Involvement(models.Model):
     """The register "hvem arbejder med barnet": who is involved, in what role and why."""
 
@@ -288,6 +303,9 @@ class Consent(models.Model):
         verbose_name=_("recorded by"),
     )
     recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+    # The date written on the paper (or the day it was given in person): a consent recorded by
+    # staff is their word that the guardian gave it, so it carries the paper's own date.
+    paper_date = models.DateField(_("date of the paper consent"), null=True, blank=True)
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
     withdrawn_by = models.ForeignKey(
@@ -318,6 +336,14 @@ class Consent(models.Model):
                 condition=models.Q(guardian__isnull=False) | models.Q(given_by_child=True),
                 name="consent_has_a_giver",
             ),
+            # A paper consent carries the paper's date (a recorded refusal gives no access and
+            # may have been oral).
+            models.CheckConstraint(
+                condition=~models.Q(evidence="paper")
+                | models.Q(status="refused")
+                | models.Q(paper_date__isnull=False),
+                name="consent_on_paper_has_its_date",
+            ),
         ]
 
     def __str__(self):
@@ -330,6 +356,18 @@ class Consent(models.Model):
     @property
     def recipient_role_labels(self):
         return [Role(role).label for role in self.recipient_roles if role in Role.values]
+
+
+# The exchange belongs to one planned meeting, not an open-ended permission: the meeting is
+# planned within a month, and the one follow-up meeting (special cases only) comes within two
+# months of it, while the matter is the same. Access lasts the meeting day and the minutes
+# follow-up after each meeting (settings.EXCHANGE_FOLLOW_UP_DAYS).
+EXCHANGE_MAX_DAYS_AHEAD = 30
+EXCHANGE_FOLLOW_UP_WITHIN_DAYS = 60
+# One exchange is one matter; a second within a year is possible, a third is not: by then the
+# cooperation is ongoing, and ongoing cooperation needs the parents' consent.
+EXCHANGES_PER_YEAR = 2
+EXCHANGE_YEAR_DAYS = 365
 
 
 class ExchangeGrant(models.Model):
@@ -364,9 +402,21 @@ class ExchangeGrant(models.Model):
     def __str__(self):
         return f"{self.child}: {self.purpose[:40]}"
 
+    def access_periods(self):
+        """[(first day, last day)]: each meeting's day and the short minutes follow-up after it
+        (settings.EXCHANGE_FOLLOW_UP_DAYS). Nothing between the two meetings: what is exchanged
+        is what the meetings need, not an open file."""
+        follow_up = timedelta(days=settings.EXCHANGE_FOLLOW_UP_DAYS)
+        return [(day, day + follow_up) for day in (self.meeting_date, self.follow_up_date) if day]
+
     @property
     def last_day(self):
-        return self.follow_up_date or self.meeting_date
+        """The last day the exchange gives access."""
+        return self.access_periods()[-1][1]
+
+    def is_over(self, day):
+        """Has the first meeting been held by `day`? (Then the guardians see the exchange.)"""
+        return self.meeting_date < day
 
 
 class LadderStep(models.TextChoices):

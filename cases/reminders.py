@@ -16,6 +16,7 @@ from trivsel.notifications.clocks import (
     local_midnight,
     page,
     register,
+    register_event,
     unit_leader_of,
     years_before,
 )
@@ -180,3 +181,12 @@ register(
         paged=False,
     )
 )
+
+
+# Events told to a guardian with a login (cases.services.consent_record). The title and the
+# e-mail say only that there is a consent; the link opens the child's page, where it can be
+# withdrawn with one click.
+CONSENT_RECORDED = "cases.consent_recorded"
+CONSENT_AWAITING = "cases.consent_awaiting"
+register_event(CONSENT_RECORDED, _("A consent has been recorded in your name."))
+register_event(CONSENT_AWAITING, _("A consent is waiting for your answer."))

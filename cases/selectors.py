@@ -55,11 +55,14 @@ def enrolled_counts_by_group(groups):
     return {row["group"]: row["children"] for row in rows}
 
 
-def _grants(user, kind, bases=None):
-    """The user's live grants of one kind: their own rows and their units'/groups' rows."""
+def _grants(user, kind, bases=None, consent_id=None):
+    """The user's live grants of one kind: their own rows and their units'/groups' rows; with
+    `consent_id`, only those that one consent gives."""
     permission = {"permission_id": permission_ids()[DataKind(kind)]}
     if bases is not None:
         permission["basis__in"] = list(bases)
+    if consent_id is not None:
+        permission.update(source_type="consent", source_id=consent_id)
     live = live_grants()
     own = ChildUserObjectPermission.objects.filter(live, user_id=user.pk, **permission)
     via_groups = ChildGroupObjectPermission.objects.filter(
@@ -68,12 +71,12 @@ def _grants(user, kind, bases=None):
     return own, via_groups
 
 
-def child_list_visible_to(user, *, kind=DataKind.BASIC, bases=None):
-    """The children this user may see information of `kind` about (on one of `bases`, if
-    given), as one query."""
+def child_list_visible_to(user, *, kind=DataKind.BASIC, bases=None, consent_id=None):
+    """The children this user may see information of `kind` about (on one of `bases`, or
+    through one consent, if given), as one query."""
     if not user.is_authenticated or user.municipality_id is None:
         return Child.objects.none()
-    own, via_groups = _grants(user, kind, bases)
+    own, via_groups = _grants(user, kind, bases, consent_id)
     granted = own.values("content_object_id").union(via_groups.values("content_object_id"))
     # Tenancy on top of every grant.
     return Child.objects.filter(pk__in=granted, municipality_id=user.municipality_id)
@@ -173,14 +176,25 @@ def child_require(user, child, need):
 
 
 def child_get_for(
-    user, pk, *, kind=DataKind.BASIC, purpose="", topic=Topic.INTERNAL, bases=None, need=None
+    user,
+    pk,
+    *,
+    kind=DataKind.BASIC,
+    purpose="",
+    topic=Topic.INTERNAL,
+    bases=None,
+    need=None,
+    consent_id=None,
 ):
-    """The child, if the user may see information of `kind` about it (on one of `bases`, if
-    given) and — with `need` — may do that with it (a cases.capabilities property); otherwise
-    404, and the attempt is logged. The child carries `access_basis` and `can`, what this user
-    may do with it. `topic` decides whether the child's guardians see the look in their log."""
+    """The child, if the user may see information of `kind` about it (on one of `bases`, or
+    through the consent `consent_id`, if given) and — with `need` — may do that with it (a
+    cases.capabilities property); otherwise 404, and the attempt is logged. The child carries
+    `access_basis` and `can`, what this user may do with it. `topic` decides whether the
+    child's guardians see the look in their log."""
     try:
-        child = child_list_visible_to(user, kind=kind, bases=bases).get(pk=int(pk))
+        child = child_list_visible_to(user, kind=kind, bases=bases, consent_id=consent_id).get(
+            pk=int(pk)
+        )
     except (Child.DoesNotExist, ValueError, TypeError):
         child = None
     if child is not None:
@@ -191,7 +205,9 @@ def child_get_for(
         if user.is_authenticated:
             _log_denied(user, pk, purpose)
         raise Http404
-    child.access_basis = child.can.basis(kind, among=bases)
+    child.access_basis = child.can.basis(
+        kind, among=[Basis.CONSENT] if consent_id is not None else bases
+    )
     access_log_record(
         actor=user,
         action=Action.READ,
@@ -250,7 +266,9 @@ def timeline_visible_to(user, child, kinds, *, for_guardian=False, screening=Non
     the apps' own rules hide the rest."""
     entries = TimelineEntry.objects.filter(child=child, data_kind__in=kinds)
     if for_guardian:
-        entries = entries.exclude(kind=TimelineKind.TASK)
+        # Nor an exchange without consent before its meeting is held: the child's page lists
+        # those for them once it is over.
+        entries = entries.exclude(kind__in=[TimelineKind.TASK, TimelineKind.EXCHANGE])
     if DataKind.SCREENING in kinds:
         screening = screening or screening_scope_for(user, child)
         entries = entries.filter(screening.shown_q())

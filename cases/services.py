@@ -7,16 +7,22 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from trivsel.audit.models import Action, Basis, Topic
 from trivsel.audit.services import access_log_record
+from trivsel.notifications.services import notification_send
 from trivsel.organisation.models import LEADER_ROLES, SOCIAL_WORK_ROLES, User
 
-from .access import grants_rebuild
-from .capabilities import may_evaluate_handover_seasons
+from .access import day_after, grants_rebuild
+from .capabilities import may_evaluate_handover_seasons, takes_part_in_exchange
 from .models import (
+    EXCHANGE_FOLLOW_UP_WITHIN_DAYS,
+    EXCHANGE_MAX_DAYS_AHEAD,
+    EXCHANGE_YEAR_DAYS,
+    EXCHANGES_PER_YEAR,
     Consent,
     ConsentEvidence,
     ConsentStatus,
@@ -32,7 +38,9 @@ from .models import (
     TaskStatus,
     TimelineEntry,
     TimelineKind,
+    consent_last_day,
 )
+from .reminders import CONSENT_AWAITING, CONSENT_RECORDED
 from .selectors import (
     child_bases_for,
     child_capabilities,
@@ -69,6 +77,7 @@ def timeline_add(
 
 def _consent_validate(
     *,
+    actor,
     child,
     guardian,
     given_by_child,
@@ -79,29 +88,70 @@ def _consent_validate(
     purpose,
     valid_from,
     valid_until,
+    paper,
+    paper_date,
+    refused,
 ):
     errors = {}
-    if not kinds:
+    if not kinds or set(kinds) - set(DataKind.values):
         errors["kinds"] = _("Choose which kinds of information the consent covers.")
+    elif DataKind.NOTIFICATIONS in kinds:
+        errors["kinds"] = _(
+            "A consent cannot cover notifications: only the social-work side's statutory basis "
+            "reaches them."
+        )
     if not (units or roles or people):
         errors["recipient_units"] = _(
-            "Name who may receive the information: units, roles or named people."
+            "Name who may receive the information: units, roles within named units, or named "
+            "people."
+        )
+    elif roles and not units:
+        # A role alone would mean everyone with that role in the municipality.
+        errors["recipient_roles"] = _(
+            "A role names recipients only within units: choose the units as well, or name the "
+            "people."
+        )
+    elif not units and not roles and [p.pk for p in people] == [actor.pk]:
+        errors["recipient_people"] = _(
+            "You cannot record a consent that names only yourself as recipient: it would give "
+            "you access on your own word. Name the units or the other people who are to "
+            "receive the information."
         )
     if not (purpose or "").strip():
         errors["purpose"] = _("Write the purpose of the consent.")
     if valid_from and valid_until and valid_until < valid_from:
         errors["valid_until"] = _("The consent must end on or after the day it starts.")
+    elif valid_from and valid_until and valid_until > consent_last_day(valid_from):
+        errors["valid_until"] = _(
+            "A consent lasts at most %(months)s months: choose an end date no later than %(date)s."
+        ) % {
+            "months": settings.CONSENT_MAX_MONTHS,
+            "date": consent_last_day(valid_from).strftime("%d.%m.%Y"),
+        }
+    if paper and not refused:
+        if paper_date is None:
+            errors["paper_date"] = _("Enter the date written on the paper consent.")
+        elif paper_date > timezone.localdate():
+            errors["paper_date"] = _("The date of the paper consent cannot be in the future.")
     if given_by_child:
         age = child.age_on(timezone.localdate())
         if age < child.municipality.own_consent_age:
             errors["given_by_child"] = _(
                 "The young person can give their own consent from the age of %(age)s."
             ) % {"age": child.municipality.own_consent_age}
+        elif not paper:
+            errors["evidence"] = _(
+                "The young person has no login to confirm with: record the consent on paper."
+            )
     elif (
         guardian is None
         or not guardian.guardianship_set.filter(child=child, has_custody=True).exists()
     ):
         errors["guardian"] = _("Choose a guardian with custody of the child.")
+    elif not paper and guardian.user_id is None:
+        errors["evidence"] = _(
+            "%(name)s has no login to confirm with: record the consent on paper instead."
+        ) % {"name": guardian}
     outside = [u for u in units if u.municipality_id != child.municipality_id]
     outside += [p for p in people if p.municipality_id != child.municipality_id]
     if outside:
@@ -125,13 +175,19 @@ def consent_record(
     valid_from,
     valid_until,
     paper=True,
+    paper_date=None,
     refused=False,
+    topic=Topic.CONSENT,
 ):
-    """Record a consent (or a refusal). On paper it takes effect at once; otherwise it waits for
-    the guardian to confirm through their own login."""
+    """Record a consent (or a refusal). On paper it takes effect at once, carries the paper's
+    date and is told to the guardian it names (in the app and by a content-free e-mail, with
+    withdrawal one click away); otherwise it waits for the guardian to confirm through their
+    own login. `topic` is the access log's (a referral to the social-work side is never shown
+    in the guardians' log)."""
     child_require(actor, child, "record_consent")
-    units, roles, people = list(units), list(roles), list(people)
+    units, roles, people, kinds = list(units), list(roles), list(people), list(kinds)
     _consent_validate(
+        actor=actor,
         child=child,
         guardian=guardian,
         given_by_child=given_by_child,
@@ -142,6 +198,9 @@ def consent_record(
         purpose=purpose,
         valid_from=valid_from,
         valid_until=valid_until,
+        paper=paper,
+        paper_date=paper_date,
+        refused=refused,
     )
     if refused:
         status = ConsentStatus.REFUSED
@@ -151,13 +210,14 @@ def consent_record(
         child=child,
         guardian=None if given_by_child else guardian,
         given_by_child=given_by_child,
-        kinds=list(kinds),
+        kinds=kinds,
         recipient_roles=roles,
         purpose=purpose.strip(),
         valid_from=valid_from,
         valid_until=valid_until,
         status=status,
         evidence=ConsentEvidence.PAPER if paper else "",
+        paper_date=paper_date if paper else None,
         recorded_by=actor,
         confirmed_at=timezone.now() if paper else None,
     )
@@ -182,10 +242,31 @@ def consent_record(
         obj=consent,
         child_id=child.pk,
         purpose=_("Record consent"),
-        topic=Topic.CONSENT,
+        topic=topic,
     )
+    _consent_tell_guardian(consent)
     grants_rebuild(child_ids=[child.pk])
     return consent
+
+
+def _consent_tell_guardian(consent):
+    """The guardian a consent names learns of it through their own login: a paper consent
+    recorded in their name (staff's word that they gave it), or one waiting for their answer."""
+    guardian = consent.guardian
+    if guardian is None or guardian.user_id is None:
+        return
+    kind = {
+        ConsentStatus.GIVEN: CONSENT_RECORDED,
+        ConsentStatus.AWAITING_GUARDIAN: CONSENT_AWAITING,
+    }.get(consent.status)
+    if kind is None:
+        return
+    notification_send(
+        recipient=guardian.user,
+        kind=kind,
+        key=f"cases.consent:{consent.pk}:{kind}",
+        link=reverse("cases:child_detail", args=[consent.child_id]) + "#samtykker",
+    )
 
 
 def _actor_basis(actor, child):
@@ -373,21 +454,28 @@ def involvement_end(*, actor, involvement, end):
     return involvement
 
 
-# The exchange belongs to one planned meeting, not an open-ended permission.
-EXCHANGE_MAX_DAYS_AHEAD = 90
-EXCHANGE_FOLLOW_UP_DAYS = 180
-
-
-@transaction.atomic
-def exchange_grant_create(
-    *, actor, child, purpose, participants, meeting_date, follow_up_date=None
-):
-    """The one-meeting exchange without consent: time-boxed to the meeting (and at most one
-    follow-up meeting), always marked as such."""
-    child_require(actor, child, "record_exchange")
-    participants = list(participants)
+def _exchange_validate(*, child, participants, meeting_date, follow_up_date):
     if not participants:
         raise ValidationError({"participants": _("Choose who takes part in the meeting.")})
+    if any(p.municipality_id != child.municipality_id for p in participants):
+        raise ValidationError({"participants": _("Only staff of the child's municipality.")})
+    outside = [
+        p
+        for p in participants
+        if p.staff_profile_or_none is None
+        or not takes_part_in_exchange(p.staff_profile_or_none.roles)
+    ]
+    if outside:
+        raise ValidationError(
+            {
+                "participants": _(
+                    "Only professionals from daycare, school, SFO, health visiting, municipal "
+                    "health and the social-work side take part in an exchange without consent. "
+                    "%(names)s cannot: ask the parents for consent instead."
+                )
+                % {"names": ", ".join(p.get_full_name() or p.username for p in outside)}
+            }
+        )
     today = timezone.localdate()
     if not today <= meeting_date <= today + timedelta(days=EXCHANGE_MAX_DAYS_AHEAD):
         raise ValidationError(
@@ -396,21 +484,55 @@ def exchange_grant_create(
                 % {"days": EXCHANGE_MAX_DAYS_AHEAD}
             }
         )
-    if follow_up_date and follow_up_date > meeting_date + timedelta(days=EXCHANGE_FOLLOW_UP_DAYS):
+    if follow_up_date and follow_up_date <= meeting_date:
+        raise ValidationError(
+            {"follow_up_date": _("The follow-up meeting must be after the first meeting.")}
+        )
+    if follow_up_date and follow_up_date > meeting_date + timedelta(
+        days=EXCHANGE_FOLLOW_UP_WITHIN_DAYS
+    ):
         raise ValidationError(
             {
                 "follow_up_date": _(
                     "The follow-up meeting must be within %(days)s days of the first meeting."
                 )
-                % {"days": EXCHANGE_FOLLOW_UP_DAYS}
+                % {"days": EXCHANGE_FOLLOW_UP_WITHIN_DAYS}
             }
         )
-    if follow_up_date and follow_up_date <= meeting_date:
+    # Counted by meeting date, a year back from this meeting (and any planned after it).
+    earlier = ExchangeGrant.objects.filter(
+        child=child,
+        meeting_date__gt=meeting_date - timedelta(days=EXCHANGE_YEAR_DAYS),
+    ).count()
+    if earlier >= EXCHANGES_PER_YEAR:
         raise ValidationError(
-            {"follow_up_date": _("The follow-up meeting must be after the first meeting.")}
+            _(
+                "There have already been %(count)s exchanges without consent about this child "
+                "within a year. Further cooperation needs the parents' consent: talk with them "
+                "and record their consent instead."
+            )
+            % {"count": earlier}
         )
-    if any(p.municipality_id != child.municipality_id for p in participants):
-        raise ValidationError({"participants": _("Only staff of the child's municipality.")})
+
+
+@transaction.atomic
+def exchange_grant_create(
+    *, actor, child, purpose, participants, meeting_date, follow_up_date=None
+):
+    """The one-meeting exchange without consent (one matter): the meeting and at most one
+    follow-up meeting, between the fields the law names, time-boxed to the meeting days and their
+    minutes follow-up, at most twice a year per child, always marked as such — and in the
+    guardians' log once the meeting is over."""
+    child_require(actor, child, "record_exchange")
+    participants = list(participants)
+    # Two exchanges recorded at the same moment must not both pass the count.
+    list(type(child).objects.select_for_update().filter(pk=child.pk).values("pk"))
+    _exchange_validate(
+        child=child,
+        participants=participants,
+        meeting_date=meeting_date,
+        follow_up_date=follow_up_date,
+    )
     exchange = ExchangeGrant.objects.create(
         child=child,
         purpose=purpose,
@@ -430,6 +552,18 @@ def exchange_grant_create(
             "date": meeting_date.strftime("%d.%m.%Y"),
             "purpose": purpose,
         },
+    )
+    # The exchange's own record: shown in the guardians' log from the midnight after the
+    # meeting day (the exchange is not announced to them before it is held).
+    access_log_record(
+        actor=actor,
+        action=Action.CREATE,
+        basis=Basis.MEETING_EXCHANGE,
+        obj=exchange,
+        child_id=child.pk,
+        purpose=_("Exchange without consent"),
+        topic=Topic.EXCHANGE,
+        guardian_not_before=day_after(meeting_date),
     )
     grants_rebuild(child_ids=[child.pk])
     return exchange
@@ -770,8 +904,27 @@ def handover_update(*, actor, handover, **changes):
     return handover
 
 
+# The parents' consent to a handover lasts this long after the transition (the receiver's first
+# months), within the maximum period of a consent.
+HANDOVER_CONSENT_DAYS_AFTER = 180
+
+
+def handover_consent_default_end(handover, *, today=None):
+    """The form's suggestion: half a year after the transition, cut to the maximum period."""
+    today = today or timezone.localdate()
+    return max(
+        today,
+        min(
+            handover.transition_date + timedelta(days=HANDOVER_CONSENT_DAYS_AFTER),
+            consent_last_day(today),
+        ),
+    )
+
+
 @transaction.atomic
-def handover_request_consent(*, actor, handover, guardian, valid_until, paper=False, refused=False):
+def handover_request_consent(
+    *, actor, handover, guardian, valid_until, paper=False, paper_date=None, refused=False
+):
     """Ask the parents (they answer through their own login), or record the consent or refusal
     they gave on paper. Covers basic data and the handover, and the latest joint screening
     assessment only when the professional chose to attach it."""
@@ -784,6 +937,16 @@ def handover_request_consent(*, actor, handover, guardian, valid_until, paper=Fa
         ConsentStatus.GIVEN,
     }:
         raise ValidationError(_("The parents have already been asked about this handover."))
+    if handover.transition_date > consent_last_day(timezone.localdate()):
+        raise ValidationError(
+            {
+                "valid_until": _(
+                    "The transition is more than %(months)s months away, and a consent lasts "
+                    "at most %(months)s months: ask the parents nearer the time."
+                )
+                % {"months": settings.CONSENT_MAX_MONTHS}
+            }
+        )
     if valid_until < handover.transition_date:
         raise ValidationError(
             {"valid_until": _("The consent must last at least until the transition.")}
@@ -802,7 +965,9 @@ def handover_request_consent(*, actor, handover, guardian, valid_until, paper=Fa
         valid_from=timezone.localdate(),
         valid_until=valid_until,
         paper=paper,
+        paper_date=paper_date,
         refused=refused,
+        topic=Topic.HANDOVER,
     )
     handover.consent = consent
     handover.save(update_fields=["consent"])

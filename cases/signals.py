@@ -1,19 +1,42 @@
+from datetime import timedelta
+
+from django.conf import settings
+from django.db.models import Q
 from django.db.models.signals import post_save
 from django.dispatch import receiver
+from django.utils import timezone
 
 from trivsel.organisation.models import StaffProfile
 
 from .access import grants_rebuild
-from .models import Involvement
+from .models import Consent, ConsentStatus, ExchangeGrant, Involvement
 
 
-# Statutory access follows the person's social-work role: when roles change, the children they
-# are involved with get their grants rebuilt at once (role-based consents follow in the sweep).
+# Statutory access follows the person's social-work role, the exchange without consent the roles
+# of the fields the law names, and a consent to a role within a unit the roles of its staff: when
+# roles change, the children concerned get their grants rebuilt at once (the sweep in cases.tasks
+# catches anything else).
 @receiver(post_save, sender=StaffProfile)
 def rebuild_grants_after_role_change(sender, instance, created, **kwargs):
     if created:
         return
-    child_ids = Involvement.objects.filter(person_id=instance.user_id).values_list(
-        "child_id", flat=True
+    today = timezone.localdate()
+    child_ids = set(
+        Involvement.objects.filter(person_id=instance.user_id).values_list("child_id", flat=True)
+    )
+    child_ids |= set(
+        Consent.objects.filter(
+            status=ConsentStatus.GIVEN,
+            valid_until__gte=today,
+            recipient_units__in=instance.units.values("pk"),
+        )
+        .exclude(recipient_roles=[])
+        .values_list("child_id", flat=True)
+    )
+    since = today - timedelta(days=settings.EXCHANGE_FOLLOW_UP_DAYS)
+    child_ids |= set(
+        ExchangeGrant.objects.filter(participants=instance.user_id)
+        .filter(Q(meeting_date__gte=since) | Q(follow_up_date__gte=since))
+        .values_list("child_id", flat=True)
     )
     grants_rebuild(child_ids=child_ids)

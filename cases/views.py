@@ -1,7 +1,7 @@
 import json
 import re
-from datetime import timedelta
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -26,7 +26,7 @@ from trivsel.organisation.selectors import (
 from trivsel.pdf import html_to_pdf
 
 from . import selectors, services
-from .capabilities import may_evaluate_handover_seasons
+from .capabilities import exchange_staff, may_evaluate_handover_seasons
 from .cpr import cpr_mask
 from .forms import (
     ChildSearchForm,
@@ -170,9 +170,7 @@ def child_detail(request, pk):
         "consents": consents,
         "consents_to_answer": [c for c in consents if child.can.answer_consent(c)],
         "consents_to_withdraw": [c for c in consents if child.can.withdraw_consent(c)],
-        "exchanges": child.exchange_grants.filter(
-            Q(meeting_date__gte=timezone.localdate()) | Q(follow_up_date__gte=timezone.localdate())
-        ).prefetch_related("participants"),
+        "exchanges": _exchanges_shown(child, is_guardian),
         "timeline": selectors.timeline_visible_to(
             request.user, child, kinds, for_guardian=is_guardian, screening=screening
         )[:50],
@@ -184,6 +182,22 @@ def child_detail(request, pk):
         "today": timezone.localdate(),
     }
     return render(request, "cases/child_detail.html", context)
+
+
+def _exchanges_shown(child, is_guardian):
+    """Every exchange without consent about the child, marked as such. The guardians see one
+    once its meeting is over (and its follow-up meeting once that is over too), as in their log."""
+    today = timezone.localdate()
+    exchanges = child.exchange_grants.order_by("-meeting_date", "-pk")
+    if is_guardian:
+        exchanges = exchanges.filter(meeting_date__lt=today)
+    exchanges = list(exchanges)
+    for exchange in exchanges:
+        follow_up = exchange.follow_up_date
+        exchange.follow_up_shown = (
+            follow_up if follow_up and (not is_guardian or follow_up < today) else None
+        )
+    return exchanges
 
 
 @login_required
@@ -232,6 +246,7 @@ def consent_create(request, pk):
                 valid_from=data["valid_from"],
                 valid_until=data["valid_until"],
                 paper=data["evidence"] != "login",
+                paper_date=data["paper_date"] if data["evidence"] == "paper" else None,
                 refused=data["evidence"] == "refused",
             )
         except ValidationError as error:
@@ -456,16 +471,23 @@ def exchange_create(request, pk):
         request.user,
         pk,
         purpose=_("Exchange without consent"),
-        topic=Topic.EXCHANGE,
+        # Planning is internal: the exchange is told to the guardians once its meeting is over
+        # (the service's own log entry), not the day after someone opened this form.
+        topic=Topic.INTERNAL,
         need="record_exchange",
     )
-    form = ExchangeForm(request.POST or None, people=_people(request.user))
+    form = ExchangeForm(request.POST or None, people=_people(request.user).filter(exchange_staff()))
     intro = _(
         "Without the parents' consent, school, SFO, daycare, health visitors and the "
         "social-work side may exchange information about a child at one meeting, and "
         "in special cases one follow-up meeting, for early preventive cooperation "
-        "(%(law)s). Ask for consent first whenever you can."
-    ) % {"law": child.municipality.exchange_legal_reference}
+        "(%(law)s). The participants see the child on the meeting day and for %(days)s days "
+        "of minutes follow-up after it. At most two exchanges a year about the same child; "
+        "after that, and whenever you can, ask the parents for consent."
+    ) % {
+        "law": child.municipality.exchange_legal_reference,
+        "days": settings.EXCHANGE_FOLLOW_UP_DAYS,
+    }
     return _child_record_form(
         request,
         child,
@@ -636,7 +658,7 @@ def handover_consent(request, pk):
     form = HandoverConsentForm(
         request.POST or None,
         guardians=guardians,
-        initial={"valid_until": handover.transition_date + timedelta(days=180)},
+        initial={"valid_until": services.handover_consent_default_end(handover)},
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -647,6 +669,7 @@ def handover_consent(request, pk):
                 guardian=data["guardian"],
                 valid_until=data["valid_until"],
                 paper=data["how"] != "login",
+                paper_date=data["paper_date"] if data["how"] == "paper" else None,
                 refused=data["how"] == "refused",
             )
         except PermissionDenied:

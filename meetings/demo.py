@@ -74,7 +74,9 @@ def seed(context):
     )
     services.participant_add(actor=leder, meeting=network, kind="parent", guardian=guardian)
     services.participant_add(actor=leder, meeting=network, kind="staff", user=ppr)
-    services.network_consent_record(actor=leder, meeting=network, guardian=guardian)
+    services.network_consent_record(
+        actor=leder, meeting=network, guardian=guardian, paper_date=today
+    )
     # The demo shows a meeting that has been held: move it a week back.
     Meeting.objects.filter(pk=network.pk).update(starts_at=_at(today - timedelta(days=7), 14))
     network.refresh_from_db()

@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases.forms import DayField
+from cases.forms import DayField, PaperDateMixin, consent_period_help, paper_date_field
 from trivsel.forms import DesignSystemForm
 from trivsel.organisation.models import User
 
@@ -99,7 +99,7 @@ class ParticipantForm(DesignSystemForm):
         self.fields["guardian"].queryset = guardians
 
 
-class NetworkConsentForm(DesignSystemForm):
+class NetworkConsentForm(PaperDateMixin, DesignSystemForm):
     guardian = forms.ModelChoiceField(label=_("Guardian giving consent"), queryset=None)
     evidence = forms.ChoiceField(
         label=_("How the consent is given"),
@@ -111,13 +111,14 @@ class NetworkConsentForm(DesignSystemForm):
         widget=forms.RadioSelect,
         initial="paper",
     )
+    paper_date = paper_date_field()
 
     def __init__(self, *args, guardians, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["guardian"].queryset = guardians
 
 
-class ForumConsentForm(DesignSystemForm):
+class ForumConsentForm(PaperDateMixin, DesignSystemForm):
     child = forms.ModelChoiceField(label=_("Child"), queryset=None)
     guardian = forms.ModelChoiceField(label=_("Guardian giving consent"), queryset=None)
     valid_until = DayField(label=_("Valid until"))
@@ -128,11 +129,13 @@ class ForumConsentForm(DesignSystemForm):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     evidence = NetworkConsentForm.base_fields["evidence"]
+    paper_date = paper_date_field()
 
     def __init__(self, *args, children, guardians, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["child"].queryset = children
         self.fields["guardian"].queryset = guardians
+        self.fields["valid_until"].help_text = f"{consent_period_help()} {_('Format: dd.mm.åååå')}"
 
     def clean(self):
         data = super().clean()

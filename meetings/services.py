@@ -6,6 +6,7 @@ import logging
 import re
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
@@ -23,6 +24,7 @@ from cases.models import (
     Task,
     TaskStatus,
     TimelineKind,
+    consent_last_day,
 )
 from cases.selectors import child_bases_for, child_require
 from cases.services import EditConflict, consent_record, task_create, timeline_add
@@ -329,18 +331,36 @@ def staff_participant_users(meeting):
 
 
 @transaction.atomic
-def network_consent_record(*, actor, meeting, guardian, paper=True, refused=False):
+def network_consent_record(*, actor, meeting, guardian, paper=True, paper_date=None, refused=False):
     """The parents' consent to the meeting's purpose and participants, recorded through cases:
-    it lets the staff on the list read the child's basic data and the minutes, nothing more."""
+    it lets the staff on the list read the child's basic data and the minutes, nothing more,
+    from today until NETWORK_CONSENT_DAYS_AFTER the meeting (within a consent's maximum)."""
     if not meeting.is_network:
         raise ValidationError(_("Only a network meeting needs this consent."))
     child_require(actor, meeting.child, "record_consent")
     staff = staff_participant_users(meeting)
+    if [u.pk for u in staff] == [actor.pk] and not refused:
+        raise ValidationError(
+            _(
+                "Put the other professionals on the list first: a consent that names only you "
+                "gives you nothing you may not see already, and nobody records a consent for "
+                "themselves alone."
+            )
+        )
+    start = timezone.localdate()
+    meeting_day = timezone.localdate(meeting.starts_at)
+    if meeting_day > consent_last_day(start):
+        raise ValidationError(
+            _(
+                "The meeting is more than %(months)s months away, and a consent lasts at most "
+                "%(months)s months: record the parents' consent nearer the time."
+            )
+            % {"months": settings.CONSENT_MAX_MONTHS}
+        )
     others = [p for p in meeting.participants.all() if p.kind != ParticipantKind.STAFF]
     names = ", ".join(
         [f"{u.get_full_name()}" for u in staff] + [f"{p.name} ({p.role})" for p in others]
     )
-    start = timezone.localdate()
     consent = consent_record(
         actor=actor,
         child=meeting.child,
@@ -350,9 +370,12 @@ def network_consent_record(*, actor, meeting, guardian, paper=True, refused=Fals
         purpose=_("Network meeting on %(date)s. Purpose: %(purpose)s. Participants: %(names)s")
         % {"date": _day(meeting.starts_at), "purpose": meeting.purpose, "names": names},
         valid_from=start,
-        valid_until=max(start, timezone.localdate(meeting.starts_at))
-        + timedelta(days=NETWORK_CONSENT_DAYS_AFTER),
+        valid_until=min(
+            max(start, meeting_day) + timedelta(days=NETWORK_CONSENT_DAYS_AFTER),
+            consent_last_day(start),
+        ),
         paper=paper,
+        paper_date=paper_date,
         refused=refused,
     )
     meeting.consent = consent
@@ -494,7 +517,8 @@ def _has_open_authority_case(child):
 
 
 def _covers(consent, member):
-    """Does the consent name this member as a recipient (person, unit and/or role)?"""
+    """Does the consent name this member as a recipient: by name, by unit, or by a role within a
+    named unit? A role alone names nobody (cases.access gives it nothing either)."""
     if member.pk in {p.pk for p in consent.recipient_people.all()}:
         return True
     profile = member.staff_profile_or_none
@@ -502,10 +526,9 @@ def _covers(consent, member):
         return False
     unit_ids = {u.pk for u in consent.recipient_units.all()}
     in_unit = bool(unit_ids & {u.pk for u in profile.units.all()})
-    has_role = bool(set(consent.recipient_roles) & set(profile.roles))
-    if unit_ids and consent.recipient_roles:
-        return in_unit and has_role
-    return in_unit or has_role
+    if consent.recipient_roles:
+        return in_unit and bool(set(consent.recipient_roles) & set(profile.roles))
+    return in_unit
 
 
 # What a forum consent covers: discussing the child's basic situation in the forum.
@@ -514,7 +537,16 @@ FORUM_CONSENT_KINDS = [DataKind.BASIC]
 
 @transaction.atomic
 def forum_consent_record(
-    *, actor, forum, child, guardian, valid_until, purpose="", paper=True, refused=False
+    *,
+    actor,
+    forum,
+    child,
+    guardian,
+    valid_until,
+    purpose="",
+    paper=True,
+    paper_date=None,
+    refused=False,
 ):
     """The parents' consent to discussing their child in this forum, naming its members. Staff
     around the child record it (enrolment or statutory, as in cases); it is then a basis for
@@ -543,6 +575,7 @@ def forum_consent_record(
         valid_from=timezone.localdate(),
         valid_until=valid_until,
         paper=paper,
+        paper_date=paper_date,
         refused=refused,
     )
     ForumConsent.objects.create(forum=forum, consent=consent)

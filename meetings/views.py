@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from cases.models import Guardian
+from cases.models import Guardian, consent_last_day
 from trivsel.audit.models import Action
 from trivsel.audit.services import access_log_record
 from trivsel.organisation.selectors import group_list_visible_to
@@ -162,12 +162,14 @@ def forum_consent_record(request, pk):
         ).distinct(),
         initial={
             "child": request.GET.get("barn"),
-            "valid_until": timezone.localdate() + timezone.timedelta(days=365),
+            "valid_until": consent_last_day(timezone.localdate()),
         },
     )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         evidence = data.pop("evidence")
+        if evidence != "paper":
+            data["paper_date"] = None
         try:
             services.forum_consent_record(
                 actor=request.user,
@@ -359,6 +361,7 @@ def consent_record(request, pk):
                 meeting=meeting,
                 guardian=form.cleaned_data["guardian"],
                 paper=evidence != "login",
+                paper_date=form.cleaned_data["paper_date"] if evidence == "paper" else None,
                 refused=evidence == "refused",
             )
         except PermissionDenied:
@@ -368,7 +371,11 @@ def consent_record(request, pk):
         else:
             messages.success(request, _("The parents' answer is recorded."))
     else:
-        messages.error(request, _("Choose the guardian and how the consent is given."))
+        errors = form.errors.get("paper_date")
+        messages.error(
+            request,
+            " ".join(errors) if errors else _("Choose the guardian and how the consent is given."),
+        )
     return redirect(reverse("meetings:meeting_detail", args=[meeting.pk]) + "#samtykke")
 
 

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from cases.models import DataKind
 from cases.selectors import current_enrolments
 from trivsel.organisation.models import User
 
@@ -125,7 +126,11 @@ def seed(context):
         reason="Sproglige udfordringer; vi ønsker sparring om støtte i hverdagen.",
         proposal="meeting",
         proposed_when="Tirsdag formiddag",
-        parents_agreed=True,
+        # The parents signed the referral's consent on paper at the conversation.
+        guardian=room_children[2].guardians.order_by("pk").first(),
+        kinds=[DataKind.BASIC, DataKind.SCREENING],
+        valid_until=timezone.localdate() + timedelta(days=services.REFERRAL_CONSENT_DAYS),
+        paper_date=timezone.localdate() - timedelta(days=1),
     )
     services.consultation_record(
         actor=sara,

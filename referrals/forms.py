@@ -4,7 +4,8 @@ from django import forms
 from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
-from cases.forms import DayField
+from cases.forms import DayField, PaperDateMixin, consent_period_help, paper_date_field
+from cases.models import CONSENT_KINDS, DataKind
 from meetings.forms import TimeField, _StaffChoice, _WhenMixin
 from trivsel.forms import DesignSystemForm
 
@@ -214,8 +215,24 @@ class DialogueInviteForm(_WhenMixin, DesignSystemForm):
         self.fields["social_worker"].queryset = caseworkers
 
 
-class ReferralForm(DesignSystemForm):
-    child = forms.ModelChoiceField(label=_("The child"), queryset=None, error_messages=_required)
+class ReferralChildForm(DesignSystemForm):
+    """First step: which child (the consent is then asked of that child's guardians)."""
+
+    barn = forms.ModelChoiceField(
+        label=_("The child"),
+        queryset=None,
+        error_messages={
+            **_required,
+            "invalid_choice": _("Choose one of the children you work with."),
+        },
+    )
+
+    def __init__(self, *args, children, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["barn"].queryset = children
+
+
+class ReferralForm(PaperDateMixin, DesignSystemForm):
     from_unit = forms.ModelChoiceField(label=_("From"), queryset=None, error_messages=_required)
     to_unit = forms.ModelChoiceField(label=_("To"), queryset=None, error_messages=_required)
     reason = _text(_("What the referral is about"), rows=5)
@@ -226,15 +243,45 @@ class ReferralForm(DesignSystemForm):
         error_messages=_required,
     )
     proposed_when = _text(_("When would suit"), required=False, max_length=200)
-    parents_agreed = forms.BooleanField(
-        label=_("The parents agree to the referral"), required=False
+    # The parents' consent to the referral (Retssikkerhedsloven § 11 a), recorded with it.
+    guardian = forms.ModelChoiceField(
+        label=_("Guardian giving consent"),
+        queryset=None,
+        error_messages={
+            **_required,
+            "invalid_choice": _("Choose a guardian with custody of the child."),
+        },
     )
+    kinds = forms.MultipleChoiceField(
+        label=_("What the receiving unit may see"),
+        choices=[(kind.value, kind.label) for kind in CONSENT_KINDS],
+        widget=forms.CheckboxSelectMultiple,
+        initial=[DataKind.BASIC.value],
+        help_text=_("At least the basic data: the receiver must know who the child is."),
+        error_messages={
+            **_required,
+            "invalid_choice": _("Choose among the kinds of information shown."),
+        },
+    )
+    evidence = forms.ChoiceField(
+        label=_("How did the parents consent?"),
+        choices=[
+            ("paper", _("On paper (I record it now, with the paper's date)")),
+            ("login", _("The guardian confirms through their own login")),
+        ],
+        widget=forms.RadioSelect,
+        initial="paper",
+        error_messages=_required,
+    )
+    paper_date = paper_date_field()
+    valid_until = DayField(label=_("The consent lasts until"), error_messages=_required)
 
-    def __init__(self, *args, children, own_units, receivers, **kwargs):
+    def __init__(self, *args, own_units, receivers, guardians, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["child"].queryset = children
         self.fields["from_unit"].queryset = own_units
         self.fields["to_unit"].queryset = receivers
+        self.fields["guardian"].queryset = guardians
+        self.fields["valid_until"].help_text = f"{consent_period_help()} {_('Format: dd.mm.åååå')}"
 
 
 class ReferralAnswerForm(DesignSystemForm):

@@ -10,6 +10,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cases.models import consent_last_day
 from trivsel.audit.cpr import mask_cpr
 
 from .workdays import add_working_days
@@ -384,8 +385,18 @@ class Referral(models.Model):
     reason = models.TextField(_("what the referral is about"))
     proposal = models.CharField(_("we propose"), max_length=15, choices=Proposal.choices)
     proposed_when = models.CharField(_("when would suit"), max_length=200, blank=True)
-    # A referral is made with the parents, never behind their backs (DOMAIN.md §9).
-    parents_agreed = models.BooleanField(_("the parents agree to the referral"), default=False)
+    # A referral is made with the parents, never behind their backs (DOMAIN.md §9): their consent
+    # (Retssikkerhedsloven § 11 a) names the receiving unit, and it alone lets the receiver read
+    # the child and the referral, for as long as it is in force (cases.access). Empty only on
+    # referrals sent before the consent was recorded with them: those give the receiver nothing.
+    consent = models.ForeignKey(
+        "cases.Consent",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="referrals",
+        verbose_name=_("the parents' consent"),
+    )
     sent_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -412,6 +423,23 @@ class Referral(models.Model):
 
     def __str__(self):
         return f"{self.from_unit} → {self.to_unit}"
+
+    def consent_state(self, today=None):
+        """Whether the parents' consent lets the receiving unit read the referral now: "missing"
+        (an old referral), "awaiting" the guardian's answer, "in_force", or "ended" (refused,
+        withdrawn or expired). The engine decides the access itself; this is what lists show."""
+        consent = self.consent
+        if consent is None:
+            return "missing"
+        if consent.status == "awaiting":
+            return "awaiting"
+        today = today or timezone.localdate()
+        last = min(consent.valid_until, consent_last_day(consent.valid_from))
+        if consent.status == "given" and consent.valid_from <= today <= last:
+            return "in_force"
+        if consent.status == "given" and today < consent.valid_from:
+            return "awaiting"
+        return "ended"
 
 
 class AnonymousConsultation(models.Model):

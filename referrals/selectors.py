@@ -13,6 +13,7 @@ from django.utils.timesince import timesince, timeuntil
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from cases.selectors import child_get_for
 from trivsel.audit.models import Action, Basis, Topic
 from trivsel.audit.services import access_log_record, access_log_record_many
 from trivsel.organisation.models import SOCIAL_WORK_ROLES, Role, StaffProfile, UnitType, User
@@ -35,6 +36,8 @@ from .models import (
 INTAKE_UNIT_TYPES = (UnitType.INTAKE, UnitType.SOCIAL_AUTHORITY)
 # Units that receive referrals (the single entry point's weekly triage).
 REFERRAL_UNIT_TYPES = (UnitType.PPR, UnitType.SOCIAL_AUTHORITY, UnitType.INTAKE)
+# A referral to these is to the social-work side (never in the guardians' log).
+SOCIAL_WORK_UNIT_TYPES = (UnitType.SOCIAL_AUTHORITY, UnitType.INTAKE)
 CASELOAD_TARGET = 25
 CASELOAD_MAX = 30
 QUEUE_PAGE_SIZE = 25
@@ -393,7 +396,7 @@ def referrals_for(user):
         return Referral.objects.none(), Referral.objects.none()
     unit_ids = list(profile.units.values_list("pk", flat=True))
     base = Referral.objects.filter(municipality_id=user.municipality_id).select_related(
-        "child", "from_unit", "to_unit", "sent_by", "answered_by"
+        "child", "from_unit", "to_unit", "sent_by", "answered_by", "consent"
     )
     sent = base.filter(Q(sent_by=user) | Q(from_unit__in=unit_ids)).order_by("-sent_at")
     received = base.filter(to_unit__in=unit_ids).order_by(
@@ -402,21 +405,65 @@ def referrals_for(user):
     return sent, received
 
 
-def referral_get_for(user, pk):
+def referral_topic(unit):
+    """What the guardians' log may learn of a referral's looks: nothing when it goes to the
+    social-work side (trivsel.audit.rules), the consent's sharing when it goes to PPR or
+    another unit."""
+    return Topic.SOCIAL_WORK if unit.type in SOCIAL_WORK_UNIT_TYPES else Topic.CONSENT
+
+
+def referral_get_for(user, pk, *, purpose=None):
+    """The referral for the sending side (their own record, as sent, whatever became of the
+    consent) or for the receiving unit's staff — these only through the access engine: while
+    the parents' consent recorded with the referral gives them the child, and 404 otherwise
+    (an old referral without one, a consent awaited, withdrawn or expired). Logged either way."""
+    purpose = purpose or _("Referral")
     sent, received = referrals_for(user)
     try:
-        referral = (sent | received).distinct().get(pk=int(pk))
+        referral = (
+            (sent | received)
+            .distinct()
+            .select_related("consent", "consent__guardian")
+            .get(pk=int(pk))
+        )
     except (Referral.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
-    access_log_record(
-        actor=user,
-        action=Action.READ,
-        basis=Basis.CONSENT,
-        obj=referral,
-        child_id=referral.child_id,
-        purpose=_("Referral"),
+        _denied_referral(user, pk, purpose)
+    topic = referral_topic(referral.to_unit)
+    if sent.filter(pk=referral.pk).exists():
+        referral.side = "sender"
+        access_log_record(
+            actor=user,
+            action=Action.READ,
+            basis=Basis.OWN_RECORD,
+            obj=referral,
+            child_id=referral.child_id,
+            purpose=purpose,
+            topic=topic,
+        )
+        return referral
+    referral.side = "receiver"
+    if referral.consent_id is None:
+        _denied_referral(user, pk, purpose)
+    child_get_for(
+        user,
+        referral.child_id,
+        purpose=purpose,
+        topic=topic,
+        consent_id=referral.consent_id,
     )
     return referral
+
+
+def _denied_referral(user, pk, purpose):
+    if getattr(user, "is_authenticated", False):
+        access_log_record(
+            actor=user,
+            action=Action.READ,
+            basis=Basis.DENIED,
+            purpose=purpose,
+            detail=f"referrals.referral #{str(pk)[:20]}",
+        )
+    raise Http404
 
 
 def weekly_triage(received, *, today=None):

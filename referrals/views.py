@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -7,10 +9,13 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from cases.selectors import child_capabilities, child_list_visible_to
+from cases.capabilities import WRITER_BASES
+from cases.models import Guardian, consent_last_day
+from cases.selectors import child_capabilities, child_get_for, child_list_visible_to
 from trivsel.client_address import client_ip
 from trivsel.organisation.models import Municipality, Unit
 
@@ -26,6 +31,7 @@ from .forms import (
     PublicNotificationForm,
     RecordNotificationForm,
     ReferralAnswerForm,
+    ReferralChildForm,
     ReferralForm,
 )
 from .models import Notification, Outcome
@@ -458,20 +464,56 @@ def referral_list(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def referral_new(request):
+    """A henvisning in two steps: the child (`?barn=`), then the referral with the consent of
+    one of that child's guardians. Only staff who may record consents about the child refer."""
     _staff_only(request.user)
+    picked = request.GET.get("barn")
+    if not picked:
+        children = child_list_visible_to(request.user, bases=WRITER_BASES).order_by(
+            "first_name", "last_name"
+        )
+        return render(
+            request,
+            "referrals/form_page.html",
+            {
+                "form": ReferralChildForm(children=children),
+                "method": "get",
+                "heading": _("Refer to PPR or a family service"),
+                "intro": _(
+                    "A referral opens a conversation or a meeting; the receiver answers it. It is "
+                    "made with the parents: first choose the child, then record their consent."
+                ),
+                "submit": _("Next"),
+                "back": reverse("referrals:referral_list"),
+            },
+        )
+    child = child_get_for(request.user, picked, purpose=_("Refer a child"), need="refer")
     form = ReferralForm(
         request.POST or None,
-        initial={"child": request.GET.get("barn")},
-        children=child_list_visible_to(request.user).order_by("first_name", "last_name"),
         own_units=_my_units(request.user),
         receivers=Unit.objects.filter(
             municipality_id=request.user.municipality_id,
             type__in=selectors.REFERRAL_UNIT_TYPES,
         ),
+        guardians=Guardian.objects.filter(
+            guardianship__child=child, guardianship__has_custody=True
+        ).order_by("first_name", "last_name"),
+        initial={
+            "valid_until": min(
+                timezone.localdate() + timedelta(days=services.REFERRAL_CONSENT_DAYS),
+                consent_last_day(timezone.localdate()),
+            )
+        },
     )
     if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        evidence = data.pop("evidence")
+        if evidence != "paper":
+            data["paper_date"] = None
         try:
-            services.referral_create(actor=request.user, **form.cleaned_data)
+            services.referral_create(
+                actor=request.user, child=child, paper=evidence == "paper", **data
+            )
         except ValidationError as error:
             _form_errors_from(form, error)
         else:
@@ -482,8 +524,13 @@ def referral_new(request):
         "referrals/form_page.html",
         {
             "form": form,
-            "heading": _("Refer to PPR or a family service"),
-            "intro": _("A referral opens a conversation or a meeting; the receiver answers it."),
+            "heading": _("Refer %(name)s to PPR or a family service") % {"name": child.full_name},
+            "intro": _(
+                "The parents' consent is recorded with the referral: the receiving unit sees "
+                "%(name)s only through it, and only while it is in force. The guardian can "
+                "withdraw it at any time."
+            )
+            % {"name": child.first_name},
             "submit": _("Send the referral"),
             "back": reverse("referrals:referral_list"),
         },

@@ -34,6 +34,7 @@ def consent_to_school(world, **overrides):
         "purpose": "Overlevering til skolestart",
         "valid_from": TODAY(),
         "valid_until": TODAY() + timedelta(days=30),
+        "paper_date": TODAY(),
     }
     arguments.update(overrides)
     return services.consent_record(**arguments)
@@ -155,7 +156,10 @@ def test_the_one_meeting_exchange_is_used_up_after_its_meeting(world):
     with time_machine.travel(timezone.now() + timedelta(days=2)):
         child = child_get_for(world.teacher, world.child.pk)
         assert child.access_basis == Basis.MEETING_EXCHANGE
-    with time_machine.travel(timezone.now() + timedelta(days=3, hours=1)):
+    # The meeting day and the minutes follow-up (EXCHANGE_FOLLOW_UP_DAYS = 14), then nothing.
+    with time_machine.travel(timezone.now() + timedelta(days=16)):
+        assert visible(world.teacher, world.child)
+    with time_machine.travel(timezone.now() + timedelta(days=17, hours=1)):
         assert not visible(world.teacher, world.child)
 
 
@@ -166,12 +170,12 @@ def test_the_exchange_may_cover_one_follow_up_meeting(world):
         purpose="Opfølgning",
         participants=[world.teacher],
         meeting_date=TODAY(),
-        follow_up_date=TODAY() + timedelta(days=20),
+        follow_up_date=TODAY() + timedelta(days=30),
     )
-    with time_machine.travel(timezone.now() + timedelta(days=10)):
-        assert visible(world.teacher, world.child)
-    with time_machine.travel(timezone.now() + timedelta(days=21, hours=1)):
-        assert not visible(world.teacher, world.child)
+    # Each meeting day with its minutes follow-up; nothing in between.
+    for days, seen in ((10, True), (15, False), (29, False), (30, True), (44, True), (45, False)):
+        with time_machine.travel(timezone.now() + timedelta(days=days, hours=1)):
+            assert visible(world.teacher, world.child) is seen, days
 
 
 def test_statutory_authority_comes_with_the_social_workers_involvement_and_ends_with_it(world):

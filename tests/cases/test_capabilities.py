@@ -154,7 +154,7 @@ def test_the_guardian_withdraws_her_own_consents_only(consented, login):
         purpose="Fars samtykke til skolen",
         valid_from=timezone.localdate(),
         valid_until=timezone.localdate() + timedelta(days=30),
-        paper=False,
+        paper_date=timezone.localdate(),
     )
     client = login(consented.guardian)
     text = client.get(f"/boern/{consented.child.pk}/").content.decode()
@@ -162,7 +162,7 @@ def test_the_guardian_withdraws_her_own_consents_only(consented, login):
     assert "Tilbagekald samtykke: Fars samtykke til skolen" not in text
     assert client.post(f"/samtykke/{theirs.pk}/tilbagekald/").status_code == 404
     theirs.refresh_from_db()
-    assert theirs.status == "awaiting"
+    assert theirs.status == "given"
     with pytest.raises(PermissionDenied):
         services.consent_withdraw(actor=consented.guardian, consent=theirs)
 

@@ -60,6 +60,7 @@ def ask(world, handover, **extra):
         handover=handover,
         guardian=world.guardian_record,
         valid_until=timezone.localdate() + timedelta(days=200),
+        **({"paper_date": timezone.localdate()} if extra.get("paper") else {}),
         **extra,
     )
 

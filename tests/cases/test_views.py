@@ -147,6 +147,7 @@ def test_recording_a_consent_through_the_form(world, login):
             "valid_from": timezone.localdate().strftime("%d.%m.%Y"),
             "valid_until": (timezone.localdate() + timedelta(days=30)).strftime("%d.%m.%Y"),
             "evidence": "paper",
+            "paper_date": timezone.localdate().strftime("%d.%m.%Y"),
         },
     )
     assert response.status_code == 302
@@ -182,6 +183,7 @@ def test_a_guardian_withdraws_their_consent_and_the_school_loses_access(world, l
         purpose="Overlevering",
         valid_from=timezone.localdate(),
         valid_until=timezone.localdate() + timedelta(days=9),
+        paper_date=timezone.localdate(),
     )
     assert login(world.teacher).get(f"/boern/{world.child.pk}/").status_code == 200
     login(world.guardian).post(f"/samtykke/{consent.pk}/tilbagekald/")
@@ -281,6 +283,7 @@ def test_the_childs_page_keeps_its_queries_constant(
             purpose=f"Formål {i}",
             valid_from=timezone.localdate(),
             valid_until=timezone.localdate(),
+            paper_date=timezone.localdate(),
         )
     client = login(world.paedagog)
     with django_assert_max_num_queries(25):
@@ -365,6 +368,7 @@ def test_a_recipient_by_consent_may_look_but_not_change_the_record(world, login)
         purpose="Overlevering",
         valid_from=timezone.localdate(),
         valid_until=timezone.localdate() + timedelta(days=9),
+        paper_date=timezone.localdate(),
     )
     client = login(world.teacher)
     assert client.get(f"/boern/{world.child.pk}/").status_code == 200

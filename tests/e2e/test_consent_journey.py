@@ -40,6 +40,7 @@ def test_consent_opens_and_withdrawal_closes_the_childs_page(
     paedagog.get_by_label("Formål").fill("Overlevering til skolestart")
     until = (timezone.localdate() + timedelta(days=60)).strftime("%d.%m.%Y")
     paedagog.get_by_label("Gyldig til").fill(until)
+    paedagog.get_by_label("Dato på papirsamtykket").fill(timezone.localdate().strftime("%d.%m.%Y"))
     assert axe_violations(paedagog) == []
     paedagog.get_by_role("button", name="Gem samtykke").click()
     paedagog.wait_for_url(child_url)

@@ -59,6 +59,7 @@ def test_network_meeting_from_creation_to_pdf(
     assert axe_violations(leader) == []
     # The consent form is open while there is no consent; paper is the default.
     leader.locator("#samtykke_guardian").select_option(index=1)
+    leader.locator("#samtykke_paper_date").fill(timezone.localdate().strftime("%d.%m.%Y"))
     leader.get_by_role("button", name="Registrér samtykke").click()
     leader.get_by_text("Forældrenes svar er registreret.").wait_for()
     leader.get_by_role("button", name="Send invitationer").click()

@@ -87,7 +87,10 @@ def test_dialogue_route_referral_and_consultation(world, browser, live_server, a
     dialogue = DialogueNotification.objects.get()
     meeting = dialogue.meeting
     meetings.network_consent_record(
-        actor=world.leader, meeting=meeting, guardian=world.child.guardians.get()
+        actor=world.leader,
+        meeting=meeting,
+        guardian=world.child.guardians.get(),
+        paper_date=timezone.localdate(),
     )
     minutes = meetings.minutes_start(actor=world.leader, meeting=meeting)
     minutes.agreements = "Familien får tilbud om familiebehandling."
@@ -134,16 +137,23 @@ def test_dialogue_route_referral_and_consultation(world, browser, live_server, a
     sara.goto("/underretninger/")
     assert sara.get_by_text("Dialogbaseret underretning").first.is_visible()
 
+    # A referral is made with the parents: the child first, then their consent with it.
     mette.goto("/henvisninger/ny/")
     assert axe_violations(mette) == []
-    mette.locator("#id_child").select_option(label="Alma Hansen")
+    mette.locator("#id_barn").select_option(label="Alma Hansen")
+    mette.get_by_role("button", name="Næste").click()
     mette.get_by_label("Fra").select_option(label="Børnehaven Mejsen")
     mette.get_by_label("Til", exact=True).select_option(label="PPR Solby")
     mette.get_by_label("Hvad henvisningen drejer sig om").fill("Sproglige udfordringer")
     mette.get_by_text("Et møde", exact=True).click()
-    mette.locator("label[for=id_parents_agreed]").click()
+    mette.get_by_label("Forælder, der giver samtykke").select_option(label="Maria Jensen")
+    mette.get_by_role("button", name="Send henvisningen").click()
+    mette.get_by_text("Indtast datoen på papirsamtykket.").first.wait_for()
+    assert axe_violations(mette) == []
+    mette.get_by_label("Dato på papirsamtykket").fill(timezone.localdate().strftime("%d.%m.%Y"))
     mette.get_by_role("button", name="Send henvisningen").click()
     mette.get_by_text("Henvisningen er sendt.").wait_for()
+    assert Referral.objects.get().consent.recipient_units.get().name == "PPR Solby"
 
     pia = log_in(browser, live_server, "pia")
     pia.goto("/henvisninger/")

@@ -40,7 +40,10 @@ def network(world):
 @pytest.fixture
 def consented(network):
     services.network_consent_record(
-        actor=network.leader, meeting=network.meeting, guardian=network.guardian_row
+        actor=network.leader,
+        meeting=network.meeting,
+        guardian=network.guardian_row,
+        paper_date=timezone.localdate(),
     )
     network.meeting.refresh_from_db()
     return network
@@ -94,7 +97,10 @@ def confirming(network):
         actor=world.leader, meeting=meeting, kind="parent", guardian=world.guardian_row
     )
     services.network_consent_record(
-        actor=world.leader, meeting=meeting, guardian=world.guardian_row
+        actor=world.leader,
+        meeting=meeting,
+        guardian=world.guardian_row,
+        paper_date=timezone.localdate(),
     )
     meeting.refresh_from_db()
     world.meeting = meeting

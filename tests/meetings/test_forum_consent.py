@@ -31,6 +31,7 @@ def _forum_consent(world, forum=None):
         guardian=world.child.guardians.get(),
         purpose="Sprog og samspil",
         valid_until=timezone.localdate() + timedelta(days=90),
+        paper_date=timezone.localdate(),
     )
 
 
@@ -59,6 +60,7 @@ def test_another_consent_naming_the_members_is_not_a_basis(forum):
         purpose="Overlevering af sprogvurdering",
         valid_from=timezone.localdate(),
         valid_until=timezone.localdate() + timedelta(days=90),
+        paper_date=timezone.localdate(),
     )
     with pytest.raises(ValidationError):
         _add_alma(forum)
@@ -85,6 +87,7 @@ def test_only_staff_around_the_child_record_a_forum_consent(forum):
             child=forum.child,
             guardian=forum.child.guardians.get(),
             valid_until=timezone.localdate() + timedelta(days=90),
+            paper_date=timezone.localdate(),
         )
 
 
@@ -100,6 +103,7 @@ def test_the_forum_consent_page_records_it(forum, login):
             "valid_until": (timezone.localdate() + timedelta(days=90)).strftime("%d.%m.%Y"),
             "purpose": "Sprog",
             "evidence": "paper",
+            "paper_date": timezone.localdate().strftime("%d.%m.%Y"),
         },
     )
     assert response.status_code == 302
@@ -121,7 +125,10 @@ def consent_only_organiser(consented):
         actor=consented.leader, meeting=meeting, kind="staff", user=consented.teacher
     )
     services.network_consent_record(
-        actor=consented.leader, meeting=meeting, guardian=consented.guardian_row
+        actor=consented.leader,
+        meeting=meeting,
+        guardian=consented.guardian_row,
+        paper_date=timezone.localdate(),
     )
     services.meeting_hand_over(actor=consented.leader, meeting=meeting, tovholder=consented.teacher)
     meeting.refresh_from_db()
@@ -132,7 +139,10 @@ def test_an_organiser_on_consent_alone_cannot_record_a_new_consent(consent_only_
     world = consent_only_organiser
     with pytest.raises(PermissionDenied):
         services.network_consent_record(
-            actor=world.teacher, meeting=world.meeting, guardian=world.guardian_row
+            actor=world.teacher,
+            meeting=world.meeting,
+            guardian=world.guardian_row,
+            paper_date=timezone.localdate(),
         )
 
 
@@ -153,7 +163,11 @@ def test_the_pages_say_so_in_danish(consent_only_organiser, login):
     before = Consent.objects.count()
     response = client.post(
         f"/moeder/{world.meeting.pk}/samtykke/",
-        {"guardian": world.guardian_row.pk, "evidence": "paper"},
+        {
+            "guardian": world.guardian_row.pk,
+            "evidence": "paper",
+            "paper_date": timezone.localdate().strftime("%d.%m.%Y"),
+        },
         follow=True,
     )
     assert response.status_code == 200

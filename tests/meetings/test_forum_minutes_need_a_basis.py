@@ -112,6 +112,7 @@ def test_a_look_under_the_forum_consent_is_logged_as_sharing_under_consent(forum
         child=forum.child,
         guardian=forum.child.guardians.get(),
         valid_until=timezone.localdate() + timedelta(days=90),
+        paper_date=timezone.localdate(),
     )
     services.agenda_item_add(
         actor=forum.paedagog,

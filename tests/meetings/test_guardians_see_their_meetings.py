@@ -5,6 +5,7 @@ log_topic)."""
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 
 from cases.access import grants_rebuild
 from cases.models import TimelineEntry, TimelineKind
@@ -77,8 +78,14 @@ def test_once_on_the_list_the_guardian_sees_it_everywhere(concern, login):
     services.participant_add(
         actor=concern.leader, meeting=concern.meeting, kind="parent", guardian=concern.guardian_row
     )
+    services.participant_add(
+        actor=concern.leader, meeting=concern.meeting, kind="staff", user=concern.paedagog
+    )
     services.network_consent_record(
-        actor=concern.leader, meeting=concern.meeting, guardian=concern.guardian_row
+        actor=concern.leader,
+        meeting=concern.meeting,
+        guardian=concern.guardian_row,
+        paper_date=timezone.localdate(),
     )
     minutes = approve(concern, concern.meeting, concern.leader)
     client = login(concern.guardian)
@@ -165,7 +172,10 @@ def test_the_invitations_go_to_the_participants_only(concern):
         actor=concern.leader, meeting=concern.meeting, kind="staff", user=concern.paedagog
     )
     services.network_consent_record(
-        actor=concern.leader, meeting=concern.meeting, guardian=concern.guardian_row
+        actor=concern.leader,
+        meeting=concern.meeting,
+        guardian=concern.guardian_row,
+        paper_date=timezone.localdate(),
     )
     mail.outbox.clear()
     from meetings.services import invitations_send

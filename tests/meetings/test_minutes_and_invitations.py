@@ -92,7 +92,10 @@ def test_a_participant_added_after_the_consent_blocks_the_invitations(consented)
     with pytest.raises(ValidationError):
         services.meeting_invite(actor=consented.leader, meeting=consented.meeting, base_url="/")
     services.network_consent_record(
-        actor=consented.leader, meeting=consented.meeting, guardian=consented.guardian_row
+        actor=consented.leader,
+        meeting=consented.meeting,
+        guardian=consented.guardian_row,
+        paper_date=timezone.localdate(),
     )
     consented.meeting.refresh_from_db()
     assert services.consent_problem(consented.meeting) is None

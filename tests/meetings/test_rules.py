@@ -45,7 +45,11 @@ def test_consent_awaiting_the_guardian_or_refused_blocks_invitations(network):
     )
     assert "ikke bekræftet" in services.consent_problem(network.meeting)
     services.network_consent_record(
-        actor=network.leader, meeting=network.meeting, guardian=network.guardian_row, refused=True
+        actor=network.leader,
+        meeting=network.meeting,
+        guardian=network.guardian_row,
+        refused=True,
+        paper_date=timezone.localdate(),
     )
     assert "afvist" in services.consent_problem(network.meeting)
 
@@ -112,6 +116,7 @@ def _consent_to_forum(world, people):
         purpose="Drøftelse i det tværfaglige team",
         valid_from=timezone.localdate(),
         valid_until=timezone.localdate() + timedelta(days=90),
+        paper_date=timezone.localdate(),
     )
     ForumConsent.objects.create(forum=world.forum, consent=consent)
     return consent
@@ -130,7 +135,7 @@ def test_a_consent_naming_the_members_is_a_basis(forum):
 
 
 def test_a_consent_naming_only_some_members_is_not(forum):
-    _consent_to_forum(forum, [forum.paedagog])
+    _consent_to_forum(forum, [forum.leader])
     with pytest.raises(ValidationError):
         services.agenda_item_add(
             actor=forum.paedagog,

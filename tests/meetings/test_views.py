@@ -130,6 +130,7 @@ def test_a_forum_meeting_hides_agenda_items_about_children_without_a_basis(forum
         guardian=forum.child.guardians.get(),
         purpose="Drøftelse i teamet",
         valid_until=timezone.localdate() + timedelta(days=60),
+        paper_date=timezone.localdate(),
     )
     services.agenda_item_add(
         actor=forum.paedagog,
@@ -341,7 +342,10 @@ def test_the_tovholder_role_is_handed_over_and_the_new_one_approves(consented, l
     consented.meeting.refresh_from_db()
     assert consented.meeting.tovholder == consented.kim
     services.network_consent_record(
-        actor=consented.leader, meeting=consented.meeting, guardian=consented.guardian_row
+        actor=consented.leader,
+        meeting=consented.meeting,
+        guardian=consented.guardian_row,
+        paper_date=timezone.localdate(),
     )
     services.minutes_approve(actor=consented.kim, minutes=minutes)
 

@@ -30,3 +30,14 @@ def intake(world):
     grants_rebuild(child_ids=[world.child.pk])
     cache.clear()
     return world
+
+
+@pytest.fixture
+def ppr(intake):
+    intake.ppr = f.UnitFactory(municipality=intake.solby, name="PPR Solby", type=UnitType.PPR)
+    intake.psychologist = f.StaffFactory(
+        user=f.UserFactory(username="pia", municipality=intake.solby, first_name="Pia"),
+        roles=["ppr_psykolog"],
+        units=[intake.ppr],
+    ).user
+    return intake

@@ -10,14 +10,12 @@ from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from cases.models import Task
+from cases.models import DataKind, Task
 from cases.services import task_complete, task_create
 from meetings import services as meetings
 from meetings.models import Meeting
 from referrals import services
 from referrals.models import AnonymousConsultation, Notification, Route
-from tests import factories as f
-from trivsel.organisation.models import UnitType
 
 pytestmark = pytest.mark.django_db
 
@@ -105,7 +103,10 @@ def _held(world, *, with_plan=True):
     """The meeting is held: the parents' consent, the minutes on the template, attendance."""
     meeting = world.dialogue.meeting
     meetings.network_consent_record(
-        actor=world.leader, meeting=meeting, guardian=world.child.guardians.get()
+        actor=world.leader,
+        meeting=meeting,
+        guardian=world.child.guardians.get(),
+        paper_date=timezone.localdate(),
     )
     minutes = meetings.minutes_start(actor=world.leader, meeting=meeting)
     minutes.agreements = "Familien får tilbud om familiebehandling."
@@ -159,17 +160,6 @@ def test_with_no_plan_the_social_worker_gets_a_task(dialogue):
     assert task.owner == dialogue.social_worker and "teamet" in task.title
 
 
-@pytest.fixture
-def ppr(intake):
-    intake.ppr = f.UnitFactory(municipality=intake.solby, name="PPR Solby", type=UnitType.PPR)
-    intake.psychologist = f.StaffFactory(
-        user=f.UserFactory(username="pia", municipality=intake.solby, first_name="Pia"),
-        roles=["ppr_psykolog"],
-        units=[intake.ppr],
-    ).user
-    return intake
-
-
 def test_a_ppr_referral_waits_for_the_cross_disciplinary_team(ppr):
     task = task_create(
         child=ppr.child,
@@ -180,33 +170,32 @@ def test_a_ppr_referral_waits_for_the_cross_disciplinary_team(ppr):
         source_id="12:team",
         unit=ppr.kindergarten,  # the screening that called for the team was the kindergarten's
     )
-    kwargs = dict(
-        actor=ppr.paedagog,
-        child=ppr.child,
-        from_unit=ppr.kindergarten,
-        to_unit=ppr.ppr,
-        reason="Sproglige udfordringer",
-        proposal="meeting",
-        parents_agreed=True,
-    )
-    with pytest.raises(ValidationError, match="forældrene"):
-        services.referral_create(**{**kwargs, "parents_agreed": False})
+    kwargs = referral_arguments(ppr, proposal="meeting")
     with pytest.raises(ValidationError, match="tværfaglige team"):
         services.referral_create(**kwargs)
     task_complete(actor=ppr.paedagog, task=task)
     assert services.referral_create(**kwargs).status == "sent"
 
 
+def referral_arguments(world, **overrides):
+    arguments = {
+        "actor": world.paedagog,
+        "child": world.child,
+        "from_unit": world.kindergarten,
+        "to_unit": world.ppr,
+        "reason": "Sproglige udfordringer",
+        "proposal": "conversation",
+        "guardian": world.child.guardians.get(),
+        "kinds": [DataKind.BASIC],
+        "valid_until": timezone.localdate() + timedelta(days=90),
+        "paper_date": timezone.localdate(),
+    }
+    arguments.update(overrides)
+    return arguments
+
+
 def test_a_referral_is_accepted_or_declined_with_a_reason(ppr, login):
-    referral = services.referral_create(
-        actor=ppr.paedagog,
-        child=ppr.child,
-        from_unit=ppr.kindergarten,
-        to_unit=ppr.ppr,
-        reason="Sproglige udfordringer",
-        proposal="conversation",
-        parents_agreed=True,
-    )
+    referral = services.referral_create(**referral_arguments(ppr))
     client = login(ppr.psychologist)
     page = client.get("/henvisninger/").content.decode()
     assert "Ugens visitation" in page and f"/henvisninger/{referral.pk}/" in page
@@ -259,7 +248,10 @@ def test_the_notification_waits_for_everyone_present_to_confirm(dialogue, login)
     services.dialogue_invite_parents(actor=dialogue.paedagog, dialogue=dialogue.dialogue)
     meeting = dialogue.dialogue.meeting
     meetings.network_consent_record(
-        actor=dialogue.leader, meeting=meeting, guardian=dialogue.child.guardians.get()
+        actor=dialogue.leader,
+        meeting=meeting,
+        guardian=dialogue.child.guardians.get(),
+        paper_date=timezone.localdate(),
     )
     minutes = meetings.minutes_start(actor=dialogue.leader, meeting=meeting)
     minutes.agreements = "Familien får tilbud om familiebehandling."

@@ -156,6 +156,7 @@ def test_a_consent_naming_the_screening_gives_the_summaries_written_for_the_pare
         purpose="Dialog om trivselsvurderingen",
         valid_from=timezone.localdate(),
         valid_until=timezone.localdate() + timedelta(days=30),
+        paper_date=timezone.localdate(),
     )
     html = page(login, moved.social_worker, f"/trivsel/barn/{moved.child.pk}/")
     assert SUMMARY in html
@@ -224,6 +225,7 @@ def test_a_handover_carries_the_sending_units_own_summary_only(moved):
         guardian=moved.child.guardians.get(),
         valid_until=timezone.localdate() + timedelta(days=60),
         paper=True,
+        paper_date=timezone.localdate(),
     )
     assert handover.consent.status == ConsentStatus.GIVEN
     handover = case_services.handover_send(actor=moved.teacher, handover=handover)
@@ -240,8 +242,11 @@ def test_a_referral_is_not_held_back_by_another_units_red_position(moved):
         from_unit=moved.school,
         to_unit=ppr,
         reason="Sprog",
-        proposal="Samtale",
-        parents_agreed=True,
+        proposal="conversation",
+        guardian=moved.child.guardians.get(),
+        kinds=[DataKind.BASIC],
+        valid_until=timezone.localdate() + timedelta(days=60),
+        paper_date=timezone.localdate(),
     )
     assert referral.pk
     # The kindergarten's own referral still waits for its team.
@@ -254,8 +259,11 @@ def test_a_referral_is_not_held_back_by_another_units_red_position(moved):
             from_unit=moved.kindergarten,
             to_unit=ppr,
             reason="Sprog",
-            proposal="Samtale",
-            parents_agreed=True,
+            proposal="conversation",
+            guardian=moved.child.guardians.get(),
+            kinds=[DataKind.BASIC],
+            valid_until=timezone.localdate() + timedelta(days=60),
+            paper_date=timezone.localdate(),
         )
 
 

@@ -61,11 +61,25 @@ def sources():
     return list(_sources.values())
 
 
+# Event notifications (a consent recorded in a guardian's name, say) are written by the service
+# that causes them (services.notification_send), not found by the sweep; their titles are
+# registered here by kind, like the clocks', so the row holds no text about the child either.
+_event_titles: dict[str, str] = {}
+
+
+def register_event(kind, title):
+    if kind in _sources or _event_titles.get(kind, title) != title:
+        raise ValueError(f"notification kind {kind!r} is registered twice")
+    _event_titles[kind] = title
+
+
 def source_for(kind):
     return _sources.get(kind)
 
 
 def notification_title(notification):
+    if notification.kind in _event_titles:
+        return _event_titles[notification.kind]
     source = source_for(notification.kind)
     due = (
         formats.date_format(timezone.localtime(notification.due_at), "SHORT_DATE_FORMAT")

@@ -673,6 +673,7 @@ class _Builder:
             valid_until=valid_until,
             status=ConsentStatus.GIVEN,
             evidence=ConsentEvidence.PAPER,
+            paper_date=valid_from,
             recorded_by_id=recorded_by.pk if recorded_by else None,
         )
 
