@@ -520,6 +520,11 @@ class TimelineKind(models.TextChoices):
     NOTIFICATION = "notification", _("Notification")
 
 
+# A consent's timeline entries name it, so they follow the consent's own visibility (a network
+# meeting's consent shows only to those who may open the meeting: cases.selectors).
+CONSENT_SOURCE = "cases.consent"
+
+
 class TimelineEntry(models.Model):
     """What happened around the child; each entry is seen only by those who may see its kind."""
 

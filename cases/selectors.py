@@ -4,7 +4,8 @@ answer 404 for missing and forbidden alike, and write the access log."""
 from datetime import date, timedelta
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
+from django.db.models import CharField, Count, Q
+from django.db.models.functions import Cast
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,9 +24,11 @@ from .capabilities import (
     screening_scope_from,
 )
 from .models import (
+    CONSENT_SOURCE,
     Child,
     ChildGroupObjectPermission,
     ChildUserObjectPermission,
+    Consent,
     DataKind,
     Enrolment,
     ExchangeGrant,
@@ -259,6 +262,38 @@ def timeline_rule_register(rule):
         _timeline_rules.append(rule)
 
 
+# In the same way, an app above cases may hide consents that belong to its own things (a network
+# meeting's consent names the meeting's purpose and participants): rule(user, child,
+# for_guardian=…) returns a Q of the consents to hide from the user, or None.
+_consent_rules = []
+
+
+def consent_rule_register(rule):
+    if rule not in _consent_rules:
+        _consent_rules.append(rule)
+
+
+def _consents_hidden(user, child, *, for_guardian):
+    hidden = [rule(user, child, for_guardian=for_guardian) for rule in _consent_rules]
+    hidden = [q for q in hidden if q is not None]
+    if not hidden:
+        return None
+    combined = hidden[0]
+    for q in hidden[1:]:
+        combined |= q
+    return combined
+
+
+def consents_visible_to(user, child, *, for_guardian=False):
+    """The child's consents as the child's page lists them; the apps' rules hide the rest (and
+    the consents' own timeline entries with them)."""
+    consents = child.consents.select_related("guardian", "recorded_by").prefetch_related(
+        "recipient_units", "recipient_people"
+    )
+    hidden = _consents_hidden(user, child, for_guardian=for_guardian)
+    return consents if hidden is None else consents.exclude(hidden)
+
+
 def timeline_visible_to(user, child, kinds, *, for_guardian=False, screening=None):
     """The child's timeline entries of the kinds this user may see (child.can.kinds). Guardians
     do not see the professionals' internal follow-up tasks; screening entries show only from the
@@ -276,6 +311,14 @@ def timeline_visible_to(user, child, kinds, *, for_guardian=False, screening=Non
         hidden = rule(user, child, for_guardian=for_guardian)
         if hidden is not None:
             entries = entries.exclude(hidden)
+    hidden_consents = _consents_hidden(user, child, for_guardian=for_guardian)
+    if hidden_consents is not None:
+        entries = entries.exclude(
+            source_type=CONSENT_SOURCE,
+            source_id__in=Consent.objects.filter(hidden_consents, child=child)
+            .annotate(id_text=Cast("pk", CharField()))
+            .values("id_text"),
+        )
     return entries.select_related("actor")
 
 

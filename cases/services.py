@@ -19,6 +19,7 @@ from trivsel.organisation.models import LEADER_ROLES, SOCIAL_WORK_ROLES, User
 from .access import day_after, grants_rebuild
 from .capabilities import may_evaluate_handover_seasons, takes_part_in_exchange
 from .models import (
+    CONSENT_SOURCE,
     EXCHANGE_FOLLOW_UP_WITHIN_DAYS,
     EXCHANGE_MAX_DAYS_AHEAD,
     EXCHANGE_YEAR_DAYS,
@@ -234,6 +235,8 @@ def consent_record(
         data_kind=DataKind.BASIC,
         actor=actor,
         text=texts[status] % {"purpose": consent.purpose},
+        source_type=CONSENT_SOURCE,
+        source_id=consent.pk,
     )
     access_log_record(
         actor=actor,
@@ -297,6 +300,8 @@ def consent_answer(*, guardian_user, consent, accept):
         data_kind=DataKind.BASIC,
         actor=guardian_user,
         text=text % {"purpose": consent.purpose},
+        source_type=CONSENT_SOURCE,
+        source_id=consent.pk,
     )
     access_log_record(
         actor=guardian_user,
@@ -329,6 +334,8 @@ def consent_withdraw(*, actor, consent):
         data_kind=DataKind.BASIC,
         actor=actor,
         text=_("Consent withdrawn: %(purpose)s") % {"purpose": consent.purpose},
+        source_type=CONSENT_SOURCE,
+        source_id=consent.pk,
     )
     access_log_record(
         actor=actor,

@@ -151,11 +151,7 @@ def child_detail(request, pk):
     screening = (
         selectors.screening_scope_for(request.user, child) if child.can.see_screening else None
     )
-    consents = list(
-        child.consents.select_related("guardian", "recorded_by").prefetch_related(
-            "recipient_units", "recipient_people"
-        )
-    )
+    consents = list(selectors.consents_visible_to(request.user, child, for_guardian=is_guardian))
     context = {
         "child": child,
         "kinds": kinds,

@@ -2,7 +2,8 @@
 selectors (kind: minutes), so the bases, the 404 for missing and forbidden alike and the access
 log are the same as everywhere else. Being on a participant list grants nothing by itself."""
 
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import CharField, Exists, OuterRef, Prefetch, Q
+from django.db.models.functions import Cast
 from django.http import Http404
 from django.utils import timezone
 
@@ -100,19 +101,42 @@ def log_topic(meeting, *, item=None, fresh=False):
     return Topic.MEETING if parents else Topic.INTERNAL
 
 
-def timeline_hidden_from(user, child, *, for_guardian):
-    """The cases timeline rule of meetings: a guardian sees the entries about the meetings they
-    take part in and no other meeting entries (a forum's agenda, a meeting without them, an entry
-    from before entries named their meeting). Staff see them by their kinds of information."""
-    if not for_guardian:
-        return None
-    mine = [
-        str(pk)
-        for pk in Participant.objects.filter(
+def _meetings_about_the_child_seen_by(user, child, *, for_guardian):
+    """The meetings about `child` (a network meeting, or a forum agenda item) this user may open,
+    as a subquery of their ids as text: a guardian, the meetings they take part in; staff, what
+    meeting_list_visible_to gives them."""
+    if for_guardian:
+        seen = Participant.objects.filter(
             kind=ParticipantKind.PARENT, guardian__user=user, meeting__child=child
-        ).values_list("meeting_id", flat=True)
-    ]
-    return Q(kind=TimelineKind.MEETING) & ~Q(source_type=MEETING_SOURCE, source_id__in=mine)
+        ).values("meeting_id")
+    else:
+        seen = (
+            meeting_list_visible_to(user)
+            .filter(Q(child=child) | Q(agenda_items__child=child))
+            .values("pk")
+        )
+    return Meeting.objects.filter(pk__in=seen).annotate(id_text=Cast("pk", CharField()))
+
+
+def timeline_hidden_from(user, child, *, for_guardian):
+    """The cases timeline rule of meetings: an entry about a meeting shows only to those who may
+    open that meeting (a consent to one network meeting does not tell its holder of another).
+    Entries from before entries named their meeting show to no one here."""
+    seen = _meetings_about_the_child_seen_by(user, child, for_guardian=for_guardian)
+    return Q(kind=TimelineKind.MEETING) & ~Q(
+        source_type=MEETING_SOURCE, source_id__in=seen.values("id_text")
+    )
+
+
+def consents_hidden_from(user, child, *, for_guardian):
+    """The cases consent rule of meetings: a network meeting's consent names its purpose and
+    participants, so it is listed only to those who may open the meeting."""
+    seen = _meetings_about_the_child_seen_by(user, child, for_guardian=for_guardian)
+    return Q(
+        pk__in=Meeting.objects.filter(child=child, consent__isnull=False)
+        .exclude(pk__in=seen.values("pk"))
+        .values("consent_id")
+    )
 
 
 def is_forum_leader(user, forum):
