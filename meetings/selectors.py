@@ -130,13 +130,16 @@ def timeline_hidden_from(user, child, *, for_guardian):
 
 def consents_hidden_from(user, child, *, for_guardian):
     """The cases consent rule of meetings: a network meeting's consent names its purpose and
-    participants, so it is listed only to those who may open the meeting."""
+    participants, so it is listed only to those who may open the meeting — and to the guardian
+    who gave it."""
     seen = _meetings_about_the_child_seen_by(user, child, for_guardian=for_guardian)
-    return Q(
+    hidden = Q(
         pk__in=Meeting.objects.filter(child=child, consent__isnull=False)
         .exclude(pk__in=seen.values("pk"))
         .values("consent_id")
     )
+    # A guardian always sees a consent given in her own name: to answer or withdraw it.
+    return hidden & ~Q(guardian__user=user) if for_guardian else hidden
 
 
 def is_forum_leader(user, forum):

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from meetings import services
+from tests import factories as f
 from tests.meetings.conftest import at
 
 pytestmark = pytest.mark.django_db
@@ -42,7 +43,12 @@ def test_a_consent_to_one_meeting_does_not_show_another_on_the_timeline(network,
 def test_a_network_meetings_consent_is_listed_only_to_those_who_may_open_the_meeting(
     network, login
 ):
-    other_parent = network.child.guardians.get()
+    father = f.GuardianFactory(
+        municipality=network.solby,
+        first_name="Peter",
+        user=f.UserFactory(username="peter", municipality=network.solby),
+    )
+    f.GuardianshipFactory(child=network.child, guardian=father)
     meeting = services.network_meeting_create(
         actor=network.leader,
         child=network.child,
@@ -54,17 +60,18 @@ def test_a_network_meetings_consent_is_listed_only_to_those_who_may_open_the_mee
     services.participant_add(
         actor=network.leader, meeting=meeting, kind="staff", user=network.teacher
     )
-    services.network_consent_record(
-        actor=network.leader,
-        meeting=meeting,
-        guardian=other_parent,
-        paper_date=timezone.localdate(),
+    consent = services.network_consent_record(
+        actor=network.leader, meeting=meeting, guardian=father, paper_date=timezone.localdate()
     )
     purpose = "Myndighedens drøftelse"
     assert purpose in login(network.leader).get(f"/boern/{network.child.pk}/").content.decode()
     # Kim works in the child's room, but is not on this meeting's list.
     assert purpose not in login(network.kim).get(f"/boern/{network.child.pk}/").content.decode()
-    # The mother is not on its list either (the father gave the consent on paper).
+    # The mother is not on its list either: she does not learn of it from the father's consent.
     assert (
         purpose not in login(network.guardian).get(f"/boern/{network.child.pk}/").content.decode()
     )
+    # The father gave it in his own name: he sees it and can withdraw it, list or no list.
+    page = login(father.user).get(f"/boern/{network.child.pk}/").content.decode()
+    assert purpose in page
+    assert f"/samtykke/{consent.pk}/tilbagekald/" in page
