@@ -278,8 +278,10 @@ def _from_exchanges(rows, child_ids, today):
 
 def _from_statutory_involvements(rows, child_ids, today):
     involvements = (
+        # Registered as the social-work side's own, and only while the person still has the role.
         Involvement.objects.filter(
             child_id__in=child_ids,
+            statutory=True,
             person__staff_profile__roles__overlap=list(SOCIAL_WORK_ROLES),
         )
         .filter(Q(end__isnull=True) | Q(end__gte=today))

@@ -233,29 +233,43 @@ def may_evaluate_handover_seasons(user):
 class ScreeningScope:
     """Which units' screening records of one child a user may read. A screening record (an
     agreed position, its reflection, a screening task) belongs to the unit whose round made it.
-    `full_units` are the units whose records the user reads in full; `summaries_everywhere` lets
-    them read the plain-words summaries written for the parents, from every unit, and nothing
-    more of them."""
+    `full_units` are the units whose records the user reads in full; `summaries_everywhere` (or
+    `summary_units`: those units only) lets them read the plain-words summaries written for the
+    parents, and nothing more of those records."""
 
     full_everywhere: bool = False
     full_units: frozenset = frozenset()
     summaries_everywhere: bool = False
+    summary_units: frozenset = frozenset()
 
     def reads_full(self, unit_id):
         return self.full_everywhere or unit_id in self.full_units
 
     def reads_summary(self, unit_id):
-        return self.summaries_everywhere or self.reads_full(unit_id)
+        return (
+            self.summaries_everywhere or unit_id in self.summary_units or self.reads_full(unit_id)
+        )
 
     @property
     def is_empty(self):
-        return not (self.full_everywhere or self.full_units or self.summaries_everywhere)
+        return not (
+            self.full_everywhere
+            or self.full_units
+            or self.summaries_everywhere
+            or self.summary_units
+        )
 
     def full_q(self, unit_field):
         """The records (with `unit_field` naming their unit) the user reads in full."""
         if self.full_everywhere:
             return Q()
         return Q(**{f"{unit_field}__in": sorted(self.full_units)})
+
+    def summary_q(self, unit_field):
+        """The records whose summary for the parents the user reads (and no more of them)."""
+        if self.summaries_everywhere:
+            return Q()
+        return Q(**{f"{unit_field}__in": sorted(self.summary_units)})
 
     def shown_q(self, *, kind_field="data_kind", unit_field="unit_id"):
         """The rows of a mixed list (timeline entries, tasks) to show: all but those of the
@@ -284,22 +298,28 @@ def screening_scope_from(sources):
       parents, from every unit. A consent is informed only about what the parents know, and they
       read the summaries, not the positions or the internal reflections.
     - A handover's consent: nothing here — the handover carries its own snapshot of the summary.
-    - The one-meeting exchange: the records of the units the exchange's participants work in.
-      Each brings its own unit's knowledge to the table; nothing of a unit that is not there.
+    - The one-meeting exchange: the summaries written for the parents by the units the
+      exchange's participants work in. What is said at the meeting is said there; the system
+      does not open another unit's positions and internal reflections to the table (that would
+      let an exchange do what a refused handover may not). Each participant reads her own unit's
+      records in full through her enrolment, as always.
     """
     full_everywhere = summaries_everywhere = False
-    full_units = set()
+    full_units, summary_units = set(), set()
     for basis, source_type, unit_ids in sources:
         if basis == Basis.STATUTORY:
             full_everywhere = True
         elif basis == Basis.GUARDIAN:
             summaries_everywhere = True
-        elif basis == Basis.ENROLMENT or basis == Basis.MEETING_EXCHANGE:
+        elif basis == Basis.ENROLMENT:
             full_units |= set(unit_ids)
+        elif basis == Basis.MEETING_EXCHANGE:
+            summary_units |= set(unit_ids)
         elif basis == Basis.CONSENT and source_type == "consent":
             summaries_everywhere = True
     return ScreeningScope(
         full_everywhere=full_everywhere,
         full_units=frozenset(full_units),
         summaries_everywhere=summaries_everywhere,
+        summary_units=frozenset(summary_units),
     )

@@ -223,6 +223,10 @@ class Involvement(models.Model):
     purpose = models.CharField(_("purpose"), max_length=300)
     start = models.DateField(_("from"))
     end = models.DateField(_("to"), null=True, blank=True)
+    # The social-work side's own involvement (a caseworker handling a notification or case): the
+    # statutory basis of the access engine. Set when the social-work side registers one of its
+    # own, never later by a change of the person's role.
+    statutory = models.BooleanField(_("the social-work side's involvement"), default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
     )

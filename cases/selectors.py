@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from trivsel.audit.models import Action, Basis, Topic
 from trivsel.audit.services import access_log_record, access_log_record_many
-from trivsel.organisation.models import SOCIAL_WORK_ROLES, Unit, UnitType
+from trivsel.organisation.models import SOCIAL_WORK_ROLES, SOCIAL_WORK_UNIT_TYPES, Unit, UnitType
 from trivsel.organisation.selectors import leads_unit
 
 from .access import live_grants, permission_ids
@@ -146,7 +146,11 @@ def screening_scopes_for(user, child_ids):
         .values_list(*fields)
         .union(via_groups.filter(content_object_id__in=child_ids).values_list(*fields))
     )
-    rows = list(rows)
+    # The exchange's first meeting and its follow-up meeting name the same participants.
+    rows = [
+        (child_id, basis, "exchange" if stype == "exchange_follow_up" else stype, sid)
+        for child_id, basis, stype, sid in rows
+    ]
     enrolment_ids = {sid for _c, _b, stype, sid in rows if stype == "enrolment"}
     exchange_ids = {sid for _c, _b, stype, sid in rows if stype == "exchange"}
     units = {}
@@ -273,8 +277,35 @@ def consent_rule_register(rule):
         _consent_rules.append(rule)
 
 
-def _consents_hidden(user, child, *, for_guardian):
+def _names_the_social_work_side():
+    return Q(recipient_units__type__in=list(SOCIAL_WORK_UNIT_TYPES))
+
+
+def consent_topic(consent):
+    """What a look at a consent is about for the guardians' log: a consent naming the social-work
+    side (a referral to it) tells of a case, so it is never shown there."""
+    names = consent.recipient_units.filter(type__in=list(SOCIAL_WORK_UNIT_TYPES)).exists()
+    return Topic.SOCIAL_WORK if names else Topic.CONSENT
+
+
+def _consents_hidden(user, child, *, for_guardian, kinds):
+    """A Q of the child's consents this user is not shown: those the apps' rules hide, and — to
+    staff who may not see notifications — one naming the social-work side, unless they recorded
+    it or are among its recipients (like the social-work side's involvement, it tells of a case;
+    the guardians see theirs)."""
     hidden = [rule(user, child, for_guardian=for_guardian) for rule in _consent_rules]
+    if not for_guardian and DataKind.NOTIFICATIONS not in kinds:
+        theirs = (
+            Q(recorded_by=user) | Q(recipient_people=user) | Q(recipient_units__staff__user=user)
+        )
+        hidden.append(
+            Q(
+                pk__in=Consent.objects.filter(child=child)
+                .filter(_names_the_social_work_side())
+                .exclude(pk__in=Consent.objects.filter(theirs, child=child).values("pk"))
+                .values("pk")
+            )
+        )
     hidden = [q for q in hidden if q is not None]
     if not hidden:
         return None
@@ -284,13 +315,13 @@ def _consents_hidden(user, child, *, for_guardian):
     return combined
 
 
-def consents_visible_to(user, child, *, for_guardian=False):
-    """The child's consents as the child's page lists them; the apps' rules hide the rest (and
-    the consents' own timeline entries with them)."""
+def consents_visible_to(user, child, kinds, *, for_guardian=False):
+    """The child's consents as the child's page lists them (`kinds`: child.can.kinds); the rules
+    above hide the rest, and the consents' own timeline entries with them."""
     consents = child.consents.select_related("guardian", "recorded_by").prefetch_related(
         "recipient_units", "recipient_people"
     )
-    hidden = _consents_hidden(user, child, for_guardian=for_guardian)
+    hidden = _consents_hidden(user, child, for_guardian=for_guardian, kinds=kinds)
     return consents if hidden is None else consents.exclude(hidden)
 
 
@@ -311,7 +342,7 @@ def timeline_visible_to(user, child, kinds, *, for_guardian=False, screening=Non
         hidden = rule(user, child, for_guardian=for_guardian)
         if hidden is not None:
             entries = entries.exclude(hidden)
-    hidden_consents = _consents_hidden(user, child, for_guardian=for_guardian)
+    hidden_consents = _consents_hidden(user, child, for_guardian=for_guardian, kinds=kinds)
     if hidden_consents is not None:
         entries = entries.exclude(
             source_type=CONSENT_SOURCE,
@@ -341,15 +372,19 @@ def siblings_visible_to(user, child):
     return child_list_visible_to(user).filter(related).exclude(pk=child.pk).distinct()
 
 
-def involvements_visible_to(child, kinds):
-    """The involvement register. The social-work side's involvement reveals that there is a
-    notification or case, so only those who may see notifications see it: parents are not told
-    before a notification when violence or abuse is suspected (DOMAIN.md §5)."""
+def involvements_visible_to(user, child, kinds):
+    """The involvement register. The social-work side's involvement — a caseworker, or a unit of
+    the social-work side — reveals that there is a notification or case, so only those who may
+    see notifications see it (and whoever registered it): parents are not told before a
+    notification when violence or abuse is suspected (DOMAIN.md §5)."""
     involvements = child.involvements.select_related("person", "unit")
     if DataKind.NOTIFICATIONS not in kinds:
-        involvements = involvements.exclude(
-            person__staff_profile__roles__overlap=list(SOCIAL_WORK_ROLES)
+        social_work = (
+            Q(statutory=True)
+            | Q(person__staff_profile__roles__overlap=list(SOCIAL_WORK_ROLES))
+            | Q(unit__type__in=list(SOCIAL_WORK_UNIT_TYPES))
         )
+        involvements = involvements.exclude(social_work & ~Q(created_by=user))
     return involvements
 
 

@@ -14,7 +14,12 @@ from django.utils.translation import gettext as _
 from trivsel.audit.models import Action, Basis, Topic
 from trivsel.audit.services import access_log_record
 from trivsel.notifications.services import notification_send
-from trivsel.organisation.models import LEADER_ROLES, SOCIAL_WORK_ROLES, User
+from trivsel.organisation.models import (
+    LEADER_ROLES,
+    SOCIAL_WORK_ROLES,
+    SOCIAL_WORK_UNIT_TYPES,
+    User,
+)
 
 from .access import day_after, grants_rebuild
 from .capabilities import may_evaluate_handover_seasons, takes_part_in_exchange
@@ -46,6 +51,7 @@ from .selectors import (
     child_bases_for,
     child_capabilities,
     child_require,
+    consent_topic,
     handover_capabilities,
     is_handover_sender,
 )
@@ -178,13 +184,11 @@ def consent_record(
     paper=True,
     paper_date=None,
     refused=False,
-    topic=Topic.CONSENT,
 ):
     """Record a consent (or a refusal). On paper it takes effect at once, carries the paper's
     date and is told to the guardian it names (in the app and by a content-free e-mail, with
     withdrawal one click away); otherwise it waits for the guardian to confirm through their
-    own login. `topic` is the access log's (a referral to the social-work side is never shown
-    in the guardians' log)."""
+    own login."""
     child_require(actor, child, "record_consent")
     units, roles, people, kinds = list(units), list(roles), list(people), list(kinds)
     _consent_validate(
@@ -245,7 +249,7 @@ def consent_record(
         obj=consent,
         child_id=child.pk,
         purpose=_("Record consent"),
-        topic=topic,
+        topic=consent_topic(consent),
     )
     _consent_tell_guardian(consent)
     grants_rebuild(child_ids=[child.pk])
@@ -310,7 +314,7 @@ def consent_answer(*, guardian_user, consent, accept):
         obj=consent,
         child_id=consent.child_id,
         purpose=_("Answer consent"),
-        topic=Topic.CONSENT,
+        topic=consent_topic(consent),
     )
     grants_rebuild(child_ids=[consent.child_id])
     return consent
@@ -344,7 +348,7 @@ def consent_withdraw(*, actor, consent):
         obj=consent,
         child_id=consent.child_id,
         purpose=_("Withdraw consent"),
-        topic=Topic.CONSENT,
+        topic=consent_topic(consent),
     )
     grants_rebuild(child_ids=[consent.child_id])
     return consent
@@ -376,9 +380,13 @@ def _is_social_work(person):
     return profile is not None and profile.has_role(*SOCIAL_WORK_ROLES)
 
 
-def _involvement_data_kind(person):
-    # The social-work side's involvement is itself a sign of a notification or case.
-    return DataKind.NOTIFICATIONS if _is_social_work(person) else DataKind.BASIC
+def _involvement_data_kind(involvement):
+    # The social-work side's involvement — a caseworker, or a unit of the social-work side — is
+    # itself a sign of a notification or case.
+    unit = involvement.unit
+    if involvement.statutory or (unit is not None and unit.type in SOCIAL_WORK_UNIT_TYPES):
+        return DataKind.NOTIFICATIONS
+    return DataKind.BASIC
 
 
 @transaction.atomic
@@ -430,12 +438,13 @@ def _involvement_create(*, actor, child, person, unit=None, role, purpose, start
         purpose=purpose,
         start=start,
         end=end,
+        statutory=_is_social_work(person),
         created_by=actor,
     )
     timeline_add(
         child=child,
         kind=TimelineKind.INVOLVEMENT,
-        data_kind=_involvement_data_kind(person),
+        data_kind=_involvement_data_kind(involvement),
         actor=actor,
         text=_("%(who)s involved as %(role)s")
         % {"who": person.get_full_name() if person else unit.name, "role": role},
@@ -453,7 +462,7 @@ def involvement_end(*, actor, involvement, end):
     timeline_add(
         child=involvement.child,
         kind=TimelineKind.INVOLVEMENT,
-        data_kind=_involvement_data_kind(involvement.person),
+        data_kind=_involvement_data_kind(involvement),
         actor=actor,
         text=_("Involvement ended: %(involvement)s") % {"involvement": involvement},
     )
@@ -974,7 +983,6 @@ def handover_request_consent(
         paper=paper,
         paper_date=paper_date,
         refused=refused,
-        topic=Topic.HANDOVER,
     )
     handover.consent = consent
     handover.save(update_fields=["consent"])

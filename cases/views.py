@@ -151,14 +151,16 @@ def child_detail(request, pk):
     screening = (
         selectors.screening_scope_for(request.user, child) if child.can.see_screening else None
     )
-    consents = list(selectors.consents_visible_to(request.user, child, for_guardian=is_guardian))
+    consents = list(
+        selectors.consents_visible_to(request.user, child, kinds, for_guardian=is_guardian)
+    )
     context = {
         "child": child,
         "kinds": kinds,
         "is_guardian": is_guardian,
         "guardians": child.guardianship_set.select_related("guardian"),
         "enrolments": child.enrolments.select_related("unit", "group").order_by("-start"),
-        "involvements": selectors.involvements_visible_to(child, kinds),
+        "involvements": selectors.involvements_visible_to(request.user, child, kinds),
         "forlob": child.forlob_set.filter(closed_at__isnull=True)
         .select_related("tovholder", "backup")
         .prefetch_related("sub_goals")
@@ -211,8 +213,9 @@ def child_cpr(request, pk):
 
 @login_required
 def consent_create(request, pk):
+    # Opening the form records nothing yet: the service logs the consent it records.
     child = selectors.child_get_for(
-        request.user, pk, purpose=_("Record consent"), topic=Topic.CONSENT, need="record_consent"
+        request.user, pk, purpose=_("Record consent"), need="record_consent"
     )
     guardians = [
         g.guardian
@@ -258,7 +261,7 @@ def _consent_for(request, consent_pk, *, purpose, need):
     it; otherwise the same 404 as for a consent that does not exist."""
     consent = get_object_or_404(Consent.objects.only("pk", "child_id"), pk=consent_pk)
     child = selectors.child_get_for(
-        request.user, consent.child_id, purpose=purpose, topic=Topic.CONSENT
+        request.user, consent.child_id, purpose=purpose, topic=selectors.consent_topic(consent)
     )
     consent = child.consents.select_related("guardian").get(pk=consent.pk)
     if not getattr(child.can, need)(consent):

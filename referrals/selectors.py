@@ -16,7 +16,14 @@ from django.utils.translation import gettext as _
 from cases.selectors import child_get_for
 from trivsel.audit.models import Action, Basis, Topic
 from trivsel.audit.services import access_log_record, access_log_record_many
-from trivsel.organisation.models import SOCIAL_WORK_ROLES, Role, StaffProfile, UnitType, User
+from trivsel.organisation.models import (
+    SOCIAL_WORK_ROLES,
+    SOCIAL_WORK_UNIT_TYPES,
+    Role,
+    StaffProfile,
+    UnitType,
+    User,
+)
 from trivsel.organisation.selectors import leads_unit
 
 from .models import (
@@ -32,12 +39,10 @@ from .models import (
     Triage,
 )
 
-# The units whose social workers and team leaders receive notifications.
-INTAKE_UNIT_TYPES = (UnitType.INTAKE, UnitType.SOCIAL_AUTHORITY)
+# The units whose social workers and team leaders receive notifications: the social-work side.
+INTAKE_UNIT_TYPES = tuple(SOCIAL_WORK_UNIT_TYPES)
 # Units that receive referrals (the single entry point's weekly triage).
 REFERRAL_UNIT_TYPES = (UnitType.PPR, UnitType.SOCIAL_AUTHORITY, UnitType.INTAKE)
-# A referral to these is to the social-work side (never in the guardians' log).
-SOCIAL_WORK_UNIT_TYPES = (UnitType.SOCIAL_AUTHORITY, UnitType.INTAKE)
 CASELOAD_TARGET = 25
 CASELOAD_MAX = 30
 QUEUE_PAGE_SIZE = 25

@@ -656,7 +656,6 @@ def referral_create(
         valid_until=valid_until,
         paper=paper,
         paper_date=paper_date,
-        topic=topic,
     )
     referral = Referral.objects.create(
         municipality_id=actor.municipality_id,

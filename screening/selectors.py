@@ -174,8 +174,8 @@ def position_history(user, child):
     if scope.is_empty:
         return []
     shown = scope.full_q("round__group__unit_id")
-    if scope.summaries_everywhere:
-        shown |= ~Q(parent_summary="")
+    if scope.summaries_everywhere or scope.summary_units:
+        shown |= scope.summary_q("round__group__unit_id") & ~Q(parent_summary="")
     assessments = list(
         JointAssessment.objects.filter(child=child)
         .filter(shown)

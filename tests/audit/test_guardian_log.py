@@ -9,6 +9,7 @@ import time_machine
 from django.test import Client
 from django.utils import timezone
 
+from cases.models import DataKind
 from trivsel.audit.models import AccessLogEntry, Action, Basis, Topic
 from trivsel.audit.rules import guardian_visible_from
 from trivsel.audit.selectors import access_log_for_guardian
@@ -103,3 +104,25 @@ def test_a_look_on_the_exchange_basis_shows_from_the_next_day(world):
     assert not access_log_for_guardian(child_id=world.child.pk).exists()
     with time_machine.travel(timezone.now() + timedelta(days=1)):
         assert access_log_for_guardian(child_id=world.child.pk).count() == 1
+
+
+def test_a_look_by_the_social_work_side_never_shows_whatever_its_basis(world, login):
+    from cases import services
+
+    services.consent_record(
+        actor=world.paedagog,
+        child=world.child,
+        guardian=world.child.guardians.get(),
+        kinds=[DataKind.BASIC, DataKind.SCREENING],
+        people=[world.social_worker],
+        purpose="Sparring med familieafdelingen",
+        valid_from=timezone.localdate(),
+        valid_until=timezone.localdate() + timedelta(days=30),
+        paper_date=timezone.localdate(),
+    )
+    rows_before, _page = guardian_log(world, login)
+    assert login(world.social_worker).get(f"/boern/{world.child.pk}/").status_code == 200
+    look = AccessLogEntry.objects.filter(actor=world.social_worker).latest("pk")
+    assert look.basis == Basis.CONSENT  # an allowed topic and basis, yet:
+    assert look.guardian_visible_from is None
+    assert guardian_log(world, login)[0] == rows_before

@@ -180,3 +180,40 @@ def test_the_exchange_recipient_sees_the_mark_and_cannot_write(world, login):
     text = login(world.teacher).get(f"/boern/{world.child.pk}/").content.decode()
     assert "Udveksling uden samtykke." in text
     assert "Registrér samtykke" not in text
+
+
+def test_the_social_work_side_as_a_unit_is_not_told_to_the_guardians(world, login):
+    services.involvement_add(
+        actor=world.paedagog,
+        child=world.child,
+        unit=world.authority,
+        role="Familieafdelingen",
+        purpose="Forebyggende samtaler",
+        start=timezone.localdate(),
+    )
+    assert (
+        "Forebyggende samtaler"
+        in login(world.paedagog).get(f"/boern/{world.child.pk}/").content.decode()
+    )
+    page = login(world.guardian).get(f"/boern/{world.child.pk}/").content.decode()
+    assert "Forebyggende samtaler" not in page and "Familieafdelingen" not in page
+
+
+def test_a_later_social_work_role_does_not_turn_an_involvement_into_statutory_access(world):
+    colleague = f.StaffFactory(
+        user=f.UserFactory(username="ole", municipality=world.solby, first_name="Ole"),
+        roles=[Role.RESOURCE_PAEDAGOG],
+        units=[world.school],
+    ).user
+    services.involvement_add(
+        actor=world.paedagog,
+        child=world.child,
+        person=colleague,
+        role="AKT",
+        purpose="Støtte i frikvartererne",
+        start=timezone.localdate(),
+    )
+    assert not child_capabilities(colleague, world.child.pk).kinds
+    colleague.staff_profile.roles = [Role.SOCIAL_WORKER]
+    colleague.staff_profile.save()
+    assert not child_capabilities(colleague, world.child.pk).kinds

@@ -214,3 +214,29 @@ def test_only_staff_who_may_record_consent_about_the_child_refer_it(ppr, login):
         assert "Alma" not in response.content.decode()
     with pytest.raises(ValidationError):
         refer(ppr, actor=ppr.psychologist, from_unit=ppr.ppr, to_unit=ppr.authority)
+
+
+def test_a_referral_to_the_social_work_side_is_listed_only_to_those_it_concerns(ppr, login):
+    """Like the social-work side's involvement, a consent naming it tells of a case: the guardian,
+    the sender and the receiving unit see it; a colleague reading the child under another
+    consent does not, nor in the timeline."""
+    # Pia (PPR) reads Alma's basic data under the parents' consent to PPR.
+    refer(ppr, kinds=[DataKind.BASIC])
+    referral = refer(ppr, to_unit=ppr.authority)
+    consent = referral.consent
+    purpose = "Henvisning fra Børnehaven Mejsen til Familieafdelingen"
+    for user in (ppr.guardian, ppr.paedagog, ppr.social_worker):
+        page = login(user).get(f"/boern/{ppr.child.pk}/").content.decode()
+        assert purpose in page, user
+    page = login(ppr.psychologist).get(f"/boern/{ppr.child.pk}/").content.decode()
+    assert purpose not in page
+    # Withdrawing it is the social-work side's too: never in the guardians' log.
+    case_services.consent_withdraw(actor=ppr.guardian, consent=consent)
+    entries = AccessLogEntry.objects.filter(object_id=str(consent.pk), object_type="cases.consent")
+    assert entries.exists()
+    assert set(entries.values_list("topic", flat=True)) == {Topic.SOCIAL_WORK}
+    assert (
+        not access_log_for_guardian(child_id=ppr.child.pk)
+        .filter(object_id=str(consent.pk))
+        .exists()
+    )

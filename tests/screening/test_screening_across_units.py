@@ -6,6 +6,7 @@ cases.selectors.screening_scope_for."""
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
@@ -170,8 +171,10 @@ def test_a_consent_naming_the_screening_gives_the_summaries_written_for_the_pare
 def test_the_exchange_covers_the_units_of_those_at_the_table(
     moved, login, kindergarten_at_the_table
 ):
-    """The one-meeting exchange: with the kindergarten's leader taking part, the kindergarten's
-    screening is on the table for the meeting; without her it is not."""
+    """The one-meeting exchange: with the kindergarten's leader taking part, the summary the
+    kindergarten wrote for the parents is on the table for the meeting; without her it is not.
+    Never its positions and internal reflections: an exchange is not a way round a refused
+    handover. The follow-up meeting gives the same."""
     from cases.selectors import screening_scope_for
 
     health = f.UnitFactory(
@@ -191,11 +194,42 @@ def test_the_exchange_covers_the_units_of_those_at_the_table(
         meeting_date=timezone.localdate(),
     )
     html = page(login, nurse, f"/trivsel/barn/{moved.child.pk}/")
-    assert (REFLECTION in html) == kindergarten_at_the_table
+    assert REFLECTION not in html
+    assert (SUMMARY in html) == kindergarten_at_the_table
     units = {moved.school.pk, health.pk} | (
         {moved.kindergarten.pk} if kindergarten_at_the_table else set()
     )
-    assert screening_scope_for(nurse, moved.child).full_units == units
+    scope = screening_scope_for(nurse, moved.child)
+    assert scope.summary_units == units and not scope.full_units
+
+
+def test_the_exchanges_follow_up_meeting_puts_the_same_on_the_table(moved, login):
+    from cases.selectors import screening_scope_for
+
+    health = f.UnitFactory(
+        municipality=moved.solby, name="Sundhedsplejen", type=UnitType.HEALTH_VISITING
+    )
+    nurse = f.StaffFactory(
+        user=f.UserFactory(username="hanne", municipality=moved.solby, first_name="Hanne"),
+        roles=[Role.HEALTH_VISITOR],
+        units=[health],
+    ).user
+    follow_up = timezone.localdate() + timedelta(days=40)
+    case_services.exchange_grant_create(
+        actor=moved.teacher,
+        child=moved.child,
+        purpose="Tidlig forebyggende indsats",
+        participants=[moved.teacher, nurse, moved.leader],
+        meeting_date=timezone.localdate(),
+        follow_up_date=follow_up,
+    )
+    with time_machine.travel(follow_up):
+        assert screening_scope_for(nurse, moved.child).summary_units == {
+            moved.school.pk,
+            health.pk,
+            moved.kindergarten.pk,
+        }
+        assert SUMMARY in page(login, nurse, f"/trivsel/barn/{moved.child.pk}/")
 
 
 def test_a_handover_carries_the_sending_units_own_summary_only(moved):

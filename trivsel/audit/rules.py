@@ -12,6 +12,8 @@ from datetime import datetime, time, timedelta
 
 from django.utils import timezone
 
+from trivsel.organisation.models import SOCIAL_WORK_ROLES
+
 from .models import Basis, Topic
 
 GUARDIAN_TOPICS = frozenset(
@@ -27,11 +29,19 @@ def _next_midnight(at):
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-def guardian_visible_from(*, topic, basis, at, not_before=None):
-    """When the guardians may see an entry written at `at`, or None for never. An exchange without
-    consent shows once its meeting is over: from the midnight after the look at the earliest, and
-    not before `not_before` (the end of the meeting day, for the exchange's own record)."""
-    if topic not in GUARDIAN_TOPICS or basis not in GUARDIAN_BASES:
+def is_on_the_social_work_side(actor):
+    """A socialrådgiver or teamleder: whatever they look at, on whatever basis (a consent naming
+    them, a network meeting), tells that the social-work side is involved."""
+    profile = getattr(actor, "staff_profile_or_none", None)
+    return profile is not None and profile.has_role(*SOCIAL_WORK_ROLES)
+
+
+def guardian_visible_from(*, topic, basis, at, not_before=None, by_social_work=False):
+    """When the guardians may see an entry written at `at`, or None for never. Never a look by the
+    social-work side (`by_social_work`). An exchange without consent shows once its meeting is
+    over: from the midnight after the look at the earliest, and not before `not_before` (the end
+    of the meeting day, for the exchange's own record)."""
+    if by_social_work or topic not in GUARDIAN_TOPICS or basis not in GUARDIAN_BASES:
         return None
     if topic == Topic.EXCHANGE or basis == Basis.MEETING_EXCHANGE:
         at = max(_next_midnight(at), not_before or at)

@@ -2,7 +2,7 @@ from django.utils import timezone
 
 from .cpr import mask_cpr
 from .models import AccessLogEntry, Topic
-from .rules import guardian_visible_from
+from .rules import guardian_visible_from, is_on_the_social_work_side
 
 
 def access_log_record(
@@ -35,7 +35,11 @@ def access_log_record(
         detail=mask_cpr(detail),
         topic=topic,
         guardian_visible_from=guardian_visible_from(
-            topic=topic, basis=basis, at=now, not_before=guardian_not_before
+            topic=topic,
+            basis=basis,
+            at=now,
+            not_before=guardian_not_before,
+            by_social_work=is_on_the_social_work_side(actor),
         )
         if child_id
         else None,
@@ -56,6 +60,7 @@ def access_log_record_many(
         label = model._meta.label_lower
         rows = [(label, pk, child_id, basis) for pk, child_id, basis in looks]
     now = timezone.now()
+    by_social_work = is_on_the_social_work_side(actor)
     AccessLogEntry.objects.bulk_create(
         AccessLogEntry(
             municipality_id=actor.municipality_id,
@@ -68,7 +73,9 @@ def access_log_record_many(
             purpose=purpose,
             detail=detail,
             topic=topic,
-            guardian_visible_from=guardian_visible_from(topic=topic, basis=basis, at=now)
+            guardian_visible_from=guardian_visible_from(
+                topic=topic, basis=basis, at=now, by_social_work=by_social_work
+            )
             if child_id
             else None,
         )

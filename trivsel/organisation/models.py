@@ -45,6 +45,11 @@ class UnitType(models.TextChoices):
     EXTERNAL = "ekstern", _("External partner")
 
 
+# Units of the social-work side: a consent or an involvement naming one tells that there is a
+# notification or a case (DOMAIN.md §5).
+SOCIAL_WORK_UNIT_TYPES = frozenset({UnitType.SOCIAL_AUTHORITY, UnitType.INTAKE})
+
+
 class Unit(models.Model):
     municipality = models.ForeignKey(
         Municipality,

@@ -591,6 +591,7 @@ class _Builder:
                         role="Socialrådgiver",
                         purpose="Sagsbehandling efter underretning",
                         start=today - timedelta(days=rng.randrange(1, 365)),
+                        statutory=True,
                         created_by_id=leader.pk if leader else None,
                     )
                 )
