@@ -140,6 +140,12 @@ def _consent_validate(
             errors["paper_date"] = _("Enter the date written on the paper consent.")
         elif paper_date > timezone.localdate():
             errors["paper_date"] = _("The date of the paper consent cannot be in the future.")
+        # The consent was given on the paper's date: it covers nothing before it.
+        elif valid_from and valid_from < paper_date:
+            errors["valid_from"] = _(
+                "A consent cannot cover the time before it was given: start on or after the "
+                "paper's date, %(date)s."
+            ) % {"date": paper_date.strftime("%d.%m.%Y")}
     if given_by_child:
         age = child.age_on(timezone.localdate())
         if age < child.municipality.own_consent_age:

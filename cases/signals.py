@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db.models import Q
-from django.db.models.signals import post_save
+from django.db.models.signals import m2m_changed, post_save
 from django.dispatch import receiver
 from django.utils import timezone
 
@@ -37,6 +37,34 @@ def rebuild_grants_after_role_change(sender, instance, created, **kwargs):
     child_ids |= set(
         ExchangeGrant.objects.filter(participants=instance.user_id)
         .filter(Q(meeting_date__gte=since) | Q(follow_up_date__gte=since))
+        .values_list("child_id", flat=True)
+    )
+    grants_rebuild(child_ids=child_ids)
+
+
+@receiver(m2m_changed, sender=StaffProfile.units.through)
+def rebuild_grants_after_unit_change(sender, instance, action, reverse, pk_set, **kwargs):
+    """A consent to a role within a unit covers the unit's staff with that role now: someone
+    joining or leaving the unit gains or loses it at once, not at the next sweep."""
+    if action == "pre_clear":
+        # The units are gone by post_clear: remember them.
+        instance._units_before_clear = (
+            {instance.pk} if reverse else set(instance.units.values_list("pk", flat=True))
+        )
+        return
+    if action not in ("post_add", "post_remove", "post_clear"):
+        return
+    if action == "post_clear":
+        unit_ids = getattr(instance, "_units_before_clear", set())
+    else:
+        unit_ids = {instance.pk} if reverse else set(pk_set or ())
+    child_ids = set(
+        Consent.objects.filter(
+            status=ConsentStatus.GIVEN,
+            valid_until__gte=timezone.localdate(),
+            recipient_units__in=unit_ids,
+        )
+        .exclude(recipient_roles=[])
         .values_list("child_id", flat=True)
     )
     grants_rebuild(child_ids=child_ids)

@@ -462,6 +462,8 @@ def dialogue_start(
             owner=leader,
             due_date=timezone.localdate() + timedelta(days=3),
             created_by=actor,
+            # A dialogue-based notification is the social-work side's: the task tells of it.
+            data_kind=DataKind.NOTIFICATIONS,
             source_type=DIALOGUE_INVITE_TASK,
             source_id=dialogue.pk,
         )

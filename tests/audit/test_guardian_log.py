@@ -126,3 +126,42 @@ def test_a_look_by_the_social_work_side_never_shows_whatever_its_basis(world, lo
     assert look.basis == Basis.CONSENT  # an allowed topic and basis, yet:
     assert look.guardian_visible_from is None
     assert guardian_log(world, login)[0] == rows_before
+
+
+def test_earlier_day_to_day_looks_stay_in_the_guardians_log_and_nothing_else(world):
+    """Entries written before the allow-list have no topic; the migration lets through only the
+    certain day-to-day, consent and handover looks (and none by the social-work side)."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module(
+        "trivsel.audit.migrations.0004_guardian_visibility_of_earlier_entries"
+    )
+
+    def earlier(actor, basis, purpose, object_type="cases.child"):
+        return AccessLogEntry.objects.create(
+            actor=actor,
+            municipality=world.solby,
+            action=Action.READ,
+            basis=basis,
+            object_type=object_type,
+            object_id="1",
+            child_id=world.child.pk,
+            purpose=purpose,
+        )
+
+    page = earlier(world.paedagog, Basis.ENROLMENT, "Barnets side")
+    consent = earlier(world.paedagog, Basis.ENROLMENT, "Registrér samtykke", "cases.consent")
+    notification = earlier(world.teacher, Basis.OWN_RECORD, "Send en underretning")
+    social_worker = earlier(world.social_worker, Basis.CONSENT, "Barnets side")
+    meeting = earlier(world.paedagog, Basis.CONSENT, "Mødeside")
+    notification_object = earlier(
+        world.paedagog, Basis.ENROLMENT, "Dialogbaseret underretning", "referrals.notification"
+    )
+    migration.let_earlier_day_to_day_looks_through(apps, None)
+
+    shown = set(access_log_for_guardian(child_id=world.child.pk).values_list("pk", flat=True))
+    assert shown == {page.pk, consent.pk}
+    for hidden in (notification, social_worker, meeting, notification_object):
+        assert hidden.pk not in shown

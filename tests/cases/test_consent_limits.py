@@ -403,3 +403,31 @@ def test_the_migration_dates_old_paper_consents_by_the_day_they_were_recorded(wo
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no pending checks before the DDL
     with connection.schema_editor() as editor:
         editor.add_constraint(Consent, constraint)  # every row now satisfies it
+
+
+def test_a_paper_consent_covers_nothing_before_the_day_it_was_given(world):
+    with pytest.raises(ValidationError) as error:
+        record(
+            world,
+            paper_date=TODAY() - timedelta(days=10),
+            valid_from=TODAY() - timedelta(days=20),
+        )
+    assert "valid_from" in error.value.error_dict
+    assert record(world, paper_date=TODAY() - timedelta(days=10), valid_from=TODAY()).pk
+
+
+def test_joining_and_leaving_a_unit_named_with_a_role_takes_effect_at_once(world):
+    record(world, units=[world.school], roles=[Role.TEACHER])
+    newcomer = f.StaffFactory(
+        user=f.UserFactory(username="nina", municipality=world.solby),
+        roles=[Role.TEACHER],
+        units=[],
+    )
+    assert not visible(newcomer.user, world.child)
+    newcomer.units.add(world.school)
+    assert visible(newcomer.user, world.child)
+    newcomer.units.remove(world.school)
+    assert not visible(newcomer.user, world.child)
+    newcomer.units.add(world.school)
+    newcomer.units.clear()
+    assert not visible(newcomer.user, world.child)

@@ -21,7 +21,7 @@ def guardian_log(world, login):
 
 
 def notify_from_the_professional_form(world, login):
-    login(world.teacher).post(
+    response = login(world.teacher).post(
         "/underretninger/ny/",
         {
             "child": world.child.pk,
@@ -31,6 +31,8 @@ def notify_from_the_professional_form(world, login):
             "suspected_violence": "on",
         },
     )
+    assert response.status_code == 302
+    assert referrals.Notification.objects.get().child == world.child
 
 
 def notify_through_the_public_form(world, login):
@@ -46,6 +48,8 @@ def notify_through_the_public_form(world, login):
     login(world.social_worker).post(
         f"/underretninger/{notification.pk}/barn/", {"cpr": "170521-4123"}
     )
+    notification.refresh_from_db()
+    assert notification.child == world.child
 
 
 def write_down_a_phone_call(world, login):
@@ -62,6 +66,8 @@ def write_down_a_phone_call(world, login):
     )
     notification = referrals.Notification.objects.latest("pk")
     client.post(f"/underretninger/{notification.pk}/barn/", {"cpr": "1705214123"})
+    notification.refresh_from_db()
+    assert notification.child == world.child
 
 
 def handle_it_in_the_intake(world, login):
@@ -80,7 +86,12 @@ def handle_it_in_the_intake(world, login):
     client.post(f"{url}/kvittering/")
     client.post(f"{url}/tilbagemelding/")
     client.post(f"{url}/undersoegelse/")
-    client.get(f"/boern/{world.child.pk}/")  # the caseworker's statutory look at the record
+    notification.refresh_from_db()
+    assert notification.assigned_to == world.social_worker
+    assert notification.assessed_at and notification.receipt_sent_at
+    assert notification.feedback_sent_at and notification.status == "investigating"
+    # The caseworker's statutory look at the record.
+    assert client.get(f"/boern/{world.child.pk}/").status_code == 200
 
 
 def start_the_dialogue_route(world, login):
@@ -95,7 +106,7 @@ def start_the_dialogue_route(world, login):
         },
     )
     dialogue = referrals.DialogueNotification.objects.get()
-    login(world.leader).get(f"/underretninger/dialog/{dialogue.pk}/")
+    assert login(world.leader).get(f"/underretninger/dialog/{dialogue.pk}/").status_code == 200
 
 
 ROUTES = [
