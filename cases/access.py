@@ -39,7 +39,6 @@ from .models import (
     Guardianship,
     Handover,
     Involvement,
-    consent_last_day,
 )
 
 ALL_KINDS = tuple(DataKind)
@@ -188,7 +187,7 @@ def consent_grant_kinds(consent):
 def consent_grant_end(consent):
     """The end of a consent's grant: its last day, and never later than the maximum period from
     its first day (settings.CONSENT_MAX_MONTHS), whatever an old row says."""
-    return day_after(min(consent.valid_until, consent_last_day(consent.valid_from)))
+    return day_after(consent.ends_on)
 
 
 def _from_consents(rows, child_ids, today):

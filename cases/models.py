@@ -197,6 +197,11 @@ def consent_last_day(valid_from):
     return valid_from + relativedelta(months=settings.CONSENT_MAX_MONTHS) - timedelta(days=1)
 
 
+def consent_default_end(start, *, days):
+    """A form's suggested end for a consent from `start`: `days` later, within the maximum."""
+    return min(start + timedelta(days=days), consent_last_day(start))
+
+
 class Involvement(models.Model):
     """The register "hvem arbejder med barnet": who is involved, in what role and why."""
 
@@ -354,6 +359,12 @@ class Consent(models.Model):
         return f"{self.child}: {self.purpose[:40]}"
 
     @property
+    def ends_on(self):
+        """The last day the consent covers: its own end, and never past the maximum period
+        (older rows may say more)."""
+        return min(self.valid_until, consent_last_day(self.valid_from))
+
+    @property
     def kind_labels(self):
         return [DataKind(kind).label for kind in self.kinds]
 
@@ -417,10 +428,6 @@ class ExchangeGrant(models.Model):
     def last_day(self):
         """The last day the exchange gives access."""
         return self.access_periods()[-1][1]
-
-    def is_over(self, day):
-        """Has the first meeting been held by `day`? (Then the guardians see the exchange.)"""
-        return self.meeting_date < day
 
 
 class LadderStep(models.TextChoices):

@@ -372,6 +372,23 @@ def siblings_visible_to(user, child):
     return child_list_visible_to(user).filter(related).exclude(pk=child.pk).distinct()
 
 
+def exchanges_visible_to(child, *, for_guardian=False):
+    """Every exchange without consent about the child, marked as such on the child's page. The
+    guardians see one once its meeting is over (and its follow-up meeting once that is over
+    too), as in their log."""
+    today = timezone.localdate()
+    exchanges = child.exchange_grants.order_by("-meeting_date", "-pk")
+    if for_guardian:
+        exchanges = exchanges.filter(meeting_date__lt=today)
+    exchanges = list(exchanges)
+    for exchange in exchanges:
+        follow_up = exchange.follow_up_date
+        exchange.follow_up_shown = (
+            follow_up if follow_up and (not for_guardian or follow_up < today) else None
+        )
+    return exchanges
+
+
 def involvements_visible_to(user, child, kinds):
     """The involvement register. The social-work side's involvement — a caseworker, or a unit of
     the social-work side — reveals that there is a notification or case, so only those who may

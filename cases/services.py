@@ -44,6 +44,7 @@ from .models import (
     TaskStatus,
     TimelineEntry,
     TimelineKind,
+    consent_default_end,
     consent_last_day,
 )
 from .reminders import CONSENT_AWAITING, CONSENT_RECORDED
@@ -934,13 +935,8 @@ HANDOVER_CONSENT_DAYS_AFTER = 180
 def handover_consent_default_end(handover, *, today=None):
     """The form's suggestion: half a year after the transition, cut to the maximum period."""
     today = today or timezone.localdate()
-    return max(
-        today,
-        min(
-            handover.transition_date + timedelta(days=HANDOVER_CONSENT_DAYS_AFTER),
-            consent_last_day(today),
-        ),
-    )
+    after_the_transition = (handover.transition_date - today).days + HANDOVER_CONSENT_DAYS_AFTER
+    return max(today, consent_default_end(today, days=after_the_transition))
 
 
 @transaction.atomic

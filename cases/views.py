@@ -168,7 +168,7 @@ def child_detail(request, pk):
         "consents": consents,
         "consents_to_answer": [c for c in consents if child.can.answer_consent(c)],
         "consents_to_withdraw": [c for c in consents if child.can.withdraw_consent(c)],
-        "exchanges": _exchanges_shown(child, is_guardian),
+        "exchanges": selectors.exchanges_visible_to(child, for_guardian=is_guardian),
         "timeline": selectors.timeline_visible_to(
             request.user, child, kinds, for_guardian=is_guardian, screening=screening
         )[:50],
@@ -180,22 +180,6 @@ def child_detail(request, pk):
         "today": timezone.localdate(),
     }
     return render(request, "cases/child_detail.html", context)
-
-
-def _exchanges_shown(child, is_guardian):
-    """Every exchange without consent about the child, marked as such. The guardians see one
-    once its meeting is over (and its follow-up meeting once that is over too), as in their log."""
-    today = timezone.localdate()
-    exchanges = child.exchange_grants.order_by("-meeting_date", "-pk")
-    if is_guardian:
-        exchanges = exchanges.filter(meeting_date__lt=today)
-    exchanges = list(exchanges)
-    for exchange in exchanges:
-        follow_up = exchange.follow_up_date
-        exchange.follow_up_shown = (
-            follow_up if follow_up and (not is_guardian or follow_up < today) else None
-        )
-    return exchanges
 
 
 @login_required

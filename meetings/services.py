@@ -24,6 +24,7 @@ from cases.models import (
     Task,
     TaskStatus,
     TimelineKind,
+    consent_default_end,
     consent_last_day,
 )
 from cases.selectors import child_bases_for, child_require
@@ -370,9 +371,8 @@ def network_consent_record(*, actor, meeting, guardian, paper=True, paper_date=N
         purpose=_("Network meeting on %(date)s. Purpose: %(purpose)s. Participants: %(names)s")
         % {"date": _day(meeting.starts_at), "purpose": meeting.purpose, "names": names},
         valid_from=start,
-        valid_until=min(
-            max(start, meeting_day) + timedelta(days=NETWORK_CONSENT_DAYS_AFTER),
-            consent_last_day(start),
+        valid_until=consent_default_end(
+            start, days=(max(start, meeting_day) - start).days + NETWORK_CONSENT_DAYS_AFTER
         ),
         paper=paper,
         paper_date=paper_date,

@@ -10,7 +10,6 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases.models import consent_last_day
 from trivsel.audit.cpr import mask_cpr
 
 from .workdays import add_working_days
@@ -434,8 +433,7 @@ class Referral(models.Model):
         if consent.status == "awaiting":
             return "awaiting"
         today = today or timezone.localdate()
-        last = min(consent.valid_until, consent_last_day(consent.valid_from))
-        if consent.status == "given" and consent.valid_from <= today <= last:
+        if consent.status == "given" and consent.valid_from <= today <= consent.ends_on:
             return "in_force"
         if consent.status == "given" and today < consent.valid_from:
             return "awaiting"

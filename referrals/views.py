@@ -1,5 +1,3 @@
-from datetime import timedelta
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cases.capabilities import WRITER_BASES
-from cases.models import Guardian, consent_last_day
+from cases.models import Guardian, consent_default_end
 from cases.selectors import child_capabilities, child_get_for, child_list_visible_to
 from trivsel.client_address import client_ip
 from trivsel.organisation.models import Municipality, Unit
@@ -499,9 +497,8 @@ def referral_new(request):
             guardianship__child=child, guardianship__has_custody=True
         ).order_by("first_name", "last_name"),
         initial={
-            "valid_until": min(
-                timezone.localdate() + timedelta(days=services.REFERRAL_CONSENT_DAYS),
-                consent_last_day(timezone.localdate()),
+            "valid_until": consent_default_end(
+                timezone.localdate(), days=services.REFERRAL_CONSENT_DAYS
             )
         },
     )
