@@ -353,13 +353,28 @@ def timeline_visible_to(user, child, kinds, *, for_guardian=False, screening=Non
     return entries.select_related("actor")
 
 
+# And the tasks an app above cases made about its own things (a meeting's action item): a rule
+# is called as rule(user, child) and returns a Q of the child's tasks to hide from the user, or
+# None. The tasks' own timeline entries follow the app's timeline rule.
+_task_rules = []
+
+
+def task_rule_register(rule):
+    if rule not in _task_rules:
+        _task_rules.append(rule)
+
+
 def tasks_of_child_visible_to(user, child, kinds, *, screening=None):
     """The child's open tasks on its page: of the kinds the user may see, a screening task only
-    from a unit whose screening the user reads."""
+    from a unit whose screening the user reads; the apps' own rules hide the rest."""
     tasks = child.tasks.filter(status=TaskStatus.OPEN, data_kind__in=kinds)
     if DataKind.SCREENING in kinds:
         screening = screening or screening_scope_for(user, child)
         tasks = tasks.filter(screening.shown_q())
+    for rule in _task_rules:
+        hidden = rule(user, child)
+        if hidden is not None:
+            tasks = tasks.exclude(hidden)
     return tasks.select_related("owner")
 
 

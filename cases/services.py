@@ -735,8 +735,13 @@ def task_create(
     source_type="",
     source_id="",
     unit=None,
+    timeline_source_type="",
+    timeline_source_id="",
 ):
-    """`unit`: for a task following up a screening, the unit whose screening it is."""
+    """`unit`: for a task following up a screening, the unit whose screening it is.
+    `timeline_source_type`/`_id`: what the task's entry on the child's timeline is about, where an
+    app's rule decides who sees it (a meeting's action item: the meeting); the task itself keeps
+    its own source, and the apps' task rules decide who sees it on the child's page."""
     task = Task.objects.create(
         child=child,
         title=title,
@@ -757,6 +762,8 @@ def task_create(
             text=_("Task for %(owner)s: %(title)s")
             % {"owner": owner.get_full_name(), "title": title},
             unit=unit,
+            source_type=timeline_source_type,
+            source_id=timeline_source_id,
         )
     return task
 

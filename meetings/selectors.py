@@ -2,15 +2,22 @@
 selectors (kind: minutes), so the bases, the 404 for missing and forbidden alike and the access
 log are the same as everywhere else. Being on a participant list grants nothing by itself."""
 
+from dataclasses import replace
+from datetime import datetime
+from typing import NamedTuple
+
+from django.core.exceptions import PermissionDenied
 from django.db.models import CharField, Exists, OuterRef, Prefetch, Q
 from django.db.models.functions import Cast
 from django.http import Http404
 from django.utils import timezone
 
+from cases.access import day_after
 from cases.capabilities import WRITER_BASES
 from cases.models import Child, DataKind, TaskStatus, TimelineKind
 from cases.selectors import (
     child_bases_for,
+    child_capabilities,
     child_get_for,
     child_list_visible_to,
 )
@@ -19,7 +26,7 @@ from trivsel.audit.services import access_log_record, access_log_record_many
 from trivsel.organisation.models import User
 from trivsel.organisation.selectors import leads_unit
 
-from .capabilities import ORGANISER, PARENT, PARTICIPANT, MeetingCapabilities
+from .capabilities import NO_ACCESS, ORGANISER, PARENT, PARTICIPANT, MeetingCapabilities
 from .models import (
     ActionItem,
     ActionStatus,
@@ -35,8 +42,10 @@ from .models import (
     PdfJob,
 )
 
-# The timeline entries (cases) about a meeting name it with this source type.
+# The timeline entries (cases) about a meeting name it with this source type, the tasks (cases)
+# for the action items of its minutes theirs with this one.
 MEETING_SOURCE = "meetings.meeting"
+ACTION_SOURCE = "meetings.action"
 
 
 def _profile(user):
@@ -70,13 +79,23 @@ def with_topic_facts(meetings):
     return meetings.annotate(parents_take_part=_parents_take_part(), approved=_minutes_approved())
 
 
+class LogTopic(NamedTuple):
+    """What a look is about (trivsel.audit Topic), and when the guardians may see it at the
+    earliest (`guardian_not_before` of the access log), for every log call of the meetings app."""
+
+    topic: str
+    not_before: datetime | None = None
+
+
 def log_topic(meeting, *, item=None, fresh=False):
     """What a look at a meeting (or at a child on a forum meeting's agenda, `item`) is about, for
     the child's guardians' view of the access log — an allow-list (trivsel.audit.rules). Decided
     here, once, for every log call of the meetings app:
 
     - a child on a forum's agenda is discussed under the forum consent the parents gave
-      (CONSENT), or under the one-meeting exchange (EXCHANGE, which they see once it is over);
+      (CONSENT), or under the one-meeting exchange (EXCHANGE, which they see once it is over:
+      not before the midnight after the meeting's day, however early the item was added or the
+      agenda read — the same for a look on the exchange basis under a consent item);
     - a network meeting whose minutes everyone present must confirm is a dialogue-based
       notification: the social-work side's (SOCIAL_WORK, never shown) until its minutes are
       approved — before that, a parent may not have been told (DOMAIN.md §5, exception path);
@@ -85,20 +104,24 @@ def log_topic(meeting, *, item=None, fresh=False):
       be about them (a leader's concern for the home).
 
     `meeting` carries `parents_take_part` and `approved` when fetched through with_topic_facts;
-    otherwise (or `fresh`, after a change) they are read here."""
+    otherwise (or `fresh`, after a change) they are read here. Returns a LogTopic."""
     if item is not None and item.child_id:
-        return Topic.CONSENT if item.consent_id else Topic.EXCHANGE
+        # The audit rules apply the not-before only to what concerns the exchange.
+        return LogTopic(
+            Topic.CONSENT if item.consent_id else Topic.EXCHANGE,
+            day_after(timezone.localdate(meeting.starts_at)),
+        )
     if not meeting.child_id:
-        return Topic.INTERNAL
+        return LogTopic(Topic.INTERNAL)
     approved = None if fresh else getattr(meeting, "approved", None)
     if approved is None:
         approved = meeting.minutes.exclude(status=MinutesStatus.DRAFT).exists()
     if meeting.minutes_need_confirmation and not approved:
-        return Topic.SOCIAL_WORK
+        return LogTopic(Topic.SOCIAL_WORK)
     parents = None if fresh else getattr(meeting, "parents_take_part", None)
     if parents is None:
         parents = meeting.participants.filter(kind=ParticipantKind.PARENT).exists()
-    return Topic.MEETING if parents else Topic.INTERNAL
+    return LogTopic(Topic.MEETING if parents else Topic.INTERNAL)
 
 
 def _meetings_about_the_child_seen_by(user, child, *, for_guardian):
@@ -119,13 +142,25 @@ def _meetings_about_the_child_seen_by(user, child, *, for_guardian):
 
 
 def timeline_hidden_from(user, child, *, for_guardian):
-    """The cases timeline rule of meetings: an entry about a meeting shows only to those who may
-    open that meeting (a consent to one network meeting does not tell its holder of another).
-    Entries from before entries named their meeting show to no one here."""
+    """The cases timeline rule of meetings: an entry about a meeting — and the entry of a task for
+    an action item of its minutes ("Task for …: …") — shows only to those who may open that
+    meeting (a consent to one network meeting does not tell its holder of another). Meeting entries
+    from before entries named their meeting show to no one here."""
     seen = _meetings_about_the_child_seen_by(user, child, for_guardian=for_guardian)
-    return Q(kind=TimelineKind.MEETING) & ~Q(
-        source_type=MEETING_SOURCE, source_id__in=seen.values("id_text")
+    about_a_meeting = Q(kind=TimelineKind.MEETING) | Q(
+        kind=TimelineKind.TASK, source_type=MEETING_SOURCE
     )
+    return about_a_meeting & ~Q(source_type=MEETING_SOURCE, source_id__in=seen.values("id_text"))
+
+
+def tasks_hidden_from(user, child):
+    """The cases task rule of meetings: the task for an action item of a meeting's minutes shows
+    on the child's page only to those who may open the meeting, like the minutes it comes from."""
+    seen = _meetings_about_the_child_seen_by(user, child, for_guardian=False)
+    tasks_seen = ActionItem.objects.filter(
+        minutes__meeting__in=seen.values("pk"), task__isnull=False
+    ).values("task_id")
+    return Q(source_type=ACTION_SOURCE) & ~Q(pk__in=tasks_seen)
 
 
 def consents_hidden_from(user, child, *, for_guardian):
@@ -223,10 +258,82 @@ def _log_denied(user, pk, purpose):
         )
 
 
-def meeting_get_for(user, pk, *, purpose):
-    """The meeting, if the user may open it; otherwise 404 (logged). Carries `can`, what the user
-    may do with it (meetings.capabilities), and, for a network meeting, the fetched `child` with
-    its basis. The look is logged with the meeting's topic (log_topic)."""
+def _is_organiser(user, meeting):
+    return user.pk in (meeting.tovholder_id, meeting.chair_id, meeting.created_by_id) or (
+        meeting.forum_id is not None and is_forum_leader(user, meeting.forum)
+    )
+
+
+def meeting_capabilities(user, meeting, *, child_can=None, may_open=None):
+    """What `user` may do with `meeting` (meetings.capabilities), decided here once:
+    meeting_get_for hands it out as `meeting.can`, and every write service asks it again through
+    meeting_require, so a page and a service cannot disagree. `may_open` and `child_can` (the
+    user's capabilities on a network meeting's child, cases.capabilities) may come from a fetch
+    that has asked already.
+
+    Someone who may not open the meeting may do nothing with it — but put the child's guardians on
+    a network meeting's list where they are on it themselves with a writer basis for the child
+    (the teacher who starts a dialogue-based notification, before the parents' consent lets her
+    open the meeting)."""
+    if not user.is_authenticated or meeting.municipality_id != user.municipality_id:
+        return NO_ACCESS
+    if may_open is None:
+        may_open = meeting_list_visible_to(user).filter(pk=meeting.pk).exists()
+    organiser = may_open and _is_organiser(user, meeting)
+    if meeting.child_id:
+        if child_can is None:
+            child_can = child_capabilities(user, meeting.child_id)
+        plans = child_can.plan_network_meeting
+        # Asked only where it decides something (add_parents).
+        on_list = (
+            plans
+            and not organiser
+            and meeting.participants.filter(user=user, kind=ParticipantKind.STAFF).exists()
+        )
+        if not may_open:
+            return replace(NO_ACCESS, plans_for_child=plans, on_list=on_list)
+        read_minutes = DataKind.MINUTES in child_can.kinds
+        records_consent = child_can.record_consent
+        parent = child_can.is_guardian
+    else:
+        if not may_open:
+            return NO_ACCESS
+        plans = records_consent = on_list = parent = False
+        read_minutes = _may_read_forum_minutes(user, meeting, organiser=organiser)
+    if parent:
+        viewer = PARENT
+    elif organiser:
+        viewer = ORGANISER
+    else:
+        viewer = PARTICIPANT
+    return MeetingCapabilities(
+        viewer=viewer,
+        read_minutes=read_minutes,
+        is_forum=meeting.forum_id is not None,
+        is_tovholder=user.pk == meeting.tovholder_id,
+        plans_for_child=plans,
+        records_consent_for_child=records_consent,
+        on_list=on_list,
+    )
+
+
+def meeting_require(user, meeting, need):
+    """A service's own check that the user may do `need` (a meetings.capabilities property) with
+    the meeting (or the meeting of that id): no write relies on a view having asked. The meeting
+    is read again, as its tovholder may have been handed over since the page was shown. Returns
+    the capabilities."""
+    meeting = Meeting.objects.select_related("forum").get(pk=getattr(meeting, "pk", meeting))
+    can = meeting_capabilities(user, meeting)
+    if not can.may(need):
+        raise PermissionDenied
+    return can
+
+
+def meeting_get_for(user, pk, *, purpose, need=None):
+    """The meeting, if the user may open it (and, with `need`, may do that with it: a
+    meetings.capabilities property); otherwise 404 (logged). Carries `can`, what the user may do
+    with it (meeting_capabilities), and, for a network meeting, the fetched `child` with its basis.
+    The look is logged with the meeting's topic (log_topic)."""
     try:
         meeting = (
             with_topic_facts(meeting_list_visible_to(user))
@@ -236,13 +343,10 @@ def meeting_get_for(user, pk, *, purpose):
     except (Meeting.DoesNotExist, ValueError, TypeError):
         _log_denied(user, pk, purpose)
         raise Http404 from None
-    organiser = user.pk in (meeting.tovholder_id, meeting.chair_id, meeting.created_by_id) or (
-        meeting.forum_id is not None and is_forum_leader(user, meeting.forum)
-    )
+    child_can = None
     if meeting.child_id:
-        read_minutes = (
-            child_list_visible_to(user, kind=DataKind.MINUTES).filter(pk=meeting.child_id).exists()
-        )
+        child_can = child_capabilities(user, meeting.child_id)
+        read_minutes = DataKind.MINUTES in child_can.kinds
         kind, bases = (DataKind.MINUTES, None) if read_minutes else (DataKind.BASIC, WRITER_BASES)
         meeting.child = child_get_for(
             user,
@@ -250,10 +354,10 @@ def meeting_get_for(user, pk, *, purpose):
             kind=kind,
             bases=bases,
             purpose=purpose,
-            topic=log_topic(meeting),
+            topic=log_topic(meeting).topic,
         )
+        child_can = meeting.child.can
     else:
-        read_minutes = _may_read_forum_minutes(user, meeting, organiser=organiser)
         access_log_record(
             actor=user,
             action=Action.READ,
@@ -261,15 +365,9 @@ def meeting_get_for(user, pk, *, purpose):
             obj=meeting,
             purpose=purpose,
         )
-    if meeting.child_id and meeting.child.access_basis == Basis.GUARDIAN:
-        viewer = PARENT
-    elif organiser:
-        viewer = ORGANISER
-    else:
-        viewer = PARTICIPANT
-    meeting.can = MeetingCapabilities(
-        viewer=viewer, read_minutes=read_minutes, is_forum=meeting.forum_id is not None
-    )
+    meeting.can = meeting_capabilities(user, meeting, child_can=child_can, may_open=True)
+    if need is not None and not meeting.can.may(need):
+        deny(user, pk, purpose)
     return meeting
 
 
@@ -301,7 +399,8 @@ def forum_minutes_children_logged(user, minutes, *, action, purpose):
     items = [
         i
         for i in AgendaItem.objects.filter(meeting_id=minutes.meeting_id, child__isnull=False)
-        .only("child_id", "consent_id", "exchange_id")
+        .select_related("meeting")
+        .only("child_id", "consent_id", "exchange_id", "meeting__starts_at")
         .order_by("pk")
     ]
     if not items:
@@ -311,7 +410,7 @@ def forum_minutes_children_logged(user, minutes, *, action, purpose):
     for item in items:
         fallback = Basis.CONSENT if item.consent_id else Basis.MEETING_EXCHANGE
         looks.setdefault(
-            item.child_id, (own.get(item.child_id, fallback), log_topic(None, item=item))
+            item.child_id, (own.get(item.child_id, fallback), log_topic(item.meeting, item=item))
         )
     _log_many_by_topic(
         user,
@@ -323,13 +422,20 @@ def forum_minutes_children_logged(user, minutes, *, action, purpose):
 
 
 def _log_many_by_topic(user, action, looks, *, purpose):
-    """access_log_record_many for looks of (object, child id, basis, topic): one insert per
-    topic."""
+    """access_log_record_many for looks of (object, child id, basis, LogTopic): one insert per
+    topic and not-before."""
     by_topic = {}
     for obj, child_id, basis, topic in looks:
         by_topic.setdefault(topic, []).append((obj, child_id, basis))
     for topic, rows in by_topic.items():
-        access_log_record_many(actor=user, action=action, looks=rows, purpose=purpose, topic=topic)
+        access_log_record_many(
+            actor=user,
+            action=action,
+            looks=rows,
+            purpose=purpose,
+            topic=topic.topic,
+            guardian_not_before=topic.not_before,
+        )
 
 
 def upcoming_meetings_for(user, *, forum=None, limit=50):

@@ -52,7 +52,13 @@ from .models import (
     PdfJob,
     PdfJobStatus,
 )
-from .selectors import MEETING_SOURCE, is_forum_leader, log_topic
+from .selectors import (
+    ACTION_SOURCE,
+    MEETING_SOURCE,
+    is_forum_leader,
+    log_topic,
+    meeting_require,
+)
 
 __all__ = ["EditConflict"]
 
@@ -88,6 +94,7 @@ def _log(actor, action, obj, *, meeting, purpose, item=None):
     basis = Basis.ADMINISTRATION
     if child_id is not None:
         basis = child_bases_for(actor, [child_id]).get(child_id, Basis.ADMINISTRATION)
+    topic = log_topic(meeting, item=item, fresh=True)
     access_log_record(
         actor=actor,
         action=action,
@@ -95,7 +102,8 @@ def _log(actor, action, obj, *, meeting, purpose, item=None):
         obj=obj,
         child_id=child_id,
         purpose=purpose,
-        topic=log_topic(meeting, item=item, fresh=True),
+        topic=topic.topic,
+        guardian_not_before=topic.not_before,
     )
 
 
@@ -217,6 +225,7 @@ def _day(moment):
 def meeting_hand_over(*, actor, meeting, tovholder):
     """A new tovholder; there is never a moment with none. A forum meeting's is one of the
     forum's members."""
+    meeting_require(actor, meeting, "hand_over")
     _same_municipality(meeting.municipality_id, tovholder)
     if meeting.forum_id:
         _check_forum_member(meeting.forum, tovholder, "tovholder")
@@ -232,10 +241,12 @@ def meeting_hand_over(*, actor, meeting, tovholder):
 
 @transaction.atomic
 def participant_add(*, actor, meeting, kind, user=None, guardian=None, name="", role="", email=""):
-    if meeting.is_network:
-        # Who the parents are asked to consent to is decided by staff around the child, as in
-        # cases: an organiser whose only basis is the consent cannot widen it.
-        child_require(actor, meeting.child, "plan_network_meeting")
+    # Who the parents are asked to consent to is decided by staff around the child, as in cases
+    # (meetings.capabilities: add_participant); the child's own guardians are also put on the
+    # list by the staff around the child on it.
+    meeting_require(
+        actor, meeting, "add_parents" if kind == ParticipantKind.PARENT else "add_participant"
+    )
     if kind == ParticipantKind.STAFF:
         if user is None:
             raise ValidationError({"user": _("Choose the staff member.")})
@@ -291,6 +302,7 @@ def _absent_if_added_after_approval(meeting, participant):
 @transaction.atomic
 def participant_remove(*, actor, participant):
     meeting = participant.meeting
+    meeting_require(actor, meeting, "manage")
     if participant.user_id == meeting.tovholder_id:
         raise ValidationError(_("The tovholder stays on the list. Hand the role over first."))
     if meeting.minutes_need_confirmation:
@@ -338,7 +350,7 @@ def network_consent_record(*, actor, meeting, guardian, paper=True, paper_date=N
     from today until NETWORK_CONSENT_DAYS_AFTER the meeting (within a consent's maximum)."""
     if not meeting.is_network:
         raise ValidationError(_("Only a network meeting needs this consent."))
-    child_require(actor, meeting.child, "record_consent")
+    meeting_require(actor, meeting, "record_consent")
     staff = staff_participant_users(meeting)
     if [u.pk for u in staff] == [actor.pk] and not refused:
         raise ValidationError(
@@ -421,6 +433,7 @@ def consent_problem(meeting):
 def meeting_invite(*, actor, meeting, base_url):
     """Invite everyone not invited yet. The e-mails go from a worker after the commit and carry
     a link only — nothing about the child or the purpose."""
+    meeting_require(actor, meeting, "manage")
     problem = consent_problem(meeting)
     if problem:
         raise ValidationError(problem)
@@ -653,14 +666,17 @@ def agenda_item_add(
     child=None,
     group=None,
     confirmed=False,
-    late_allowed=False,
 ):
+    """An item on a forum meeting's agenda, by someone who may submit to the forum; an item about
+    a named child also needs the submitter's own basis for the child, and the forum's basis for
+    discussing it (agenda_basis). After the deadline only the organisers add items."""
     if meeting.forum_id is None:
         raise ValidationError(_("A network meeting's agenda is its purpose."))
+    can = meeting_require(actor, meeting, "submit_agenda_item")
     deadline = timezone.localdate(meeting.starts_at) - timedelta(
         days=meeting.forum.agenda_deadline_days
     )
-    if timezone.localdate() > deadline and not late_allowed:
+    if timezone.localdate() > deadline and not can.submit_late:
         raise ValidationError(
             _(
                 "The deadline for this meeting's agenda was %(date)s. Ask the leader, or choose a"
@@ -672,6 +688,7 @@ def agenda_item_add(
     if kind == AgendaKind.CHILD:
         if child is None:
             raise ValidationError({"child": _("Choose the child.")})
+        child_require(actor, child, "open_page")
         basis = agenda_basis(meeting, child)
         group = None
     elif kind == AgendaKind.CLASS:
@@ -721,6 +738,7 @@ def agenda_item_add(
 @transaction.atomic
 def minutes_start(*, actor, meeting):
     """The draft to write in: the open draft, or the first version."""
+    meeting_require(actor, meeting, "write_minutes")
     draft = meeting.minutes.filter(status=MinutesStatus.DRAFT).first()
     if draft:
         return draft
@@ -737,6 +755,7 @@ def minutes_start(*, actor, meeting):
 def minutes_update(*, actor, minutes, lock, **fields):
     """Save the sections only if nobody saved since `lock` was read and the minutes are still a
     draft. Raises MinutesLocked or EditConflict; nothing is overwritten either way."""
+    meeting_require(actor, minutes.meeting_id, "write_minutes")
     changes = {k: v for k, v in fields.items() if k in MINUTES_SECTIONS or k == "next_meeting"}
     # What the row held at `lock` (the update below succeeds only at that lock).
     changed = any(getattr(minutes, k) != v for k, v in changes.items())
@@ -778,6 +797,7 @@ def _confirmations_void(minutes):
 
 @transaction.atomic
 def decision_add(*, actor, minutes, text, reason):
+    meeting_require(actor, minutes.meeting_id, "write_minutes")
     _check_draft(minutes)
     if not text.strip() or not reason.strip():
         raise ValidationError(_("A decision needs both the decision and its reason."))
@@ -786,6 +806,7 @@ def decision_add(*, actor, minutes, text, reason):
 
 @transaction.atomic
 def decision_remove(*, actor, decision):
+    meeting_require(actor, decision.minutes.meeting_id, "write_minutes")
     _check_draft(decision.minutes)
     decision.delete()
 
@@ -795,7 +816,7 @@ def decision_mark_parents_informed(*, actor, decision):
     """The tovholder confirms the parents have been told. Allowed after approval: it records
     follow-up, it does not change what was decided."""
     meeting = decision.minutes.meeting
-    if actor.pk != meeting.tovholder_id:
+    if not meeting_require(actor, meeting, "read_minutes").is_tovholder:
         raise ValidationError(_("Only the tovholder marks that the parents have been informed."))
     if decision.parents_informed_at is None:
         decision.parents_informed_at = timezone.now()
@@ -806,6 +827,7 @@ def decision_mark_parents_informed(*, actor, decision):
 
 @transaction.atomic
 def action_item_add(*, actor, minutes, what, owner=None, owner_name="", due_date=None):
+    meeting_require(actor, minutes.meeting_id, "write_minutes")
     _check_draft(minutes)
     if not what.strip():
         raise ValidationError({"what": _("Write what is to be done.")})
@@ -822,6 +844,7 @@ def action_item_add(*, actor, minutes, what, owner=None, owner_name="", due_date
 
 @transaction.atomic
 def action_item_remove(*, actor, item):
+    meeting_require(actor, item.minutes.meeting_id, "write_minutes")
     _check_draft(item.minutes)
     item.delete()
 
@@ -989,7 +1012,7 @@ def attendance_record(*, actor, minutes, present):
     the list is recorded as absent; a confirmation by someone now absent no longer counts."""
     minutes = _draft_for_confirmation(minutes)
     meeting = minutes.meeting
-    if actor.pk != meeting.tovholder_id:
+    if not meeting_require(actor, meeting, "write_minutes").is_tovholder:
         raise ValidationError(_("Only the tovholder records who was present."))
     if meeting.minutes.exclude(status=MinutesStatus.DRAFT).exists():
         # Who was present is a fact of the meeting, confirmed with the approved version.
@@ -1016,6 +1039,7 @@ def minutes_confirm(*, actor, minutes, version):
     guardian with a login), at the content `version` they read. Confirming twice changes
     nothing."""
     minutes = _draft_for_confirmation(minutes)
+    meeting_require(actor, minutes.meeting, "read_minutes")
     _same_words(minutes, version)
     participant = (
         minutes.meeting.participants.filter(Q(user=actor) | Q(guardian__user=actor))
@@ -1035,7 +1059,7 @@ def minutes_confirmation_record(*, actor, minutes, participant, version):
     there, for someone without a login of their own (a parent without one, the child, a
     bisidder, an external person). Staff and guardians with a login confirm themselves."""
     minutes = _draft_for_confirmation(minutes)
-    if actor.pk != minutes.meeting.tovholder_id:
+    if not meeting_require(actor, minutes.meeting, "write_minutes").is_tovholder:
         raise ValidationError(_("Only the tovholder records a confirmation given at the meeting."))
     _same_words(minutes, version)
     participant = _participant_of(minutes, participant)
@@ -1069,7 +1093,7 @@ def minutes_approve(*, actor, minutes):
     )
     if minutes.status != MinutesStatus.DRAFT:
         raise MinutesLocked
-    if actor.pk != minutes.meeting.tovholder_id:
+    if not meeting_require(actor, minutes.meeting, "write_minutes").is_tovholder:
         raise ValidationError(_("Only the meeting's tovholder can approve the minutes."))
     problems = approval_problems(minutes)
     if problems:
@@ -1085,8 +1109,11 @@ def minutes_approve(*, actor, minutes):
             due_date=item.due_date,
             created_by=actor,
             data_kind=DataKind.MINUTES if meeting.child_id else DataKind.BASIC,
-            source_type="meetings.action",
+            source_type=ACTION_SOURCE,
             source_id=item.pk,
+            # Its entry on the child's timeline is seen by those who may open the meeting.
+            timeline_source_type=MEETING_SOURCE,
+            timeline_source_id=meeting.pk,
         )
         item.save(update_fields=["task"])
     if minutes.previous_id:
@@ -1143,7 +1170,7 @@ def action_item_mark_done(*, actor, item):
         .get(pk=item.pk)
     )
     meeting = item.minutes.meeting
-    if actor.pk != meeting.tovholder_id:
+    if not meeting_require(actor, meeting, "read_minutes").is_tovholder:
         raise ValidationError(_("Only the tovholder marks an action as done."))
     if item.minutes.status != MinutesStatus.APPROVED:
         raise ValidationError(_("Only approved minutes can have actions marked as done."))
@@ -1164,6 +1191,7 @@ def minutes_new_version(*, actor, minutes, reason):
     """A correction of approved minutes: a new draft with everything copied, pointing back to
     the approved version, which stays valid until the correction is approved."""
     minutes = Minutes.objects.select_for_update().get(pk=minutes.pk)
+    meeting_require(actor, minutes.meeting_id, "write_minutes")
     if minutes.status != MinutesStatus.APPROVED:
         raise ValidationError(_("Only the approved version can be corrected."))
     if not reason.strip():
@@ -1213,6 +1241,10 @@ PDF_JOB_KEEP = timedelta(days=1)
 
 @transaction.atomic
 def pdf_job_create(*, actor, minutes, variant):
+    # Rendered for the requester: she reads these minutes (a draft only as its organiser).
+    can = meeting_require(actor, minutes.meeting_id, "read_minutes")
+    if minutes.status == MinutesStatus.DRAFT and not can.read_drafts:
+        raise PermissionDenied
     PdfJob.objects.filter(created_at__lt=timezone.now() - PDF_JOB_KEEP).delete()
     job = PdfJob.objects.create(minutes=minutes, variant=variant, requested_by=actor)
     from .tasks import render_pdf_job

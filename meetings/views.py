@@ -10,7 +10,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import time_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from cases.models import Guardian, consent_last_day
@@ -45,11 +44,6 @@ from .models import (
 )
 from .pdf import is_long, pdf_filename, render_minutes_pdf
 
-WRITERS_ONLY = gettext_lazy(
-    "Only staff around the child (where the child is enrolled, or the social-work side) can "
-    "change who the parents consent to."
-)
-
 
 def _staff_only(user):
     if user.staff_profile_or_none is None:
@@ -64,11 +58,9 @@ def _errors_onto(form, error):
         form.add_error(None, error)
 
 
-def _organiser_meeting(request, pk, purpose):
-    meeting = selectors.meeting_get_for(request.user, pk, purpose=purpose)
-    if not meeting.can.manage:
-        selectors.deny(request.user, pk, purpose)
-    return meeting
+def _meeting_for(request, pk, purpose, need):
+    """The meeting, if the user may do `need` with it (meetings.capabilities); else 404."""
+    return selectors.meeting_get_for(request.user, pk, purpose=purpose, need=need)
 
 
 # --- Lists ------------------------------------------------------------------------------------
@@ -266,7 +258,9 @@ def meeting_detail(request, pk):
         "carried_over": selectors.carried_over_actions(meeting, user=request.user)
         if can.see_actions
         else [],
-        "consent_problem": services.consent_problem(meeting) if can.manage else None,
+        "consent_problem": services.consent_problem(meeting)
+        if can.manage and meeting.is_network
+        else None,
         "has_draft": any(v.status == MinutesStatus.DRAFT for v in versions),
     }
     approved = next((v for v in versions if v.status == MinutesStatus.APPROVED), None)
@@ -285,23 +279,24 @@ def meeting_detail(request, pk):
         if approved and can.see_actions
         else []
     )
-    context["is_tovholder"] = request.user.pk == meeting.tovholder_id
     if not can.is_organiser:
         context["confirm_draft"] = selectors.draft_to_confirm(request.user, meeting)
-    if can.manage:
-        # Two forms on one page: their own id prefixes keep every id unique.
+    # Each form only where its service would take it (meetings.capabilities); several forms on
+    # one page: their own id prefixes keep every id unique.
+    if can.add_participant:
         context["participant_form"] = ParticipantForm(
             people=selectors.staff_choices(request.user),
             guardians=_guardians(meeting),
             auto_id="deltager_%s",
         )
+    if can.hand_over:
         context["hand_over_form"] = HandOverForm(
             people=selectors.tovholder_choices(request.user, meeting), auto_id="tovholder_%s"
         )
-        if meeting.is_network:
-            context["consent_form"] = NetworkConsentForm(
-                guardians=_guardians(meeting), auto_id="samtykke_%s"
-            )
+    if can.record_consent:
+        context["consent_form"] = NetworkConsentForm(
+            guardians=_guardians(meeting), auto_id="samtykke_%s"
+        )
     return render(request, "meetings/meeting_detail.html", context)
 
 
@@ -316,7 +311,7 @@ def _guardians(meeting):
 @login_required
 @require_POST
 def participant_add(request, pk):
-    meeting = _organiser_meeting(request, pk, _("Add participant"))
+    meeting = _meeting_for(request, pk, _("Add participant"), "add_participant")
     form = ParticipantForm(
         request.POST, people=selectors.staff_choices(request.user), guardians=_guardians(meeting)
     )
@@ -324,7 +319,7 @@ def participant_add(request, pk):
         try:
             services.participant_add(actor=request.user, meeting=meeting, **form.cleaned_data)
         except PermissionDenied:
-            messages.error(request, str(WRITERS_ONLY))
+            raise Http404 from None
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
@@ -337,10 +332,12 @@ def participant_add(request, pk):
 @login_required
 @require_POST
 def participant_remove(request, pk, participant_pk):
-    meeting = _organiser_meeting(request, pk, _("Remove participant"))
+    meeting = _meeting_for(request, pk, _("Remove participant"), "manage")
     participant = get_object_or_404(Participant, pk=participant_pk, meeting=meeting)
     try:
         services.participant_remove(actor=request.user, participant=participant)
+    except PermissionDenied:
+        raise Http404 from None
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return redirect(reverse("meetings:meeting_detail", args=[meeting.pk]) + "#deltagere")
@@ -349,10 +346,8 @@ def participant_remove(request, pk, participant_pk):
 @login_required
 @require_POST
 def consent_record(request, pk):
-    meeting = _organiser_meeting(request, pk, _("Record consent"))
+    meeting = _meeting_for(request, pk, _("Record consent"), "record_consent")
     form = NetworkConsentForm(request.POST, guardians=_guardians(meeting))
-    if not meeting.is_network:
-        raise Http404
     if form.is_valid():
         evidence = form.cleaned_data["evidence"]
         try:
@@ -365,7 +360,7 @@ def consent_record(request, pk):
                 refused=evidence == "refused",
             )
         except PermissionDenied:
-            messages.error(request, str(WRITERS_ONLY))
+            raise Http404 from None
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
@@ -382,13 +377,15 @@ def consent_record(request, pk):
 @login_required
 @require_POST
 def meeting_hand_over(request, pk):
-    meeting = _organiser_meeting(request, pk, _("New tovholder"))
+    meeting = _meeting_for(request, pk, _("New tovholder"), "hand_over")
     form = HandOverForm(request.POST, people=selectors.tovholder_choices(request.user, meeting))
     if form.is_valid():
         try:
             services.meeting_hand_over(
                 actor=request.user, meeting=meeting, tovholder=form.cleaned_data["tovholder"]
             )
+        except PermissionDenied:
+            raise Http404 from None
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
@@ -401,11 +398,13 @@ def meeting_hand_over(request, pk):
 @login_required
 @require_POST
 def meeting_invite(request, pk):
-    meeting = _organiser_meeting(request, pk, _("Send invitations"))
+    meeting = _meeting_for(request, pk, _("Send invitations"), "manage")
     try:
         count = services.meeting_invite(
             actor=request.user, meeting=meeting, base_url=request.build_absolute_uri("/")
         )
+    except PermissionDenied:
+        raise Http404 from None
     except ValidationError as error:
         messages.error(
             request,
@@ -418,9 +417,7 @@ def meeting_invite(request, pk):
 
 @login_required
 def agenda_item_create(request, pk):
-    meeting = selectors.meeting_get_for(request.user, pk, purpose=_("Agenda item"))
-    if not meeting.can.submit_agenda_item:
-        selectors.deny(request.user, pk, _("Agenda item"))
+    meeting = _meeting_for(request, pk, _("Agenda item"), "submit_agenda_item")
     form = AgendaItemForm(
         request.POST or None,
         children=selectors.child_list_for_agenda(request.user),
@@ -429,12 +426,9 @@ def agenda_item_create(request, pk):
     warnings = []
     if request.method == "POST" and form.is_valid():
         try:
-            services.agenda_item_add(
-                actor=request.user,
-                meeting=meeting,
-                late_allowed=meeting.can.is_organiser,
-                **form.cleaned_data,
-            )
+            services.agenda_item_add(actor=request.user, meeting=meeting, **form.cleaned_data)
+        except PermissionDenied:
+            raise Http404 from None
         except services.NeedsConfirmation as warning:
             warnings = warning.warnings
         except ValidationError as error:
@@ -455,9 +449,7 @@ def agenda_item_create(request, pk):
 @login_required
 def minutes_edit(request, pk):
     """The minutes editor: each field autosaves (htmx); the whole form also saves without JS."""
-    meeting = selectors.meeting_get_for(request.user, pk, purpose=_("Write minutes"))
-    if not meeting.can.write_minutes:
-        selectors.deny(request.user, pk, _("Write minutes"))
+    meeting = _meeting_for(request, pk, _("Write minutes"), "write_minutes")
     if request.method == "POST" and "start" in request.POST:
         # The draft is made by the "Start the minutes" button, never by opening the page.
         with contextlib.suppress(services.MinutesLocked):  # approved: the editor says so
@@ -525,7 +517,7 @@ def minutes_edit(request, pk):
             "problems": services.approval_problems(
                 minutes, participants=overview["participants"] if overview else None
             ),
-            "is_tovholder": request.user.pk == meeting.tovholder_id,
+            "lead_minutes": meeting.can.lead_minutes,
             "needs_confirmation": bool(overview),
             **overview,
         },
@@ -812,6 +804,7 @@ def minutes_pdf(request, minutes_pk):
         request.user, minutes, action=Action.EXPORT, purpose=_("Download minutes")
     )
     if not per_child:
+        topic = selectors.log_topic(minutes.meeting)
         access_log_record(
             actor=request.user,
             action=Action.EXPORT,
@@ -821,7 +814,8 @@ def minutes_pdf(request, minutes_pk):
             obj=minutes,
             child_id=minutes.meeting.child_id,
             purpose=_("Download minutes"),
-            topic=selectors.log_topic(minutes.meeting),
+            topic=topic.topic,
+            guardian_not_before=topic.not_before,
         )
     if is_long(minutes.pk):
         job = services.pdf_job_create(actor=request.user, minutes=minutes, variant=variant)

@@ -162,7 +162,6 @@ def test_rendering_forum_minutes_for_a_user_has_no_n_plus_one_queries(discussed)
                 meeting=discussed.forum_meeting,
                 kind=AgendaKind.THEME,
                 title=f"Tema {i}",
-                late_allowed=True,
             )
         with CaptureQueriesContext(connection) as ctx:
             pdf.minutes_html(draft.pk, variant="staff", user=discussed.paedagog)

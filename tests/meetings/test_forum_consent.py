@@ -155,11 +155,17 @@ def test_an_organiser_on_consent_alone_cannot_add_participants(consent_only_orga
     assert not world.meeting.participants.filter(user=world.social_worker).exists()
 
 
-def test_the_pages_say_so_in_danish(consent_only_organiser, login):
+def test_the_page_offers_them_nothing_the_services_would_refuse(consent_only_organiser, login):
     from cases.models import Consent
 
     world = consent_only_organiser
     client = login(world.teacher)
+    page = client.get(f"/moeder/{world.meeting.pk}/").content.decode()
+    for form in ("samtykke", "deltagere", "tovholder"):
+        assert f'action="/moeder/{world.meeting.pk}/{form}/"' not in page, form
+    # The practical side is theirs: the list, the invitations.
+    assert f'action="/moeder/{world.meeting.pk}/inviter/"' in page
+    assert "Personale omkring barnet (hvor barnet er indskrevet" in page
     before = Consent.objects.count()
     response = client.post(
         f"/moeder/{world.meeting.pk}/samtykke/",
@@ -168,15 +174,31 @@ def test_the_pages_say_so_in_danish(consent_only_organiser, login):
             "evidence": "paper",
             "paper_date": timezone.localdate().strftime("%d.%m.%Y"),
         },
-        follow=True,
     )
-    assert response.status_code == 200
+    assert response.status_code == 404
     assert Consent.objects.count() == before
-    assert "Kun personale omkring barnet" in response.content.decode()
     response = client.post(
         f"/moeder/{world.meeting.pk}/deltagere/",
         {"kind": "staff", "user": world.social_worker.pk, "role": "Rådgiver"},
-        follow=True,
     )
-    assert response.status_code == 200
+    assert response.status_code == 404
+    assert not world.meeting.participants.filter(user=world.social_worker).exists()
+    response = client.post(
+        f"/moeder/{world.meeting.pk}/tovholder/", {"tovholder": world.social_worker.pk}
+    )
+    assert response.status_code == 404
+    world.meeting.refresh_from_db()
+    assert world.meeting.tovholder == world.teacher
+    # The leader, around the child by the enrolment, is offered all three.
+    page = login(world.leader).get(f"/moeder/{world.meeting.pk}/").content.decode()
+    for form in ("samtykke", "deltagere", "tovholder"):
+        assert f'action="/moeder/{world.meeting.pk}/{form}/"' in page, form
+
+
+def test_an_organiser_on_consent_alone_cannot_hand_the_role_over(consent_only_organiser):
+    world = consent_only_organiser
+    with pytest.raises(PermissionDenied):
+        services.meeting_hand_over(
+            actor=world.teacher, meeting=world.meeting, tovholder=world.social_worker
+        )
     assert not world.meeting.participants.filter(user=world.social_worker).exists()

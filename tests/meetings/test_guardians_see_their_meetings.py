@@ -7,6 +7,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
+from cases import services as case_services
 from cases.access import grants_rebuild
 from cases.models import TimelineEntry, TimelineKind
 from meetings import services
@@ -34,6 +35,23 @@ def concern(world):
     return world
 
 
+def caseworker_takes_over(world):
+    """Sara (the social-work side), involved with Alma on the statutory basis — which reaches the
+    minutes, unlike Lone's enrolment basis — becomes the tovholder and writes the minutes."""
+    case_services.statutory_involvement_add(
+        actor=world.social_worker,
+        child=world.child,
+        person=world.social_worker,
+        role="Socialrådgiver",
+        purpose="Underretning",
+        start=timezone.localdate(),
+    )
+    services.meeting_hand_over(
+        actor=world.leader, meeting=world.meeting, tovholder=world.social_worker
+    )
+    return world.social_worker
+
+
 def approve(world, meeting, actor):
     minutes = write_minutes(world, meeting, actor=actor, agreements="Aftaler om næste skridt")
     return services.minutes_approve(actor=actor, minutes=minutes)
@@ -58,7 +76,7 @@ def test_a_guardian_not_on_the_list_sees_nothing_of_the_meeting(concern, login):
 
 
 def test_nor_its_minutes_once_they_are_approved(concern, login):
-    minutes = approve(concern, concern.meeting, concern.leader)
+    minutes = approve(concern, concern.meeting, caseworker_takes_over(concern))
     client = login(concern.guardian)
     for variant in ("", "?udgave=parent"):
         assert client.get(f"/moeder/referat/{minutes.pk}/pdf/{variant}").status_code == 404
@@ -215,16 +233,11 @@ def test_the_migration_names_the_meeting_of_existing_timeline_entries(concern, f
 
     from django.apps import apps
 
-    from cases import services as case_services
     from meetings.models import AgendaKind
 
     migration = importlib.import_module(
         "meetings.migrations.0006_timeline_entries_name_their_meeting"
     )
-    services.participant_add(
-        actor=concern.leader, meeting=concern.meeting, kind="parent", guardian=concern.guardian_row
-    )
-    approve(concern, concern.meeting, concern.leader)
     case_services.exchange_grant_create(
         actor=forum.paedagog,
         child=forum.child,
@@ -239,6 +252,11 @@ def test_the_migration_names_the_meeting_of_existing_timeline_entries(concern, f
         child=forum.child,
         title="Almas sprog",
     )
+    # (Once the social-work side is involved, the cross-disciplinary team no longer takes her up.)
+    services.participant_add(
+        actor=concern.leader, meeting=concern.meeting, kind="parent", guardian=concern.guardian_row
+    )
+    approve(concern, concern.meeting, caseworker_takes_over(concern))
     entries = TimelineEntry.objects.filter(kind=TimelineKind.MEETING)
     assert entries.count() == 3
     # As before the rule: no entry named its meeting, so the mother sees none of them.

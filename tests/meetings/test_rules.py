@@ -248,7 +248,6 @@ def test_the_agenda_closes_at_the_deadline_except_for_the_organisers(forum):
         meeting=forum.forum_meeting,
         kind=AgendaKind.THEME,
         title="Sent",
-        late_allowed=True,
     )
 
 

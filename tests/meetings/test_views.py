@@ -368,3 +368,31 @@ def test_the_next_meeting_is_suggested_from_the_cadence(forum, login):
     )
     assert response.status_code == 302
     assert login(forum.teacher).get(f"/moeder/forum/{forum.forum.pk}/").status_code == 404
+
+
+def test_the_meeting_links_the_childs_page_only_for_those_who_may_open_it(consented, login):
+    """Jonas is on the list, and a consent gives him the minutes about Alma but not her page."""
+    from cases import services as case_services
+    from cases.models import DataKind
+
+    world = consented
+    services.participant_add(
+        actor=world.leader, meeting=world.meeting, kind="staff", user=world.teacher
+    )
+    case_services.consent_record(
+        actor=world.leader,
+        child=world.child,
+        guardian=world.guardian_row,
+        kinds=[DataKind.MINUTES],
+        people=[world.teacher],
+        purpose="Jonas læser referaterne",
+        valid_from=timezone.localdate(),
+        valid_until=timezone.localdate() + timedelta(days=30),
+        paper_date=timezone.localdate(),
+    )
+    link = f'href="/boern/{world.child.pk}/"'
+    page = login(world.teacher).get(f"/moeder/{world.meeting.pk}/").content.decode()
+    assert world.child.full_name in page
+    assert link not in page
+    assert login(world.teacher).get(f"/boern/{world.child.pk}/").status_code == 404
+    assert link in login(world.leader).get(f"/moeder/{world.meeting.pk}/").content.decode()

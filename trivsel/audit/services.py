@@ -47,12 +47,21 @@ def access_log_record(
 
 
 def access_log_record_many(
-    *, actor, action, looks, purpose="", detail="", model=None, topic=Topic.INTERNAL
+    *,
+    actor,
+    action,
+    looks,
+    purpose="",
+    detail="",
+    model=None,
+    topic=Topic.INTERNAL,
+    guardian_not_before=None,
 ):
     """One entry per (object, child id, basis) in `looks`, written in one insert (list pages).
 
     With `model` given, a look is (primary key, child id, basis) instead: a page served from
-    the cache logs its rows without loading them as objects."""
+    the cache logs its rows without loading them as objects. `guardian_not_before` means what it
+    does for access_log_record, for every entry."""
     purpose, detail = mask_cpr(purpose)[:200], mask_cpr(detail)
     if model is None:
         rows = [(obj._meta.label_lower, obj.pk, child_id, basis) for obj, child_id, basis in looks]
@@ -74,7 +83,11 @@ def access_log_record_many(
             detail=detail,
             topic=topic,
             guardian_visible_from=guardian_visible_from(
-                topic=topic, basis=basis, at=now, by_social_work=by_social_work
+                topic=topic,
+                basis=basis,
+                at=now,
+                not_before=guardian_not_before,
+                by_social_work=by_social_work,
             )
             if child_id
             else None,

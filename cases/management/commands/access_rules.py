@@ -166,8 +166,8 @@ def access_rules_markdown():
             " basis.",
             "",
             "Entries about an exchange without consent (its topic or its basis) show from the"
-            " midnight after the look, and the exchange's own record from the end of its meeting"
-            " day.",
+            " midnight after the look, and the exchange's own record, and a look at or a change"
+            " of a child on a forum meeting's agenda, from the end of the meeting day.",
             "",
             END,
         ]
