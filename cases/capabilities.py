@@ -31,6 +31,12 @@ BASIS_PRIORITY = (
 )
 
 
+def first_basis(bases):
+    """Of several bases covering one look, the one the access log names (BASIS_PRIORITY)."""
+    rank = {basis: i for i, basis in enumerate(BASIS_PRIORITY)}
+    return min(bases, key=lambda basis: rank.get(basis, 99), default=None)
+
+
 def exchange_roles():
     """The roles of the fields the law names for the exchange without consent (a setting)."""
     return frozenset(settings.EXCHANGE_ROLES)
@@ -70,8 +76,7 @@ class ChildCapabilities:
         bases = self.bases(kind)
         if among is not None:
             bases &= set(among)
-        rank = {basis: i for i, basis in enumerate(BASIS_PRIORITY)}
-        return min(bases, key=lambda basis: rank.get(basis, 99), default=None)
+        return first_basis(bases)
 
     @property
     def is_staff(self):

@@ -11,16 +11,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from trivsel.audit.models import Action, Basis, Topic
-from trivsel.audit.services import access_log_record, access_log_record_many
+from trivsel.audit.services import (
+    access_log_record,
+    access_log_record_many,
+    access_log_refused,
+)
 from trivsel.organisation.models import SOCIAL_WORK_ROLES, SOCIAL_WORK_UNIT_TYPES, Unit, UnitType
 from trivsel.organisation.selectors import leads_unit
 
 from .access import live_grants, permission_ids
 from .capabilities import (
-    BASIS_PRIORITY,
     NO_SCREENING,
     ChildCapabilities,
     HandoverCapabilities,
+    first_basis,
     screening_scope_from,
 )
 from .models import (
@@ -92,22 +96,14 @@ def child_bases_for(user, child_ids, *, kind=DataKind.BASIC, bases=None):
     rows = rows.union(
         via_groups.filter(content_object_id__in=child_ids).values_list("content_object_id", "basis")
     )
-    rank = {basis: i for i, basis in enumerate(BASIS_PRIORITY)}
     found = {}
     for child_id, basis in rows:
-        if child_id not in found or rank.get(basis, 99) < rank.get(found[child_id], 99):
-            found[child_id] = basis
-    return found
+        found.setdefault(child_id, set()).add(basis)
+    return {child_id: first_basis(bases) for child_id, bases in found.items()}
 
 
 def _log_denied(user, pk, purpose):
-    access_log_record(
-        actor=user,
-        action=Action.READ,
-        basis=Basis.DENIED,
-        purpose=purpose,
-        detail=f"cases.child #{str(pk)[:20]}",
-    )
+    access_log_refused(actor=user, what="cases.child", pk=pk, purpose=purpose)
 
 
 def child_capabilities(user, child_id):

@@ -22,7 +22,7 @@ from cases.selectors import (
     child_list_visible_to,
 )
 from trivsel.audit.models import Action, Basis, Topic
-from trivsel.audit.services import access_log_record, access_log_record_many
+from trivsel.audit.services import access_log_record, access_log_record_many, access_log_refused
 from trivsel.organisation.models import User
 from trivsel.organisation.selectors import leads_unit
 
@@ -248,14 +248,7 @@ def meeting_list_visible_to(user):
 
 
 def _log_denied(user, pk, purpose):
-    if user.is_authenticated:
-        access_log_record(
-            actor=user,
-            action=Action.READ,
-            basis=Basis.DENIED,
-            purpose=purpose,
-            detail=f"meetings.meeting #{str(pk)[:20]}",
-        )
+    access_log_refused(actor=user, what="meetings.meeting", pk=pk, purpose=purpose)
 
 
 def _is_organiser(user, meeting):

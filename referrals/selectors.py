@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from cases.selectors import child_get_for
 from trivsel.audit.models import Action, Basis, Topic
-from trivsel.audit.services import access_log_record, access_log_record_many
+from trivsel.audit.services import access_log_record, access_log_record_many, access_log_refused
 from trivsel.organisation.models import (
     SOCIAL_WORK_ROLES,
     SOCIAL_WORK_UNIT_TYPES,
@@ -65,14 +65,7 @@ def is_social_work(user):
 
 
 def _denied(user, pk, purpose):
-    if getattr(user, "is_authenticated", False):
-        access_log_record(
-            actor=user,
-            action=Action.READ,
-            basis=Basis.DENIED,
-            purpose=purpose,
-            detail=f"referrals.notification #{str(pk)[:20]}",
-        )
+    access_log_refused(actor=user, what="referrals.notification", pk=pk, purpose=purpose)
     raise Http404
 
 
@@ -460,14 +453,7 @@ def referral_get_for(user, pk, *, purpose=None):
 
 
 def _denied_referral(user, pk, purpose):
-    if getattr(user, "is_authenticated", False):
-        access_log_record(
-            actor=user,
-            action=Action.READ,
-            basis=Basis.DENIED,
-            purpose=purpose,
-            detail=f"referrals.referral #{str(pk)[:20]}",
-        )
+    access_log_refused(actor=user, what="referrals.referral", pk=pk, purpose=purpose)
     raise Http404
 
 

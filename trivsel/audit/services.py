@@ -1,7 +1,7 @@
 from django.utils import timezone
 
 from .cpr import mask_cpr
-from .models import AccessLogEntry, Topic
+from .models import AccessLogEntry, Action, Basis, Topic
 from .rules import guardian_visible_from, is_on_the_social_work_side
 
 
@@ -94,3 +94,17 @@ def access_log_record_many(
         )
         for object_type, pk, child_id, basis in rows
     )
+
+
+def access_log_refused(*, actor, what, pk, purpose=""):
+    """A request for something that does not exist or that the user may not see — answered with
+    the same 404 either way — is itself logged (DESIGN.md §3: no probing of ids unseen). `what`
+    names the kind of object, e.g. "cases.child"."""
+    if getattr(actor, "is_authenticated", False):
+        access_log_record(
+            actor=actor,
+            action=Action.READ,
+            basis=Basis.DENIED,
+            purpose=purpose,
+            detail=f"{what} #{str(pk)[:20]}",
+        )
