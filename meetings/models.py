@@ -553,6 +553,8 @@ class PdfJob(models.Model):
     pages = models.PositiveIntegerField(null=True, blank=True)
     pdf = models.BinaryField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # When a worker claimed it: a job started long ago lost its worker (meetings.services).
+    started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -31,6 +31,7 @@ from cases.selectors import child_bases_for, child_require
 from cases.services import EditConflict, consent_record, task_create, timeline_add
 from trivsel.audit.models import Action, Basis
 from trivsel.audit.services import access_log_record
+from trivsel.jobs import enqueue, enqueue_on_commit
 from trivsel.organisation.models import SOCIAL_WORK_ROLES, Group
 
 from .models import (
@@ -63,6 +64,10 @@ from .selectors import (
 __all__ = ["EditConflict"]
 
 logger = logging.getLogger(__name__)
+
+# The tasks by name: the services never import the tasks module (it imports this one).
+SEND_INVITATIONS_TASK = "meetings.tasks.send_invitations"
+RENDER_PDF_TASK = "meetings.tasks.render_pdf_job"
 
 # What the network meeting's consent covers: the child's basic data and the minutes.
 NETWORK_CONSENT_KINDS = [DataKind.BASIC, DataKind.MINUTES]
@@ -440,9 +445,7 @@ def meeting_invite(*, actor, meeting, base_url):
     now = timezone.now()
     count = meeting.participants.filter(invited_at__isnull=True).update(invited_at=now)
     _log(actor, Action.CHANGE, meeting, meeting=meeting, purpose=_("Send invitations"))
-    from .tasks import send_invitations  # the tasks module imports this one
-
-    transaction.on_commit(lambda: send_invitations.delay(meeting.pk, base_url))
+    enqueue_on_commit(SEND_INVITATIONS_TASK, meeting.pk, base_url)
     return count
 
 
@@ -1247,9 +1250,7 @@ def pdf_job_create(*, actor, minutes, variant):
         raise PermissionDenied
     PdfJob.objects.filter(created_at__lt=timezone.now() - PDF_JOB_KEEP).delete()
     job = PdfJob.objects.create(minutes=minutes, variant=variant, requested_by=actor)
-    from .tasks import render_pdf_job
-
-    transaction.on_commit(lambda: render_pdf_job.delay(job.pk))
+    enqueue_on_commit(RENDER_PDF_TASK, job.pk)
     return job
 
 
@@ -1258,7 +1259,7 @@ def pdf_job_run(*, job_id):
     from .pdf import render_minutes_pdf
 
     claimed = PdfJob.objects.filter(pk=job_id, status=PdfJobStatus.QUEUED).update(
-        status=PdfJobStatus.LAYOUT
+        status=PdfJobStatus.LAYOUT, started_at=timezone.now()
     )
     if not claimed:
         return None
@@ -1280,3 +1281,44 @@ def pdf_job_run(*, job_id):
         status=PdfJobStatus.DONE, pdf=pdf, pages=pages, finished_at=timezone.now()
     )
     return job_id
+
+
+# --- Work the workers have not taken ------------------------------------------------------------
+
+# Work handed to the workers (trivsel/jobs.py) that none has taken after this is handed over
+# again: the broker was away, or the message was lost.
+JOB_RESEND_AFTER = timedelta(minutes=1)
+# A PDF job started longer ago than this lost its worker (killed in the middle): back in line.
+PDF_JOB_LEASE = timedelta(minutes=10)
+# Invitations are handed over again for this long; after that the tovholder sees them unsent.
+INVITATION_RESEND_FOR = timedelta(days=2)
+
+
+def jobs_resend(*, now=None):
+    """Beat's sweep: hand queued PDF jobs and unsent invitations to the workers again. Safe to
+    run as often as wanted: a PDF job is claimed by one worker (pdf_job_run), an invitation is
+    sent once (invitations_send). Returns (PDF jobs, meetings) handed over."""
+    now = now or timezone.now()
+    PdfJob.objects.filter(
+        status__in=[PdfJobStatus.LAYOUT, PdfJobStatus.WRITING], started_at__lt=now - PDF_JOB_LEASE
+    ).update(status=PdfJobStatus.QUEUED)
+    jobs = list(
+        PdfJob.objects.filter(
+            status=PdfJobStatus.QUEUED, created_at__lt=now - JOB_RESEND_AFTER
+        ).values_list("pk", flat=True)
+    )
+    meetings = list(
+        Participant.objects.filter(
+            invitation_sent_at__isnull=True,
+            invited_at__lt=now - JOB_RESEND_AFTER,
+            invited_at__gte=now - INVITATION_RESEND_FOR,
+        )
+        .exclude(email="")
+        .values_list("meeting_id", flat=True)
+        .distinct()
+    )
+    for job_id in jobs:
+        enqueue(RENDER_PDF_TASK, job_id)
+    for meeting_id in meetings:
+        enqueue(SEND_INVITATIONS_TASK, meeting_id, settings.SITE_URL)
+    return len(jobs), len(meetings)

@@ -17,3 +17,8 @@ def send_invitations(meeting_id, base_url):
 @shared_task(name="meetings.tasks.render_pdf_job")
 def render_pdf_job(job_id):
     return services.pdf_job_run(job_id=job_id)
+
+
+@shared_task(name="meetings.tasks.jobs_resend")
+def jobs_resend():
+    return services.jobs_resend()

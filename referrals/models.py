@@ -466,3 +466,22 @@ class AnonymousConsultation(models.Model):
 
     def __str__(self):
         return f"{self.unit} {self.month:%m.%Y}"
+
+
+class PublicFormUse(models.Model):
+    """One notification sent through the public form, by a connection, for its rate limit: kept
+    in PostgreSQL so the limit holds with Redis away, never linked to the notification (an
+    anonymous notifier stays anonymous), and deleted once it is older than the limit's window.
+    `client` is a keyed hash of the address, not the address."""
+
+    municipality = models.ForeignKey(
+        "organisation.Municipality", on_delete=models.CASCADE, related_name="+"
+    )
+    client = models.CharField(max_length=64)
+    at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["municipality", "client", "at"], name="public_use_idx")]
+
+    def __str__(self):
+        return f"{self.municipality_id} {self.at:%d.%m.%Y %H:%M}"

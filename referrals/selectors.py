@@ -3,7 +3,9 @@ side of the municipality (statutory basis) and, for the status only, by the prof
 sent them. Everything else gets 404, like a notification that does not exist."""
 
 import time
+from datetime import timedelta
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Q
@@ -31,6 +33,7 @@ from .models import (
     Category,
     DialogueNotification,
     Notification,
+    PublicFormUse,
     Referral,
     ReferralStatus,
     Route,
@@ -67,6 +70,19 @@ def is_social_work(user):
 def _denied(user, pk, purpose):
     access_log_refused(actor=user, what="referrals.notification", pk=pk, purpose=purpose)
     raise Http404
+
+
+# The public form: at most this many notifications per connection and municipality in the window.
+PUBLIC_RATE_LIMIT = getattr(settings, "REFERRALS_PUBLIC_RATE_LIMIT", 5)
+PUBLIC_RATE_WINDOW = timedelta(hours=1)
+
+
+def public_form_limit_reached(*, municipality, client):
+    """Whether this connection has sent the most notifications the window allows (counted in
+    PostgreSQL, so the limit holds with Redis away)."""
+    since = timezone.now() - PUBLIC_RATE_WINDOW
+    used = PublicFormUse.objects.filter(municipality=municipality, client=client, at__gte=since)
+    return used.count() >= PUBLIC_RATE_LIMIT
 
 
 def notification_list_visible_to(user):

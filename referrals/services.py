@@ -43,13 +43,20 @@ from .models import (
     Notification,
     Outcome,
     Proposal,
+    PublicFormUse,
     Referral,
     ReferralStatus,
     Route,
     Source,
     Status,
 )
-from .selectors import caseworkers_of, intake_cache_expire, is_social_work, referral_topic
+from .selectors import (
+    PUBLIC_RATE_WINDOW,
+    caseworkers_of,
+    intake_cache_expire,
+    is_social_work,
+    referral_topic,
+)
 
 
 def _log(actor, action, obj, *, child_id=None, basis=Basis.STATUTORY, purpose, topic=None):
@@ -167,6 +174,7 @@ def notification_submit_public(
     anonymous,
     category,
     text,
+    client="",
     name="",
     email="",
     phone="",
@@ -176,7 +184,11 @@ def notification_submit_public(
     suspected_violence=False,
 ):
     """A citizen's notification from the public page (no login). Never matched to a child here:
-    only the intake staff do that."""
+    only the intake staff do that. `client` (a keyed hash of the connection's address) counts
+    towards the form's rate limit, apart from the notification."""
+    now = timezone.now()
+    PublicFormUse.objects.filter(at__lt=now - PUBLIC_RATE_WINDOW).delete()
+    PublicFormUse.objects.create(municipality=municipality, client=client, at=now)
     notification = _create(
         municipality=municipality,
         route=Route.CLASSIC,

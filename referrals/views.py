@@ -1,7 +1,5 @@
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from cases.capabilities import WRITER_BASES
 from cases.models import Guardian, consent_default_end
 from cases.selectors import child_capabilities, child_get_for, child_list_visible_to
-from trivsel.client_address import client_ip
+from trivsel.client_address import client_key
 from trivsel.organisation.models import Municipality, Unit
 
 from . import selectors, services
@@ -33,9 +31,6 @@ from .forms import (
     ReferralForm,
 )
 from .models import Notification, Outcome
-
-PUBLIC_RATE_LIMIT = getattr(settings, "REFERRALS_PUBLIC_RATE_LIMIT", 5)
-PUBLIC_RATE_WINDOW = 3600
 
 
 def _form_errors_from(form, error):
@@ -63,23 +58,14 @@ def _my_units(user):
 # --- Public page (no login) -------------------------------------------------------------------
 
 
-def _rate_limited(request, code):
-    key = f"referrals:public:{code}:{client_ip(request) or 'unknown'}"
-    if cache.add(key, 1, PUBLIC_RATE_WINDOW):
-        return False
-    try:
-        return cache.incr(key) > PUBLIC_RATE_LIMIT
-    except ValueError:
-        return False
-
-
 @require_http_methods(["GET", "POST"])
 def public_notify(request, code):
     municipality = get_object_or_404(Municipality, code=code)
     form = PublicNotificationForm(request.POST or None)
     status = 200
     if request.method == "POST":
-        if _rate_limited(request, code):
+        client = client_key(request)
+        if selectors.public_form_limit_reached(municipality=municipality, client=client):
             form.is_valid()
             form.errors.clear()
             form.add_error(
@@ -94,6 +80,7 @@ def public_notify(request, code):
             data = form.cleaned_data
             services.notification_submit_public(
                 municipality=municipality,
+                client=client,
                 anonymous=data["anonymous"],
                 category=data["category"],
                 text=data["text"],

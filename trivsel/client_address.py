@@ -6,6 +6,9 @@ in one bucket. The client's address is then the entry the outermost trusted prox
 X-Forwarded-For: the PROXY_COUNT-th from the right. Entries further left were sent by the client
 and are never trusted, so nobody can choose their own address by sending the header."""
 
+import hashlib
+import hmac
+
 from django.conf import settings
 
 
@@ -19,3 +22,10 @@ def client_ip(request):
     if len(forwarded) < proxies:
         return remote  # not through the expected proxies (a health check from inside, say)
     return forwarded[-proxies]
+
+
+def client_key(request):
+    """A keyed hash of the client's address: enough to count one connection's requests (a rate
+    limit), never the address itself."""
+    address = client_ip(request) or "unknown"
+    return hmac.new(settings.SECRET_KEY.encode(), address.encode(), hashlib.sha256).hexdigest()

@@ -115,11 +115,19 @@ def _celery_redis_url(url: str) -> str:
     return "redis+socket://" + url.removeprefix("unix://") if url.startswith("unix://") else url
 
 
+# Redis is a cache and a queue, never a single point of failure (DESIGN.md §4): a slow or
+# stopped Redis costs a page at most REDIS_TIMEOUT_SECONDS per call, and every cache read and
+# write fails soft (trivsel/cache.py).
+REDIS_TIMEOUT_SECONDS = env.float("REDIS_TIMEOUT_SECONDS", default=0.5)
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "trivsel.cache.FailSoftRedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": f"trivsel-{MODE}",
+        "OPTIONS": {
+            "socket_connect_timeout": REDIS_TIMEOUT_SECONDS,
+            "socket_timeout": REDIS_TIMEOUT_SECONDS,
+        },
     }
 }
 
@@ -145,6 +153,11 @@ CELERY_BEAT_SCHEDULE = {
     "reminders-sweep": {
         "task": "trivsel.notifications.tasks.reminders_sweep",
         "schedule": env.float("REMINDER_SWEEP_SECONDS", default=300.0),
+    },
+    # Work the broker did not take, or a dead worker left, is handed over again (trivsel/jobs.py).
+    "meetings-jobs-resend": {
+        "task": "meetings.tasks.jobs_resend",
+        "schedule": env.float("JOB_RESEND_SECONDS", default=60.0),
     },
     "email-outbox": {
         "task": "trivsel.notifications.tasks.email_outbox_drain",

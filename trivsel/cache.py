@@ -1,0 +1,62 @@
+"""Redis is a cache, never a single point of failure (DESIGN.md §4): with Redis stopped or
+paused, every cache read is a miss and every write is skipped, quickly (short socket timeouts),
+so the pages compute from PostgreSQL instead of answering 500."""
+
+import logging
+
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.redis import RedisCache
+from redis.exceptions import RedisError
+
+log = logging.getLogger(__name__)
+
+
+class FailSoftRedisCache(RedisCache):
+    def _fail_soft(self, operation, fallback, *args, **kwargs):
+        try:
+            return getattr(super(), operation)(*args, **kwargs)
+        except RedisError as error:
+            log.warning("Redis cache unavailable (%s): %s", operation, type(error).__name__)
+            return fallback
+
+    def get(self, key, default=None, version=None):
+        return self._fail_soft("get", default, key, default, version)
+
+    def get_many(self, keys, version=None):
+        return self._fail_soft("get_many", {}, keys, version)
+
+    def has_key(self, key, version=None):
+        return self._fail_soft("has_key", False, key, version)
+
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._fail_soft("set", None, key, value, timeout, version)
+
+    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._fail_soft("set_many", list(data), data, timeout, version)
+
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._fail_soft("add", False, key, value, timeout, version)
+
+    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._fail_soft("touch", False, key, timeout, version)
+
+    def delete(self, key, version=None):
+        return self._fail_soft("delete", False, key, version)
+
+    def delete_many(self, keys, version=None):
+        return self._fail_soft("delete_many", None, keys, version)
+
+    def get_or_set(self, key, default, timeout=DEFAULT_TIMEOUT, version=None):
+        # Computed, not stored, while Redis is away (the base class would call get and add).
+        value = self.get(key, version=version)
+        if value is None:
+            value = default() if callable(default) else default
+            self.add(key, value, timeout, version)
+        return value
+
+    def incr(self, key, delta=1, version=None):
+        # No fallback value would be honest for a counter: callers must not rely on it.
+        return super().incr(key, delta, version)
+
+    def clear(self):
+        return self._fail_soft("clear", False)
