@@ -1314,6 +1314,7 @@ def jobs_resend(*, now=None):
             invited_at__gte=now - INVITATION_RESEND_FOR,
         )
         .exclude(email="")
+        .order_by("meeting_id")
         .values_list("meeting_id", flat=True)
         .distinct()
     )

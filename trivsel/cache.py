@@ -1,8 +1,10 @@
 """Redis is a cache, never a single point of failure (DESIGN.md §4): with Redis stopped or
 paused, every cache read is a miss and every write is skipped, quickly (short socket timeouts),
-so the pages compute from PostgreSQL instead of answering 500."""
+so the pages compute from PostgreSQL instead of answering 500. After a failure the process
+leaves Redis alone for a few seconds, so a paused Redis costs one timeout, not one per call."""
 
 import logging
+import time
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache
@@ -10,12 +12,20 @@ from redis.exceptions import RedisError
 
 log = logging.getLogger(__name__)
 
+# Seconds a process leaves Redis alone after a failed call.
+PAUSE_AFTER_FAILURE = 5.0
+_unavailable_until = 0.0
+
 
 class FailSoftRedisCache(RedisCache):
     def _fail_soft(self, operation, fallback, *args, **kwargs):
+        global _unavailable_until
+        if time.monotonic() < _unavailable_until:
+            return fallback
         try:
             return getattr(super(), operation)(*args, **kwargs)
         except RedisError as error:
+            _unavailable_until = time.monotonic() + PAUSE_AFTER_FAILURE
             log.warning("Redis cache unavailable (%s): %s", operation, type(error).__name__)
             return fallback
 

@@ -23,6 +23,10 @@ def enqueue(task_name, *args):
         **(current_app.conf.broker_transport_options or {}),
         "socket_timeout": timeout,
         "socket_connect_timeout": timeout,
+        # One attempt: kombu would otherwise retry the connection for seconds.
+        "max_retries": 1,
+        "interval_start": 0,
+        "connect_retries_timeout": timeout,
     }
     try:
         with current_app.connection_for_write(

@@ -12,6 +12,8 @@ import environ
 from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -127,6 +129,9 @@ CACHES = {
         "OPTIONS": {
             "socket_connect_timeout": REDIS_TIMEOUT_SECONDS,
             "socket_timeout": REDIS_TIMEOUT_SECONDS,
+            # One try: redis-py's default retries would make each call of a stopped Redis
+            # cost seconds.
+            "retry": Retry(NoBackoff(), 0),
         },
     }
 }
