@@ -1,6 +1,10 @@
+import sys
+
 from django.conf import settings
 from django.contrib.auth import views as auth_views
-from django.http import HttpResponseServerError
+from django.db import DatabaseError
+from django.db.utils import InterfaceError, OperationalError
+from django.http import HttpResponse, HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
 from django.views.decorators.csrf import requires_csrf_token
@@ -25,7 +29,25 @@ def permission_denied(request, exception):
     return render(request, "403.html", status=403)
 
 
+# How long a browser is asked to wait before trying again while the database is unreachable.
+DATABASE_UNAVAILABLE_RETRY_SECONDS = 30
+
+
+def _database_unreachable(error):
+    # OperationalError/InterfaceError are what psycopg raises when the server is down or the
+    # connection was cut (a restart, a failover); a DatabaseError that is a bug of ours (a
+    # constraint, bad SQL) is a real 500.
+    return isinstance(error, (OperationalError, InterfaceError)) or (
+        isinstance(error, DatabaseError) and isinstance(error.__cause__, OSError)
+    )
+
+
 @requires_csrf_token
 def server_error(request):
-    # Rendered without the request's context processors: the error may come from any of them.
+    # Rendered without the request's context processors: the error may come from any of them,
+    # and without the database, which may be what failed.
+    if _database_unreachable(sys.exc_info()[1]):
+        response = HttpResponse(loader.get_template("503.html").render(), status=503)
+        response["Retry-After"] = str(DATABASE_UNAVAILABLE_RETRY_SECONDS)
+        return response
     return HttpResponseServerError(loader.get_template("500.html").render())
