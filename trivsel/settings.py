@@ -292,7 +292,9 @@ EMAIL_BACKEND = env.str(
     if PRODUCTION
     else "django.core.mail.backends.console.EmailBackend",
 )
-if PRODUCTION:
+# EMAIL_URL (e.g. smtp://user:password@host:587/?tls=True) is required in production and taken
+# whenever it is given (the killed-worker tests send through a local SMTP server).
+if PRODUCTION or env.str("EMAIL_URL", default=""):
     vars().update(env.email_url("EMAIL_URL"))
 # For EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend (the worker tests).
 EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(BASE_DIR / ".data" / "mail"))
