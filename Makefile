@@ -28,6 +28,11 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet -e ".[dev]"
 	touch $@
 
+# locust (the load benchmark's simulated users) only for `make bench`, not for the tests.
+$(VENV)/.bench-installed: pyproject.toml
+	$(PY) -m pip install --quiet -e ".[dev,bench]"
+	touch $@
+
 # DKFDS (the Danish public-sector design system) comes from npm and is collected as static files.
 npm-deps: node_modules/.installed
 node_modules/.installed: package.json package-lock.json
@@ -47,7 +52,7 @@ lint: python-deps
 	$(VENV)/bin/ruff check .
 
 # wrk (Debian) is the load generator of the throughput benchmark (bench/referrals.py).
-bench: setup
+bench: setup $(VENV)/.bench-installed
 	@bash scripts/apt-need.sh wrk wrk
 	$(PY) -m trivsel.launcher run -- $(PY) -m bench $(BENCH_ARGS)
 

@@ -17,6 +17,7 @@ BENCHMARKS = {
     "keyboard": "bench.keyboard",
     "meetings": "bench.meetings",
     "referrals": "bench.referrals",
+    "load": "bench.load",
 }
 
 
