@@ -27,6 +27,13 @@ if MODE not in {"production", "demo", "test"}:
 PRODUCTION = MODE == "production"
 
 DEBUG = env.bool("DEBUG", default=False)
+if PRODUCTION and DEBUG:
+    # DEBUG shows settings, SQL and local variables (CPR numbers among them) on every error
+    # page, and keeps every query in memory: never on a server with real children's data.
+    raise environ.ImproperlyConfigured(
+        "Refusing to start: DEBUG is on in production (TRIVSEL_MODE=production). "
+        "Remove DEBUG from the environment, or run the demo (TRIVSEL_MODE=demo)."
+    )
 
 # Production must name its own secret and hosts; demo and test get harmless local values.
 if PRODUCTION:
