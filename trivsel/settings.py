@@ -176,6 +176,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "trivsel.notifications.tasks.email_outbox_drain",
         "schedule": env.float("REMINDER_EMAIL_SECONDS", default=60.0),
     },
+    "password-reset-mails": {
+        "task": "trivsel.notifications.tasks.password_reset_mails_send",
+        "schedule": env.float("REMINDER_EMAIL_SECONDS", default=60.0),
+    },
     "daily-digest": {
         "task": "trivsel.notifications.tasks.daily_digest",
         # Every hour from the digest hour on: a day whose first run was missed is caught up.
