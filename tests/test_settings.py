@@ -81,3 +81,28 @@ def test_it_starts_when_the_demo_logins_have_real_passwords(world):
     world.paedagog.save()
     refuse_demo_passwords()
     assert demo_password_check(None) == []
+
+
+def test_production_refuses_to_start_with_debug_on():
+    # DEBUG's error pages would show the settings and the local variables of any request.
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        cwd=ROOT,
+        env={
+            **{k: v for k, v in os.environ.items() if k not in {*PRODUCTION_ENV, "DEBUG"}},
+            **PRODUCTION_ENV,
+            "DJANGO_SETTINGS_MODULE": "trivsel.settings",
+            "DEBUG": "1",
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "DEBUG is on in production" in result.stderr
+
+
+def test_production_starts_with_debug_off():
+    result = manage(["check"], {**PRODUCTION_ENV, "DEBUG": "0"})
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -2,7 +2,7 @@ import time
 
 from django.conf import settings
 from django.utils import translation
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import add_never_cache_headers, patch_vary_headers
 
 
 class DanishFirstLocaleMiddleware:
@@ -47,3 +47,42 @@ class SessionIdleMiddleware:
             if now - session.get("_active_at", 0) >= self.REFRESH_SECONDS:
                 session["_active_at"] = now
         return self.get_response(request)
+
+
+class NoStoreMiddleware:
+    """`Cache-Control: no-store` on every answer that may show personal data.
+
+    One rule instead of a decorator on each view, which a new view would forget: every answer to
+    a signed-in user (pages, PDFs, the "Vis CPR" answer, htmx fragments) and the few anonymous
+    pages a citizen or a reset link fills with personal data. A shared computer's browser cache
+    or a proxy's would otherwise keep a child's page after the user has signed out. Static files
+    hold nothing personal and keep their long caching (WhiteNoise answers them before this runs;
+    the prefix check covers a static view behind it).
+    """
+
+    ANONYMOUS_PRIVATE_VIEWS = frozenset(
+        {
+            "referrals:public",  # the citizen's notification, with the child's name and CPR
+            "referrals:public_thanks",
+            "password_reset_confirm",  # the reset token is in the address
+        }
+    )
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if self._private(request):
+            add_never_cache_headers(response)  # no-store, no-cache, private, max-age=0
+            response.headers["Pragma"] = "no-cache"  # for HTTP/1.0 proxies
+        return response
+
+    def _private(self, request):
+        if request.path.startswith(settings.STATIC_URL):
+            return False
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            return True
+        match = request.resolver_match
+        return match is not None and match.view_name in self.ANONYMOUS_PRIVATE_VIEWS

@@ -27,6 +27,13 @@ if MODE not in {"production", "demo", "test"}:
 PRODUCTION = MODE == "production"
 
 DEBUG = env.bool("DEBUG", default=False)
+if PRODUCTION and DEBUG:
+    # DEBUG shows settings, SQL and local variables (CPR numbers among them) on every error
+    # page, and keeps every query in memory: never on a server with real children's data.
+    raise environ.ImproperlyConfigured(
+        "Refusing to start: DEBUG is on in production (TRIVSEL_MODE=production). "
+        "Remove DEBUG from the environment, or run the demo (TRIVSEL_MODE=demo)."
+    )
 
 # Production must name its own secret and hosts; demo and test get harmless local values.
 if PRODUCTION:
@@ -72,6 +79,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "trivsel.middleware.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -166,6 +174,10 @@ CELERY_BEAT_SCHEDULE = {
     },
     "email-outbox": {
         "task": "trivsel.notifications.tasks.email_outbox_drain",
+        "schedule": env.float("REMINDER_EMAIL_SECONDS", default=60.0),
+    },
+    "password-reset-mails": {
+        "task": "trivsel.notifications.tasks.password_reset_mails_send",
         "schedule": env.float("REMINDER_EMAIL_SECONDS", default=60.0),
     },
     "daily-digest": {

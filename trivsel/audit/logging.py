@@ -14,3 +14,16 @@ class MaskCprFilter(logging.Filter):
             record.exc_text = mask_cpr(logging.Formatter().formatException(record.exc_info))
             record.exc_info = None
         return True
+
+
+def mask_cpr_on(logger):
+    """Put the mask on every handler of `logger` that lacks it.
+
+    For the processes whose logging Django's LOGGING does not set up: Celery's worker replaces
+    the root logger's handlers with its own, and gunicorn writes its error and access logs
+    through handlers of its own. A filter on a handler sees every record the handler writes,
+    also those propagated from child loggers (a task's logger, celery.app.trace).
+    """
+    for handler in logger.handlers:
+        if not any(isinstance(f, MaskCprFilter) for f in handler.filters):
+            handler.addFilter(MaskCprFilter())

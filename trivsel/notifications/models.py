@@ -171,3 +171,25 @@ class OutgoingEmail(models.Model):
 
     def __str__(self):
         return f"{self.recipient_id}: {self.digest_date}"
+
+
+class PasswordResetRequest(models.Model):
+    """An address typed on "Glemt adgangskode", waiting for a worker.
+
+    Written for every address, known or not, so the page does the same work and answers in the
+    same time for both (a faster answer would tell an attacker which addresses have a login).
+    The worker looks the address up and mails a reset link only to a user's own address; the
+    row is deleted once handled. A row, not only a task: a broker that is away loses nothing.
+    """
+
+    email = models.EmailField(_("e-mail"), max_length=254)
+    requested_at = models.DateTimeField(_("requested"), default=timezone.now)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("password reset request")
+        verbose_name_plural = _("password reset requests")
+
+    def __str__(self):
+        return f"{self.pk}: {self.requested_at:%Y-%m-%d %H:%M}"

@@ -4,6 +4,7 @@ from .services import (
     digests_build,
     email_outbox_drain,
     job_heartbeat_record,
+    password_reset_mails_send,
     reminders_sweep,
 )
 
@@ -29,3 +30,9 @@ def email_outbox_drain_task():
 @shared_task(name="trivsel.notifications.tasks.daily_digest")
 def daily_digest_task():
     return digests_build()
+
+
+@shared_task(name="trivsel.notifications.tasks.password_reset_mails_send")
+def password_reset_mails_send_task():
+    # Also on beat: requests the broker did not take, or whose mail failed, are sent from here.
+    return password_reset_mails_send()
