@@ -37,22 +37,21 @@ def race(table, call, *, callers=2):
             connection.close()
 
     threads = [threading.Thread(target=caller, args=(i,)) for i in range(callers)]
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute(f'LOCK TABLE "{table._meta.db_table}" IN SHARE MODE')
-            for thread in threads:
-                thread.start()
-            ready.wait()
-            deadline = time.monotonic() + _GIVE_UP_AFTER
-            while True:
-                cursor.execute(
-                    "SELECT count(DISTINCT pid) FROM pg_locks WHERE NOT granted AND pid = ANY(%s)",
-                    [pids],
-                )
-                if cursor.fetchone()[0] + len(finished) >= callers:
-                    break
-                assert time.monotonic() < deadline, "the callers never met at a lock"
-                time.sleep(0.005)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f'LOCK TABLE "{table._meta.db_table}" IN SHARE MODE')
+        for thread in threads:
+            thread.start()
+        ready.wait()
+        deadline = time.monotonic() + _GIVE_UP_AFTER
+        while True:
+            cursor.execute(
+                "SELECT count(DISTINCT pid) FROM pg_locks WHERE NOT granted AND pid = ANY(%s)",
+                [pids],
+            )
+            if cursor.fetchone()[0] + len(finished) >= callers:
+                break
+            assert time.monotonic() < deadline, "the callers never met at a lock"
+            time.sleep(0.005)
     for thread in threads:
         thread.join()
     return results

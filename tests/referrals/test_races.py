@@ -73,9 +73,12 @@ def test_two_answers_to_a_referral_at_once_keep_the_first(ppr):
     # What the one told "saved" chose is what is stored, and the log has one answer.
     assert (referral.status, referral.answer_reason) == (answered.status, answered.answer_reason)
     assert referral.status != ReferralStatus.SENT
-    assert AccessLogEntry.objects.filter(
-        object_type="referrals.referral", object_id=str(referral.pk), action=Action.CHANGE
-    ).count() == 1
+    assert (
+        AccessLogEntry.objects.filter(
+            object_type="referrals.referral", object_id=str(referral.pk), action=Action.CHANGE
+        ).count()
+        == 1
+    )
 
 
 def test_two_invitations_to_a_dialogue_meeting_at_once_plan_one_meeting(intake):
