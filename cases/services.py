@@ -370,6 +370,9 @@ def consent_withdraw(*, actor, consent):
 def enrolment_end(*, actor, enrolment, end):
     if end < enrolment.start:
         raise ValidationError({"end": _("The enrolment cannot end before it started.")})
+    row_lock(enrolment)
+    if enrolment.end == end:
+        return enrolment  # the same end pressed twice: one entry on the timeline
     enrolment.end = end
     enrolment.save(update_fields=["end"])
     timeline_add(
@@ -466,6 +469,9 @@ def _involvement_create(*, actor, child, person, unit=None, role, purpose, start
 def involvement_end(*, actor, involvement, end):
     if end < involvement.start:
         raise ValidationError({"end": _("The involvement cannot end before it started.")})
+    row_lock(involvement)
+    if involvement.end == end:
+        return involvement  # the same end pressed twice: one entry on the timeline
     involvement.end = end
     involvement.save(update_fields=["end"])
     timeline_add(

@@ -294,6 +294,9 @@ def notification_match_child(*, actor, notification, cpr):
     )
     if child is None:
         raise ValidationError({"cpr": _("No child with that CPR number in the municipality.")})
+    row_lock(notification)  # found twice at once: one timeline entry, one involvement
+    if notification.child_id == child.pk:
+        return notification
     notification.child = child
     notification.save(update_fields=["child"])
     _intake_changed(notification)
@@ -308,8 +311,6 @@ def notification_assign(*, actor, notification, caseworker):
     if not caseworkers_of(actor).filter(pk=caseworker.pk).exists():
         raise ValidationError({"caseworker": _("Choose one of the intake's caseworkers.")})
     row_lock(notification)  # _involve checks, then registers: one involvement, not two
-    if notification.closed_at:
-        raise ValidationError(_("The notification is closed."))
     notification.assigned_to = caseworker
     _save(notification, "assigned_to")
     _involve(actor, notification)
