@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from trivsel.audit.models import Action, Basis, Topic
 from trivsel.audit.services import access_log_record
+from trivsel.locking import row_lock
 from trivsel.notifications.services import notification_send
 from trivsel.organisation.models import (
     LEADER_ROLES,
@@ -29,6 +30,7 @@ from .models import (
     EXCHANGE_MAX_DAYS_AHEAD,
     EXCHANGE_YEAR_DAYS,
     EXCHANGES_PER_YEAR,
+    Child,
     Consent,
     ConsentEvidence,
     ConsentStatus,
@@ -368,6 +370,9 @@ def consent_withdraw(*, actor, consent):
 def enrolment_end(*, actor, enrolment, end):
     if end < enrolment.start:
         raise ValidationError({"end": _("The enrolment cannot end before it started.")})
+    row_lock(enrolment)
+    if enrolment.end == end:
+        return enrolment  # the same end pressed twice: one entry on the timeline
     enrolment.end = end
     enrolment.save(update_fields=["end"])
     timeline_add(
@@ -464,6 +469,9 @@ def _involvement_create(*, actor, child, person, unit=None, role, purpose, start
 def involvement_end(*, actor, involvement, end):
     if end < involvement.start:
         raise ValidationError({"end": _("The involvement cannot end before it started.")})
+    row_lock(involvement)
+    if involvement.end == end:
+        return involvement  # the same end pressed twice: one entry on the timeline
     involvement.end = end
     involvement.save(update_fields=["end"])
     timeline_add(
@@ -684,6 +692,13 @@ def forlob_hand_over(*, actor, forlob, tovholder, backup=None):
     """Hand the tovholder role to someone else; there is never a moment with two or none."""
     child_require(actor, forlob.child, "edit_forlob")
     _check_tovholder_pair(forlob.child, tovholder, backup)
+    # Two hand-overs at once: the second sees the first's tovholder (the timeline says who had
+    # the role), and the same hand-over pressed twice is done once.
+    row_lock(forlob)
+    if forlob.closed_at:
+        raise ValidationError(_("The forløb is closed."))
+    if (forlob.tovholder_id, forlob.backup_id) == (tovholder.pk, backup.pk if backup else None):
+        return forlob
     previous = forlob.tovholder
     forlob.tovholder, forlob.backup = tovholder, backup
     forlob.version += 1
@@ -707,6 +722,9 @@ def forlob_close(*, actor, forlob, decision):
         raise ValidationError(
             {"closing_decision": _("Write the decision to close, or who takes over.")}
         )
+    row_lock(forlob)  # closed once, with one decision: a second close is told so
+    if forlob.closed_at:
+        raise ValidationError(_("The forløb has already been closed."))
     forlob.closed_at = timezone.localdate()
     forlob.closing_decision = decision.strip()
     forlob.save(update_fields=["closed_at", "closing_decision"])
@@ -772,6 +790,9 @@ def task_create(
 def task_complete(*, actor, task):
     if task.owner_id != actor.pk:
         raise ValidationError(_("Only the owner can complete the task."))
+    row_lock(task)
+    if task.status == TaskStatus.DONE:
+        return task  # done once: a second press keeps the first time
     task.status = TaskStatus.DONE
     task.completed_at = timezone.now()
     task.save(update_fields=["status", "completed_at"])
@@ -1143,6 +1164,9 @@ def handover_acknowledge(*, actor, handover):
 def handover_enrol(*, actor, handover, group, start):
     """The receiver takes the child in: an enrolment in the receiving unit."""
     _check_receiving_leader(actor, handover)
+    # The child's row, not the handover's: whatever else enrols the child in the unit at the
+    # same moment waits too, and the check below sees its enrolment.
+    list(Child.objects.select_for_update().filter(pk=handover.child_id).values("pk"))
     if not handover.acknowledged_at:
         raise ValidationError(_("Acknowledge the handover before enrolling the child."))
     if group is not None and group.unit_id != handover.receiving_unit_id:

@@ -410,10 +410,16 @@ def forlob_close(request, forlob_pk):
     child, forlob = _forlob_for(request, forlob_pk, purpose=_("Close forløb"))
     form = CloseForlobForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.forlob_close(
-            actor=request.user, forlob=forlob, decision=form.cleaned_data["decision"]
-        )
-        messages.success(request, _("The forløb is closed."))
+        try:
+            services.forlob_close(
+                actor=request.user, forlob=forlob, decision=form.cleaned_data["decision"]
+            )
+        except ValidationError as error:
+            # Closed by someone else a moment ago: say so on the child's page.
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("The forløb is closed."))
         return redirect("cases:child_detail", pk=child.pk)
     return render(
         request,

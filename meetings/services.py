@@ -32,6 +32,7 @@ from cases.services import EditConflict, consent_record, task_create, timeline_a
 from trivsel.audit.models import Action, Basis
 from trivsel.audit.services import access_log_record
 from trivsel.jobs import enqueue, enqueue_on_commit
+from trivsel.locking import row_lock
 from trivsel.organisation.models import SOCIAL_WORK_ROLES, Group
 
 from .models import (
@@ -234,6 +235,9 @@ def meeting_hand_over(*, actor, meeting, tovholder):
     _same_municipality(meeting.municipality_id, tovholder)
     if meeting.forum_id:
         _check_forum_member(meeting.forum, tovholder, "tovholder")
+    row_lock(meeting)
+    if meeting.tovholder_id == tovholder.pk:
+        return meeting  # handed over a moment ago (a double click): once in the log
     meeting.tovholder = tovholder
     meeting.save(update_fields=["tovholder"])
     _absent_if_added_after_approval(meeting, _staff_participant(meeting, tovholder, _("Tovholder")))
@@ -268,6 +272,11 @@ def participant_add(*, actor, meeting, kind, user=None, guardian=None, name="", 
             or not guardian.guardianship_set.filter(child_id=meeting.child_id).exists()
         ):
             raise ValidationError({"guardian": _("Choose one of the child's guardians.")})
+        row_lock(meeting)  # two adds of the same parent at once: the second sees the first
+        if meeting.participants.filter(guardian=guardian).exists():
+            raise ValidationError(
+                {"guardian": _("%(name)s is already on the list.") % {"name": str(guardian)}}
+            )
         participant = Participant.objects.create(
             meeting=meeting,
             kind=kind,
@@ -821,6 +830,7 @@ def decision_mark_parents_informed(*, actor, decision):
     meeting = decision.minutes.meeting
     if not meeting_require(actor, meeting, "read_minutes").is_tovholder:
         raise ValidationError(_("Only the tovholder marks that the parents have been informed."))
+    row_lock(decision)  # marked once: a second press keeps the first time and person
     if decision.parents_informed_at is None:
         decision.parents_informed_at = timezone.now()
         decision.parents_informed_by = actor

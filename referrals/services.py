@@ -34,6 +34,7 @@ from screening.services import red_team_pending
 from trivsel.audit.cpr import CPR_PATTERN
 from trivsel.audit.models import Action, Basis, Topic
 from trivsel.audit.services import access_log_record
+from trivsel.locking import row_lock
 from trivsel.organisation.models import Role, UnitType
 from trivsel.organisation.selectors import leads_unit
 
@@ -293,6 +294,9 @@ def notification_match_child(*, actor, notification, cpr):
     )
     if child is None:
         raise ValidationError({"cpr": _("No child with that CPR number in the municipality.")})
+    row_lock(notification)  # found twice at once: one timeline entry, one involvement
+    if notification.child_id == child.pk:
+        return notification
     notification.child = child
     notification.save(update_fields=["child"])
     _intake_changed(notification)
@@ -306,6 +310,7 @@ def notification_assign(*, actor, notification, caseworker):
     _check_social_work(actor)
     if not caseworkers_of(actor).filter(pk=caseworker.pk).exists():
         raise ValidationError({"caseworker": _("Choose one of the intake's caseworkers.")})
+    row_lock(notification)  # _involve checks, then registers: one involvement, not two
     notification.assigned_to = caseworker
     _save(notification, "assigned_to")
     _involve(actor, notification)
@@ -318,6 +323,8 @@ def notification_assess(*, actor, notification, triage, outcome="", note=""):
     """The assessment: the urgency first (the 24-hour clock), the outcome when decided. A first
     assessment after the clock is accepted; the page shows it as late."""
     _check_social_work(actor)
+    # Not over a close made at the same moment, and the first assessment's time stays first.
+    row_lock(notification)
     if notification.closed_at:
         raise ValidationError(_("The notification is closed."))
     now = timezone.now()
@@ -363,6 +370,7 @@ def _mail(notification, subject, body):
 @transaction.atomic
 def notification_send_receipt(*, actor, notification):
     _check_social_work(actor)
+    row_lock(notification)  # two presses at once send one e-mail
     if notification.receipt_sent_at:
         raise ValidationError(_("The receipt has already been sent."))
     if not notification.wants_receipt:
@@ -385,8 +393,11 @@ def notification_send_feedback(*, actor, notification):
     """§ 137: the professional notifier learns whether an investigation or measures followed —
     on their own page; the e-mail only says there is news."""
     _check_social_work(actor)
+    row_lock(notification)  # two presses at once send one e-mail
     if notification.source != Source.PROFESSIONAL or not notification.notifier_id:
         raise ValidationError(_("Feedback goes to a professional notifier only."))
+    if notification.feedback_sent_at:
+        raise ValidationError(_("The feedback has already been given."))
     if not notification.outcome:
         raise ValidationError(_("Record the outcome before giving feedback."))
     notification.feedback_sent_at = timezone.now()
@@ -403,8 +414,17 @@ def notification_send_feedback(*, actor, notification):
 
 @transaction.atomic
 def notification_mark(*, actor, notification, step):
-    """The 3-month review done, the investigation finished, or the notification closed."""
+    """The 3-month review done, the investigation finished, or the notification closed. Each
+    step is recorded once: a second press keeps the first time."""
     _check_social_work(actor)
+    row_lock(notification)
+    done = {
+        "review": notification.review_done_at,
+        "investigation": notification.investigation_finished_at,
+        "close": notification.closed_at,
+    }
+    if done.get(step):
+        return notification
     now = timezone.now()
     if step == "review":
         notification.review_done_at = now
@@ -489,6 +509,7 @@ def dialogue_invite(*, actor, dialogue, social_worker, starts_at, place):
     concern here beforehand, not the child's record."""
     if not leads_unit(actor, dialogue.unit_id):
         raise ValidationError(_("Only a leader of the unit invites the social worker."))
+    row_lock(dialogue)  # two presses at once plan one meeting
     if dialogue.meeting_id:
         raise ValidationError(_("The meeting is already planned."))
     if not caseworkers_of(actor).filter(pk=social_worker.pk).exists():
@@ -531,6 +552,7 @@ def dialogue_invite(*, actor, dialogue, social_worker, starts_at, place):
 @transaction.atomic
 def dialogue_invite_parents(*, actor, dialogue):
     """The teacher or pædagog puts the child's guardians on the meeting's list."""
+    row_lock(dialogue)  # two presses at once put each guardian on the list once
     if not dialogue.meeting_id:
         raise ValidationError(_("The leader plans the meeting first."))
     if actor.pk != dialogue.started_by_id and not leads_unit(actor, dialogue.unit_id):
@@ -700,6 +722,7 @@ def referral_answer(*, actor, referral, accept, reason):
     lets it read the referral."""
     if referral.to_unit_id not in staff_unit_ids(actor):
         raise ValidationError(_("Only the receiving unit answers the referral."))
+    row_lock(referral)  # two answers at once: the first stands, the second is told so
     if (
         referral.consent_id is None
         or not child_list_visible_to(actor, consent_id=referral.consent_id)

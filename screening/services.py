@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from cases.models import DataKind, Task
 from cases.selectors import child_list_visible_to, current_enrolments
 from cases.services import task_create
+from trivsel.locking import row_lock
 from trivsel.organisation.models import UnitType
 
 from .models import JointAssessment, Position, Rating, Round, RoundStatus, RuleSet
@@ -74,8 +75,11 @@ def rating_save(*, rater, round_, child, position, context_position="", comment=
 def round_start_joint(*, actor, round_):
     if not is_round_leader(actor, round_):
         raise PermissionDenied
+    row_lock(round_)
+    if round_.status == RoundStatus.JOINT:
+        return round_  # started a moment ago (another leader, a double click): the same session
     if round_.status != RoundStatus.RATING:
-        raise ValidationError(_("The joint session has already started."))
+        raise ValidationError(_("The round is closed."))
     round_.status = RoundStatus.JOINT
     round_.joint_started_at = timezone.now()
     round_.save(update_fields=["status", "joint_started_at"])
@@ -86,6 +90,9 @@ def round_start_joint(*, actor, round_):
 def round_close(*, actor, round_):
     if not is_round_leader(actor, round_):
         raise PermissionDenied
+    row_lock(round_)
+    if round_.status == RoundStatus.CLOSED:
+        return round_  # closed once: a second press keeps the first time
     round_.status = RoundStatus.CLOSED
     round_.closed_at = timezone.now()
     round_.save(update_fields=["status", "closed_at"])
@@ -196,6 +203,9 @@ def joint_assessment_save(
 ):
     if not is_round_leader(actor, round_):
         raise PermissionDenied
+    # The round's row, so that a close at the same moment does not take an agreed position after
+    # it; and two saves of the same child's position (two tabs) make one assessment and one task.
+    row_lock(round_)
     if round_.status != RoundStatus.JOINT:
         raise ValidationError(_("Start the joint session before agreeing on positions."))
     if position not in Position.values:
