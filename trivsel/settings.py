@@ -209,6 +209,9 @@ if OIDC_ENABLED:
     OIDC_OP_USER_ENDPOINT = env.str("OIDC_OP_USER_ENDPOINT")
     OIDC_OP_JWKS_ENDPOINT = env.str("OIDC_OP_JWKS_ENDPOINT")
     OIDC_RP_SCOPES = "openid email profile"
+    # The code of the municipality whose identity provider this is (Municipality.code, e.g.
+    # "101"): only that municipality's users can sign in through it.
+    OIDC_MUNICIPALITY = env.str("OIDC_MUNICIPALITY")
     # Only people the municipality has already set up may sign in; nobody is created on the fly.
     OIDC_CREATE_USER = False
 
