@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 
 import pytest
@@ -143,3 +144,91 @@ def test_it_sends_a_strict_content_security_policy(world, client, path):
     assert "unsafe-inline" not in policy
     assert "frame-ancestors 'none'" in policy
     assert response["X-Content-Type-Options"] == "nosniff"
+
+
+# --- Password spraying (issue #14 point 2) ------------------------------------------------------
+
+STAFF_NAMES = ["mette", "jonas", "lone", "sara", "henrik", "ida", "maria"]
+
+
+def post_login_from(client, username, password, address):
+    return client.post(
+        "/log-ind/", {"username": username, "password": password}, REMOTE_ADDR=address
+    )
+
+
+def test_spraying_many_user_names_from_one_address_locks_that_address(world, client):
+    """Four wrong passwords for each of many names, some real, some not: no name reaches the
+    per-name lock, but the address has used up its 30 failures in 15 minutes."""
+    names = STAFF_NAMES + [f"gaet{n}" for n in range(1, 7)]
+    attempts = [name for name in names for _ in range(4)][:31]
+    responses = [post_login_from(client, name, WRONG, "198.51.100.20") for name in attempts]
+    assert [r.status_code for r in responses[:29]] == [200] * 29
+    assert responses[30].status_code == 429
+    # Even the right password of a colleague who never failed is refused from that address.
+    colleague = post_login_from(client, "lone", PASSWORD, "198.51.100.20")
+    assert colleague.status_code == 429
+    assert "for mange mislykkede forsøg" in colleague.content.decode()
+    assert "_auth_user_id" not in client.session
+    # Another address is not affected.
+    assert post_login_from(client, "lone", PASSWORD, "198.51.100.21").status_code == 302
+
+
+def test_a_shared_address_tolerates_a_staff_rooms_typing_errors(world, client):
+    """A school's staff behind one address: 29 failures across names leave the others in."""
+    for n in range(29):
+        post_login_from(client, f"kollega{n}", WRONG, "198.51.100.30")
+    assert post_login_from(client, "mette", PASSWORD, "198.51.100.30").status_code == 302
+
+
+def test_one_user_name_tried_from_many_addresses_is_locked(world, client):
+    for n in range(10):
+        response = post_login_from(client, "mette", WRONG, f"203.0.113.{n + 1}")
+    assert response.status_code == 429
+    # The right password from an address that never failed does not get in either.
+    locked = post_login_from(client, "mette", PASSWORD, "203.0.113.99")
+    assert locked.status_code == 429
+    assert "_auth_user_id" not in client.session
+    # Colleagues at those addresses are not locked out.
+    assert post_login_from(client, "jonas", PASSWORD, "203.0.113.1").status_code == 302
+
+
+def lockout_page(response):
+    """The page as the person sees it: the CSRF token is masked afresh on every response."""
+    assert response.status_code == 429
+    page = response.content.decode()
+    page = re.sub(r'"X-CSRFToken": "\w+"', "", page)
+    return re.sub(r'name="csrfmiddlewaretoken" value="\w+"', "", page)
+
+
+def test_the_lockout_answer_is_the_same_for_a_real_and_an_unknown_user_name(world, client):
+    for n in range(10):
+        post_login_from(client, "mette", WRONG, f"203.0.113.{n + 1}")
+        post_login_from(client, "nobody-here", WRONG, f"203.0.113.{n + 101}")
+    real = lockout_page(post_login_from(client, "mette", PASSWORD, "192.0.2.1"))
+    unknown = lockout_page(post_login_from(client, "nobody-here", PASSWORD, "192.0.2.2"))
+    assert real == unknown
+    assert "mette" not in real and "nobody-here" not in unknown
+
+
+def test_a_locked_address_answers_the_same_for_a_real_and_an_unknown_user_name(world, client):
+    for n in range(30):
+        post_login_from(client, f"gaet{n}", WRONG, "198.51.100.40")
+    real = lockout_page(post_login_from(client, "sara", PASSWORD, "198.51.100.40"))
+    unknown = lockout_page(post_login_from(client, "nobody-here", WRONG, "198.51.100.40"))
+    assert real == unknown
+
+
+def test_the_address_and_name_limits_are_settings(world, client, settings):
+    settings.LOGIN_FAILURES_PER_ADDRESS = 3
+    for name in ["a", "b", "c"]:
+        post_login_from(client, name, WRONG, "198.51.100.50")
+    assert post_login_from(client, "mette", PASSWORD, "198.51.100.50").status_code == 429
+
+
+def test_the_spraying_lock_ends_after_the_window(world, client):
+    for n in range(30):
+        post_login_from(client, f"gaet{n}", WRONG, "198.51.100.60")
+    assert post_login_from(client, "mette", PASSWORD, "198.51.100.60").status_code == 429
+    with time_machine.travel(timezone.now() + timedelta(minutes=16)):
+        assert post_login_from(client, "mette", PASSWORD, "198.51.100.60").status_code == 302

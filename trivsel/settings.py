@@ -221,6 +221,9 @@ if OIDC_ENABLED:
     OIDC_OP_USER_ENDPOINT = env.str("OIDC_OP_USER_ENDPOINT")
     OIDC_OP_JWKS_ENDPOINT = env.str("OIDC_OP_JWKS_ENDPOINT")
     OIDC_RP_SCOPES = "openid email profile"
+    # The code of the municipality whose identity provider this is (Municipality.code, e.g.
+    # "101"): only that municipality's users can sign in through it.
+    OIDC_MUNICIPALITY = env.str("OIDC_MUNICIPALITY")
     # Only people the municipality has already set up may sign in; nobody is created on the fly.
     OIDC_CREATE_USER = False
 
@@ -249,6 +252,16 @@ AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.5)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Against password spraying (trivsel/organisation/lockout.py): besides the count per name and
+# address above, at most LOGIN_FAILURES_PER_ADDRESS failures from one address across every user
+# name (a school's staff may share one address) and LOGIN_FAILURES_PER_USERNAME failures for one
+# name across every address, each within LOGIN_FAILURE_WINDOW_MINUTES; counted in axes' failure
+# log in PostgreSQL.
+AXES_HANDLER = "trivsel.organisation.lockout.SprayingLockoutHandler"
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+LOGIN_FAILURES_PER_ADDRESS = env.int("LOGIN_FAILURES_PER_ADDRESS", default=30)
+LOGIN_FAILURES_PER_USERNAME = env.int("LOGIN_FAILURES_PER_USERNAME", default=10)
+LOGIN_FAILURE_WINDOW_MINUTES = env.int("LOGIN_FAILURE_WINDOW_MINUTES", default=15)
 AXES_RESET_ON_SUCCESS = True
 # Reverse proxies in front of the web servers, each appending to X-Forwarded-For; the client's
 # address is read through them (trivsel/client_address.py), for the lockout and the rate limit.

@@ -3,7 +3,7 @@ from django.utils import timezone
 
 from trivsel.organisation.models import Role
 
-from .models import AccessLogEntry
+from .models import AccessLogEntry, Action, Basis
 
 
 def can_browse_access_log(user):
@@ -38,3 +38,14 @@ def access_log_for_guardian(*, child_id):
     return AccessLogEntry.objects.filter(
         child_id=child_id, guardian_visible_from__lte=timezone.now()
     ).only("at", "action", "basis", "purpose")
+
+
+def privilege_changes_of(user):
+    """The changes of one person's roles and access (trivsel.audit.services
+    .privilege_change_record), newest first, for the administrators of their municipality."""
+    return AccessLogEntry.objects.filter(
+        object_type=user._meta.label_lower,
+        object_id=str(user.pk),
+        action=Action.CHANGE,
+        basis=Basis.ADMINISTRATION,
+    ).select_related("actor")

@@ -1,4 +1,5 @@
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from .cpr import mask_cpr
 from .models import AccessLogEntry, Action, Basis, Topic
@@ -108,3 +109,30 @@ def access_log_refused(*, actor, what, pk, purpose=""):
             purpose=purpose,
             detail=f"{what} #{str(pk)[:20]}",
         )
+
+
+def privilege_change_record(*, actor, user, before, after):
+    """Write what an administrator changed of a person's roles, units, groups, active state or
+    platform privileges — who, whose, old → new — when anything changed. `before` and `after`
+    are trivsel.organisation.selectors.staff_privileges_of of the person. The entry belongs to
+    the person's municipality, so its other administrators see it in the access log and on the
+    person's admin page, whoever made the change (a platform superuser too)."""
+    changes = [
+        f"{label}: {before.get(label, '–')} → {value}"
+        for label, value in after.items()
+        if before.get(label, "–") != value
+    ]
+    if not changes:
+        return None
+    whose = user.get_full_name() or user.username
+    return AccessLogEntry.objects.create(
+        municipality_id=user.municipality_id,
+        actor=actor,
+        action=Action.CHANGE,
+        basis=Basis.ADMINISTRATION,
+        object_type=user._meta.label_lower,
+        object_id=str(user.pk),
+        purpose=gettext("Change of roles and access"),
+        detail=mask_cpr(f"{whose} ({user.username}): " + "; ".join(changes)),
+        topic=Topic.INTERNAL,
+    )

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
+from django.core.exceptions import SuspiciousOperation
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
 from .models import User
@@ -28,11 +29,36 @@ class StaffModelBackend(HeaderUserMixin, ModelBackend):
         return super().authenticate(request, username=username, password=password, **kwargs)
 
 
+def _email_verified(claims):
+    # A boolean by the standard; some providers send the string "true".
+    verified = claims.get("email_verified")
+    return verified is True or (isinstance(verified, str) and verified.lower() == "true")
+
+
 class MunicipalOIDCBackend(HeaderUserMixin, OIDCAuthenticationBackend):
-    """Signs in people the municipality has already set up, matched by their e-mail address."""
+    """Signs in people the municipality has already set up, matched by their e-mail address.
+
+    The provider is the identity provider of one municipality (OIDC_MUNICIPALITY, its code): it
+    vouches for its own staff, never for another municipality's, so only users of that
+    municipality are matched. The address is a login only when the provider has verified that it
+    belongs to the person: otherwise anyone who could register an address at the provider would
+    sign in as the staff member with that address."""
+
+    def verify_claims(self, claims):
+        return bool(claims.get("email")) and _email_verified(claims)
 
     def filter_users_by_claims(self, claims):
         email = claims.get("email")
-        if not email:
+        municipality_code = getattr(settings, "OIDC_MUNICIPALITY", None)
+        # Checked here as well as in verify_claims: this is the one place that picks the account.
+        if not email or not municipality_code or not _email_verified(claims):
             return self.UserModel.objects.none()
-        return self.UserModel.objects.filter(email__iexact=email, is_active=True)
+        return self.UserModel.objects.filter(
+            email__iexact=email, is_active=True, municipality__code=municipality_code
+        )
+
+    def create_user(self, claims):
+        # Accounts are set up by the municipality with their roles and units; an account made
+        # from a provider's claims would have neither. OIDC_CREATE_USER is False in the settings,
+        # and this holds even if someone turned it on.
+        raise SuspiciousOperation("OIDC never creates users")

@@ -2,7 +2,9 @@
 
 from django.db.models import Count, Prefetch
 from django.http import Http404
+from django.utils.translation import gettext as _
 
+from .access_groups import GROUP_PREFIX, UNIT_PREFIX
 from .models import LEADER_ROLES, Group, Municipality, StaffProfile, Unit, User
 
 
@@ -68,3 +70,48 @@ def staff_overview_for(user):
     if profile is None:
         return None, [], []
     return profile, list(profile.units.all()), list(profile.groups.all())
+
+
+def staff_privileges_of(user_id):
+    """What a person may do, as the people who administer them read it: their roles, units and
+    groups, whether the account is active and reaches the admin, and the platform privileges.
+    {label: text}; comparing two of them tells what a change did (the audit of privileges)."""
+    user = (
+        User.objects.filter(pk=user_id)
+        .select_related("municipality")
+        .prefetch_related("groups", "user_permissions__content_type")
+        .first()
+    )
+    if user is None:
+        return {}
+    profile = (
+        StaffProfile.objects.filter(user_id=user_id)
+        .prefetch_related(
+            "units", Prefetch("groups", queryset=Group.objects.select_related("unit"))
+        )
+        .first()
+    )
+
+    def yes_no(value):
+        return _("yes") if value else _("no")
+
+    def listed(values):
+        return ", ".join(sorted(str(v) for v in values)) or "–"
+
+    # The auth groups named after units and groups only mirror the memberships (access_groups.py).
+    permission_groups = [
+        g.name for g in user.groups.all() if not g.name.startswith((UNIT_PREFIX, GROUP_PREFIX))
+    ]
+    return {
+        _("Roles"): listed(profile.role_labels) if profile else "–",
+        _("Units"): listed(profile.units.all()) if profile else "–",
+        _("Groups"): listed(profile.groups.all()) if profile else "–",
+        _("Active"): yes_no(user.is_active),
+        _("Access to the administration"): yes_no(user.is_staff),
+        _("Superuser"): yes_no(user.is_superuser),
+        _("Permission groups"): listed(permission_groups),
+        _("Permissions"): listed(
+            f"{p.content_type.app_label}.{p.codename}" for p in user.user_permissions.all()
+        ),
+        _("Municipality"): str(user.municipality) if user.municipality_id else "–",
+    }
