@@ -1,14 +1,28 @@
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.http import HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
+from django.urls import reverse
 from django.views.decorators.csrf import requires_csrf_token
+
+from trivsel.two_factor.rules import ENROL, STATE_SESSION_KEY, VERIFY
 
 
 class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
     extra_context = {"oidc_enabled": settings.OIDC_ENABLED}
+
+    def get_success_url(self):
+        # Straight on to the second step, if one is due (trivsel.two_factor.signals decided).
+        url = super().get_success_url()
+        step = self.request.session.get(STATE_SESSION_KEY)
+        if step in {VERIFY, ENROL}:
+            name = "two_factor:verify" if step == VERIFY else "two_factor:enrol"
+            return f"{reverse(name)}?{urlencode({'next': url})}"
+        return url
 
 
 class PasswordResetView(auth_views.PasswordResetView):
