@@ -161,9 +161,11 @@ def test_a_required_role_reaches_nothing_before_enrolling(world, client, require
     assert "Totrinsbekræftelse er slået til" in refused.content.decode()
 
 
-def test_a_role_that_is_not_required_logs_in_with_the_password(world, client, required):
+def test_a_role_that_is_not_required_may_choose(world, client, required):
     assert post_login(client, "mette")["Location"] == "/"
     assert client.get("/boern/").status_code == 200
+    page = client.get("/min-side/").content.decode()
+    assert "Totrinsbekræftelse er slået fra" in page and ENROL_URL in page
 
 
 def test_the_admin_asks_an_enrolled_administrator_for_the_code(world, client, required):

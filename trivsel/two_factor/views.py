@@ -20,7 +20,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from . import selectors, services
 from .forms import EnrolForm, VerifyForm
 from .qr import qr_svg
-from .rules import DONE, ENROL, STATE_SESSION_KEY, VERIFY
+from .rules import DONE, ENROL, STATE_SESSION_KEY, VERIFY, VIA_SESSION_KEY
 
 # Recovery codes wait here between the request that made them and the page that shows them once.
 RECOVERY_CODES_SESSION_KEY = "_two_factor_recovery_codes"
@@ -50,6 +50,7 @@ def account(request):
         {
             "profile": request.user.staff_profile_or_none,
             "status": selectors.two_factor_status_for(request.user),
+            "via_idp": request.session.get(VIA_SESSION_KEY) == "idp",
         },
     )
 
