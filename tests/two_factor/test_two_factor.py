@@ -49,6 +49,10 @@ def test_after_enrolling_the_login_asks_for_the_code(world, client):
 
     response = post_login(client, "mette")
     assert response["Location"].startswith(VERIFY_URL)
+    # The step's page has no menu and no bell: nothing that would only lead back to it.
+    step_page = client.get(response["Location"]).content.decode()
+    assert "Indtast din kode" in step_page
+    assert reverse("notifications:bell") not in step_page and "/boern/" not in step_page
     # Signed in with the password only: no page opens yet.
     for path in ["/", "/boern/", reverse("notifications:list"), "/min-side/", ENROL_URL]:
         blocked = client.get(path)
@@ -150,6 +154,7 @@ def test_a_required_role_reaches_nothing_before_enrolling(world, client, require
         assert blocked.status_code == 302 and blocked["Location"].startswith(ENROL_URL), path
     page = client.get(ENROL_URL).content.decode()
     assert "Din rolle kræver totrinsbekræftelse" in page
+    assert reverse("notifications:bell") not in page and "/boern/" not in page
 
     enrol(client)
     assert client.get("/").status_code == 200

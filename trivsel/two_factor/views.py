@@ -92,7 +92,8 @@ def verify(request):
                         % {"count": left},
                     )
                 return redirect(_next_url(request))
-    return render(request, "two_factor/verify.html", {"form": form, "next": _next_url(request)})
+    context = {"form": form, "next": _next_url(request), "second_step": True}
+    return render(request, "two_factor/verify.html", context)
 
 
 def _locked_out(request):
@@ -134,6 +135,7 @@ def enrol(request):
             "qr": qr_svg(device.config_url, label=_("QR code for your authenticator app")),
             "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
             "required": request.session.get(STATE_SESSION_KEY) == ENROL,
+            "second_step": request.session.get(STATE_SESSION_KEY) == ENROL,
             "next": request.GET.get("next") or request.POST.get("next", ""),
         },
     )
