@@ -51,6 +51,29 @@ def test_it_names_a_missing_production_variable_at_start_up(missing):
     assert missing in result.stderr
 
 
+def two_factor_settings(env):
+    code = (
+        "from django.conf import settings as s; "
+        "print(s.TWO_FACTOR_REQUIRED, ','.join(s.TWO_FACTOR_REQUIRED_ROLES))"
+    )
+    result = manage(["shell", "-c", code], env)
+    assert result.returncode == 0, result.stderr
+    # The shell first tells what it imported automatically; the answer is the last line.
+    return result.stdout.strip().splitlines()[-1]
+
+
+def test_production_requires_two_factor_login_of_administrators_and_the_social_work_side():
+    assert two_factor_settings(PRODUCTION_ENV) == "True administrator,socialraadgiver,teamleder"
+    # The roles are a setting of their own.
+    roles = {**PRODUCTION_ENV, "TWO_FACTOR_REQUIRED_ROLES": "administrator,leder"}
+    assert two_factor_settings(roles) == "True administrator,leder"
+
+
+def test_the_demo_leaves_two_factor_login_to_each_user():
+    demo = {k: os.environ[k] for k in ("DATABASE_URL", "REDIS_URL")} | {"TRIVSEL_MODE": "demo"}
+    assert two_factor_settings(demo).startswith("False ")
+
+
 def test_it_runs_with_debug_off_unless_asked():
     assert settings.DEBUG is False
 

@@ -59,10 +59,14 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "mozilla_django_oidc",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     # The platform
     "trivsel.organisation",
     "trivsel.audit",
     "trivsel.notifications",
+    "trivsel.two_factor",
     # The product
     "cases",
     "screening",
@@ -80,6 +84,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "trivsel.middleware.NoStoreMiddleware",
+    "trivsel.two_factor.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -268,6 +273,35 @@ AXES_RESET_ON_SUCCESS = True
 PROXY_COUNT = env.int("PROXY_COUNT", default=0)
 AXES_CLIENT_IP_CALLABLE = "trivsel.client_address.client_ip"
 AXES_VERBOSE = False
+
+# --- Two-factor login (README "Totrinsbekræftelse") -------------------------------------------
+# Administrators (is_staff, superusers) and the roles listed must use a second factor when
+# TWO_FACTOR_REQUIRED is on (the default in production); everyone else may turn it on from their
+# own page. The demo and the tests leave it to each user.
+TWO_FACTOR_REQUIRED = env.bool("TWO_FACTOR_REQUIRED", default=PRODUCTION)
+TWO_FACTOR_REQUIRED_ROLES = env.list(
+    "TWO_FACTOR_REQUIRED_ROLES", default=["administrator", "socialraadgiver", "teamleder"]
+)
+TWO_FACTOR_RECOVERY_CODES = env.int("TWO_FACTOR_RECOVERY_CODES", default=10)
+# The name the authenticator app shows next to the code.
+OTP_TOTP_ISSUER = env.str("TWO_FACTOR_ISSUER", default="Trivsel+")
+# After each wrong code a device refuses every code for 2^(failures-1) × this many seconds, so
+# codes cannot be guessed even by someone who logs in with the password again and again (the
+# lockout's count starts anew at each right password).
+OTP_TOTP_THROTTLE_FACTOR = env.int("TWO_FACTOR_THROTTLE_SECONDS", default=1)
+OTP_STATIC_THROTTLE_FACTOR = OTP_TOTP_THROTTLE_FACTOR
+# A wrong code counts towards the lockout like a wrong password; the code itself is not kept.
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code"]
+# An OIDC login counts as two-factor when the identity provider says so in the ID token: an
+# `amr` value among these (RFC 8176), or an `acr` among these (NSIS levels of assurance).
+TWO_FACTOR_OIDC_AMR = env.list("TWO_FACTOR_OIDC_AMR", default=["mfa", "otp", "hwk"])
+TWO_FACTOR_OIDC_ACR = env.list(
+    "TWO_FACTOR_OIDC_ACR",
+    default=[
+        "https://data.gov.dk/concept/core/nsis/loa/Substantial",
+        "https://data.gov.dk/concept/core/nsis/loa/High",
+    ],
+)
 
 # Idle timeout: the session lives SESSION_IDLE_MINUTES after the last request (refreshed at
 # most once a minute by trivsel.middleware.SessionIdleMiddleware).

@@ -36,6 +36,7 @@ auth_patterns = [
 urlpatterns = [
     path("", case_views.home, name="home"),
     *auth_patterns,
+    path("", include("trivsel.two_factor.urls")),
     path("sprog/", include("django.conf.urls.i18n")),
     path("adgangslog/", include("trivsel.audit.urls")),
     path("", include("cases.urls")),

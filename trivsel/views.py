@@ -1,4 +1,5 @@
 import sys
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth import views as auth_views
@@ -7,14 +8,25 @@ from django.db.utils import InterfaceError, OperationalError
 from django.http import HttpResponse, HttpResponseRedirect, HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
+from django.urls import reverse
 from django.views.decorators.csrf import requires_csrf_token
 
 from trivsel.notifications.services import password_reset_request
+from trivsel.two_factor.rules import ENROL, STATE_SESSION_KEY, VERIFY
 
 
 class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
     extra_context = {"oidc_enabled": settings.OIDC_ENABLED}
+
+    def get_success_url(self):
+        # Straight on to the second step, if one is due (trivsel.two_factor.signals decided).
+        url = super().get_success_url()
+        step = self.request.session.get(STATE_SESSION_KEY)
+        if step in {VERIFY, ENROL}:
+            name = "two_factor:verify" if step == VERIFY else "two_factor:enrol"
+            return f"{reverse(name)}?{urlencode({'next': url})}"
+        return url
 
 
 class PasswordResetView(auth_views.PasswordResetView):

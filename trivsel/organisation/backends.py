@@ -3,6 +3,8 @@ from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import SuspiciousOperation
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
+from trivsel.two_factor.rules import idp_second_factor
+
 from .models import User
 
 # The fixed password of the demo logins (README). It must never open anything outside the demo.
@@ -62,3 +64,12 @@ class MunicipalOIDCBackend(HeaderUserMixin, OIDCAuthenticationBackend):
         # from a provider's claims would have neither. OIDC_CREATE_USER is False in the settings,
         # and this holds even if someone turned it on.
         raise SuspiciousOperation("OIDC never creates users")
+
+    def get_or_create_user(self, access_token, id_token, payload):
+        # Kept apart from the matching of users (filter_users_by_claims): the identity
+        # provider's own second factor, read from the verified ID token, counts as ours
+        # (trivsel.two_factor.signals reads the mark at login).
+        user = super().get_or_create_user(access_token, id_token, payload)
+        if user is not None:
+            user.idp_second_factor = idp_second_factor(payload)
+        return user
