@@ -73,6 +73,7 @@ def provider(settings):
     settings.OIDC_OP_USER_ENDPOINT = f"{provider.url}/userinfo"
     settings.OIDC_OP_JWKS_ENDPOINT = f"{provider.url}/jwks"
     settings.OIDC_CREATE_USER = False
+    settings.OIDC_MUNICIPALITY = "901"  # the world's Solby Kommune: its users only
     settings.TWO_FACTOR_REQUIRED = True
     yield provider
     provider.close()
