@@ -163,6 +163,7 @@ def test_she_cannot_give_herself_a_profile_or_take_over_a_colleagues(admins, log
     offered = {row["text"] for row in autocomplete["results"]}
     assert "nina" not in offered
     assert "jonas" in offered
+    assert "ida" not in offered and "root" not in offered  # Nabo's pædagog, the superuser
 
     sara = admins.social_worker.staff_profile
     form = change_form(client, profile_url(sara))
