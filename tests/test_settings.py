@@ -20,6 +20,7 @@ PRODUCTION_ENV = {
     "DATABASE_URL": "postgres://trivsel:secret@db.example.dk:5432/trivsel",
     "REDIS_URL": "redis://redis.example.dk:6379/0",
     "EMAIL_URL": "smtp+tls://trivsel:secret@smtp.example.dk:587",
+    "SITE_URL": "https://trivsel.example.dk",
 }
 
 
@@ -43,7 +44,9 @@ def test_it_passes_check_deploy_with_the_documented_production_settings():
     assert "no issues" in result.stdout
 
 
-@pytest.mark.parametrize("missing", ["SECRET_KEY", "DATABASE_URL", "REDIS_URL", "EMAIL_URL"])
+@pytest.mark.parametrize(
+    "missing", ["SECRET_KEY", "DATABASE_URL", "REDIS_URL", "EMAIL_URL", "SITE_URL"]
+)
 def test_it_names_a_missing_production_variable_at_start_up(missing):
     env = {k: v for k, v in PRODUCTION_ENV.items() if k != missing}
     result = manage(["check"], env)

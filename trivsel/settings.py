@@ -205,8 +205,11 @@ REMINDER_ROUND_DAYS = env.int("REMINDER_ROUND_DAYS", default=3)
 REMINDER_BATCH_SIZE = env.int("REMINDER_BATCH_SIZE", default=10000)
 REMINDER_EMAIL_LEASE_SECONDS = env.int("REMINDER_EMAIL_LEASE_SECONDS", default=300)
 REMINDER_EMAIL_MAX_ATTEMPTS = env.int("REMINDER_EMAIL_MAX_ATTEMPTS", default=10)
-# The address the links in e-mails start with.
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# The address the links in e-mails start with (password reset, reminders, invitations): a
+# production install without it would mail links that lead nowhere, so it must be named there.
+SITE_URL = (
+    env.str("SITE_URL") if PRODUCTION else env.str("SITE_URL", default="http://127.0.0.1:8000")
+)
 
 # --- Authentication ----------------------------------------------------------------------------
 AUTH_USER_MODEL = "organisation.User"
