@@ -140,7 +140,8 @@ def _run(label, plan_file, folder, *, kill_redis_after=None):
         "LOAD_PLAN": str(plan_file),
     }
     gunicorn = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "trivsel.wsgi:application", "--workers",
+        [sys.executable, "-m", "gunicorn", "-c", "python:trivsel.gunicorn_conf",
+         "trivsel.wsgi:application", "--workers",
          str(GUNICORN_WORKERS), "--bind", f"127.0.0.1:{port}", "--log-level", "error"],
         cwd=ROOT, env=env, stderr=open(Path(folder) / "gunicorn.log", "w"),  # noqa: SIM115
     )  # fmt: skip
