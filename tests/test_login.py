@@ -232,3 +232,17 @@ def test_the_spraying_lock_ends_after_the_window(world, client):
     assert post_login_from(client, "mette", PASSWORD, "198.51.100.60").status_code == 429
     with time_machine.travel(timezone.now() + timedelta(minutes=16)):
         assert post_login_from(client, "mette", PASSWORD, "198.51.100.60").status_code == 302
+
+
+def test_failed_logins_are_kept_for_a_month_then_deleted_by_the_nightly_job(db, client):
+    from axes.models import AccessFailureLog
+
+    from trivsel.organisation.tasks import login_failures_prune_task
+
+    with time_machine.travel(timezone.now() - timedelta(days=31)):
+        client.post(reverse("login"), {"username": "gammel", "password": "forkert"})
+    client.post(reverse("login"), {"username": "ny", "password": "forkert"})
+    assert set(AccessFailureLog.objects.values_list("username", flat=True)) == {"gammel", "ny"}
+
+    assert login_failures_prune_task() == 1
+    assert list(AccessFailureLog.objects.values_list("username", flat=True)) == ["ny"]

@@ -185,6 +185,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "trivsel.notifications.tasks.password_reset_mails_send",
         "schedule": env.float("REMINDER_EMAIL_SECONDS", default=60.0),
     },
+    # The failed-login log (addresses and user names) is kept only as long as it is useful.
+    "login-failures-prune": {
+        "task": "trivsel.organisation.tasks.login_failures_prune",
+        "schedule": crontab(minute=20, hour=3),
+    },
     "daily-digest": {
         "task": "trivsel.notifications.tasks.daily_digest",
         # Every hour from the digest hour on: a day whose first run was missed is caught up.
@@ -270,6 +275,9 @@ AXES_ENABLE_ACCESS_FAILURE_LOG = True
 LOGIN_FAILURES_PER_ADDRESS = env.int("LOGIN_FAILURES_PER_ADDRESS", default=30)
 LOGIN_FAILURES_PER_USERNAME = env.int("LOGIN_FAILURES_PER_USERNAME", default=10)
 LOGIN_FAILURE_WINDOW_MINUTES = env.int("LOGIN_FAILURE_WINDOW_MINUTES", default=15)
+# Days a failed login (address, user name, time) stays in the log: long enough to look into an
+# attack, then deleted by a nightly job (trivsel.organisation.tasks.login_failures_prune).
+LOGIN_FAILURE_LOG_DAYS = env.int("LOGIN_FAILURE_LOG_DAYS", default=30)
 AXES_RESET_ON_SUCCESS = True
 # Reverse proxies in front of the web servers, each appending to X-Forwarded-For; the client's
 # address is read through them (trivsel/client_address.py), for the lockout and the rate limit.

@@ -39,6 +39,15 @@ def login_spraying_locked(*, ip_address, username):
     )
 
 
+def login_failures_prune(*, now=None):
+    """Delete failed logins older than LOGIN_FAILURE_LOG_DAYS; returns how many went. They hold
+    addresses and user names, and the lockout looks back minutes, not months."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.LOGIN_FAILURE_LOG_DAYS)
+    deleted, _ = AccessFailureLog.objects.filter(attempt_time__lt=cutoff).delete()
+    return deleted
+
+
 class SprayingLockoutHandler(AxesDatabaseHandler):
     def is_locked(self, request, credentials=None):
         if super().is_locked(request, credentials):
