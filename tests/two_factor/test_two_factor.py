@@ -2,6 +2,7 @@
 after the password, and the roles that must use it."""
 
 import pytest
+from axes.models import AccessAttempt
 from django.urls import reverse
 
 from tests.factories import PASSWORD
@@ -118,6 +119,8 @@ def test_five_wrong_codes_lock_the_login_like_five_wrong_passwords(world, client
     assert "_auth_user_id" not in client.session
     # The right password does not help for the rest of the cool-off.
     assert post_login(client, "mette").status_code == 429
+    # The lockout's own record keeps the attempts, not the codes tried.
+    assert "123456" not in AccessAttempt.objects.get(username="mette").post_data
 
 
 def test_a_user_may_turn_it_off_and_logs_in_with_the_password_again(world, client):
