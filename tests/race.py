@@ -12,7 +12,7 @@ import time
 
 from django.db import connection, transaction
 
-_GIVE_UP_AFTER = 30  # seconds; only reached when a caller is stuck, never in a passing run
+_GIVE_UP_AFTER = 30  # seconds; reached only when a caller is stuck, never in a passing run
 
 
 def race(table, call, *, callers=2):
@@ -28,7 +28,7 @@ def race(table, call, *, callers=2):
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_backend_pid()")
                 pids[i] = cursor.fetchone()[0]
-            ready.wait()
+            ready.wait(timeout=_GIVE_UP_AFTER)
             results[i] = call(i)
         except Exception as error:  # the caller's answer, for the test to look at
             results[i] = error
@@ -41,7 +41,7 @@ def race(table, call, *, callers=2):
         cursor.execute(f'LOCK TABLE "{table._meta.db_table}" IN SHARE MODE')
         for thread in threads:
             thread.start()
-        ready.wait()
+        ready.wait(timeout=_GIVE_UP_AFTER)  # never hangs: a caller that failed breaks it
         deadline = time.monotonic() + _GIVE_UP_AFTER
         while True:
             cursor.execute(
