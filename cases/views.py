@@ -314,7 +314,7 @@ def _child_record_form(request, child, form, *, save, done, heading, intro=""):
             return redirect("cases:child_detail", pk=child.pk)
     return render(
         request,
-        "cases/child_record_form.html",
+        "form_page.html",
         {"child": child, "form": form, "heading": heading, "intro": intro},
     )
 
@@ -400,7 +400,7 @@ def forlob_hand_over(request, forlob_pk):
             return redirect("cases:child_detail", pk=child.pk)
     return render(
         request,
-        "cases/child_record_form.html",
+        "form_page.html",
         {"child": child, "form": form, "heading": _("Hand over the tovholder role")},
     )
 
@@ -423,7 +423,7 @@ def forlob_close(request, forlob_pk):
         return redirect("cases:child_detail", pk=child.pk)
     return render(
         request,
-        "cases/child_record_form.html",
+        "form_page.html",
         {"child": child, "form": form, "heading": _("Close the forløb")},
     )
 
