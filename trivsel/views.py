@@ -5,10 +5,11 @@ from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.db import DatabaseError
 from django.db.utils import InterfaceError, OperationalError
-from django.http import HttpResponse, HttpResponseRedirect, HttpResponseServerError
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.template import loader
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import requires_csrf_token
 
 from trivsel.notifications.services import password_reset_request
@@ -66,7 +67,31 @@ def server_error(request):
     # Rendered without the request's context processors: the error may come from any of them,
     # and without the database, which may be what failed.
     if _database_unreachable(sys.exc_info()[1]):
-        response = HttpResponse(loader.get_template("503.html").render(), status=503)
+        response = _error_page(
+            heading=_("Trivsel+ is briefly unavailable"),
+            message=_(
+                "We cannot reach our database right now, usually for a minute or two during"
+                " maintenance. Nothing you saved before is lost; what you were sending now was"
+                " not saved, so send it again in a moment."
+            ),
+            link="",
+            link_text=_("Try again"),
+            status=503,
+        )
         response["Retry-After"] = str(DATABASE_UNAVAILABLE_RETRY_SECONDS)
         return response
-    return HttpResponseServerError(loader.get_template("500.html").render())
+    return _error_page(
+        heading=_("Something went wrong"),
+        message=_(
+            "An error occurred on our side. Nothing you saved before is lost. Try again in a"
+            " moment; if it keeps happening, contact your municipality's support."
+        ),
+        link="/",
+        link_text=_("Go to My overview"),
+        status=500,
+    )
+
+
+def _error_page(*, status, **texts):
+    page = loader.get_template("error_standalone.html").render(texts)
+    return HttpResponse(page, status=status)
