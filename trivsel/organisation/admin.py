@@ -72,9 +72,19 @@ class PrivilegeChangesAudited:
 
     # Fields of the object that carry the person's privileges: read-only on their own object.
     own_privilege_fields = ()
+    # The lookup from the object to its person's superuser flag.
+    superuser_lookup = "is_superuser"
 
     def person_of(self, obj):
         raise NotImplementedError
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        # A municipal administrator never sees or edits a platform superuser, even one set up in
+        # her own municipality: not in the list, not by id, not in an autocomplete.
+        return queryset.filter(**{self.superuser_lookup: False})
 
     def is_own(self, request, obj):
         return obj is not None and obj.pk is not None and self.person_of(obj) == request.user.pk
@@ -209,15 +219,10 @@ class StaffProfileAdmin(PrivilegeChangesAudited, TenantScopedAdmin):
     filter_horizontal = ["units", "groups"]
     autocomplete_fields = ["user"]
     own_privilege_fields = ("user", "roles", "units", "groups")
+    superuser_lookup = "user__is_superuser"
 
     def person_of(self, obj):
         return obj.user_id
-
-    def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        if request.user.is_superuser:
-            return queryset
-        return queryset.filter(user__is_superuser=False)
 
     def get_readonly_fields(self, request, obj=None):
         readonly = super().get_readonly_fields(request, obj)
@@ -250,14 +255,6 @@ class MunicipalUserAdmin(PrivilegeChangesAudited, UserAdmin, TenantScopedAdmin):
 
     def person_of(self, obj):
         return obj.pk
-
-    def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        if request.user.is_superuser:
-            return queryset
-        # A municipal administrator never sees or edits a platform superuser, even one set up in
-        # her own municipality: not in the list, not by id, not in an autocomplete.
-        return queryset.filter(is_superuser=False)
 
     def get_list_filter(self, request):
         if request.user.is_superuser:
