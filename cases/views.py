@@ -26,7 +26,7 @@ from trivsel.organisation.selectors import (
 from trivsel.pdf import html_to_pdf
 
 from . import selectors, services
-from .capabilities import exchange_staff, may_evaluate_handover_seasons
+from .capabilities import exchange_staff
 from .cpr import cpr_mask
 from .forms import (
     ChildSearchForm,
@@ -43,6 +43,9 @@ from .forms import (
     SeasonEvaluationForm,
     TransitionHandoverForm,
 )
+from .handovers import selectors as handover_selectors
+from .handovers import services as handover_services
+from .handovers.capabilities import may_evaluate_handover_seasons
 from .models import Consent, Forlob, Task
 
 PAGE_SIZE = 50
@@ -176,7 +179,7 @@ def child_detail(request, pk):
             request.user, child, kinds, screening=screening
         ),
         "siblings": selectors.siblings_visible_to(request.user, child),
-        "handovers": selectors.handovers_of_child_visible_to(request.user, child),
+        "handovers": handover_selectors.handovers_of_child_visible_to(request.user, child),
         "today": timezone.localdate(),
     }
     return render(request, "cases/child_detail.html", context)
@@ -519,7 +522,7 @@ def child_access_log(request, pk):
 
 
 def _handover(request, pk, purpose):
-    return selectors.handover_get_for(request.user, pk, purpose=purpose)
+    return handover_selectors.handover_get_for(request.user, pk, purpose=purpose)
 
 
 @login_required
@@ -547,14 +550,14 @@ def handover_create(request, pk):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            handover = services.handover_create(
+            handover = handover_services.handover_create(
                 actor=request.user,
                 child=child,
                 sending_unit=enrolment.unit,
                 sending_group=enrolment.group,
                 **form.cleaned_data,
             )
-        except services.HandoverAlreadyOpen as already:
+        except handover_services.HandoverAlreadyOpen as already:
             messages.info(
                 request,
                 _("There is already an open handover of the child to that unit. Here it is."),
@@ -597,7 +600,7 @@ def handover_detail(request, pk):
 
 
 def _sender_handover(request, pk, purpose, need):
-    return selectors.handover_get_for(request.user, pk, purpose=purpose, need=need)
+    return handover_selectors.handover_get_for(request.user, pk, purpose=purpose, need=need)
 
 
 @login_required
@@ -610,13 +613,15 @@ def handover_edit(request, pk):
             "transition_date": handover.transition_date,
             **{
                 f: getattr(handover, f)
-                for f in (*services.HANDOVER_TEXT_FIELDS, "evaluation_needed")
+                for f in (*handover_services.HANDOVER_TEXT_FIELDS, "evaluation_needed")
             },
         },
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.handover_update(actor=request.user, handover=handover, **form.cleaned_data)
+            handover_services.handover_update(
+                actor=request.user, handover=handover, **form.cleaned_data
+            )
         except PermissionDenied:
             raise Http404 from None
         except ValidationError as error:
@@ -647,12 +652,12 @@ def handover_consent(request, pk):
     form = HandoverConsentForm(
         request.POST or None,
         guardians=guardians,
-        initial={"valid_until": services.handover_consent_default_end(handover)},
+        initial={"valid_until": handover_selectors.handover_consent_default_end(handover)},
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.handover_request_consent(
+            handover_services.handover_request_consent(
                 actor=request.user,
                 handover=handover,
                 guardian=data["guardian"],
@@ -705,7 +710,7 @@ def handover_parent_answer(request, pk):
             status=422,
         )
     try:
-        services.handover_parent_answer(
+        handover_services.handover_parent_answer(
             guardian_user=request.user,
             handover=handover,
             accept=form.cleaned_data["answer"] == "accept",
@@ -744,7 +749,7 @@ def handover_send(request, pk):
         request,
         pk,
         purpose=_("Send a handover"),
-        action=services.handover_send,
+        action=handover_services.handover_send,
         done=_("The handover is sent. The receiving leader has a task to acknowledge it."),
     )
 
@@ -756,7 +761,7 @@ def handover_acknowledge(request, pk):
         request,
         pk,
         purpose=_("Acknowledge a handover"),
-        action=services.handover_acknowledge,
+        action=handover_services.handover_acknowledge,
         done=_("The handover is acknowledged. The sender can see it."),
     )
 
@@ -768,7 +773,7 @@ def handover_cancel(request, pk):
         request,
         pk,
         purpose=_("Cancel a handover"),
-        action=services.handover_cancel,
+        action=handover_services.handover_cancel,
         done=_("The handover is cancelled."),
     )
 
@@ -780,7 +785,9 @@ def handover_enrol(request, pk):
     form = HandoverEnrolForm(request.POST, groups=handover.receiving_unit.groups.all())
     if form.is_valid():
         try:
-            services.handover_enrol(actor=request.user, handover=handover, **form.cleaned_data)
+            handover_services.handover_enrol(
+                actor=request.user, handover=handover, **form.cleaned_data
+            )
         except PermissionDenied:
             raise Http404 from None
         except ValidationError as error:
@@ -817,14 +824,14 @@ def handover_list(request):
     """Overleveringer: what my units sent and received, and the children approaching a
     transition so no one is missed."""
     _staff_only(request.user)
-    sent, received = selectors.handover_list_for_units(request.user)
+    sent, received = handover_selectors.handover_list_for_units(request.user)
     return render(
         request,
         "cases/handover_list.html",
         {
             "sent": sent,
             "received": received,
-            "upcoming": selectors.upcoming_transitions(request.user),
+            "upcoming": handover_selectors.upcoming_transitions(request.user),
             "today": timezone.localdate(),
             "may_evaluate_seasons": may_evaluate_handover_seasons(request.user),
         },
@@ -836,13 +843,13 @@ def handover_seasons(request):
     """The leaders' evaluation of a transition season, per kind of transition."""
     if not may_evaluate_handover_seasons(request.user):
         raise Http404
-    season = request.GET.get("saeson") or selectors.season_of(timezone.localdate())
+    season = request.GET.get("saeson") or handover_selectors.season_of(timezone.localdate())
     if not re.fullmatch(r"20\d\d-H[12]", season):
-        season = selectors.season_of(timezone.localdate())
+        season = handover_selectors.season_of(timezone.localdate())
     form = SeasonEvaluationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.handover_season_evaluation_save(
+            handover_services.handover_season_evaluation_save(
                 actor=request.user, season=season, **form.cleaned_data
             )
         except ValidationError as error:
@@ -862,7 +869,7 @@ def handover_seasons(request):
             % {"year": year},
             "previous": previous,
             "following": following,
-            "rows": selectors.season_overview(request.user, season),
+            "rows": handover_selectors.season_overview(request.user, season),
             "form": form,
         },
     )

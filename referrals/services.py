@@ -19,6 +19,7 @@ from cases.selectors import (
     child_capabilities,
     child_list_visible_to,
     staff_unit_ids,
+    unit_leaders,
 )
 from cases.services import (
     consent_record,
@@ -26,7 +27,6 @@ from cases.services import (
     task_complete,
     task_create,
     timeline_add,
-    unit_leaders,
 )
 from meetings.models import ParticipantKind
 from meetings.services import network_meeting_create, participant_add
