@@ -30,7 +30,7 @@ from cases.services import (
 )
 from meetings.models import ParticipantKind
 from meetings.services import network_meeting_create, participant_add
-from screening.services import red_team_pending
+from screening.selectors import red_team_pending
 from trivsel.audit.cpr import CPR_PATTERN
 from trivsel.audit.models import Action, Basis, Topic
 from trivsel.audit.services import access_log_record
