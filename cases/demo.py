@@ -15,6 +15,8 @@ from trivsel.organisation.models import User
 
 from . import services
 from .access import grants_rebuild
+from .handovers import services as handover_services
+from .handovers.selectors import handover_consent_default_end
 from .models import (
     Child,
     Consent,
@@ -298,7 +300,7 @@ def _seed_handovers(context):
         "receiving_unit": units["Bakkeskolen"],
         "transition_date": school_start,
     }
-    waiting = services.handover_create(
+    waiting = handover_services.handover_create(
         child=children[0],
         strengths="Glad for at bygge og tegne; hjælper gerne de yngre børn.",
         professional_view="Trives med faste rutiner og en voksen, der forbereder skift.",
@@ -306,26 +308,26 @@ def _seed_handovers(context):
         evaluation_needed=True,
         **common,
     )
-    services.handover_request_consent(
+    handover_services.handover_request_consent(
         actor=users["paedagog"],
         handover=waiting,
         guardian=Guardian.objects.get(user__username="foraelder"),
-        valid_until=services.handover_consent_default_end(waiting),
+        valid_until=handover_consent_default_end(waiting),
     )
-    sent = services.handover_create(
+    sent = handover_services.handover_create(
         child=children[4],
         strengths="Nysgerrig, sprogligt stærk og god til at fortælle historier.",
         professional_view="Har brug for tid til at falde til i nye grupper.",
         parents_view="Vi vil gerne holde en samtale med klasselæreren inden start.",
         **common,
     )
-    services.handover_request_consent(
+    handover_services.handover_request_consent(
         actor=users["paedagog"],
         handover=sent,
         guardian=children[4].guardians.order_by("pk").first(),
-        valid_until=services.handover_consent_default_end(sent),
+        valid_until=handover_consent_default_end(sent),
         paper=True,
         paper_date=date.today(),
     )
-    services.handover_send(actor=users["paedagog"], handover=sent)
+    handover_services.handover_send(actor=users["paedagog"], handover=sent)
     context["summary"]["handovers"] = Handover.objects.filter(child__municipality=demo).count()

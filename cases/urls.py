@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -17,20 +17,8 @@ urlpatterns = [
     path("forloeb/<int:forlob_pk>/plan/", views.forlob_plan, name="forlob_plan"),
     path("forloeb/<int:forlob_pk>/tovholder/", views.forlob_hand_over, name="forlob_hand_over"),
     path("forloeb/<int:forlob_pk>/afslut/", views.forlob_close, name="forlob_close"),
-    path("boern/<int:pk>/overlevering/ny/", views.handover_create, name="handover_create"),
-    path("overleveringer/", views.handover_list, name="handover_list"),
-    path("overleveringer/evaluering/", views.handover_seasons, name="handover_seasons"),
-    path("overleveringer/<int:pk>/", views.handover_detail, name="handover_detail"),
-    path("overleveringer/<int:pk>/rediger/", views.handover_edit, name="handover_edit"),
-    path("overleveringer/<int:pk>/samtykke/", views.handover_consent, name="handover_consent"),
-    path("overleveringer/<int:pk>/svar/", views.handover_parent_answer, name="handover_answer"),
-    path("overleveringer/<int:pk>/send/", views.handover_send, name="handover_send"),
-    path(
-        "overleveringer/<int:pk>/kvitter/", views.handover_acknowledge, name="handover_acknowledge"
-    ),
-    path("overleveringer/<int:pk>/indskriv/", views.handover_enrol, name="handover_enrol"),
-    path("overleveringer/<int:pk>/annuller/", views.handover_cancel, name="handover_cancel"),
-    path("overleveringer/<int:pk>/pdf/", views.handover_pdf, name="handover_pdf"),
+    # Transition handovers: their own module, the same names in the `cases` namespace.
+    path("", include("cases.handovers.urls")),
     path("opgaver/", views.task_list, name="task_list"),
     path("opgaver/<int:task_pk>/udfoert/", views.task_complete, name="task_complete"),
 ]

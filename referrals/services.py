@@ -19,6 +19,7 @@ from cases.selectors import (
     child_capabilities,
     child_list_visible_to,
     staff_unit_ids,
+    unit_leaders,
 )
 from cases.services import (
     consent_record,
@@ -26,11 +27,10 @@ from cases.services import (
     task_complete,
     task_create,
     timeline_add,
-    unit_leaders,
 )
 from meetings.models import ParticipantKind
 from meetings.services import network_meeting_create, participant_add
-from screening.services import red_team_pending
+from screening.selectors import red_team_pending
 from trivsel.audit.cpr import CPR_PATTERN
 from trivsel.audit.models import Action, Basis, Topic
 from trivsel.audit.services import access_log_record

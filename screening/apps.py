@@ -9,7 +9,7 @@ class ScreeningConfig(AppConfig):
     def ready(self):
         # A handover (cases) may attach the latest joint assessment; cases cannot import
         # screening, so screening tells it how.
-        from cases.services import screening_summary_provider_register
+        from cases.handovers.services import screening_summary_provider_register
 
         from .selectors import handover_summary
 

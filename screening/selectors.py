@@ -7,7 +7,7 @@ from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from cases.models import DataKind
+from cases.models import DataKind, Task
 from cases.selectors import (
     access_log_children,
     child_list_visible_to,
@@ -242,3 +242,17 @@ def handover_summary(child, *, unit):
     if latest is None:
         return None
     return latest.parent_summary, latest.round.deadline
+
+
+def red_team_pending(child, *, unit):
+    """An agreed red position of `unit` (the referring unit) waits for the cross-disciplinary
+    team: the unit's PPR referral is refused until that task is done (used by the referrals
+    app). Another unit's screening is not the referring unit's to know of (screening_scope_for),
+    so its open task neither stops the referral nor shows in the refusal."""
+    return Task.objects.filter(
+        child=child,
+        unit=unit,
+        source_type="screening.rule",
+        source_id__endswith=":team",
+        status="open",
+    ).exists()

@@ -251,17 +251,3 @@ def round_plan(*, actor, groups, template, deadlines):
         for group in groups
         for deadline in sorted(set(deadlines))
     ]
-
-
-def red_team_pending(child, *, unit):
-    """An agreed red position of `unit` (the referring unit) waits for the cross-disciplinary
-    team: the unit's PPR referral is refused until that task is done (used by the referrals
-    app). Another unit's screening is not the referring unit's to know of (screening_scope_for),
-    so its open task neither stops the referral nor shows in the refusal."""
-    return Task.objects.filter(
-        child=child,
-        unit=unit,
-        source_type="screening.rule",
-        source_id__endswith=":team",
-        status="open",
-    ).exists()

@@ -14,6 +14,8 @@ from django.utils import timezone
 
 from cases import services
 from cases.access import grants_rebuild
+from cases.handovers import services as handover_services
+from cases.handovers.selectors import handover_consent_default_end
 from cases.models import Consent, ConsentStatus, DataKind
 from cases.selectors import child_list_visible_to
 from tests import factories as f
@@ -175,7 +177,7 @@ def test_an_old_consent_without_end_stops_at_the_maximum(world):
 
 
 def test_a_handover_to_a_transition_more_than_a_year_away_is_explained_not_crashed(world, login):
-    handover = services.handover_create(
+    handover = handover_services.handover_create(
         actor=world.paedagog,
         child=world.child,
         transition="boernehave_skole",
@@ -203,7 +205,7 @@ def test_a_handover_to_a_transition_more_than_a_year_away_is_explained_not_crash
 
 
 def test_the_handovers_suggested_end_is_within_the_maximum(world):
-    handover = services.handover_create(
+    handover = handover_services.handover_create(
         actor=world.paedagog,
         child=world.child,
         transition="boernehave_skole",
@@ -213,9 +215,9 @@ def test_the_handovers_suggested_end_is_within_the_maximum(world):
         strengths="Glad og nysgerrig.",
         professional_view="Har brug for ro.",
     )
-    end = services.handover_consent_default_end(handover)
+    end = handover_consent_default_end(handover)
     assert end == TODAY() + relativedelta(months=12) - timedelta(days=1)
-    services.handover_request_consent(
+    handover_services.handover_request_consent(
         actor=world.paedagog,
         handover=handover,
         guardian=world.child.guardians.get(),

@@ -11,8 +11,9 @@ from django.test import Client
 from django.utils import timezone
 
 from cases import services
+from cases.handovers import services as handover_services
+from cases.handovers.selectors import upcoming_transitions
 from cases.models import ConsentStatus, Handover, Task, TaskStatus, TransitionType
-from cases.selectors import upcoming_transitions
 from screening import services as screening_services
 from tests import factories as f
 from trivsel.audit.models import AccessLogEntry, Basis
@@ -40,7 +41,7 @@ def transition(world):
 
 
 def prepare(world, **extra):
-    return services.handover_create(
+    return handover_services.handover_create(
         actor=world.paedagog,
         child=world.child,
         transition=TransitionType.KINDERGARTEN_TO_SCHOOL,
@@ -55,7 +56,7 @@ def prepare(world, **extra):
 
 
 def ask(world, handover, **extra):
-    return services.handover_request_consent(
+    return handover_services.handover_request_consent(
         actor=world.paedagog,
         handover=handover,
         guardian=world.guardian_record,
@@ -67,10 +68,10 @@ def ask(world, handover, **extra):
 
 def sent_handover(world, **extra):
     handover = ask(world, prepare(world, **extra))
-    services.handover_parent_answer(
+    handover_services.handover_parent_answer(
         guardian_user=world.guardian, handover=handover, accept=True, parents_view="Hun glæder sig."
     )
-    return services.handover_send(actor=world.paedagog, handover=handover)
+    return handover_services.handover_send(actor=world.paedagog, handover=handover)
 
 
 def test_the_whole_way_prepare_consent_send_acknowledge_enrol(transition):
@@ -169,7 +170,7 @@ def test_a_refusal_is_respected_and_prompts_a_conversation(transition):
     handover.refresh_from_db()
     assert handover.state == "refused"
     with pytest.raises(ValidationError, match="ikke givet samtykke|not consented"):
-        services.handover_send(actor=world.paedagog, handover=handover)
+        handover_services.handover_send(actor=world.paedagog, handover=handover)
     response = client_for(world.paedagog).post(f"/overleveringer/{handover.pk}/send/", follow=True)
     assert "forældrene har ikke givet samtykke" in response.content.decode()
     task = Task.objects.get(source_type="cases.handover.refused")
@@ -241,7 +242,7 @@ def test_a_receiver_outside_the_municipality_is_refused(transition):
     assert "Vælg en enhed i din kommune" in response.content.decode()
     assert "Alma er glad" in response.content.decode()  # nothing typed is lost
     with pytest.raises(ValidationError):
-        services.handover_create(
+        handover_services.handover_create(
             actor=world.paedagog,
             child=world.child,
             transition=TransitionType.OTHER,

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from cases import services
+from cases.handovers import services as handover_services
 from cases.models import (
     Enrolment,
     Forlob,
@@ -32,7 +33,7 @@ def test_two_enrolments_from_one_handover_at_once_enrol_once(world):
         roles=[Role.LEADER],
         units=[world.school],
     ).user
-    handover = services.handover_create(
+    handover = handover_services.handover_create(
         actor=world.paedagog,
         child=world.child,
         transition=TransitionType.KINDERGARTEN_TO_SCHOOL,
@@ -43,19 +44,21 @@ def test_two_enrolments_from_one_handover_at_once_enrol_once(world):
         strengths="Alma er nysgerrig.",
         professional_view="Hun har brug for ro ved overgange.",
     )
-    services.handover_request_consent(
+    handover_services.handover_request_consent(
         actor=world.paedagog,
         handover=handover,
         guardian=world.child.guardianship_set.get().guardian,
         valid_until=timezone.localdate() + timedelta(days=200),
     )
-    services.handover_parent_answer(guardian_user=world.guardian, handover=handover, accept=True)
-    services.handover_send(actor=world.paedagog, handover=handover)
-    services.handover_acknowledge(actor=school_leader, handover=handover)
+    handover_services.handover_parent_answer(
+        guardian_user=world.guardian, handover=handover, accept=True
+    )
+    handover_services.handover_send(actor=world.paedagog, handover=handover)
+    handover_services.handover_acknowledge(actor=school_leader, handover=handover)
 
     results = race(
         Enrolment,
-        lambda i: services.handover_enrol(
+        lambda i: handover_services.handover_enrol(
             actor=school_leader,
             handover=Handover.objects.get(pk=handover.pk),
             group=world.school_class,

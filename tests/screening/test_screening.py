@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models.deletion import ProtectedError
 
 from cases.models import DataKind, Task
-from screening import services
+from screening import selectors, services
 from screening.models import Rating, RoundStatus
 from trivsel.audit.models import AccessLogEntry, Basis
 
@@ -117,7 +117,7 @@ def test_an_agreed_red_sends_the_child_to_the_cross_disciplinary_team(school):
         actor=school.leader, round_=school.round, child=school.child2, position="roed"
     )
     assert rule_tasks(school.child2) == {f"{assessment.pk}:team"}
-    assert services.red_team_pending(school.child2, unit=school.kindergarten)
+    assert selectors.red_team_pending(school.child2, unit=school.kindergarten)
 
 
 def test_red_in_health_visiting_suggests_a_notification(school):

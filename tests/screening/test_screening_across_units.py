@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from cases import services as case_services
 from cases.access import grants_rebuild
+from cases.handovers import services as handover_services
 from cases.models import ConsentStatus, DataKind, Task, TimelineEntry, TransitionType
 from screening import services
 from tests import factories as f
@@ -241,7 +242,7 @@ def test_a_handover_carries_the_sending_units_own_summary_only(moved):
         roles=[Role.LEADER],
         units=[club],
     )
-    handover = case_services.handover_create(
+    handover = handover_services.handover_create(
         actor=moved.teacher,
         child=moved.child,
         transition=TransitionType.SCHOOL_TO_CLUB,
@@ -253,7 +254,7 @@ def test_a_handover_carries_the_sending_units_own_summary_only(moved):
         professional_view="Ro ved overgange",
         attach_screening=True,
     )
-    handover = case_services.handover_request_consent(
+    handover = handover_services.handover_request_consent(
         actor=moved.teacher,
         handover=handover,
         guardian=moved.child.guardians.get(),
@@ -262,7 +263,7 @@ def test_a_handover_carries_the_sending_units_own_summary_only(moved):
         paper_date=timezone.localdate(),
     )
     assert handover.consent.status == ConsentStatus.GIVEN
-    handover = case_services.handover_send(actor=moved.teacher, handover=handover)
+    handover = handover_services.handover_send(actor=moved.teacher, handover=handover)
     assert handover.screening_summary == ""
 
 
