@@ -50,6 +50,7 @@ browser:
 
 lint: python-deps
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports --no-cache
 
 # wrk (Debian) is the load generator of the throughput benchmark (bench/referrals.py).
 bench: setup $(VENV)/.bench-installed

@@ -356,27 +356,6 @@ def consent_withdraw(*, actor, consent):
 # --- Enrolment, involvement and the exchange without consent -----------------------------------
 
 
-@transaction.atomic
-def enrolment_end(*, actor, enrolment, end):
-    if end < enrolment.start:
-        raise ValidationError({"end": _("The enrolment cannot end before it started.")})
-    row_lock(enrolment)
-    if enrolment.end == end:
-        return enrolment  # the same end pressed twice: one entry on the timeline
-    enrolment.end = end
-    enrolment.save(update_fields=["end"])
-    timeline_add(
-        child=enrolment.child,
-        kind=TimelineKind.ENROLMENT,
-        data_kind=DataKind.BASIC,
-        actor=actor,
-        text=_("Enrolment in %(unit)s ends %(date)s")
-        % {"unit": enrolment.unit.name, "date": end.strftime("%d.%m.%Y")},
-    )
-    grants_rebuild(child_ids=[enrolment.child_id])
-    return enrolment
-
-
 def _is_social_work(person):
     profile = person.staff_profile_or_none if person is not None else None
     return profile is not None and profile.has_role(*SOCIAL_WORK_ROLES)
@@ -452,26 +431,6 @@ def _involvement_create(*, actor, child, person, unit=None, role, purpose, start
         % {"who": person.get_full_name() if person else unit.name, "role": role},
     )
     grants_rebuild(child_ids=[child.pk])
-    return involvement
-
-
-@transaction.atomic
-def involvement_end(*, actor, involvement, end):
-    if end < involvement.start:
-        raise ValidationError({"end": _("The involvement cannot end before it started.")})
-    row_lock(involvement)
-    if involvement.end == end:
-        return involvement  # the same end pressed twice: one entry on the timeline
-    involvement.end = end
-    involvement.save(update_fields=["end"])
-    timeline_add(
-        child=involvement.child,
-        kind=TimelineKind.INVOLVEMENT,
-        data_kind=_involvement_data_kind(involvement),
-        actor=actor,
-        text=_("Involvement ended: %(involvement)s") % {"involvement": involvement},
-    )
-    grants_rebuild(child_ids=[involvement.child_id])
     return involvement
 
 

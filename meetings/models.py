@@ -392,10 +392,6 @@ class Minutes(models.Model):
     def __str__(self):
         return f"{self.meeting} v{self.number}"
 
-    @property
-    def is_locked(self):
-        return self.status != MinutesStatus.DRAFT
-
     def colour_words_for_parents(self):
         """Colour words in what the parents read (DOMAIN.md §12): (in the header, in the body).
         The header is the meeting's title and purpose and the reason for a correction."""

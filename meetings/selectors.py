@@ -521,10 +521,6 @@ def minutes_versions(meeting):
     return list(meeting.minutes.select_related("approved_by", "updated_by").order_by("-number"))
 
 
-def current_draft(meeting):
-    return meeting.minutes.filter(status=MinutesStatus.DRAFT).first()
-
-
 def minutes_get_for(user, pk, *, purpose):
     """A version of the minutes through its meeting's access rules. Parents see only approved
     versions (and only the parents' copy, which the views enforce)."""

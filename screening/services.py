@@ -86,19 +86,6 @@ def round_start_joint(*, actor, round_):
     return round_
 
 
-@transaction.atomic
-def round_close(*, actor, round_):
-    if not is_round_leader(actor, round_):
-        raise PermissionDenied
-    row_lock(round_)
-    if round_.status == RoundStatus.CLOSED:
-        return round_  # closed once: a second press keeps the first time
-    round_.status = RoundStatus.CLOSED
-    round_.closed_at = timezone.now()
-    round_.save(update_fields=["status", "closed_at"])
-    return round_
-
-
 def _rules_for(municipality):
     rules, _created = RuleSet.objects.get_or_create(municipality=municipality)
     return rules

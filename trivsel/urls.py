@@ -4,7 +4,6 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from cases import views as case_views
 from trivsel import views
 from trivsel.notifications import views as notification_views
 
@@ -34,7 +33,7 @@ auth_patterns = [
 ]
 
 urlpatterns = [
-    path("", case_views.home, name="home"),
+    path("", include("cases.urls_home")),
     *auth_patterns,
     path("", include("trivsel.two_factor.urls")),
     path("sprog/", include("django.conf.urls.i18n")),

@@ -14,6 +14,7 @@ from cases import services
 from cases.access import grants_delete_expired
 from cases.models import ChildUserObjectPermission, Consent, DataKind
 from cases.selectors import child_get_for, child_list_visible_to
+from tests.factories import ended
 from trivsel.audit.models import AccessLogEntry, Basis
 from trivsel.organisation.models import Role
 
@@ -189,7 +190,7 @@ def test_statutory_authority_comes_with_the_social_workers_involvement_and_ends_
     )
     child = child_get_for(world.social_worker, world.child.pk, kind=DataKind.NOTIFICATIONS)
     assert child.access_basis == Basis.STATUTORY
-    services.involvement_end(actor=world.social_worker, involvement=involvement, end=TODAY())
+    ended(involvement, TODAY())
     with time_machine.travel(timezone.now() + timedelta(days=1, hours=1)):
         assert not visible(world.social_worker, world.child)
 
@@ -201,7 +202,7 @@ def test_a_guardian_never_gets_the_notifications_kind(world):
 
 def test_an_ended_enrolment_ends_the_access(world):
     enrolment = world.child.enrolments.get()
-    services.enrolment_end(actor=world.leader, enrolment=enrolment, end=TODAY())
+    ended(enrolment, TODAY())
     assert visible(world.paedagog, world.child)
     with time_machine.travel(timezone.now() + timedelta(days=1, hours=1)):
         assert not visible(world.paedagog, world.child)

@@ -198,7 +198,7 @@ def test_the_sender_keeps_the_handover_for_the_follow_up_period(transition):
     world = transition
     handover = sent_handover(world)
     enrolment = world.child.enrolments.get(unit=world.kindergarten)
-    services.enrolment_end(actor=world.leader, enrolment=enrolment, end=timezone.localdate())
+    f.ended(enrolment, timezone.localdate())
     url = f"/overleveringer/{handover.pk}/"
     import time_machine
 

@@ -2,6 +2,8 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import sync_playwright
 
+from tests.factories import PASSWORD
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -29,6 +31,30 @@ def page(browser, live_server):
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture
+def log_in(browser, live_server):
+    """`log_in("mette")`: a page logged in as that user, in a browser session of its own (its own
+    cookies), so one test can follow several people through a journey."""
+    contexts = []
+
+    def _log_in(username):
+        context = browser.new_context(
+            base_url=live_server.url, locale="da-DK", accept_downloads=True
+        )
+        contexts.append(context)
+        page = context.new_page()
+        page.goto("/log-ind/")
+        page.get_by_label("Brugernavn").fill(username)
+        page.get_by_label("Adgangskode").fill(PASSWORD)
+        page.get_by_role("button", name="Log ind").click()
+        page.wait_for_url("**/")
+        return page
+
+    yield _log_in
+    for context in contexts:
+        context.close()
 
 
 @pytest.fixture

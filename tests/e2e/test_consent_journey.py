@@ -6,26 +6,11 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from tests.factories import PASSWORD
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def log_in(browser, live_server, username):
-    context = browser.new_context(base_url=live_server.url, locale="da-DK")
-    page = context.new_page()
-    page.goto("/log-ind/")
-    page.get_by_label("Brugernavn").fill(username)
-    page.get_by_label("Adgangskode").fill(PASSWORD)
-    page.get_by_role("button", name="Log ind").click()
-    page.wait_for_url("**/")
-    return page
-
-
-def test_consent_opens_and_withdrawal_closes_the_childs_page(
-    world, browser, live_server, axe_violations
-):
-    paedagog = log_in(browser, live_server, "mette")
+def test_consent_opens_and_withdrawal_closes_the_childs_page(world, log_in, axe_violations):
+    paedagog = log_in("mette")
     paedagog.get_by_role("link", name="Børn").click()
     assert axe_violations(paedagog) == []
     paedagog.get_by_role("link", name="Alma Hansen").click()
@@ -46,7 +31,7 @@ def test_consent_opens_and_withdrawal_closes_the_childs_page(
     paedagog.wait_for_url(child_url)
     assert paedagog.get_by_role("cell", name="Overlevering til skolestart", exact=True).is_visible()
 
-    teacher = log_in(browser, live_server, "jonas")
+    teacher = log_in("jonas")
     response = teacher.goto(child_url)
     assert response.status == 200
     assert teacher.locator("h1").inner_text() == "Alma Hansen"
@@ -59,10 +44,8 @@ def test_consent_opens_and_withdrawal_closes_the_childs_page(
     assert "Alma" not in teacher.content()
 
 
-def test_a_paedagog_searches_with_the_keyboard_and_sees_the_cpr_on_request(
-    world, browser, live_server
-):
-    page = log_in(browser, live_server, "mette")
+def test_a_paedagog_searches_with_the_keyboard_and_sees_the_cpr_on_request(world, log_in):
+    page = log_in("mette")
     page.goto("/boern/")
     page.get_by_label("Søg på navn eller CPR-nummer").fill("alma")
     page.keyboard.press("Enter")

@@ -6,32 +6,18 @@ import pytest
 
 from cases.models import Handover
 from tests import factories as f
-from tests.factories import PASSWORD
 from trivsel.organisation.models import Role
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def log_in(browser, live_server, username):
-    context = browser.new_context(base_url=live_server.url, locale="da-DK")
-    page = context.new_page()
-    page.goto("/log-ind/")
-    page.get_by_label("Brugernavn").fill(username)
-    page.get_by_label("Adgangskode").fill(PASSWORD)
-    page.get_by_role("button", name="Log ind").click()
-    page.wait_for_url("**/")
-    return page
-
-
-def test_prepare_consent_send_and_acknowledge_a_handover(
-    world, browser, live_server, axe_violations
-):
+def test_prepare_consent_send_and_acknowledge_a_handover(world, log_in, axe_violations):
     f.StaffFactory(
         user=f.UserFactory(username="soeren", municipality=world.solby, first_name="Søren"),
         roles=[Role.LEADER],
         units=[world.school],
     )
-    paedagog = log_in(browser, live_server, "mette")
+    paedagog = log_in("mette")
     paedagog.goto(f"/boern/{world.child.pk}/")
     paedagog.get_by_role("link", name="Forbered en overlevering").click()
     assert axe_violations(paedagog) == []
@@ -50,7 +36,7 @@ def test_prepare_consent_send_and_acknowledge_a_handover(
     paedagog.get_by_role("button", name="Gem").click()
     paedagog.get_by_text("Forældrene er spurgt").wait_for()
 
-    parent = log_in(browser, live_server, "maria")
+    parent = log_in("maria")
     parent.goto(handover_url)
     assert axe_violations(parent) == []
     parent.get_by_label("Jeres eget syn som forældre").fill("Hun glæder sig til at gå i skole.")
@@ -58,7 +44,7 @@ def test_prepare_consent_send_and_acknowledge_a_handover(
     parent.get_by_role("button", name="Send mit svar").click()
     parent.get_by_text("Tak. Jeres svar og jeres syn er gemt.").wait_for()
 
-    school = log_in(browser, live_server, "soeren")
+    school = log_in("soeren")
     response = school.goto(handover_url)
     assert response.status == 404  # consent alone sends nothing
 

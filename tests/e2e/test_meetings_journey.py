@@ -11,26 +11,12 @@ from django.utils import timezone
 
 from cases.models import Task
 from meetings.models import Meeting, Minutes, MinutesStatus
-from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def log_in(browser, live_server, username):
-    context = browser.new_context(base_url=live_server.url, locale="da-DK", accept_downloads=True)
-    page = context.new_page()
-    page.goto("/log-ind/")
-    page.get_by_label("Brugernavn").fill(username)
-    page.get_by_label("Adgangskode").fill(PASSWORD)
-    page.get_by_role("button", name="Log ind").click()
-    page.wait_for_url("**/")
-    return page
-
-
-def test_network_meeting_from_creation_to_pdf(
-    world, browser, live_server, axe_violations, tmp_path
-):
-    leader = log_in(browser, live_server, "lone")
+def test_network_meeting_from_creation_to_pdf(world, log_in, axe_violations, tmp_path):
+    leader = log_in("lone")
     leader.get_by_role("link", name="Møder").click()
     assert axe_violations(leader) == []
     leader.get_by_role("link", name="Nyt netværksmøde").click()
@@ -65,7 +51,7 @@ def test_network_meeting_from_creation_to_pdf(
     leader.get_by_role("button", name="Send invitationer").click()
     leader.get_by_text("3 invitationer er på vej.").wait_for()
 
-    tovholder = log_in(browser, live_server, "mette")
+    tovholder = log_in("mette")
     tovholder.goto(f"/moeder/{meeting.pk}/")
     tovholder.get_by_role("button", name="Start referatet").click()
     tovholder.wait_for_url(f"**/moeder/{meeting.pk}/referat/")

@@ -7,13 +7,12 @@ import pytest
 from django.utils import timezone
 
 from cases.models import Task
-from tests.factories import PASSWORD
 from trivsel.notifications.services import reminders_sweep
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_due_task_rings_the_bell_and_is_marked_read(world, browser, live_server, axe_violations):
+def test_a_due_task_rings_the_bell_and_is_marked_read(world, log_in, axe_violations):
     Task.objects.create(
         child=world.child,
         owner=world.paedagog,
@@ -22,13 +21,7 @@ def test_a_due_task_rings_the_bell_and_is_marked_read(world, browser, live_serve
     )
     reminders_sweep()
 
-    context = browser.new_context(base_url=live_server.url, locale="da-DK")
-    page = context.new_page()
-    page.goto("/log-ind/")
-    page.get_by_label("Brugernavn").fill("mette")
-    page.get_by_label("Adgangskode").fill(PASSWORD)
-    page.get_by_role("button", name="Log ind").click()
-    page.wait_for_url("**/")
+    page = log_in("mette")
 
     bell = page.locator("#notification-count")
     bell.get_by_text("1 ulæst").wait_for(state="attached")
@@ -50,4 +43,3 @@ def test_a_due_task_rings_the_bell_and_is_marked_read(world, browser, live_serve
     page.get_by_role("button", name="Gem valg af e-mail").click()
     assert page.get_by_text("Du får nu én e-mail om dagen").is_visible()
     assert axe_violations(page) == []
-    context.close()

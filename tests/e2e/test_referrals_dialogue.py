@@ -16,24 +16,12 @@ from cases.access import grants_rebuild
 from meetings import services as meetings
 from referrals.models import DialogueNotification, Notification, Referral
 from tests import factories as f
-from tests.factories import PASSWORD
 from trivsel.organisation.models import Role, UnitType
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def log_in(browser, live_server, username):
-    context = browser.new_context(base_url=live_server.url, locale="da-DK")
-    page = context.new_page()
-    page.goto("/log-ind/")
-    page.get_by_label("Brugernavn").fill(username)
-    page.get_by_label("Adgangskode").fill(PASSWORD)
-    page.get_by_role("button", name="Log ind").click()
-    page.wait_for_url("**/")
-    return page
-
-
-def test_dialogue_route_referral_and_consultation(world, browser, live_server, axe_violations):
+def test_dialogue_route_referral_and_consultation(world, log_in, axe_violations):
     intake = f.UnitFactory(municipality=world.solby, name="Modtagelsen", type=UnitType.INTAKE)
     world.social_worker.staff_profile.units.add(intake)
     ppr = f.UnitFactory(municipality=world.solby, name="PPR Solby", type=UnitType.PPR)
@@ -44,7 +32,7 @@ def test_dialogue_route_referral_and_consultation(world, browser, live_server, a
     )
     grants_rebuild(child_ids=[world.child.pk])
 
-    mette = log_in(browser, live_server, "mette")
+    mette = log_in("mette")
     mette.get_by_role("link", name="Underretninger").click()
     assert axe_violations(mette) == []
     mette.get_by_role("link", name="Start en dialogbaseret underretning").click()
@@ -63,7 +51,7 @@ def test_dialogue_route_referral_and_consultation(world, browser, live_server, a
     assert axe_violations(mette) == []
     dialogue_url = mette.url
 
-    lone = log_in(browser, live_server, "lone")
+    lone = log_in("lone")
     lone.goto(dialogue_url)
     assert axe_violations(lone) == []
     lone.locator("#id_social_worker").select_option(index=1)
@@ -78,7 +66,7 @@ def test_dialogue_route_referral_and_consultation(world, browser, live_server, a
     mette.get_by_role("button", name="Invitér forældrene").click()
     mette.get_by_text("Forældrene er på mødets deltagerliste.").wait_for()
 
-    sara = log_in(browser, live_server, "sara")
+    sara = log_in("sara")
     sara.goto(dialogue_url)
     assert sara.get_by_text("Barnets adfærd eller trivsel").is_visible()
     assert sara.get_by_text("Alma").count() == 0  # only the short type beforehand
@@ -115,7 +103,7 @@ def test_dialogue_route_referral_and_consultation(world, browser, live_server, a
     lone.goto(f"/moeder/{meeting.pk}/referat/")
     assert lone.get_by_role("button", name=re.compile("Bekræftet på mødet")).count() == 0
 
-    maria = log_in(browser, live_server, "maria")
+    maria = log_in("maria")
     for colleague in (sara, mette, maria):
         colleague.goto(f"/moeder/{meeting.pk}/")
         colleague.get_by_role("link", name="Læs og bekræft referatet").click()
@@ -155,7 +143,7 @@ def test_dialogue_route_referral_and_consultation(world, browser, live_server, a
     mette.get_by_text("Henvisningen er sendt.").wait_for()
     assert Referral.objects.get().consent.recipient_units.get().name == "PPR Solby"
 
-    pia = log_in(browser, live_server, "pia")
+    pia = log_in("pia")
     pia.goto("/henvisninger/")
     assert axe_violations(pia) == []
     pia.get_by_role("link", name=timezone.localdate().strftime("%d.%m.%Y")).first.click()

@@ -9,35 +9,23 @@ import pytest
 from cases.access import grants_rebuild
 from referrals.models import Notification
 from tests import factories as f
-from tests.factories import PASSWORD
 from trivsel.organisation.models import UnitType
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def log_in(browser, live_server, username):
-    context = browser.new_context(base_url=live_server.url, locale="da-DK")
-    page = context.new_page()
-    page.goto("/log-ind/")
-    page.get_by_label("Brugernavn").fill(username)
-    page.get_by_label("Adgangskode").fill(PASSWORD)
-    page.get_by_role("button", name="Log ind").click()
-    page.wait_for_url("**/")
-    return page
-
-
-def test_a_teacher_notifies_and_the_intake_handles_it(world, browser, live_server, axe_violations):
+def test_a_teacher_notifies_and_the_intake_handles_it(world, log_in, axe_violations):
     f.EnrolmentFactory(child=world.child, group=world.school_class)
     intake = f.UnitFactory(municipality=world.solby, name="Modtagelsen", type=UnitType.INTAKE)
     world.social_worker.staff_profile.units.add(intake)
     grants_rebuild(child_ids=[world.child.pk])
 
-    sara = log_in(browser, live_server, "sara")
+    sara = log_in("sara")
     sara.get_by_role("link", name="Modtagelse").click()
     sara.get_by_text("Ingen underretninger i denne liste.").wait_for()
     assert axe_violations(sara) == []
 
-    teacher = log_in(browser, live_server, "jonas")
+    teacher = log_in("jonas")
     teacher.goto("/underretninger/ny/")
     assert axe_violations(teacher) == []
     teacher.get_by_role("button", name="Send underretningen").click()

@@ -4,26 +4,12 @@ the follow-up tasks appear. axe-core checks the pages on the way."""
 import pytest
 
 from screening.models import Rating
-from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def log_in(browser, live_server, username):
-    context = browser.new_context(base_url=live_server.url, locale="da-DK")
-    page = context.new_page()
-    page.goto("/log-ind/")
-    page.get_by_label("Brugernavn").fill(username)
-    page.get_by_label("Adgangskode").fill(PASSWORD)
-    page.get_by_role("button", name="Log ind").click()
-    page.wait_for_url("**/")
-    return page
-
-
-def test_rating_a_group_with_the_keyboard_then_the_joint_session(
-    school, browser, live_server, axe_violations
-):
-    page = log_in(browser, live_server, "mette")
+def test_rating_a_group_with_the_keyboard_then_the_joint_session(school, log_in, axe_violations):
+    page = log_in("mette")
     page.goto(f"/trivsel/runde/{school.round.pk}/")
     assert axe_violations(page) == []
     rows = page.locator("form.trivsel-rating-row")
@@ -43,7 +29,7 @@ def test_rating_a_group_with_the_keyboard_then_the_joint_session(
     assert Rating.objects.filter(round=school.round, rater=school.paedagog).count() == count
     assert set(Rating.objects.values_list("comment", flat=True)) == {"ok"}
 
-    leader = log_in(browser, live_server, "lone")
+    leader = log_in("lone")
     leader.goto(f"/trivsel/runde/{school.round.pk}/")
     leader.locator("form[action$='/faelles/'] button").click()
     leader.wait_for_url(f"**/trivsel/runde/{school.round.pk}/oversigt/")

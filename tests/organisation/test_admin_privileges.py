@@ -113,7 +113,7 @@ def test_an_administrator_cannot_make_herself_a_social_worker_in_the_intake_unit
             "units": [admins.intake.pk],
         },
     )
-    assert response.status_code in (200, 302)
+    assert response.status_code == 302  # the profile is saved, without the fields she may not set
     own.refresh_from_db()
     assert own.roles == [Role.ADMINISTRATOR]
     assert list(own.units.all()) == []

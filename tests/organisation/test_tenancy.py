@@ -1,6 +1,3 @@
-import pytest
-from django.http import Http404
-
 from trivsel.organisation import selectors
 
 
@@ -13,17 +10,8 @@ def test_it_lists_only_units_of_the_users_municipality(world):
     assert outsider_names == {"Nabohaven"}
 
 
-def test_it_gives_404_for_a_unit_of_another_municipality(world):
-    assert selectors.unit_get_for(world.paedagog, world.kindergarten.pk) == world.kindergarten
-    with pytest.raises(Http404):
-        selectors.unit_get_for(world.outsider, world.kindergarten.pk)
-    with pytest.raises(Http404):
-        selectors.unit_get_for(world.paedagog, "not-a-number")
-
-
 def test_it_scopes_groups_staff_and_users(world):
     assert {g.name for g in selectors.group_list_visible_to(world.outsider)} == {"Nabostuen"}
-    assert {s.user.username for s in selectors.staff_list_visible_to(world.outsider)} == {"ida"}
     assert "ida" not in set(
         selectors.user_list_visible_to(world.paedagog).values_list("username", flat=True)
     )
@@ -61,5 +49,5 @@ def test_it_puts_a_unit_created_by_a_municipal_admin_in_their_municipality(world
             "groups-INITIAL_FORMS": "0",
         },
     )
-    assert response.status_code in (200, 302)
+    assert response.status_code == 200  # the form comes back: the other municipality is no choice
     assert not Unit.objects.filter(name="Ny SFO", municipality=world.nabo_kommune).exists()

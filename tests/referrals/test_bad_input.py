@@ -77,6 +77,7 @@ def test_random_posts_never_give_a_500(intake, login):
             ],
         ],
     }
+    case = f"/underretninger/{n.pk}/"
     rng = random.Random(11)
     for user, paths in urls.items():
         client = login(user)
@@ -85,7 +86,10 @@ def test_random_posts_never_give_a_500(intake, login):
                 data = {field: noise(rng) for field in rng.sample(FIELDS, rng.randint(0, 12))}
                 response = client.post(path, data)
                 assert response.status_code in (200, 302), (path, data, response.status_code)
-            assert client.get(path.rsplit("/", 2)[0] + "/").status_code in (200, 404, 405)
+            # Afterwards the page still opens: a form's own page, or the underretning an action
+            # (a POST-only address) belongs to.
+            page = case if path.startswith(case) else path
+            assert client.get(page).status_code == 200, (path, page)
 
 
 def test_other_peoples_pages_are_404(intake, login):

@@ -133,7 +133,8 @@ def test_random_input_never_gives_a_500(intake, client):
             for field in rng.sample(fields, rng.randint(0, len(fields)))
         }
         response = client.post("/underret/901/", data, REMOTE_ADDR=f"10.1.0.{rng.randint(1, 250)}")
-        assert response.status_code in (200, 302, 429), data
+        # Noise is never a complete report: the form comes back with its errors, in Danish.
+        assert response.status_code == 200, data
 
 
 def test_the_intake_matches_the_child_from_the_cpr_the_citizen_gave(intake, client, login):

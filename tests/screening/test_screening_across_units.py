@@ -50,9 +50,7 @@ def moved(school):
     world.assessment = agree_red(world)
     f.EnrolmentFactory(child=world.child, group=world.school_class, start=timezone.localdate())
     enrolment = world.child.enrolments.get(unit=world.kindergarten)
-    case_services.enrolment_end(
-        actor=world.leader, enrolment=enrolment, end=timezone.localdate() - timedelta(days=1)
-    )
+    f.ended(enrolment, timezone.localdate() - timedelta(days=1))
     return world
 
 

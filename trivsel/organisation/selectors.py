@@ -1,11 +1,10 @@
 """Reads of organisation data, always inside the user's own municipality."""
 
 from django.db.models import Count, Prefetch
-from django.http import Http404
 from django.utils.translation import gettext as _
 
 from .access_groups import GROUP_PREFIX, UNIT_PREFIX
-from .models import LEADER_ROLES, Group, Municipality, StaffProfile, Unit, User
+from .models import LEADER_ROLES, Group, StaffProfile, Unit, User
 
 
 def _municipality_id(user):
@@ -28,27 +27,8 @@ def unit_list_visible_to(user):
     return Unit.objects.filter(municipality_id=_municipality_id(user))
 
 
-def unit_get_for(user, pk):
-    try:
-        return unit_list_visible_to(user).get(pk=pk)
-    except (Unit.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
-
-
 def group_list_visible_to(user):
     return Group.objects.filter(unit__municipality_id=_municipality_id(user)).select_related("unit")
-
-
-def staff_list_visible_to(user):
-    return StaffProfile.objects.filter(
-        user__municipality_id=_municipality_id(user), user__is_active=True
-    ).select_related("user")
-
-
-def municipality_list_visible_to(user):
-    if user.is_superuser:
-        return Municipality.objects.all()
-    return Municipality.objects.filter(pk=_municipality_id(user))
 
 
 def user_list_visible_to(user):
