@@ -29,7 +29,9 @@ from ..models import (
     consent_last_day,
 )
 from ..selectors import child_require, unit_leaders
-from ..services import consent_answer, consent_record, consent_withdraw, task_create, timeline_add
+from ..services.consent import consent_answer, consent_record, consent_withdraw
+from ..services.tasks import task_create
+from ..services.timeline import timeline_add
 from .capabilities import may_evaluate_handover_seasons
 from .selectors import handover_capabilities, is_handover_sender
 
