@@ -20,8 +20,9 @@ PASSWORD = "correct horse battery staple"
 
 
 def ended(record, day):
-    """End an enrolment or an involvement on `day` the way the admin's enrolment form does: the
-    row is saved and the child's grants are rebuilt at once."""
+    """End an enrolment or an involvement on `day` (the app has no service for it: an enrolment
+    ends in the admin's child page, an involvement gets its end when it is registered). As the
+    admin does, the row is saved and the child's grants are rebuilt at once."""
     from cases.access import grants_rebuild
 
     record.end = day
