@@ -561,7 +561,7 @@ class TimelineEntry(models.Model):
     )
     # What the entry is about, for the app that made it (e.g. "meetings.meeting" and its id):
     # apps above cases decide who sees the entries about their own things
-    # (selectors.timeline_rule_register).
+    # (selectors.timeline_rules).
     source_type = models.CharField(_("source"), max_length=60, blank=True)
     source_id = models.CharField(_("source id"), max_length=40, blank=True)
 

@@ -14,6 +14,7 @@ from trivsel.audit.services import (
     access_log_record_many,
     access_log_refused,
 )
+from trivsel.extension_points import ExtensionPoint
 from trivsel.organisation.models import (
     LEADER_ROLES,
     SOCIAL_WORK_ROLES,
@@ -252,23 +253,12 @@ def children_of_guardian(user):
 # Apps above cases decide who sees the timeline entries about their own things (a meeting: those
 # who may open it); cases cannot import them (DESIGN.md §2). A rule is called as
 # rule(user, child, for_guardian=…) and returns a Q of the entries to hide from the user, or None.
-_timeline_rules = []
-
-
-def timeline_rule_register(rule):
-    if rule not in _timeline_rules:
-        _timeline_rules.append(rule)
-
+timeline_rules = ExtensionPoint("timeline rules")
 
 # In the same way, an app above cases may hide consents that belong to its own things (a network
 # meeting's consent names the meeting's purpose and participants): rule(user, child,
 # for_guardian=…) returns a Q of the consents to hide from the user, or None.
-_consent_rules = []
-
-
-def consent_rule_register(rule):
-    if rule not in _consent_rules:
-        _consent_rules.append(rule)
+consent_rules = ExtensionPoint("consent rules")
 
 
 def _names_the_social_work_side():
@@ -287,7 +277,7 @@ def _consents_hidden(user, child, *, for_guardian, kinds):
     staff who may not see notifications — one naming the social-work side, unless they recorded
     it or are among its recipients (like the social-work side's involvement, it tells of a case;
     the guardians see theirs)."""
-    hidden = [rule(user, child, for_guardian=for_guardian) for rule in _consent_rules]
+    hidden = consent_rules.call_each(user, child, for_guardian=for_guardian)
     if not for_guardian and DataKind.NOTIFICATIONS not in kinds:
         theirs = (
             Q(recorded_by=user) | Q(recipient_people=user) | Q(recipient_units__staff__user=user)
@@ -332,7 +322,7 @@ def timeline_visible_to(user, child, kinds, *, for_guardian=False, screening=Non
     if DataKind.SCREENING in kinds:
         screening = screening or screening_scope_for(user, child)
         entries = entries.filter(screening.shown_q())
-    for rule in _timeline_rules:
+    for rule in timeline_rules:
         hidden = rule(user, child, for_guardian=for_guardian)
         if hidden is not None:
             entries = entries.exclude(hidden)
@@ -350,12 +340,7 @@ def timeline_visible_to(user, child, kinds, *, for_guardian=False, screening=Non
 # And the tasks an app above cases made about its own things (a meeting's action item): a rule
 # is called as rule(user, child) and returns a Q of the child's tasks to hide from the user, or
 # None. The tasks' own timeline entries follow the app's timeline rule.
-_task_rules = []
-
-
-def task_rule_register(rule):
-    if rule not in _task_rules:
-        _task_rules.append(rule)
+task_rules = ExtensionPoint("task rules")
 
 
 def tasks_of_child_visible_to(user, child, kinds, *, screening=None):
@@ -365,7 +350,7 @@ def tasks_of_child_visible_to(user, child, kinds, *, screening=None):
     if DataKind.SCREENING in kinds:
         screening = screening or screening_scope_for(user, child)
         tasks = tasks.filter(screening.shown_q())
-    for rule in _task_rules:
+    for rule in task_rules:
         hidden = rule(user, child)
         if hidden is not None:
             tasks = tasks.exclude(hidden)

@@ -9,8 +9,8 @@ class ScreeningConfig(AppConfig):
     def ready(self):
         # A handover (cases) may attach the latest joint assessment; cases cannot import
         # screening, so screening tells it how.
-        from cases.handovers.services import screening_summary_provider_register
+        from cases.handovers.services import screening_summary_provider
 
         from .selectors import handover_summary
 
-        screening_summary_provider_register(handover_summary)
+        screening_summary_provider.add(handover_summary)

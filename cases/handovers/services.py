@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from trivsel.audit.models import Action, Basis, Topic
 from trivsel.audit.services import access_log_record
+from trivsel.extension_points import ExtensionPoint
 
 from ..access import grants_rebuild
 from ..models import (
@@ -38,12 +39,7 @@ from .selectors import handover_capabilities, is_handover_sender
 # The screening app registers how to summarise the sending unit's latest joint assessment of a
 # child for a handover (cases must not import screening: DESIGN.md §2). Called as
 # provider(child, unit=sending unit); returns (plain-words text, date) or None.
-_screening_summary_provider = None
-
-
-def screening_summary_provider_register(provider):
-    global _screening_summary_provider
-    _screening_summary_provider = provider
+screening_summary_provider = ExtensionPoint("handover screening summary", single=True)
 
 
 class HandoverAlreadyOpen(Exception):
@@ -293,8 +289,8 @@ def handover_send(*, actor, handover):
         raise ValidationError(
             _("The receiving unit has no leader in Trivsel+ to acknowledge the handover.")
         )
-    if handover.attach_screening and handover.covers_screening and _screening_summary_provider:
-        summary = _screening_summary_provider(handover.child, unit=handover.sending_unit)
+    if handover.attach_screening and handover.covers_screening and screening_summary_provider:
+        summary = screening_summary_provider.call_one(handover.child, unit=handover.sending_unit)
         if summary:
             handover.screening_summary, handover.screening_assessed_on = summary
     handover.sent_at = timezone.now()

@@ -34,6 +34,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
+from trivsel.extension_points import ExtensionPoint
 from trivsel.organisation.models import LEADER_ROLES, StaffProfile
 
 
@@ -47,39 +48,45 @@ class ClockSource:
     grace: timedelta | None = None  # None: settings.REMINDER_ESCALATION_DAYS
 
 
-_sources: dict[str, ClockSource] = {}
+# The apps add their sources from their reminders.py (autodiscovered at start-up) and their
+# event kinds' titles the same way: one ExtensionPoint each (trivsel/extension_points.py).
+clock_sources = ExtensionPoint("clock sources")
 
 
 def register(source):
-    if source.kind in _sources and _sources[source.kind] != source:
+    if any(s.kind == source.kind and s != source for s in clock_sources):
         raise ValueError(f"clock source {source.kind!r} is registered twice")
-    _sources[source.kind] = source
-    return source
+    return clock_sources.add(source)
 
 
 def sources():
-    return list(_sources.values())
+    return list(clock_sources)
 
 
 # Event notifications (a consent recorded in a guardian's name, say) are written by the service
 # that causes them (services.notification_send), not found by the sweep; their titles are
 # registered here by kind, like the clocks', so the row holds no text about the child either.
-_event_titles: dict[str, str] = {}
+event_titles = ExtensionPoint("event notification titles")
 
 
 def register_event(kind, title):
-    if kind in _sources or _event_titles.get(kind, title) != title:
+    if source_for(kind) or any(k == kind and t != title for k, t in event_titles):
         raise ValueError(f"notification kind {kind!r} is registered twice")
-    _event_titles[kind] = title
+    event_titles.add((kind, title))
 
 
 def source_for(kind):
-    return _sources.get(kind)
+    return next((source for source in clock_sources if source.kind == kind), None)
+
+
+def _event_title(kind):
+    return next((title for k, title in event_titles if k == kind), None)
 
 
 def notification_title(notification):
-    if notification.kind in _event_titles:
-        return _event_titles[notification.kind]
+    event_title = _event_title(notification.kind)
+    if event_title is not None:
+        return event_title
     source = source_for(notification.kind)
     due = (
         formats.date_format(timezone.localtime(notification.due_at), "SHORT_DATE_FORMAT")
