@@ -30,7 +30,7 @@ from .forms import (
     ReferralChildForm,
     ReferralForm,
 )
-from .models import Notification, Outcome
+from .models import Outcome, Underretning
 
 
 def _form_errors_from(form, error):
@@ -78,7 +78,7 @@ def public_notify(request, code):
             status = 429
         elif form.is_valid():
             data = form.cleaned_data
-            services.notification_submit_public(
+            services.underretning_submit_public(
                 municipality=municipality,
                 client=client,
                 anonymous=data["anonymous"],
@@ -126,7 +126,7 @@ def notification_new(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.notification_submit(
+            services.underretning_submit(
                 actor=request.user,
                 category=data["category"],
                 text=data["text"],
@@ -161,10 +161,10 @@ def notification_new(request):
 def mine(request):
     """The notifier's own page: the status of what they sent, nothing more about the child."""
     _staff_only(request.user)
-    notifications = list(selectors.notifications_sent_by(request.user)[:200])
+    underretninger = list(selectors.underretninger_sent_by(request.user)[:200])
     dialogues = list(selectors.dialogues_for(request.user)[:50])
     return render(
-        request, "referrals/mine.html", {"notifications": notifications, "dialogues": dialogues}
+        request, "referrals/mine.html", {"underretninger": underretninger, "dialogues": dialogues}
     )
 
 
@@ -198,7 +198,7 @@ def dashboard(request):
             )
         ],
         "dialogues": list(
-            selectors.dialogues_for(request.user).filter(notification__isnull=True)[:20]
+            selectors.dialogues_for(request.user).filter(underretning__isnull=True)[:20]
         ),
     }
     return render(request, "referrals/dashboard.html", context)
@@ -225,9 +225,9 @@ def record(request):
     form = RecordNotificationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        notification = services.notification_record(actor=request.user, **data)
+        underretning = services.underretning_record(actor=request.user, **data)
         messages.success(request, _("The notification is written down."))
-        return redirect("referrals:detail", pk=notification.pk)
+        return redirect("referrals:detail", pk=underretning.pk)
     return render(
         request,
         "referrals/form_page.html",
@@ -240,56 +240,56 @@ def record(request):
     )
 
 
-def _detail_context(request, notification, **forms):
+def _detail_context(request, underretning, **forms):
     return {
-        "n": notification,
+        "n": underretning,
         # The child's page is linked only for those who may open it (a teamleder overseeing the
         # queue is not involved with every child in it).
-        "child_can": child_capabilities(request.user, notification.child_id)
-        if notification.child_id
+        "child_can": child_capabilities(request.user, underretning.child_id)
+        if underretning.child_id
         else None,
-        "clocks": notification.clocks(),
+        "clocks": underretning.clocks(),
         "assess_form": forms.get("assess")
         or AssessForm(
             initial={
-                "triage": notification.triage,
-                "outcome": notification.outcome,
-                "note": notification.assessment_note,
+                "triage": underretning.triage,
+                "outcome": underretning.outcome,
+                "note": underretning.assessment_note,
             }
         ),
         "assign_form": forms.get("assign")
         or AssignForm(
-            initial={"caseworker": notification.assigned_to_id},
+            initial={"caseworker": underretning.assigned_to_id},
             caseworkers=selectors.caseworkers_of(request.user),
         ),
         # A CPR number the citizen gave is offered for the match (never put in a URL or a log).
         "match_form": forms.get("match")
-        or MatchChildForm(initial={"cpr": notification.child_cpr_given}),
+        or MatchChildForm(initial={"cpr": underretning.child_cpr_given}),
         "repeats": list(
-            Notification.objects.filter(
-                municipality_id=notification.municipality_id, child_id=notification.child_id
+            Underretning.objects.filter(
+                municipality_id=underretning.municipality_id, child_id=underretning.child_id
             )
-            .exclude(pk=notification.pk)
+            .exclude(pk=underretning.pk)
             .order_by("-received_at")
         )
-        if notification.child_id
+        if underretning.child_id
         else [],
-        "is_investigation": notification.outcome == Outcome.INVESTIGATION,
+        "is_investigation": underretning.outcome == Outcome.INVESTIGATION,
     }
 
 
 @login_required
 def detail(request, pk):
-    notification = selectors.notification_get_for(
+    underretning = selectors.underretning_get_for(
         request.user, pk, purpose=_("Handle a notification")
     )
-    return render(request, "referrals/detail.html", _detail_context(request, notification))
+    return render(request, "referrals/detail.html", _detail_context(request, underretning))
 
 
 @login_required
 @require_POST
 def act(request, pk, action):
-    notification = selectors.notification_get_for(
+    underretning = selectors.underretning_get_for(
         request.user, pk, purpose=_("Handle a notification")
     )
     forms = {}
@@ -297,9 +297,9 @@ def act(request, pk, action):
         if action == "vurder":
             form = forms["assess"] = AssessForm(request.POST)
             if form.is_valid():
-                services.notification_assess(
+                services.underretning_assess(
                     actor=request.user,
-                    notification=notification,
+                    underretning=underretning,
                     triage=form.cleaned_data["triage"],
                     outcome=form.cleaned_data["outcome"],
                     note=form.cleaned_data["note"],
@@ -311,9 +311,9 @@ def act(request, pk, action):
                 request.POST, caseworkers=selectors.caseworkers_of(request.user)
             )
             if form.is_valid():
-                services.notification_assign(
+                services.underretning_assign(
                     actor=request.user,
-                    notification=notification,
+                    underretning=underretning,
                     caseworker=form.cleaned_data["caseworker"],
                 )
                 messages.success(request, _("The notification is assigned."))
@@ -321,23 +321,23 @@ def act(request, pk, action):
         elif action == "barn":
             form = forms["match"] = MatchChildForm(request.POST)
             if form.is_valid():
-                services.notification_match_child(
-                    actor=request.user, notification=notification, cpr=form.cleaned_data["cpr"]
+                services.underretning_match_child(
+                    actor=request.user, underretning=underretning, cpr=form.cleaned_data["cpr"]
                 )
                 messages.success(request, _("The notification is linked to the child."))
                 return redirect("referrals:detail", pk=pk)
         elif action == "kvittering":
-            services.notification_send_receipt(actor=request.user, notification=notification)
+            services.underretning_send_receipt(actor=request.user, underretning=underretning)
             messages.success(request, _("The receipt is sent."))
             return redirect("referrals:detail", pk=pk)
         elif action == "tilbagemelding":
-            services.notification_send_feedback(actor=request.user, notification=notification)
+            services.underretning_send_feedback(actor=request.user, underretning=underretning)
             messages.success(request, _("The feedback is sent."))
             return redirect("referrals:detail", pk=pk)
         elif action in ("opfoelgning", "undersoegelse", "afslut"):
             step = {"opfoelgning": "review", "undersoegelse": "investigation", "afslut": "close"}
-            services.notification_mark(
-                actor=request.user, notification=notification, step=step[action]
+            services.underretning_mark(
+                actor=request.user, underretning=underretning, step=step[action]
             )
             messages.success(request, _("Saved."))
             return redirect("referrals:detail", pk=pk)
@@ -350,7 +350,7 @@ def act(request, pk, action):
                 messages.error(request, message)
             return redirect("referrals:detail", pk=pk)
         _form_errors_from(target, error)
-    return render(request, "referrals/detail.html", _detail_context(request, notification, **forms))
+    return render(request, "referrals/detail.html", _detail_context(request, underretning, **forms))
 
 
 # --- Dialogue-based notification --------------------------------------------------------------

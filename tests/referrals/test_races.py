@@ -9,7 +9,7 @@ from django.utils import timezone
 from cases.models import DataKind
 from meetings.models import Meeting
 from referrals import services
-from referrals.models import DialogueNotification, Notification, Referral, ReferralStatus
+from referrals.models import DialogueUnderretning, Referral, ReferralStatus, Underretning
 from tests.race import race
 from trivsel.audit.models import AccessLogEntry, Action
 
@@ -21,7 +21,7 @@ def refused(results, text):
 
 
 def test_two_receipts_at_once_send_one_email(intake, mailoutbox):
-    n = services.notification_submit(
+    n = services.underretning_submit(
         actor=intake.teacher,
         category="child_wellbeing",
         text="Alma er ofte sulten og træt om morgenen.",
@@ -31,9 +31,9 @@ def test_two_receipts_at_once_send_one_email(intake, mailoutbox):
     mailoutbox.clear()
 
     results = race(
-        Notification,
-        lambda i: services.notification_send_receipt(
-            actor=intake.social_worker, notification=Notification.objects.get(pk=n.pk)
+        Underretning,
+        lambda i: services.underretning_send_receipt(
+            actor=intake.social_worker, underretning=Underretning.objects.get(pk=n.pk)
         ),
     )
 
@@ -97,7 +97,7 @@ def test_two_invitations_to_a_dialogue_meeting_at_once_plan_one_meeting(intake):
         Meeting,
         lambda i: services.dialogue_invite(
             actor=intake.leader,
-            dialogue=DialogueNotification.objects.get(pk=dialogue.pk),
+            dialogue=DialogueUnderretning.objects.get(pk=dialogue.pk),
             social_worker=intake.social_worker,
             starts_at=timezone.make_aware(datetime.combine(day, time(9 + i, 0))),
             place="Mejsen",
