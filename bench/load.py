@@ -114,11 +114,13 @@ def _plan(marker):
             "save": reverse("screening:rating_save", args=[round_.pk]),
             "children": [c.pk for c in children],
         },
-        "notifications": [reverse("referrals:detail", args=[n.pk]) for n in underretninger],
+        "notifications": [
+            reverse("referrals:underretning_detail", args=[n.pk]) for n in underretninger
+        ],
         "meeting": reverse("meetings:meeting_detail", args=[minutes.meeting_id]),
         "minutes_pdf": reverse("meetings:minutes_pdf", args=[minutes.pk]),
         "child": reverse("cases:child_detail", args=[child.pk]),
-        "public_form": reverse("referrals:public", args=[municipality.code]),
+        "public_form": reverse("referrals:underretning_public_create", args=[municipality.code]),
         "marker": marker,
     }, municipality
 

@@ -44,7 +44,7 @@ def underretning_deadlines_due(now):
         ),
         key=key("referrals.notification:", F("pk"), ":", F("next_deadline")),
         due_at=F("next_deadline"),
-        link=link("referrals:detail", F("pk")),
+        link=link("referrals:underretning_detail", F("pk")),
         leader=unit_leader_of("assigned_to_id"),
     )
 

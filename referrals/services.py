@@ -381,7 +381,7 @@ def underretning_send_receipt(*, actor, underretning):
     body = _("The municipality has received your notification of %(date)s.") % {"date": day}
     if underretning.notifier_id:
         body += "\n\n" + _("You can follow its status here: %(link)s") % {
-            "link": settings.SITE_URL + reverse("referrals:mine")
+            "link": settings.SITE_URL + reverse("referrals:underretning_sent_list")
         }
     _mail(underretning, _("Receipt for your notification"), body)
     _log(actor, Action.CHANGE, underretning, child_id=underretning.child_id, purpose=_("Receipt"))
@@ -406,7 +406,7 @@ def underretning_send_feedback(*, actor, underretning):
         underretning,
         _("News about your notification"),
         _("There is news about a notification you sent: %(link)s")
-        % {"link": settings.SITE_URL + reverse("referrals:mine")},
+        % {"link": settings.SITE_URL + reverse("referrals:underretning_sent_list")},
     )
     _log(actor, Action.CHANGE, underretning, child_id=underretning.child_id, purpose=_("Feedback"))
     return underretning

@@ -59,7 +59,7 @@ def _my_units(user):
 
 
 @require_http_methods(["GET", "POST"])
-def public_notify(request, code):
+def underretning_public_create(request, code):
     municipality = get_object_or_404(Municipality, code=code)
     form = PublicNotificationForm(request.POST or None)
     status = 200
@@ -92,7 +92,7 @@ def public_notify(request, code):
                 child_address=data["child_address"],
                 suspected_violence=data["suspected_violence"],
             )
-            return redirect("referrals:public_thanks", code=code)
+            return redirect("referrals:underretning_public_thanks", code=code)
         else:
             form.renew_started()
     return render(
@@ -103,7 +103,7 @@ def public_notify(request, code):
     )
 
 
-def public_thanks(request, code):
+def underretning_public_thanks(request, code):
     municipality = get_object_or_404(Municipality, code=code)
     return render(request, "referrals/public_thanks.html", {"municipality": municipality})
 
@@ -113,7 +113,7 @@ def public_thanks(request, code):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def notification_new(request):
+def underretning_create(request):
     _staff_only(request.user)
     children = child_list_visible_to(request.user).order_by("first_name", "last_name")
     units = _my_units(request.user)
@@ -139,7 +139,7 @@ def notification_new(request):
             _form_errors_from(form, error)
         else:
             messages.success(request, _("Your notification has been sent to the intake."))
-            return redirect("referrals:mine")
+            return redirect("referrals:underretning_sent_list")
     return render(
         request,
         "referrals/form_page.html",
@@ -158,7 +158,7 @@ def notification_new(request):
 
 
 @login_required
-def mine(request):
+def underretning_sent_list(request):
     """The notifier's own page: the status of what they sent, nothing more about the child."""
     _staff_only(request.user)
     underretninger = list(selectors.underretninger_sent_by(request.user)[:200])
@@ -172,7 +172,7 @@ def mine(request):
 
 
 @login_required
-def dashboard(request):
+def underretning_list(request):
     queue = selectors.queue_page_for(
         request.user,
         filter_name=request.GET.get("filter", "open"),
@@ -220,14 +220,14 @@ def _render_queue(context):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def record(request):
+def underretning_record(request):
     _social_work_only(request.user)
     form = RecordNotificationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         underretning = services.underretning_record(actor=request.user, **data)
         messages.success(request, _("The notification is written down."))
-        return redirect("referrals:detail", pk=underretning.pk)
+        return redirect("referrals:underretning_detail", pk=underretning.pk)
     return render(
         request,
         "referrals/form_page.html",
@@ -235,7 +235,7 @@ def record(request):
             "form": form,
             "heading": _("Write down a notification received by phone or in person"),
             "submit": _("Save"),
-            "back": reverse("referrals:dashboard"),
+            "back": reverse("referrals:underretning_list"),
         },
     )
 
@@ -279,7 +279,7 @@ def _detail_context(request, underretning, **forms):
 
 
 @login_required
-def detail(request, pk):
+def underretning_detail(request, pk):
     underretning = selectors.underretning_get_for(
         request.user, pk, purpose=_("Handle a notification")
     )
@@ -305,7 +305,7 @@ def act(request, pk, action):
                     note=form.cleaned_data["note"],
                 )
                 messages.success(request, _("The assessment is saved."))
-                return redirect("referrals:detail", pk=pk)
+                return redirect("referrals:underretning_detail", pk=pk)
         elif action == "tildel":
             form = forms["assign"] = AssignForm(
                 request.POST, caseworkers=selectors.caseworkers_of(request.user)
@@ -317,7 +317,7 @@ def act(request, pk, action):
                     caseworker=form.cleaned_data["caseworker"],
                 )
                 messages.success(request, _("The notification is assigned."))
-                return redirect("referrals:detail", pk=pk)
+                return redirect("referrals:underretning_detail", pk=pk)
         elif action == "barn":
             form = forms["match"] = MatchChildForm(request.POST)
             if form.is_valid():
@@ -325,22 +325,22 @@ def act(request, pk, action):
                     actor=request.user, underretning=underretning, cpr=form.cleaned_data["cpr"]
                 )
                 messages.success(request, _("The notification is linked to the child."))
-                return redirect("referrals:detail", pk=pk)
+                return redirect("referrals:underretning_detail", pk=pk)
         elif action == "kvittering":
             services.underretning_send_receipt(actor=request.user, underretning=underretning)
             messages.success(request, _("The receipt is sent."))
-            return redirect("referrals:detail", pk=pk)
+            return redirect("referrals:underretning_detail", pk=pk)
         elif action == "tilbagemelding":
             services.underretning_send_feedback(actor=request.user, underretning=underretning)
             messages.success(request, _("The feedback is sent."))
-            return redirect("referrals:detail", pk=pk)
+            return redirect("referrals:underretning_detail", pk=pk)
         elif action in ("opfoelgning", "undersoegelse", "afslut"):
             step = {"opfoelgning": "review", "undersoegelse": "investigation", "afslut": "close"}
             services.underretning_mark(
                 actor=request.user, underretning=underretning, step=step[action]
             )
             messages.success(request, _("Saved."))
-            return redirect("referrals:detail", pk=pk)
+            return redirect("referrals:underretning_detail", pk=pk)
         else:
             raise Http404
     except ValidationError as error:
@@ -348,7 +348,7 @@ def act(request, pk, action):
         if target is None:
             for message in error.messages:
                 messages.error(request, message)
-            return redirect("referrals:detail", pk=pk)
+            return redirect("referrals:underretning_detail", pk=pk)
         _form_errors_from(target, error)
     return render(request, "referrals/detail.html", _detail_context(request, underretning, **forms))
 
@@ -358,7 +358,7 @@ def act(request, pk, action):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def dialogue_new(request):
+def dialogue_create(request):
     _staff_only(request.user)
     children = child_list_visible_to(request.user).order_by("first_name", "last_name")
     form = DialogueStartForm(
@@ -374,7 +374,7 @@ def dialogue_new(request):
             _form_errors_from(form, error)
         else:
             messages.success(request, _("The parents' agreement is recorded."))
-            return redirect("referrals:dialogue", pk=dialogue.pk)
+            return redirect("referrals:dialogue_detail", pk=dialogue.pk)
     return render(
         request,
         "referrals/form_page.html",
@@ -393,7 +393,7 @@ def dialogue_new(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def dialogue(request, pk):
+def dialogue_detail(request, pk):
     item = selectors.dialogue_get_for(request.user, pk)
     invite_form = None
     if item.viewer == "unit" and not item.meeting_id:
@@ -416,7 +416,7 @@ def dialogue(request, pk):
                 messages.success(
                     request, _("The meeting is planned and the social worker invited.")
                 )
-                return redirect("referrals:dialogue", pk=pk)
+                return redirect("referrals:dialogue_detail", pk=pk)
     elif request.method == "POST" and item.viewer == "unit":
         try:
             services.dialogue_invite_parents(actor=request.user, dialogue=item)
@@ -425,7 +425,7 @@ def dialogue(request, pk):
                 messages.error(request, message)
         else:
             messages.success(request, _("The parents are on the meeting's list."))
-        return redirect("referrals:dialogue", pk=pk)
+        return redirect("referrals:dialogue_detail", pk=pk)
     return render(request, "referrals/dialogue.html", {"d": item, "invite_form": invite_form})
 
 
@@ -448,7 +448,7 @@ def referral_list(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def referral_new(request):
+def referral_create(request):
     """A henvisning in two steps: the child (`?barn=`), then the referral with the consent of
     one of that child's guardians. Only staff who may record consents about the child refer."""
     _staff_only(request.user)
@@ -547,7 +547,7 @@ def referral_detail(request, pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def consultations(request):
+def consultation_list(request):
     _social_work_only(request.user)
     form = ConsultationForm(
         request.POST or None,
@@ -560,7 +560,7 @@ def consultations(request):
             _form_errors_from(form, error)
         else:
             messages.success(request, _("The consultation is counted."))
-            return redirect("referrals:consultations")
+            return redirect("referrals:consultation_list")
     return render(
         request,
         "referrals/consultations.html",
