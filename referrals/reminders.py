@@ -42,6 +42,8 @@ def underretning_deadlines_due(now):
         recipient=Coalesce(
             F("assigned_to_id"), _intake_team_leader(), output_field=BigIntegerField()
         ),
+        # The key and the kind keep the model's old name (before referrals 0007): they are stored
+        # on the reminders already sent, and a new key would remind every open deadline again.
         key=key("referrals.notification:", F("pk"), ":", F("next_deadline")),
         due_at=F("next_deadline"),
         link=link("referrals:underretning_detail", F("pk")),

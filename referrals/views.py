@@ -240,6 +240,10 @@ def underretning_record(request):
     )
 
 
+def _underretning_for(request, pk):
+    return selectors.underretning_get_for(request.user, pk, purpose=_("Handle a notification"))
+
+
 def _detail_context(request, underretning, **forms):
     return {
         "n": underretning,
@@ -280,77 +284,126 @@ def _detail_context(request, underretning, **forms):
 
 @login_required
 def underretning_detail(request, pk):
-    underretning = selectors.underretning_get_for(
-        request.user, pk, purpose=_("Handle a notification")
-    )
+    underretning = _underretning_for(request, pk)
     return render(request, "referrals/detail.html", _detail_context(request, underretning))
+
+
+# The actions on an underretning's page: one view each, all the same shape. The form actions
+# show the page again with the form's errors; the buttons come back to the page with a message.
+
+
+def _form_action(request, underretning, name, form, service, done):
+    if form.is_valid():
+        try:
+            service(actor=request.user, underretning=underretning, **form.cleaned_data)
+        except ValidationError as error:
+            _form_errors_from(form, error)
+        else:
+            messages.success(request, done)
+            return redirect("referrals:underretning_detail", pk=underretning.pk)
+    context = _detail_context(request, underretning, **{name: form})
+    return render(request, "referrals/detail.html", context)
+
+
+def _button_action(request, underretning, service, done, **arguments):
+    try:
+        service(actor=request.user, underretning=underretning, **arguments)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, done)
+    return redirect("referrals:underretning_detail", pk=underretning.pk)
 
 
 @login_required
 @require_POST
-def act(request, pk, action):
-    underretning = selectors.underretning_get_for(
-        request.user, pk, purpose=_("Handle a notification")
+def underretning_assess(request, pk):
+    underretning = _underretning_for(request, pk)
+    form = AssessForm(request.POST)
+    return _form_action(
+        request,
+        underretning,
+        "assess",
+        form,
+        services.underretning_assess,
+        _("The assessment is saved."),
     )
-    forms = {}
-    try:
-        if action == "vurder":
-            form = forms["assess"] = AssessForm(request.POST)
-            if form.is_valid():
-                services.underretning_assess(
-                    actor=request.user,
-                    underretning=underretning,
-                    triage=form.cleaned_data["triage"],
-                    outcome=form.cleaned_data["outcome"],
-                    note=form.cleaned_data["note"],
-                )
-                messages.success(request, _("The assessment is saved."))
-                return redirect("referrals:underretning_detail", pk=pk)
-        elif action == "tildel":
-            form = forms["assign"] = AssignForm(
-                request.POST, caseworkers=selectors.caseworkers_of(request.user)
-            )
-            if form.is_valid():
-                services.underretning_assign(
-                    actor=request.user,
-                    underretning=underretning,
-                    caseworker=form.cleaned_data["caseworker"],
-                )
-                messages.success(request, _("The notification is assigned."))
-                return redirect("referrals:underretning_detail", pk=pk)
-        elif action == "barn":
-            form = forms["match"] = MatchChildForm(request.POST)
-            if form.is_valid():
-                services.underretning_match_child(
-                    actor=request.user, underretning=underretning, cpr=form.cleaned_data["cpr"]
-                )
-                messages.success(request, _("The notification is linked to the child."))
-                return redirect("referrals:underretning_detail", pk=pk)
-        elif action == "kvittering":
-            services.underretning_send_receipt(actor=request.user, underretning=underretning)
-            messages.success(request, _("The receipt is sent."))
-            return redirect("referrals:underretning_detail", pk=pk)
-        elif action == "tilbagemelding":
-            services.underretning_send_feedback(actor=request.user, underretning=underretning)
-            messages.success(request, _("The feedback is sent."))
-            return redirect("referrals:underretning_detail", pk=pk)
-        elif action in ("opfoelgning", "undersoegelse", "afslut"):
-            step = {"opfoelgning": "review", "undersoegelse": "investigation", "afslut": "close"}
-            services.underretning_mark(
-                actor=request.user, underretning=underretning, step=step[action]
-            )
-            messages.success(request, _("Saved."))
-            return redirect("referrals:underretning_detail", pk=pk)
-        else:
-            raise Http404
-    except ValidationError as error:
-        target = next(iter(forms.values()), None)
-        if target is None:
-            for message in error.messages:
-                messages.error(request, message)
-            return redirect("referrals:underretning_detail", pk=pk)
-        _form_errors_from(target, error)
-    return render(request, "referrals/detail.html", _detail_context(request, underretning, **forms))
+
+
+@login_required
+@require_POST
+def underretning_assign(request, pk):
+    underretning = _underretning_for(request, pk)
+    form = AssignForm(request.POST, caseworkers=selectors.caseworkers_of(request.user))
+    return _form_action(
+        request,
+        underretning,
+        "assign",
+        form,
+        services.underretning_assign,
+        _("The notification is assigned."),
+    )
+
+
+@login_required
+@require_POST
+def underretning_match_child(request, pk):
+    underretning = _underretning_for(request, pk)
+    form = MatchChildForm(request.POST)
+    return _form_action(
+        request,
+        underretning,
+        "match",
+        form,
+        services.underretning_match_child,
+        _("The notification is linked to the child."),
+    )
+
+
+@login_required
+@require_POST
+def underretning_send_receipt(request, pk):
+    underretning = _underretning_for(request, pk)
+    return _button_action(
+        request, underretning, services.underretning_send_receipt, _("The receipt is sent.")
+    )
+
+
+@login_required
+@require_POST
+def underretning_send_feedback(request, pk):
+    underretning = _underretning_for(request, pk)
+    return _button_action(
+        request, underretning, services.underretning_send_feedback, _("The feedback is sent.")
+    )
+
+
+@login_required
+@require_POST
+def underretning_review_done(request, pk):
+    underretning = _underretning_for(request, pk)
+    return _button_action(
+        request, underretning, services.underretning_mark, _("Saved."), step="review"
+    )
+
+
+@login_required
+@require_POST
+def underretning_investigation_done(request, pk):
+    underretning = _underretning_for(request, pk)
+    return _button_action(
+        request, underretning, services.underretning_mark, _("Saved."), step="investigation"
+    )
+
+
+@login_required
+@require_POST
+def underretning_close(request, pk):
+    underretning = _underretning_for(request, pk)
+    return _button_action(
+        request, underretning, services.underretning_mark, _("Saved."), step="close"
+    )
 
 
 # --- Dialogue-based notification --------------------------------------------------------------
