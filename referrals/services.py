@@ -4,13 +4,10 @@ service enforces its rules, keeps the queue's next deadline, and writes audit en
 import re
 from datetime import timedelta
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from cases.models import Child, DataKind, Involvement, Task, TaskStatus, TimelineKind
@@ -35,6 +32,7 @@ from trivsel.audit.cpr import CPR_PATTERN
 from trivsel.audit.models import Action, Basis, Topic
 from trivsel.audit.services import access_log_record
 from trivsel.locking import row_lock
+from trivsel.notifications.services import email_to_address_queue
 from trivsel.organisation.models import Role, UnitType
 from trivsel.organisation.selectors import leads_unit
 
@@ -358,13 +356,17 @@ def underretning_assess(*, actor, underretning, triage, outcome="", note=""):
     return underretning
 
 
-def _mail(underretning, subject, body):
-    # No sensitive content: no name, no CPR number, no text of the notification (DESIGN.md §4).
-    address = underretning.notifier_email
-    if address:
-        transaction.on_commit(
-            lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [address])
-        )
+def _mail(underretning, template, *, link=""):
+    # Through the platform's outbox (retries, back-off, one content rule): the e-mail is rendered
+    # from referrals/email/<template>_*.txt with the day received and a link only, never a name,
+    # a CPR number or the text of the underretning (DESIGN.md §4).
+    email_to_address_queue(
+        to_address=underretning.notifier_email,
+        template=f"referrals/email/{template}",
+        key=f"referrals.underretning:{underretning.pk}:{template}",
+        link=link,
+        about_date=timezone.localdate(underretning.received_at),
+    )
 
 
 @transaction.atomic
@@ -375,15 +377,14 @@ def underretning_send_receipt(*, actor, underretning):
         raise ValidationError(_("The receipt has already been sent."))
     if not underretning.wants_receipt:
         raise ValidationError(_("An anonymous notifier cannot get a receipt."))
+    # The receipt's clock stops when the receipt is handed to the outbox, in this transaction:
+    # that is when the municipality sent it. The outbox delivers it (normally within a minute,
+    # with retries while the mail server is away); the clock does not wait for the server.
     underretning.receipt_sent_at = timezone.now()
     _save(underretning, "receipt_sent_at")
-    day = date_format(timezone.localtime(underretning.received_at), "d.m.Y")
-    body = _("The municipality has received your notification of %(date)s.") % {"date": day}
-    if underretning.notifier_id:
-        body += "\n\n" + _("You can follow its status here: %(link)s") % {
-            "link": settings.SITE_URL + reverse("referrals:underretning_sent_list")
-        }
-    _mail(underretning, _("Receipt for your notification"), body)
+    # A professional follows the status on their own page; a citizen has no login to follow it.
+    link = reverse("referrals:underretning_sent_list") if underretning.notifier_id else ""
+    _mail(underretning, "receipt", link=link)
     _log(actor, Action.CHANGE, underretning, child_id=underretning.child_id, purpose=_("Receipt"))
     return underretning
 
@@ -402,12 +403,7 @@ def underretning_send_feedback(*, actor, underretning):
         raise ValidationError(_("Record the outcome before giving feedback."))
     underretning.feedback_sent_at = timezone.now()
     _save(underretning, "feedback_sent_at")
-    _mail(
-        underretning,
-        _("News about your notification"),
-        _("There is news about a notification you sent: %(link)s")
-        % {"link": settings.SITE_URL + reverse("referrals:underretning_sent_list")},
-    )
+    _mail(underretning, "feedback", link=reverse("referrals:underretning_sent_list"))
     _log(actor, Action.CHANGE, underretning, child_id=underretning.child_id, purpose=_("Feedback"))
     return underretning
 

@@ -1,6 +1,7 @@
 """The classic notification: a teacher notifies, the intake sees it, assesses it within the
 clock and sends the receipt, the teacher sees the status — and nobody else sees anything."""
 
+import socket
 from datetime import timedelta
 
 import pytest
@@ -14,6 +15,7 @@ from referrals import services
 from referrals.models import Outcome, Source, Status, Triage, Underretning
 from tests import factories as f
 from trivsel.audit.models import AccessLogEntry, Basis
+from trivsel.notifications.services import email_outbox_drain
 
 pytestmark = pytest.mark.django_db
 
@@ -159,6 +161,7 @@ def test_the_receipt_mail_carries_nothing_sensitive(
     client = login(intake.social_worker)
     with django_capture_on_commit_callbacks(execute=True):
         assert client.post(f"/underretninger/{n.pk}/kvittering/").status_code == 302
+    email_outbox_drain()
     (mail,) = mailoutbox
     assert mail.to == [intake.teacher.email]
     assert "Alma" not in mail.body and "sulten" not in mail.body and "1705" not in mail.body
@@ -167,6 +170,47 @@ def test_the_receipt_mail_carries_nothing_sensitive(
     # A second receipt is refused with a Danish message, not a 500.
     response = client.post(f"/underretninger/{n.pk}/kvittering/", follow=True)
     assert "Kvitteringen er allerede sendt." in response.content.decode()
+
+
+def _closed_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_a_receipt_waits_out_a_mail_server_that_is_away_and_goes_once(
+    intake, login, settings, time_machine, mailoutbox, django_capture_on_commit_callbacks
+):
+    time_machine.move_to(timezone.now(), tick=False)
+    n = send(intake)
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = (
+        "127.0.0.1",
+        _closed_port(),
+        2,
+    )
+    client = login(intake.social_worker)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/underretninger/{n.pk}/kvittering/", follow=True)
+    # The caseworker is told the receipt is sent, and its clock stops now: the municipality has
+    # sent it; the mail server being away is the outbox's to wait out.
+    assert "Kvitteringen er sendt." in response.content.decode()
+    n.refresh_from_db()
+    assert n.receipt_sent_at == timezone.now()
+    assert email_outbox_drain() == {"sent": 0, "failed": 1}
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    time_machine.shift(timedelta(seconds=61))
+    assert email_outbox_drain() == {"sent": 1, "failed": 0}
+    assert email_outbox_drain() == {"sent": 0, "failed": 0}
+    (mail,) = mailoutbox
+    assert mail.to == [intake.teacher.email]
+    assert "Kvittering for din underretning" in mail.subject
+    assert (
+        n.received_at.astimezone(timezone.get_current_timezone()).strftime("%d.%m.%Y") in mail.body
+    )
+    assert "/underretninger/mine/" in mail.body
+    assert "Alma" not in mail.body and "sulten" not in mail.body
 
 
 def test_feedback_tells_the_teacher_whether_an_investigation_started(intake, login):
