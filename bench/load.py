@@ -86,7 +86,7 @@ def _plan(marker):
 
     from cases.models import Child
     from meetings.models import Minutes, MinutesStatus
-    from referrals.models import Notification
+    from referrals.models import Underretning
     from screening.models import RoundStatus
     from screening.selectors import round_children, round_list_visible_to
     from trivsel.organisation.models import User
@@ -101,7 +101,7 @@ def _plan(marker):
     )
     child = Child.objects.filter(guardians__user=users["foraelder"]).first()
     municipality = users["socialraadgiver"].municipality
-    notifications = Notification.objects.filter(municipality=municipality).order_by("pk")[:5]
+    underretninger = Underretning.objects.filter(municipality=municipality).order_by("pk")[:5]
     return {
         "cookies": {
             "rater": _cookie(users["paedagog"]),
@@ -114,11 +114,13 @@ def _plan(marker):
             "save": reverse("screening:rating_save", args=[round_.pk]),
             "children": [c.pk for c in children],
         },
-        "notifications": [reverse("referrals:detail", args=[n.pk]) for n in notifications],
+        "notifications": [
+            reverse("referrals:underretning_detail", args=[n.pk]) for n in underretninger
+        ],
         "meeting": reverse("meetings:meeting_detail", args=[minutes.meeting_id]),
         "minutes_pdf": reverse("meetings:minutes_pdf", args=[minutes.pk]),
         "child": reverse("cases:child_detail", args=[child.pk]),
-        "public_form": reverse("referrals:public", args=[municipality.code]),
+        "public_form": reverse("referrals:underretning_public_create", args=[municipality.code]),
         "marker": marker,
     }, municipality
 
@@ -129,7 +131,7 @@ def _stats(csv_prefix):
 
 
 def _run(label, plan_file, folder, *, kill_redis_after=None):
-    from referrals.models import Notification
+    from referrals.models import Underretning
 
     redis = RedisServer(folder)
     port = _free_port()
@@ -147,7 +149,7 @@ def _run(label, plan_file, folder, *, kill_redis_after=None):
     )  # fmt: skip
     csv_prefix = str(Path(folder) / "locust")
     marker = json.loads(Path(plan_file).read_text())["marker"]
-    before = Notification.objects.filter(text__startswith=marker).count()
+    before = Underretning.objects.filter(text__startswith=marker).count()
     try:
         _wait_for_port(port)
         if kill_redis_after is not None:
@@ -167,7 +169,7 @@ def _run(label, plan_file, folder, *, kill_redis_after=None):
         gunicorn.wait(timeout=30)
         redis.kill()
     rows = _stats(csv_prefix)
-    saved = Notification.objects.filter(text__startswith=marker).count() - before
+    saved = Underretning.objects.filter(text__startswith=marker).count() - before
     pages = [row for row in rows if row["Name"] != "Aggregated"]
     total = next(row for row in rows if row["Name"] == "Aggregated")
     sent = next((row for row in pages if row["Name"] == "citizen: send a notification"), None)
@@ -221,6 +223,6 @@ def run():
     verdict = up["errors"] == down["errors"] == 0 and up["lost"] <= 0 and down["lost"] <= 0
     print(f"target (0 errors, no notification lost, both runs): {'met' if verdict else 'MISSED'}")
     # The marked notifications are the benchmark's own: gone again, so the demo's queue stays.
-    from referrals.models import Notification
+    from referrals.models import Underretning
 
-    Notification.objects.filter(text__startswith=marker).delete()
+    Underretning.objects.filter(text__startswith=marker).delete()

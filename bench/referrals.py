@@ -51,7 +51,7 @@ def _seed():
 
     from cases.management.commands.seed_scale import SKALA_CODE
     from cases.models import Child
-    from referrals.models import Category, Notification, Outcome, Route, Source, Status, Triage
+    from referrals.models import Category, Outcome, Route, Source, Status, Triage, Underretning
     from referrals.selectors import INTAKE_UNIT_TYPES
     from trivsel.organisation.models import Municipality, Role, StaffProfile
 
@@ -66,7 +66,7 @@ def _seed():
         .values_list("user_id", flat=True)
         .distinct()
     )
-    have = Notification.objects.filter(municipality=skala).count()
+    have = Underretning.objects.filter(municipality=skala).count()
     missing = NOTIFICATIONS - have
     if missing > 0:
         rng = random.Random(2026 + have)  # noqa: S311 (fictitious data)
@@ -75,7 +75,7 @@ def _seed():
         batch = []
         for i in range(missing):
             received = now - timedelta(minutes=rng.randint(0, 60 * 24 * 365))
-            n = Notification(
+            n = Underretning(
                 municipality=skala,
                 route=Route.DIALOGUE if i % 7 == 0 else Route.CLASSIC,
                 source=rng.choice([Source.PROFESSIONAL, Source.CITIZEN, Source.ANONYMOUS]),
@@ -104,12 +104,12 @@ def _seed():
             n.next_deadline = n.compute_next_deadline()
             batch.append(n)
             if len(batch) == 5000:
-                Notification.objects.bulk_create(batch)
+                Underretning.objects.bulk_create(batch)
                 batch = []
-        Notification.objects.bulk_create(batch)
+        Underretning.objects.bulk_create(batch)
         # Fresh statistics after a bulk load (autovacuum would get there on its own, later).
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE referrals_notification")
+            cursor.execute("ANALYZE referrals_underretning")
     worker = StaffProfile.objects.filter(user_id__in=workers).order_by("user_id").first().user
     return skala, worker
 
@@ -167,11 +167,11 @@ def run():
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from referrals.models import Notification
+    from referrals.models import Underretning
 
     skala, worker = _seed()
-    total = Notification.objects.filter(municipality=skala).count()
-    open_count = Notification.objects.filter(municipality=skala, closed_at__isnull=True).count()
+    total = Underretning.objects.filter(municipality=skala).count()
+    open_count = Underretning.objects.filter(municipality=skala, closed_at__isnull=True).count()
     print(f"database: {total} notifications in {skala} ({open_count} open)")
     print(f"caseworker: {worker.username}")
 

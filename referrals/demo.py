@@ -12,21 +12,21 @@ from cases.selectors import current_enrolments
 from trivsel.organisation.models import User
 
 from . import services
-from .models import Notification
+from .models import Underretning
 from .selectors import intake_cache_expire
 
 
-def _received(notification, delta):
+def _received(underretning, delta):
     """Move a demo notification back in time, so its clocks show something to look at."""
-    notification.received_at = timezone.now() - delta
-    notification.next_deadline = notification.compute_next_deadline()
-    notification.save(update_fields=["received_at", "next_deadline"])
-    return notification
+    underretning.received_at = timezone.now() - delta
+    underretning.next_deadline = underretning.compute_next_deadline()
+    underretning.save(update_fields=["received_at", "next_deadline"])
+    return underretning
 
 
 def seed(context):
     demo = context["demo"]
-    if Notification.objects.filter(municipality=demo).exists():
+    if Underretning.objects.filter(municipality=demo).exists():
         return
     users = {u.username: u for u in User.objects.filter(municipality=demo)}
     laerer, paedagog = users["laerer"], users["paedagog"]
@@ -50,7 +50,7 @@ def seed(context):
     ]
 
     # The teacher's notification, just sent: new in the queue, the 24-hour clock running.
-    services.notification_submit(
+    services.underretning_submit(
         actor=laerer,
         category="child_wellbeing",
         text="Eleven kommer ofte sulten i skole og falder i søvn i timerne.",
@@ -59,7 +59,7 @@ def seed(context):
     )
     # A repeat about the same child, by phone, written down by the social worker two days ago
     # and assessed late (accepted and shown as late).
-    phoned = services.notification_record(
+    phoned = services.underretning_record(
         actor=sara,
         source="phone",
         category="neglect",
@@ -69,13 +69,13 @@ def seed(context):
         child_name_given=class_children[0].full_name,
     )
     _received(phoned, timedelta(days=2))
-    services.notification_match_child(actor=sara, notification=phoned, cpr=class_children[0].cpr)
-    services.notification_assess(
-        actor=sara, notification=phoned, triage="investigation", outcome="", note="Afventer."
+    services.underretning_match_child(actor=sara, underretning=phoned, cpr=class_children[0].cpr)
+    services.underretning_assess(
+        actor=sara, underretning=phoned, triage="investigation", outcome="", note="Afventer."
     )
     # The pædagog's notification from last week: assessed in time, receipt sent, investigation.
     assessed = _received(
-        services.notification_submit(
+        services.underretning_submit(
             actor=paedagog,
             category="parents_conditions",
             text="Mor virker meget påvirket ved afhentning.",
@@ -84,14 +84,14 @@ def seed(context):
         ),
         timedelta(days=6),
     )
-    services.notification_assign(actor=peter, notification=assessed, caseworker=sara)
-    services.notification_assess(
-        actor=sara, notification=assessed, triage="investigation", outcome="investigation"
+    services.underretning_assign(actor=peter, underretning=assessed, caseworker=sara)
+    services.underretning_assess(
+        actor=sara, underretning=assessed, triage="investigation", outcome="investigation"
     )
-    services.notification_send_receipt(actor=sara, notification=assessed)
+    services.underretning_send_receipt(actor=sara, underretning=assessed)
     # An anonymous notification from the public page, not linked to a child yet.
     _received(
-        services.notification_submit_public(
+        services.underretning_submit_public(
             municipality=demo,
             anonymous=True,
             category="violence",
@@ -104,7 +104,7 @@ def seed(context):
     )
     # A closed one: advice given, no further action.
     closed = _received(
-        services.notification_submit(
+        services.underretning_submit(
             actor=paedagog,
             category="school_absence",
             text="Barnet har haft meget fravær i efteråret.",
@@ -113,10 +113,10 @@ def seed(context):
         ),
         timedelta(days=40),
     )
-    services.notification_assess(actor=sara, notification=closed, triage="advice", outcome="advice")
-    services.notification_send_receipt(actor=sara, notification=closed)
-    services.notification_send_feedback(actor=sara, notification=closed)
-    services.notification_mark(actor=sara, notification=closed, step="close")
+    services.underretning_assess(actor=sara, underretning=closed, triage="advice", outcome="advice")
+    services.underretning_send_receipt(actor=sara, underretning=closed)
+    services.underretning_send_feedback(actor=sara, underretning=closed)
+    services.underretning_mark(actor=sara, underretning=closed, step="close")
 
     services.referral_create(
         actor=paedagog,
@@ -138,4 +138,4 @@ def seed(context):
         topic="Hvornår skal skolen underrette ved højt fravær?",
     )
     intake_cache_expire(demo.pk)  # the clocks were moved back after the services had run
-    context["summary"]["notifications"] = Notification.objects.filter(municipality=demo).count()
+    context["summary"]["notifications"] = Underretning.objects.filter(municipality=demo).count()

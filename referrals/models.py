@@ -92,7 +92,7 @@ def end_of_day(day):
     return timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
 
 
-class Notification(models.Model):
+class Underretning(models.Model):
     """One underretning. Repeat notifications about the same child stay separate rows: the
     queue shows them together, nothing ever merges them."""
 
@@ -131,7 +131,7 @@ class Notification(models.Model):
         on_delete=models.PROTECT,
         null=True,
         blank=True,
-        related_name="notifications_sent",
+        related_name="underretninger_sent",
         verbose_name=_("notifier"),
     )
     notifier_name = models.CharField(_("notifier's name"), max_length=200, blank=True)
@@ -161,7 +161,7 @@ class Notification(models.Model):
         on_delete=models.PROTECT,
         null=True,
         blank=True,
-        related_name="notification",
+        related_name="underretning",
         verbose_name=_("minutes"),
     )
     status = models.CharField(
@@ -172,7 +172,7 @@ class Notification(models.Model):
         on_delete=models.PROTECT,
         null=True,
         blank=True,
-        related_name="notifications_assigned",
+        related_name="underretninger_assigned",
         verbose_name=_("caseworker"),
     )
     triage = models.CharField(_("urgency"), max_length=15, choices=Triage.choices, blank=True)
@@ -292,7 +292,7 @@ class DialogueStep(models.TextChoices):
     DONE = "done", _("The minutes are the notification")
 
 
-class DialogueNotification(models.Model):
+class DialogueUnderretning(models.Model):
     """The dialogue-based route (Assens): the conversation with the parents, their agreement,
     the meeting chaired by the leader, and — when its minutes are approved — the notification."""
 
@@ -324,11 +324,11 @@ class DialogueNotification(models.Model):
         on_delete=models.PROTECT,
         null=True,
         blank=True,
-        related_name="dialogue_notification",
+        related_name="dialogue_underretning",
         verbose_name=_("meeting"),
     )
-    notification = models.OneToOneField(
-        Notification,
+    underretning = models.OneToOneField(
+        Underretning,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -347,7 +347,7 @@ class DialogueNotification(models.Model):
 
     @property
     def step(self):
-        if self.notification_id:
+        if self.underretning_id:
             return DialogueStep.DONE
         if self.meeting_id:
             return DialogueStep.INVITED

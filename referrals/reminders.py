@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from trivsel.notifications.clocks import ClockSource, key, link, register, unit_leader_of
 from trivsel.organisation.models import Role, StaffProfile
 
-from .models import Notification
+from .models import Underretning
 from .selectors import INTAKE_UNIT_TYPES
 
 # How far ahead a deadline is reminded (the 24-hour clock is always within this).
@@ -34,17 +34,19 @@ def _intake_team_leader():
     )
 
 
-def notification_deadlines_due(now):
-    return Notification.objects.filter(
+def underretning_deadlines_due(now):
+    return Underretning.objects.filter(
         closed_at__isnull=True, next_deadline__lte=now + AHEAD
     ).annotate(
         cursor=F("pk"),
         recipient=Coalesce(
             F("assigned_to_id"), _intake_team_leader(), output_field=BigIntegerField()
         ),
+        # The key and the kind keep the model's old name (before referrals 0007): they are stored
+        # on the reminders already sent, and a new key would remind every open deadline again.
         key=key("referrals.notification:", F("pk"), ":", F("next_deadline")),
         due_at=F("next_deadline"),
-        link=link("referrals:detail", F("pk")),
+        link=link("referrals:underretning_detail", F("pk")),
         leader=unit_leader_of("assigned_to_id"),
     )
 
@@ -52,7 +54,7 @@ def notification_deadlines_due(now):
 register(
     ClockSource(
         kind="referrals.notification",
-        queryset=notification_deadlines_due,
+        queryset=underretning_deadlines_due,
         title=_("A statutory deadline of a notification falls on %(date)s."),
         escalation_title=_(
             "A statutory deadline of a notification in your unit passed on %(date)s."

@@ -31,8 +31,7 @@ from trivsel.organisation.selectors import leads_unit
 from .models import (
     AnonymousConsultation,
     Category,
-    DialogueNotification,
-    Notification,
+    DialogueUnderretning,
     PublicFormUse,
     Referral,
     ReferralStatus,
@@ -40,6 +39,7 @@ from .models import (
     Source,
     Status,
     Triage,
+    Underretning,
 )
 
 # The units whose social workers and team leaders receive notifications: the social-work side.
@@ -68,7 +68,7 @@ def is_social_work(user):
 
 
 def _denied(user, pk, purpose):
-    access_log_refused(actor=user, what="referrals.notification", pk=pk, purpose=purpose)
+    access_log_refused(actor=user, what="referrals.underretning", pk=pk, purpose=purpose)
     raise Http404
 
 
@@ -85,39 +85,39 @@ def public_form_limit_reached(*, municipality, client):
     return used.count() >= PUBLIC_RATE_LIMIT
 
 
-def notification_list_visible_to(user):
+def underretning_list_visible_to(user):
     if not is_social_work(user):
-        return Notification.objects.none()
-    return Notification.objects.filter(municipality_id=user.municipality_id)
+        return Underretning.objects.none()
+    return Underretning.objects.filter(municipality_id=user.municipality_id)
 
 
-def notification_get_for(user, pk, *, purpose):
+def underretning_get_for(user, pk, *, purpose):
     """The notification for the social-work side (logged with the statutory basis), or 404."""
     try:
-        notification = (
-            notification_list_visible_to(user)
+        underretning = (
+            underretning_list_visible_to(user)
             .select_related("child", "assigned_to", "notifier", "notifier_unit", "recorded_by")
             .get(pk=int(pk))
         )
-    except (Notification.DoesNotExist, ValueError, TypeError):
+    except (Underretning.DoesNotExist, ValueError, TypeError):
         _denied(user, pk, purpose)
     access_log_record(
         actor=user,
         action=Action.READ,
         basis=Basis.STATUTORY,
-        obj=notification,
-        child_id=notification.child_id,
+        obj=underretning,
+        child_id=underretning.child_id,
         purpose=purpose,
         topic=Topic.SOCIAL_WORK,
     )
-    return notification
+    return underretning
 
 
-def notifications_sent_by(user):
+def underretninger_sent_by(user):
     """The professional's own notifications: their status, nothing more about the child."""
     if not getattr(user, "is_authenticated", False):
-        return Notification.objects.none()
-    return Notification.objects.filter(
+        return Underretning.objects.none()
+    return Underretning.objects.filter(
         notifier=user, municipality_id=user.municipality_id
     ).order_by("-received_at")
 
@@ -233,7 +233,7 @@ def queue_page_for(user, *, filter_name="open", page=None, render):
         actor=user,
         action=Action.READ,
         looks=[(pk, child_id, Basis.STATUTORY) for pk, child_id in entry["looks"]],
-        model=Notification,
+        model=Underretning,
         purpose=_("Intake queue"),
         topic=Topic.SOCIAL_WORK,
     )
@@ -244,7 +244,7 @@ def _queue_context(user, filter_name, page, generation):
     """The page of the queue, the counts per filter and the caseload per caseworker, in a fixed
     number of queries whatever the size of the municipality. Not logged here: queue_page_for
     logs the looks, also when the page comes from the cache."""
-    base = notification_list_visible_to(user)
+    base = underretning_list_visible_to(user)
     summary = _summary(user, base, generation)
     counts = summary["counts"]
     rows = base.filter(QUEUE_FILTERS[filter_name])
@@ -297,10 +297,10 @@ def deadline_text(due, *, now=None, done_at=None):
     return _("overdue since %(time)s") % {"time": timesince(due, now, depth=1)}
 
 
-def _group_repeats(base, notifications):
+def _group_repeats(base, underretninger):
     """Repeat notifications about the same child shown together (never merged): the first of a
     child on the page carries all the child's others as `repeats`, one query for the page."""
-    child_ids = {n.child_id for n in notifications if n.child_id}
+    child_ids = {n.child_id for n in underretninger if n.child_id}
     others = {}
     if child_ids:
         for other in (
@@ -312,7 +312,7 @@ def _group_repeats(base, notifications):
         ):
             others.setdefault(other.child_id, []).append(other)
     groups, seen = [], set()
-    for n in notifications:
+    for n in underretninger:
         if n.child_id and n.child_id in seen:
             continue
         if n.child_id:
@@ -336,7 +336,7 @@ def caseworkers_of(user):
 def caseload_for(user):
     """Open notifications per caseworker, counted on the open rows (two small queries)."""
     open_counts = dict(
-        Notification.objects.filter(
+        Underretning.objects.filter(
             municipality_id=user.municipality_id, closed_at__isnull=True, assigned_to__isnull=False
         )
         .values_list("assigned_to")
@@ -357,13 +357,13 @@ def caseload_for(user):
 def dialogues_for(user):
     """The dialogue-based notifications the user started, leads the unit of, or is invited to."""
     if not user.is_authenticated:
-        return DialogueNotification.objects.none()
+        return DialogueUnderretning.objects.none()
     led = StaffProfile.units.through.objects.filter(
         staffprofile__user=user,
         staffprofile__roles__overlap=[Role.LEADER, Role.TEAM_LEADER],
     ).values("unit_id")
     return (
-        DialogueNotification.objects.filter(municipality_id=user.municipality_id)
+        DialogueUnderretning.objects.filter(municipality_id=user.municipality_id)
         .filter(Q(started_by=user) | Q(unit__in=led) | Q(social_worker=user))
         .select_related("unit", "meeting")
         .order_by("-created_at")
@@ -374,10 +374,10 @@ def dialogue_get_for(user, pk):
     """The dialogue route for the people in it: the teacher/pædagog who started it, the leaders
     of the unit, and the invited social worker (who sees only the short type of concern)."""
     try:
-        dialogue = DialogueNotification.objects.select_related(
-            "child", "unit", "started_by", "social_worker", "meeting", "notification"
+        dialogue = DialogueUnderretning.objects.select_related(
+            "child", "unit", "started_by", "social_worker", "meeting", "underretning"
         ).get(pk=int(pk), municipality_id=user.municipality_id)
-    except (DialogueNotification.DoesNotExist, ValueError, TypeError):
+    except (DialogueUnderretning.DoesNotExist, ValueError, TypeError):
         _denied(user, pk, _("Dialogue-based notification"))
     if dialogue.started_by_id == user.pk or leads_unit(user, dialogue.unit_id):
         dialogue.viewer = "unit"

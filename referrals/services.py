@@ -4,13 +4,10 @@ service enforces its rules, keeps the queue's next deadline, and writes audit en
 import re
 from datetime import timedelta
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from cases.models import Child, DataKind, Involvement, Task, TaskStatus, TimelineKind
@@ -35,13 +32,13 @@ from trivsel.audit.cpr import CPR_PATTERN
 from trivsel.audit.models import Action, Basis, Topic
 from trivsel.audit.services import access_log_record
 from trivsel.locking import row_lock
+from trivsel.notifications.services import email_to_address_queue
 from trivsel.organisation.models import Role, UnitType
 from trivsel.organisation.selectors import leads_unit
 
 from .models import (
     AnonymousConsultation,
-    DialogueNotification,
-    Notification,
+    DialogueUnderretning,
     Outcome,
     Proposal,
     PublicFormUse,
@@ -50,6 +47,7 @@ from .models import (
     Route,
     Source,
     Status,
+    Underretning,
 )
 from .selectors import (
     PUBLIC_RATE_WINDOW,
@@ -74,20 +72,20 @@ def _log(actor, action, obj, *, child_id=None, basis=Basis.STATUTORY, purpose, t
     )
 
 
-def _intake_changed(notification):
+def _intake_changed(underretning):
     # The intake's counts, caseload and queue pages are cached. Expired now, and again once the
     # change is committed: a page read between the two, from the data before the commit, is
     # then never served again.
-    municipality_id = notification.municipality_id
+    municipality_id = underretning.municipality_id
     intake_cache_expire(municipality_id)
     transaction.on_commit(lambda: intake_cache_expire(municipality_id))
 
 
-def _save(notification, *fields):
-    notification.next_deadline = notification.compute_next_deadline()
-    notification.save(update_fields=[*fields, "next_deadline"])
-    _intake_changed(notification)
-    return notification
+def _save(underretning, *fields):
+    underretning.next_deadline = underretning.compute_next_deadline()
+    underretning.save(update_fields=[*fields, "next_deadline"])
+    _intake_changed(underretning)
+    return underretning
 
 
 def _check_social_work(actor):
@@ -95,11 +93,11 @@ def _check_social_work(actor):
         raise ValidationError(_("Only the social-work side handles notifications."))
 
 
-def _timeline(notification, actor, text):
+def _timeline(underretning, actor, text):
     # Seen only by those who may see notifications: never the parents (DOMAIN.md §5).
-    if notification.child_id:
+    if underretning.child_id:
         timeline_add(
-            child=notification.child,
+            child=underretning.child,
             kind=TimelineKind.NOTIFICATION,
             data_kind=DataKind.NOTIFICATIONS,
             actor=actor,
@@ -108,18 +106,18 @@ def _timeline(notification, actor, text):
 
 
 def _create(**fields):
-    notification = Notification(received_at=timezone.now(), **fields)
-    notification.next_deadline = notification.compute_next_deadline()
-    notification.save()
-    _intake_changed(notification)
-    return notification
+    underretning = Underretning(received_at=timezone.now(), **fields)
+    underretning.next_deadline = underretning.compute_next_deadline()
+    underretning.save()
+    _intake_changed(underretning)
+    return underretning
 
 
 # --- Classic notification -------------------------------------------------------------------
 
 
 @transaction.atomic
-def notification_submit(
+def underretning_submit(
     *,
     actor,
     category,
@@ -141,7 +139,7 @@ def notification_submit(
         raise ValidationError({"child_name_given": _("Write who the child is.")})
     if unit is not None and unit.pk not in staff_unit_ids(actor):
         raise ValidationError({"unit": _("Choose one of your own units.")})
-    notification = _create(
+    underretning = _create(
         municipality_id=actor.municipality_id,
         route=Route.CLASSIC,
         source=Source.PROFESSIONAL,
@@ -156,20 +154,20 @@ def notification_submit(
         notifier_unit=unit,
         notifier_email=actor.email,
     )
-    _timeline(notification, actor, _("Notification received"))
+    _timeline(underretning, actor, _("Notification received"))
     _log(
         actor,
         Action.CREATE,
-        notification,
-        child_id=notification.child_id,
+        underretning,
+        child_id=underretning.child_id,
         basis=Basis.OWN_RECORD,
         purpose=_("Send a notification"),
     )
-    return notification
+    return underretning
 
 
 @transaction.atomic
-def notification_submit_public(
+def underretning_submit_public(
     *,
     municipality,
     anonymous,
@@ -190,7 +188,7 @@ def notification_submit_public(
     now = timezone.now()
     PublicFormUse.objects.filter(at__lt=now - PUBLIC_RATE_WINDOW).delete()
     PublicFormUse.objects.create(municipality=municipality, client=client, at=now)
-    notification = _create(
+    underretning = _create(
         municipality=municipality,
         route=Route.CLASSIC,
         source=Source.ANONYMOUS if anonymous else Source.CITIZEN,
@@ -208,15 +206,15 @@ def notification_submit_public(
         actor=None,
         action=Action.CREATE,
         basis=Basis.STATUTORY,
-        obj=notification,
+        obj=underretning,
         purpose=_("Public notification form"),
         topic=Topic.SOCIAL_WORK,
     )
-    return notification
+    return underretning
 
 
 @transaction.atomic
-def notification_record(
+def underretning_record(
     *,
     actor,
     source,
@@ -233,7 +231,7 @@ def notification_record(
     _check_social_work(actor)
     if source not in (Source.PHONE, Source.IN_PERSON, Source.ANONYMOUS):
         raise ValidationError({"source": _("Choose how the notification was received.")})
-    notification = _create(
+    underretning = _create(
         municipality_id=actor.municipality_id,
         route=Route.CLASSIC,
         source=source,
@@ -247,28 +245,28 @@ def notification_record(
         notifier_phone=notifier_phone.strip(),
         recorded_by=actor,
     )
-    _log(actor, Action.CREATE, notification, purpose=_("Write down a notification"))
-    return notification
+    _log(actor, Action.CREATE, underretning, purpose=_("Write down a notification"))
+    return underretning
 
 
-def _involve(actor, notification):
+def _involve(actor, underretning):
     """The caseworker's involvement with the child: the statutory basis, through the engine."""
-    person = notification.assigned_to
-    if not (notification.child_id and person):
+    person = underretning.assigned_to
+    if not (underretning.child_id and person):
         return
     today = timezone.localdate()
     already = (
-        Involvement.objects.filter(child_id=notification.child_id, person=person)
+        Involvement.objects.filter(child_id=underretning.child_id, person=person)
         .filter(end__isnull=True)
         .exists()
         or Involvement.objects.filter(
-            child_id=notification.child_id, person=person, end__gte=today
+            child_id=underretning.child_id, person=person, end__gte=today
         ).exists()
     )
     if not already:
         statutory_involvement_add(
             actor=actor,
-            child=notification.child,
+            child=underretning.child,
             person=person,
             role=str(Role.SOCIAL_WORKER.label),
             purpose=_("Handles a notification"),
@@ -277,16 +275,16 @@ def _involve(actor, notification):
 
 
 @transaction.atomic
-def notification_match_child(*, actor, notification, cpr):
+def underretning_match_child(*, actor, underretning, cpr):
     """The intake staff find the child a citizen named, by CPR number in the municipality."""
     _check_social_work(actor)
     digits = re.sub(r"\D", "", cpr or "")
-    child = Child.objects.filter(municipality_id=notification.municipality_id, cpr=digits).first()
+    child = Child.objects.filter(municipality_id=underretning.municipality_id, cpr=digits).first()
     access_log_record(
         actor=actor,
         action=Action.SEARCH,
         basis=Basis.STATUTORY,
-        obj=notification,
+        obj=underretning,
         child_id=child.pk if child else None,
         purpose=_("Find the child of a notification"),
         detail=digits,
@@ -294,154 +292,152 @@ def notification_match_child(*, actor, notification, cpr):
     )
     if child is None:
         raise ValidationError({"cpr": _("No child with that CPR number in the municipality.")})
-    row_lock(notification)  # found twice at once: one timeline entry, one involvement
-    if notification.child_id == child.pk:
-        return notification
-    notification.child = child
-    notification.save(update_fields=["child"])
-    _intake_changed(notification)
-    _timeline(notification, actor, _("Notification received"))
-    _involve(actor, notification)
-    return notification
+    row_lock(underretning)  # found twice at once: one timeline entry, one involvement
+    if underretning.child_id == child.pk:
+        return underretning
+    underretning.child = child
+    underretning.save(update_fields=["child"])
+    _intake_changed(underretning)
+    _timeline(underretning, actor, _("Notification received"))
+    _involve(actor, underretning)
+    return underretning
 
 
 @transaction.atomic
-def notification_assign(*, actor, notification, caseworker):
+def underretning_assign(*, actor, underretning, caseworker):
     _check_social_work(actor)
     if not caseworkers_of(actor).filter(pk=caseworker.pk).exists():
         raise ValidationError({"caseworker": _("Choose one of the intake's caseworkers.")})
-    row_lock(notification)  # _involve checks, then registers: one involvement, not two
-    notification.assigned_to = caseworker
-    _save(notification, "assigned_to")
-    _involve(actor, notification)
-    _log(actor, Action.CHANGE, notification, child_id=notification.child_id, purpose=_("Assign"))
-    return notification
+    row_lock(underretning)  # _involve checks, then registers: one involvement, not two
+    underretning.assigned_to = caseworker
+    _save(underretning, "assigned_to")
+    _involve(actor, underretning)
+    _log(actor, Action.CHANGE, underretning, child_id=underretning.child_id, purpose=_("Assign"))
+    return underretning
 
 
 @transaction.atomic
-def notification_assess(*, actor, notification, triage, outcome="", note=""):
+def underretning_assess(*, actor, underretning, triage, outcome="", note=""):
     """The assessment: the urgency first (the 24-hour clock), the outcome when decided. A first
     assessment after the clock is accepted; the page shows it as late."""
     _check_social_work(actor)
     # Not over a close made at the same moment, and the first assessment's time stays first.
-    row_lock(notification)
-    if notification.closed_at:
+    row_lock(underretning)
+    if underretning.closed_at:
         raise ValidationError(_("The notification is closed."))
     now = timezone.now()
     fields = ["triage", "outcome", "assessment_note", "status"]
-    notification.triage = triage
-    notification.assessment_note = note.strip()
-    if notification.assessed_at is None:
-        notification.assessed_at, notification.assessed_by = now, actor
+    underretning.triage = triage
+    underretning.assessment_note = note.strip()
+    if underretning.assessed_at is None:
+        underretning.assessed_at, underretning.assessed_by = now, actor
         fields += ["assessed_at", "assessed_by"]
-    if notification.assigned_to_id is None:
-        notification.assigned_to = (
+    if underretning.assigned_to_id is None:
+        underretning.assigned_to = (
             actor if caseworkers_of(actor).filter(pk=actor.pk).exists() else None
         )
         fields.append("assigned_to")
-    notification.outcome = outcome
+    underretning.outcome = outcome
     if outcome == Outcome.INVESTIGATION:
-        if notification.investigation_started_at is None:
-            notification.investigation_started_at = now
+        if underretning.investigation_started_at is None:
+            underretning.investigation_started_at = now
             fields.append("investigation_started_at")
-        notification.status = Status.INVESTIGATING
+        underretning.status = Status.INVESTIGATING
     else:
-        notification.status = Status.ASSESSED
-    _save(notification, *fields)
-    _involve(actor, notification)
+        underretning.status = Status.ASSESSED
+    _save(underretning, *fields)
+    _involve(actor, underretning)
     _timeline(
-        notification,
+        underretning,
         actor,
-        _("Notification assessed: %(triage)s") % {"triage": notification.get_triage_display()},
+        _("Notification assessed: %(triage)s") % {"triage": underretning.get_triage_display()},
     )
-    _log(actor, Action.CHANGE, notification, child_id=notification.child_id, purpose=_("Assess"))
-    return notification
+    _log(actor, Action.CHANGE, underretning, child_id=underretning.child_id, purpose=_("Assess"))
+    return underretning
 
 
-def _mail(notification, subject, body):
-    # No sensitive content: no name, no CPR number, no text of the notification (DESIGN.md §4).
-    address = notification.notifier_email
-    if address:
-        transaction.on_commit(
-            lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [address])
-        )
+def _mail(underretning, template, *, link=""):
+    # Through the platform's outbox (retries, back-off, one content rule): the e-mail is rendered
+    # from referrals/email/<template>_*.txt with the day received and a link only, never a name,
+    # a CPR number or the text of the underretning (DESIGN.md §4).
+    email_to_address_queue(
+        to_address=underretning.notifier_email,
+        template=f"referrals/email/{template}",
+        key=f"referrals.underretning:{underretning.pk}:{template}",
+        link=link,
+        about_date=timezone.localdate(underretning.received_at),
+    )
 
 
 @transaction.atomic
-def notification_send_receipt(*, actor, notification):
+def underretning_send_receipt(*, actor, underretning):
     _check_social_work(actor)
-    row_lock(notification)  # two presses at once send one e-mail
-    if notification.receipt_sent_at:
+    row_lock(underretning)  # two presses at once send one e-mail
+    if underretning.receipt_sent_at:
         raise ValidationError(_("The receipt has already been sent."))
-    if not notification.wants_receipt:
+    if not underretning.wants_receipt:
         raise ValidationError(_("An anonymous notifier cannot get a receipt."))
-    notification.receipt_sent_at = timezone.now()
-    _save(notification, "receipt_sent_at")
-    day = date_format(timezone.localtime(notification.received_at), "d.m.Y")
-    body = _("The municipality has received your notification of %(date)s.") % {"date": day}
-    if notification.notifier_id:
-        body += "\n\n" + _("You can follow its status here: %(link)s") % {
-            "link": settings.SITE_URL + reverse("referrals:mine")
-        }
-    _mail(notification, _("Receipt for your notification"), body)
-    _log(actor, Action.CHANGE, notification, child_id=notification.child_id, purpose=_("Receipt"))
-    return notification
+    # The receipt's clock stops when the receipt is handed to the outbox, in this transaction:
+    # that is when the municipality sent it. The outbox delivers it (normally within a minute,
+    # with retries while the mail server is away); the clock does not wait for the server.
+    underretning.receipt_sent_at = timezone.now()
+    _save(underretning, "receipt_sent_at")
+    # A professional follows the status on their own page; a citizen has no login to follow it.
+    link = reverse("referrals:underretning_sent_list") if underretning.notifier_id else ""
+    _mail(underretning, "receipt", link=link)
+    _log(actor, Action.CHANGE, underretning, child_id=underretning.child_id, purpose=_("Receipt"))
+    return underretning
 
 
 @transaction.atomic
-def notification_send_feedback(*, actor, notification):
+def underretning_send_feedback(*, actor, underretning):
     """§ 137: the professional notifier learns whether an investigation or measures followed —
     on their own page; the e-mail only says there is news."""
     _check_social_work(actor)
-    row_lock(notification)  # two presses at once send one e-mail
-    if notification.source != Source.PROFESSIONAL or not notification.notifier_id:
+    row_lock(underretning)  # two presses at once send one e-mail
+    if underretning.source != Source.PROFESSIONAL or not underretning.notifier_id:
         raise ValidationError(_("Feedback goes to a professional notifier only."))
-    if notification.feedback_sent_at:
+    if underretning.feedback_sent_at:
         raise ValidationError(_("The feedback has already been given."))
-    if not notification.outcome:
+    if not underretning.outcome:
         raise ValidationError(_("Record the outcome before giving feedback."))
-    notification.feedback_sent_at = timezone.now()
-    _save(notification, "feedback_sent_at")
-    _mail(
-        notification,
-        _("News about your notification"),
-        _("There is news about a notification you sent: %(link)s")
-        % {"link": settings.SITE_URL + reverse("referrals:mine")},
-    )
-    _log(actor, Action.CHANGE, notification, child_id=notification.child_id, purpose=_("Feedback"))
-    return notification
+    underretning.feedback_sent_at = timezone.now()
+    _save(underretning, "feedback_sent_at")
+    _mail(underretning, "feedback", link=reverse("referrals:underretning_sent_list"))
+    _log(actor, Action.CHANGE, underretning, child_id=underretning.child_id, purpose=_("Feedback"))
+    return underretning
 
 
 @transaction.atomic
-def notification_mark(*, actor, notification, step):
+def underretning_mark(*, actor, underretning, step):
     """The 3-month review done, the investigation finished, or the notification closed. Each
     step is recorded once: a second press keeps the first time."""
     _check_social_work(actor)
-    row_lock(notification)
+    row_lock(underretning)
     done = {
-        "review": notification.review_done_at,
-        "investigation": notification.investigation_finished_at,
-        "close": notification.closed_at,
+        "review": underretning.review_done_at,
+        "investigation": underretning.investigation_finished_at,
+        "close": underretning.closed_at,
     }
     if done.get(step):
-        return notification
+        return underretning
     now = timezone.now()
     if step == "review":
-        notification.review_done_at = now
+        underretning.review_done_at = now
         fields = ["review_done_at"]
-    elif step == "investigation" and notification.investigation_started_at:
-        notification.investigation_finished_at = now
+    elif step == "investigation" and underretning.investigation_started_at:
+        underretning.investigation_finished_at = now
         fields = ["investigation_finished_at"]
     elif step == "close":
-        if not notification.outcome:
+        if not underretning.outcome:
             raise ValidationError(_("Record the outcome before closing the notification."))
-        notification.closed_at, notification.status = now, Status.CLOSED
+        underretning.closed_at, underretning.status = now, Status.CLOSED
         fields = ["closed_at", "status"]
     else:
         raise ValidationError(_("Unknown step."))
-    _save(notification, *fields)
-    _log(actor, Action.CHANGE, notification, child_id=notification.child_id, purpose=step)
-    return notification
+    _save(underretning, *fields)
+    _log(actor, Action.CHANGE, underretning, child_id=underretning.child_id, purpose=step)
+    return underretning
 
 
 # --- Dialogue-based notification ------------------------------------------------------------
@@ -469,7 +465,7 @@ def dialogue_start(
         raise ValidationError({"unit": _("Choose one of your own units.")})
     if not child_list_visible_to(actor).filter(pk=child.pk).exists():
         raise ValidationError({"child": _("Choose one of the children you work with.")})
-    dialogue = DialogueNotification.objects.create(
+    dialogue = DialogueUnderretning.objects.create(
         municipality_id=child.municipality_id,
         child=child,
         unit=unit,
@@ -575,14 +571,14 @@ def minutes_approved(*, actor, minutes):
     """The meetings app's hook: the approved minutes of a dialogue meeting *are* the
     notification, with the agreed next steps; with no plan, a task for the social worker."""
     dialogue = (
-        DialogueNotification.objects.select_for_update(of=("self",))
-        .filter(meeting_id=minutes.meeting_id, notification__isnull=True)
+        DialogueUnderretning.objects.select_for_update(of=("self",))
+        .filter(meeting_id=minutes.meeting_id, underretning__isnull=True)
         .select_related("child", "started_by", "unit", "social_worker")
         .first()
     )
     if dialogue is None:
         return None
-    notification = _create(
+    underretning = _create(
         municipality_id=dialogue.municipality_id,
         route=Route.DIALOGUE,
         source=Source.PROFESSIONAL,
@@ -596,9 +592,9 @@ def minutes_approved(*, actor, minutes):
         minutes=minutes,
         assigned_to=dialogue.social_worker,
     )
-    dialogue.notification = notification
-    dialogue.save(update_fields=["notification"])
-    _timeline(notification, actor, _("Dialogue-based notification: the minutes are approved"))
+    dialogue.underretning = underretning
+    dialogue.save(update_fields=["underretning"])
+    _timeline(underretning, actor, _("Dialogue-based notification: the minutes are approved"))
     has_plan = minutes.action_items.exists()
     if not has_plan and dialogue.social_worker_id:
         task_create(
@@ -611,7 +607,7 @@ def minutes_approved(*, actor, minutes):
             source_type="referrals.dialogue",
             source_id=dialogue.pk,
         )
-    return notification
+    return underretning
 
 
 # --- Referrals ------------------------------------------------------------------------------

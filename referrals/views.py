@@ -30,7 +30,7 @@ from .forms import (
     ReferralChildForm,
     ReferralForm,
 )
-from .models import Notification, Outcome
+from .models import Outcome, Underretning
 
 
 def _form_errors_from(form, error):
@@ -59,7 +59,7 @@ def _my_units(user):
 
 
 @require_http_methods(["GET", "POST"])
-def public_notify(request, code):
+def underretning_public_create(request, code):
     municipality = get_object_or_404(Municipality, code=code)
     form = PublicNotificationForm(request.POST or None)
     status = 200
@@ -78,7 +78,7 @@ def public_notify(request, code):
             status = 429
         elif form.is_valid():
             data = form.cleaned_data
-            services.notification_submit_public(
+            services.underretning_submit_public(
                 municipality=municipality,
                 client=client,
                 anonymous=data["anonymous"],
@@ -92,7 +92,7 @@ def public_notify(request, code):
                 child_address=data["child_address"],
                 suspected_violence=data["suspected_violence"],
             )
-            return redirect("referrals:public_thanks", code=code)
+            return redirect("referrals:underretning_public_thanks", code=code)
         else:
             form.renew_started()
     return render(
@@ -103,7 +103,7 @@ def public_notify(request, code):
     )
 
 
-def public_thanks(request, code):
+def underretning_public_thanks(request, code):
     municipality = get_object_or_404(Municipality, code=code)
     return render(request, "referrals/public_thanks.html", {"municipality": municipality})
 
@@ -113,7 +113,7 @@ def public_thanks(request, code):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def notification_new(request):
+def underretning_create(request):
     _staff_only(request.user)
     children = child_list_visible_to(request.user).order_by("first_name", "last_name")
     units = _my_units(request.user)
@@ -126,7 +126,7 @@ def notification_new(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.notification_submit(
+            services.underretning_submit(
                 actor=request.user,
                 category=data["category"],
                 text=data["text"],
@@ -139,7 +139,7 @@ def notification_new(request):
             _form_errors_from(form, error)
         else:
             messages.success(request, _("Your notification has been sent to the intake."))
-            return redirect("referrals:mine")
+            return redirect("referrals:underretning_sent_list")
     return render(
         request,
         "referrals/form_page.html",
@@ -158,13 +158,13 @@ def notification_new(request):
 
 
 @login_required
-def mine(request):
+def underretning_sent_list(request):
     """The notifier's own page: the status of what they sent, nothing more about the child."""
     _staff_only(request.user)
-    notifications = list(selectors.notifications_sent_by(request.user)[:200])
+    underretninger = list(selectors.underretninger_sent_by(request.user)[:200])
     dialogues = list(selectors.dialogues_for(request.user)[:50])
     return render(
-        request, "referrals/mine.html", {"notifications": notifications, "dialogues": dialogues}
+        request, "referrals/mine.html", {"underretninger": underretninger, "dialogues": dialogues}
     )
 
 
@@ -172,7 +172,7 @@ def mine(request):
 
 
 @login_required
-def dashboard(request):
+def underretning_list(request):
     queue = selectors.queue_page_for(
         request.user,
         filter_name=request.GET.get("filter", "open"),
@@ -198,7 +198,7 @@ def dashboard(request):
             )
         ],
         "dialogues": list(
-            selectors.dialogues_for(request.user).filter(notification__isnull=True)[:20]
+            selectors.dialogues_for(request.user).filter(underretning__isnull=True)[:20]
         ),
     }
     return render(request, "referrals/dashboard.html", context)
@@ -220,14 +220,14 @@ def _render_queue(context):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def record(request):
+def underretning_record(request):
     _social_work_only(request.user)
     form = RecordNotificationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        notification = services.notification_record(actor=request.user, **data)
+        underretning = services.underretning_record(actor=request.user, **data)
         messages.success(request, _("The notification is written down."))
-        return redirect("referrals:detail", pk=notification.pk)
+        return redirect("referrals:underretning_detail", pk=underretning.pk)
     return render(
         request,
         "referrals/form_page.html",
@@ -235,122 +235,175 @@ def record(request):
             "form": form,
             "heading": _("Write down a notification received by phone or in person"),
             "submit": _("Save"),
-            "back": reverse("referrals:dashboard"),
+            "back": reverse("referrals:underretning_list"),
         },
     )
 
 
-def _detail_context(request, notification, **forms):
+def _underretning_for(request, pk):
+    return selectors.underretning_get_for(request.user, pk, purpose=_("Handle a notification"))
+
+
+def _detail_context(request, underretning, **forms):
     return {
-        "n": notification,
+        "n": underretning,
         # The child's page is linked only for those who may open it (a teamleder overseeing the
         # queue is not involved with every child in it).
-        "child_can": child_capabilities(request.user, notification.child_id)
-        if notification.child_id
+        "child_can": child_capabilities(request.user, underretning.child_id)
+        if underretning.child_id
         else None,
-        "clocks": notification.clocks(),
+        "clocks": underretning.clocks(),
         "assess_form": forms.get("assess")
         or AssessForm(
             initial={
-                "triage": notification.triage,
-                "outcome": notification.outcome,
-                "note": notification.assessment_note,
+                "triage": underretning.triage,
+                "outcome": underretning.outcome,
+                "note": underretning.assessment_note,
             }
         ),
         "assign_form": forms.get("assign")
         or AssignForm(
-            initial={"caseworker": notification.assigned_to_id},
+            initial={"caseworker": underretning.assigned_to_id},
             caseworkers=selectors.caseworkers_of(request.user),
         ),
         # A CPR number the citizen gave is offered for the match (never put in a URL or a log).
         "match_form": forms.get("match")
-        or MatchChildForm(initial={"cpr": notification.child_cpr_given}),
+        or MatchChildForm(initial={"cpr": underretning.child_cpr_given}),
         "repeats": list(
-            Notification.objects.filter(
-                municipality_id=notification.municipality_id, child_id=notification.child_id
+            Underretning.objects.filter(
+                municipality_id=underretning.municipality_id, child_id=underretning.child_id
             )
-            .exclude(pk=notification.pk)
+            .exclude(pk=underretning.pk)
             .order_by("-received_at")
         )
-        if notification.child_id
+        if underretning.child_id
         else [],
-        "is_investigation": notification.outcome == Outcome.INVESTIGATION,
+        "is_investigation": underretning.outcome == Outcome.INVESTIGATION,
     }
 
 
 @login_required
-def detail(request, pk):
-    notification = selectors.notification_get_for(
-        request.user, pk, purpose=_("Handle a notification")
-    )
-    return render(request, "referrals/detail.html", _detail_context(request, notification))
+def underretning_detail(request, pk):
+    underretning = _underretning_for(request, pk)
+    return render(request, "referrals/detail.html", _detail_context(request, underretning))
+
+
+# The actions on an underretning's page: one view each, all the same shape. The form actions
+# show the page again with the form's errors; the buttons come back to the page with a message.
+
+
+def _form_action(request, underretning, name, form, service, done):
+    if form.is_valid():
+        try:
+            service(actor=request.user, underretning=underretning, **form.cleaned_data)
+        except ValidationError as error:
+            _form_errors_from(form, error)
+        else:
+            messages.success(request, done)
+            return redirect("referrals:underretning_detail", pk=underretning.pk)
+    context = _detail_context(request, underretning, **{name: form})
+    return render(request, "referrals/detail.html", context)
+
+
+def _button_action(request, underretning, service, done, **arguments):
+    try:
+        service(actor=request.user, underretning=underretning, **arguments)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, done)
+    return redirect("referrals:underretning_detail", pk=underretning.pk)
 
 
 @login_required
 @require_POST
-def act(request, pk, action):
-    notification = selectors.notification_get_for(
-        request.user, pk, purpose=_("Handle a notification")
+def underretning_assess(request, pk):
+    underretning = _underretning_for(request, pk)
+    form = AssessForm(request.POST)
+    return _form_action(
+        request,
+        underretning,
+        "assess",
+        form,
+        services.underretning_assess,
+        _("The assessment is saved."),
     )
-    forms = {}
-    try:
-        if action == "vurder":
-            form = forms["assess"] = AssessForm(request.POST)
-            if form.is_valid():
-                services.notification_assess(
-                    actor=request.user,
-                    notification=notification,
-                    triage=form.cleaned_data["triage"],
-                    outcome=form.cleaned_data["outcome"],
-                    note=form.cleaned_data["note"],
-                )
-                messages.success(request, _("The assessment is saved."))
-                return redirect("referrals:detail", pk=pk)
-        elif action == "tildel":
-            form = forms["assign"] = AssignForm(
-                request.POST, caseworkers=selectors.caseworkers_of(request.user)
-            )
-            if form.is_valid():
-                services.notification_assign(
-                    actor=request.user,
-                    notification=notification,
-                    caseworker=form.cleaned_data["caseworker"],
-                )
-                messages.success(request, _("The notification is assigned."))
-                return redirect("referrals:detail", pk=pk)
-        elif action == "barn":
-            form = forms["match"] = MatchChildForm(request.POST)
-            if form.is_valid():
-                services.notification_match_child(
-                    actor=request.user, notification=notification, cpr=form.cleaned_data["cpr"]
-                )
-                messages.success(request, _("The notification is linked to the child."))
-                return redirect("referrals:detail", pk=pk)
-        elif action == "kvittering":
-            services.notification_send_receipt(actor=request.user, notification=notification)
-            messages.success(request, _("The receipt is sent."))
-            return redirect("referrals:detail", pk=pk)
-        elif action == "tilbagemelding":
-            services.notification_send_feedback(actor=request.user, notification=notification)
-            messages.success(request, _("The feedback is sent."))
-            return redirect("referrals:detail", pk=pk)
-        elif action in ("opfoelgning", "undersoegelse", "afslut"):
-            step = {"opfoelgning": "review", "undersoegelse": "investigation", "afslut": "close"}
-            services.notification_mark(
-                actor=request.user, notification=notification, step=step[action]
-            )
-            messages.success(request, _("Saved."))
-            return redirect("referrals:detail", pk=pk)
-        else:
-            raise Http404
-    except ValidationError as error:
-        target = next(iter(forms.values()), None)
-        if target is None:
-            for message in error.messages:
-                messages.error(request, message)
-            return redirect("referrals:detail", pk=pk)
-        _form_errors_from(target, error)
-    return render(request, "referrals/detail.html", _detail_context(request, notification, **forms))
+
+
+@login_required
+@require_POST
+def underretning_assign(request, pk):
+    underretning = _underretning_for(request, pk)
+    form = AssignForm(request.POST, caseworkers=selectors.caseworkers_of(request.user))
+    return _form_action(
+        request,
+        underretning,
+        "assign",
+        form,
+        services.underretning_assign,
+        _("The notification is assigned."),
+    )
+
+
+@login_required
+@require_POST
+def underretning_match_child(request, pk):
+    underretning = _underretning_for(request, pk)
+    form = MatchChildForm(request.POST)
+    return _form_action(
+        request,
+        underretning,
+        "match",
+        form,
+        services.underretning_match_child,
+        _("The notification is linked to the child."),
+    )
+
+
+@login_required
+@require_POST
+def underretning_send_receipt(request, pk):
+    underretning = _underretning_for(request, pk)
+    return _button_action(
+        request, underretning, services.underretning_send_receipt, _("The receipt is sent.")
+    )
+
+
+@login_required
+@require_POST
+def underretning_send_feedback(request, pk):
+    underretning = _underretning_for(request, pk)
+    return _button_action(
+        request, underretning, services.underretning_send_feedback, _("The feedback is sent.")
+    )
+
+
+@login_required
+@require_POST
+def underretning_review_done(request, pk):
+    underretning = _underretning_for(request, pk)
+    return _button_action(
+        request, underretning, services.underretning_mark, _("Saved."), step="review"
+    )
+
+
+@login_required
+@require_POST
+def underretning_investigation_done(request, pk):
+    underretning = _underretning_for(request, pk)
+    return _button_action(
+        request, underretning, services.underretning_mark, _("Saved."), step="investigation"
+    )
+
+
+@login_required
+@require_POST
+def underretning_close(request, pk):
+    underretning = _underretning_for(request, pk)
+    return _button_action(
+        request, underretning, services.underretning_mark, _("Saved."), step="close"
+    )
 
 
 # --- Dialogue-based notification --------------------------------------------------------------
@@ -358,7 +411,7 @@ def act(request, pk, action):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def dialogue_new(request):
+def dialogue_create(request):
     _staff_only(request.user)
     children = child_list_visible_to(request.user).order_by("first_name", "last_name")
     form = DialogueStartForm(
@@ -374,7 +427,7 @@ def dialogue_new(request):
             _form_errors_from(form, error)
         else:
             messages.success(request, _("The parents' agreement is recorded."))
-            return redirect("referrals:dialogue", pk=dialogue.pk)
+            return redirect("referrals:dialogue_detail", pk=dialogue.pk)
     return render(
         request,
         "referrals/form_page.html",
@@ -393,7 +446,7 @@ def dialogue_new(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def dialogue(request, pk):
+def dialogue_detail(request, pk):
     item = selectors.dialogue_get_for(request.user, pk)
     invite_form = None
     if item.viewer == "unit" and not item.meeting_id:
@@ -416,7 +469,7 @@ def dialogue(request, pk):
                 messages.success(
                     request, _("The meeting is planned and the social worker invited.")
                 )
-                return redirect("referrals:dialogue", pk=pk)
+                return redirect("referrals:dialogue_detail", pk=pk)
     elif request.method == "POST" and item.viewer == "unit":
         try:
             services.dialogue_invite_parents(actor=request.user, dialogue=item)
@@ -425,7 +478,7 @@ def dialogue(request, pk):
                 messages.error(request, message)
         else:
             messages.success(request, _("The parents are on the meeting's list."))
-        return redirect("referrals:dialogue", pk=pk)
+        return redirect("referrals:dialogue_detail", pk=pk)
     return render(request, "referrals/dialogue.html", {"d": item, "invite_form": invite_form})
 
 
@@ -448,7 +501,7 @@ def referral_list(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def referral_new(request):
+def referral_create(request):
     """A henvisning in two steps: the child (`?barn=`), then the referral with the consent of
     one of that child's guardians. Only staff who may record consents about the child refer."""
     _staff_only(request.user)
@@ -547,7 +600,7 @@ def referral_detail(request, pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def consultations(request):
+def consultation_list(request):
     _social_work_only(request.user)
     form = ConsultationForm(
         request.POST or None,
@@ -560,7 +613,7 @@ def consultations(request):
             _form_errors_from(form, error)
         else:
             messages.success(request, _("The consultation is counted."))
-            return redirect("referrals:consultations")
+            return redirect("referrals:consultation_list")
     return render(
         request,
         "referrals/consultations.html",

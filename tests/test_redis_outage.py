@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from meetings import services as meetings
 from meetings.models import Participant
-from referrals.models import Notification
+from referrals.models import Underretning
 from screening.models import Rating
 from tests.referrals.conftest import intake  # noqa: F401 (a fixture)
 from tests.referrals.test_public import started
@@ -131,7 +131,7 @@ def every_page_answers_and_nothing_is_lost(world, after_commit):
     # The citizen's notification is saved (and the form's rate limit still counts).
     response = Client().post(f"/underret/{world.solby.code}/", public_answers())
     assert response.status_code == 302
-    assert Notification.objects.filter(source="anonymous").count() == 1
+    assert Underretning.objects.filter(source="anonymous").count() == 1
     # The intake page, shared through the cache, is computed from PostgreSQL.
     social_worker = user_client(world.social_worker)
     assert social_worker.get("/underretninger/").status_code == 200
@@ -147,7 +147,7 @@ def every_page_answers_and_nothing_is_lost(world, after_commit):
         },
     )
     assert response.status_code == 302
-    assert Notification.objects.filter(notifier=world.teacher).exists()
+    assert Underretning.objects.filter(notifier=world.teacher).exists()
     # A rating autosaved from the class's page.
     response = user_client(world.paedagog).post(
         f"/trivsel/runde/{world.round.pk}/markering/",

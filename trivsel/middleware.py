@@ -62,8 +62,9 @@ class NoStoreMiddleware:
 
     ANONYMOUS_PRIVATE_VIEWS = frozenset(
         {
-            "referrals:public",  # the citizen's notification, with the child's name and CPR
-            "referrals:public_thanks",
+            # the citizen's notification, with the child's name and CPR
+            "referrals:underretning_public_create",
+            "referrals:underretning_public_thanks",
             "password_reset_confirm",  # the reset token is in the address
         }
     )

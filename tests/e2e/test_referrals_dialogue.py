@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from cases.access import grants_rebuild
 from meetings import services as meetings
-from referrals.models import DialogueNotification, Notification, Referral
+from referrals.models import DialogueUnderretning, Referral, Underretning
 from tests import factories as f
 from trivsel.organisation.models import Role, UnitType
 
@@ -72,7 +72,7 @@ def test_dialogue_route_referral_and_consultation(world, log_in, axe_violations)
     assert sara.get_by_text("Alma").count() == 0  # only the short type beforehand
     assert axe_violations(sara) == []
 
-    dialogue = DialogueNotification.objects.get()
+    dialogue = DialogueUnderretning.objects.get()
     meeting = dialogue.meeting
     meetings.network_consent_record(
         actor=world.leader,
@@ -98,7 +98,7 @@ def test_dialogue_route_referral_and_consultation(world, log_in, axe_violations)
     refusal = lone.get_by_text("Ikke bekræftet endnu:").first
     refusal.wait_for()
     assert "Sara" in refusal.inner_text() and "Mette" in refusal.inner_text()
-    assert not Notification.objects.exists()
+    assert not Underretning.objects.exists()
 
     lone.goto(f"/moeder/{meeting.pk}/referat/")
     assert lone.get_by_role("button", name=re.compile("Bekræftet på mødet")).count() == 0
@@ -118,10 +118,10 @@ def test_dialogue_route_referral_and_consultation(world, log_in, axe_violations)
     lone.get_by_text("Du har bekræftet referatet.").wait_for()
     assert lone.get_by_text("Med eget login").count() == 4
     assert axe_violations(lone) == []
-    assert not Notification.objects.exists()
+    assert not Underretning.objects.exists()
     lone.get_by_role("button", name="Godkend referatet").click()
     lone.get_by_text("Referatet er godkendt og låst.").wait_for()
-    assert Notification.objects.get().route == "dialogue"
+    assert Underretning.objects.get().route == "dialogue"
     sara.goto("/underretninger/")
     assert sara.get_by_text("Dialogbaseret underretning").first.is_visible()
 

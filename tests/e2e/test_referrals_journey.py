@@ -7,7 +7,7 @@ import re
 import pytest
 
 from cases.access import grants_rebuild
-from referrals.models import Notification
+from referrals.models import Underretning
 from tests import factories as f
 from trivsel.organisation.models import UnitType
 
@@ -56,7 +56,7 @@ def test_a_teacher_notifies_and_the_intake_handles_it(world, log_in, axe_violati
     sara.get_by_role("button", name="Giv underretteren tilbagemelding").click()
     sara.get_by_text("Tilbagemeldingen er sendt.").wait_for()
     assert axe_violations(sara) == []
-    n = Notification.objects.get()
+    n = Underretning.objects.get()
     assert n.assessed_at and n.receipt_sent_at and not n.assessed_late
 
     teacher.goto("/underretninger/mine/")
@@ -77,4 +77,4 @@ def test_a_citizen_uses_the_public_page(world, page, axe_violations):
     page.get_by_role("button", name="Send underretningen").click()
     page.get_by_text("har modtaget din underretning").wait_for()
     assert axe_violations(page) == []
-    assert Notification.objects.get().source == "anonymous"
+    assert Underretning.objects.get().source == "anonymous"

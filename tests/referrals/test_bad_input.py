@@ -52,7 +52,7 @@ def noise(rng):
 
 
 def test_random_posts_never_give_a_500(intake, login):
-    n = services.notification_submit(
+    n = services.underretning_submit(
         actor=intake.teacher, category="neglect", text="-", child=intake.child, unit=intake.school
     )
     dialogue = services.dialogue_start(

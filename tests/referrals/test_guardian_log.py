@@ -32,11 +32,11 @@ def notify_from_the_professional_form(world, login):
         },
     )
     assert response.status_code == 302
-    assert referrals.Notification.objects.get().child == world.child
+    assert referrals.Underretning.objects.get().child == world.child
 
 
 def notify_through_the_public_form(world, login):
-    notification = referrals.notification_submit_public(
+    underretning = referrals.underretning_submit_public(
         municipality=world.solby,
         anonymous=False,
         category="neglect",
@@ -46,10 +46,10 @@ def notify_through_the_public_form(world, login):
         child_cpr="170521-4123",
     )
     login(world.social_worker).post(
-        f"/underretninger/{notification.pk}/barn/", {"cpr": "170521-4123"}
+        f"/underretninger/{underretning.pk}/barn/", {"cpr": "170521-4123"}
     )
-    notification.refresh_from_db()
-    assert notification.child == world.child
+    underretning.refresh_from_db()
+    assert underretning.child == world.child
 
 
 def write_down_a_phone_call(world, login):
@@ -64,14 +64,14 @@ def write_down_a_phone_call(world, login):
             "text": "Lægen ringede.",
         },
     )
-    notification = referrals.Notification.objects.latest("pk")
-    client.post(f"/underretninger/{notification.pk}/barn/", {"cpr": "1705214123"})
-    notification.refresh_from_db()
-    assert notification.child == world.child
+    underretning = referrals.Underretning.objects.latest("pk")
+    client.post(f"/underretninger/{underretning.pk}/barn/", {"cpr": "1705214123"})
+    underretning.refresh_from_db()
+    assert underretning.child == world.child
 
 
 def handle_it_in_the_intake(world, login):
-    notification = referrals.notification_submit(
+    underretning = referrals.underretning_submit(
         actor=world.teacher,
         category="child_wellbeing",
         text="Alma er sulten.",
@@ -79,17 +79,17 @@ def handle_it_in_the_intake(world, login):
         unit=world.school,
     )
     client = login(world.social_worker)
-    url = f"/underretninger/{notification.pk}"
+    url = f"/underretninger/{underretning.pk}"
     client.get(f"{url}/")
     client.post(f"{url}/tildel/", {"caseworker": world.social_worker.pk})
     client.post(f"{url}/vurder/", {"triage": "investigation", "outcome": "investigation"})
     client.post(f"{url}/kvittering/")
     client.post(f"{url}/tilbagemelding/")
     client.post(f"{url}/undersoegelse/")
-    notification.refresh_from_db()
-    assert notification.assigned_to == world.social_worker
-    assert notification.assessed_at and notification.receipt_sent_at
-    assert notification.feedback_sent_at and notification.status == "investigating"
+    underretning.refresh_from_db()
+    assert underretning.assigned_to == world.social_worker
+    assert underretning.assessed_at and underretning.receipt_sent_at
+    assert underretning.feedback_sent_at and underretning.status == "investigating"
     # The caseworker's statutory look at the record.
     assert client.get(f"/boern/{world.child.pk}/").status_code == 200
 
@@ -105,7 +105,7 @@ def start_the_dialogue_route(world, login):
             "parents_agreed": "on",
         },
     )
-    dialogue = referrals.DialogueNotification.objects.get()
+    dialogue = referrals.DialogueUnderretning.objects.get()
     assert login(world.leader).get(f"/underretninger/dialog/{dialogue.pk}/").status_code == 200
 
 

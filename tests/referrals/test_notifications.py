@@ -1,6 +1,7 @@
 """The classic notification: a teacher notifies, the intake sees it, assesses it within the
 clock and sends the receipt, the teacher sees the status — and nobody else sees anything."""
 
+import socket
 from datetime import timedelta
 
 import pytest
@@ -11,9 +12,10 @@ from django.utils import timezone
 from cases.models import DataKind, Involvement, TimelineEntry
 from cases.selectors import child_list_visible_to
 from referrals import services
-from referrals.models import Notification, Outcome, Source, Status, Triage
+from referrals.models import Outcome, Source, Status, Triage, Underretning
 from tests import factories as f
 from trivsel.audit.models import AccessLogEntry, Basis
+from trivsel.notifications.services import email_outbox_drain
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +29,7 @@ def send(world, **kwargs):
         "unit": world.school,
     }
     fields.update(kwargs)
-    return services.notification_submit(**fields)
+    return services.underretning_submit(**fields)
 
 
 def test_it_sends_a_notification_from_the_professional_form(intake, login):
@@ -44,7 +46,7 @@ def test_it_sends_a_notification_from_the_professional_form(intake, login):
         },
     )
     assert response.status_code == 302
-    n = Notification.objects.get()
+    n = Underretning.objects.get()
     assert (n.notifier, n.source, n.status) == (intake.teacher, Source.PROFESSIONAL, "received")
     assert n.next_deadline == n.received_at + timedelta(hours=24)
     page = client.get("/underretninger/mine/").content.decode()
@@ -61,7 +63,7 @@ def test_it_keeps_every_answer_when_a_field_is_missing(intake, login):
     assert response.status_code == 200
     assert "Min bekymring" in page
     assert "Vælg barnet, eller skriv barnets navn." in page
-    assert Notification.objects.count() == 0
+    assert Underretning.objects.count() == 0
 
 
 def test_only_the_social_work_side_sees_the_queue_and_the_notification(intake, login, client):
@@ -116,9 +118,9 @@ def test_tenants_never_mix(intake, login):
 def test_assessment_registers_the_statutory_involvement_and_hides_it_from_the_parents(intake):
     n = send(intake)
     assert intake.child not in child_list_visible_to(intake.social_worker)
-    services.notification_assess(
+    services.underretning_assess(
         actor=intake.social_worker,
-        notification=n,
+        underretning=n,
         triage=Triage.INVESTIGATION,
         outcome=Outcome.INVESTIGATION,
         note="Undersøgelse iværksættes.",
@@ -159,6 +161,7 @@ def test_the_receipt_mail_carries_nothing_sensitive(
     client = login(intake.social_worker)
     with django_capture_on_commit_callbacks(execute=True):
         assert client.post(f"/underretninger/{n.pk}/kvittering/").status_code == 302
+    email_outbox_drain()
     (mail,) = mailoutbox
     assert mail.to == [intake.teacher.email]
     assert "Alma" not in mail.body and "sulten" not in mail.body and "1705" not in mail.body
@@ -169,12 +172,53 @@ def test_the_receipt_mail_carries_nothing_sensitive(
     assert "Kvitteringen er allerede sendt." in response.content.decode()
 
 
+def _closed_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_a_receipt_waits_out_a_mail_server_that_is_away_and_goes_once(
+    intake, login, settings, time_machine, mailoutbox, django_capture_on_commit_callbacks
+):
+    time_machine.move_to(timezone.now(), tick=False)
+    n = send(intake)
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = (
+        "127.0.0.1",
+        _closed_port(),
+        2,
+    )
+    client = login(intake.social_worker)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/underretninger/{n.pk}/kvittering/", follow=True)
+    # The caseworker is told the receipt is sent, and its clock stops now: the municipality has
+    # sent it; the mail server being away is the outbox's to wait out.
+    assert "Kvitteringen er sendt." in response.content.decode()
+    n.refresh_from_db()
+    assert n.receipt_sent_at == timezone.now()
+    assert email_outbox_drain() == {"sent": 0, "failed": 1}
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    time_machine.shift(timedelta(seconds=61))
+    assert email_outbox_drain() == {"sent": 1, "failed": 0}
+    assert email_outbox_drain() == {"sent": 0, "failed": 0}
+    (mail,) = mailoutbox
+    assert mail.to == [intake.teacher.email]
+    assert "Kvittering for din underretning" in mail.subject
+    assert (
+        n.received_at.astimezone(timezone.get_current_timezone()).strftime("%d.%m.%Y") in mail.body
+    )
+    assert "/underretninger/mine/" in mail.body
+    assert "Alma" not in mail.body and "sulten" not in mail.body
+
+
 def test_feedback_tells_the_teacher_whether_an_investigation_started(intake, login):
     n = send(intake)
-    services.notification_assess(
-        actor=intake.social_worker, notification=n, triage="investigation", outcome="investigation"
+    services.underretning_assess(
+        actor=intake.social_worker, underretning=n, triage="investigation", outcome="investigation"
     )
-    services.notification_send_feedback(actor=intake.social_worker, notification=n)
+    services.underretning_send_feedback(actor=intake.social_worker, underretning=n)
     page = login(intake.teacher).get("/underretninger/mine/").content.decode()
     assert "Der er iværksat en undersøgelse" in page
 
@@ -182,7 +226,7 @@ def test_feedback_tells_the_teacher_whether_an_investigation_started(intake, log
 def test_repeat_notifications_are_grouped_never_merged(intake, login):
     send(intake)
     send(intake, actor=intake.paedagog, unit=intake.kindergarten, category="neglect")
-    assert Notification.objects.filter(child=intake.child).count() == 2
+    assert Underretning.objects.filter(child=intake.child).count() == 2
     page = login(intake.social_worker).get("/underretninger/").content.decode()
     assert "1 underretning mere om samme barn" in page
     assert page.count("Alma Hansen") == 1
@@ -191,7 +235,7 @@ def test_repeat_notifications_are_grouped_never_merged(intake, login):
 def test_the_queue_is_sorted_by_the_nearest_clock_and_filtered(intake, login):
     old = send(intake)
     with time_machine.travel(timezone.now() + timedelta(hours=2)):
-        newer = services.notification_submit_public(
+        newer = services.underretning_submit_public(
             municipality=intake.solby,
             anonymous=True,
             category="neglect",
@@ -234,14 +278,14 @@ def test_the_shared_queue_logs_every_look_and_shows_a_change_at_once(intake, log
     for user in (intake.team_leader, intake.social_worker):  # served from the cache now
         login(user).get("/underretninger/", HTTP_HX_REQUEST="true")
     looks = AccessLogEntry.objects.filter(
-        object_type="referrals.notification", object_id=str(n.pk), basis=Basis.STATUTORY
+        object_type="referrals.underretning", object_id=str(n.pk), basis=Basis.STATUTORY
     )
     assert looks.filter(actor=intake.social_worker).count() == 2
     assert looks.filter(actor=intake.team_leader).count() == 1
     assert looks.filter(child_id=intake.child.pk).count() == 3
 
-    services.notification_assign(
-        actor=intake.team_leader, notification=n, caseworker=intake.caseworker2
+    services.underretning_assign(
+        actor=intake.team_leader, underretning=n, caseworker=intake.caseworker2
     )
     page = login(intake.social_worker).get("/underretninger/", HTTP_HX_REQUEST="true")
     page = page.content.decode()
@@ -272,7 +316,7 @@ def test_the_intake_writes_down_a_phone_call_and_links_the_child(intake, login):
             "text": "Naboen ringede om larm.",
         },
     )
-    n = Notification.objects.get()
+    n = Underretning.objects.get()
     assert response.status_code == 302 and n.recorded_by == intake.social_worker
     response = client.post(f"/underretninger/{n.pk}/barn/", {"cpr": "999999-9999"})
     assert "Der er intet barn med det CPR-nummer i kommunen." in response.content.decode()
@@ -297,9 +341,9 @@ def test_bad_input_on_the_intake_forms_gives_danish_errors(intake, login):
 
 def test_closing_ends_the_clocks(intake):
     n = send(intake)
-    services.notification_assess(
-        actor=intake.social_worker, notification=n, triage="advice", outcome="no_action"
+    services.underretning_assess(
+        actor=intake.social_worker, underretning=n, triage="advice", outcome="no_action"
     )
-    services.notification_mark(actor=intake.social_worker, notification=n, step="close")
+    services.underretning_mark(actor=intake.social_worker, underretning=n, step="close")
     n.refresh_from_db()
     assert n.status == Status.CLOSED and n.next_deadline is None

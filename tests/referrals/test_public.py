@@ -9,7 +9,7 @@ import pytest
 from django.core import signing
 
 from referrals.forms import _SIGNING_SALT
-from referrals.models import Notification, Source
+from referrals.models import Source, Underretning
 from trivsel.audit.models import AccessLogEntry
 
 pytestmark = pytest.mark.django_db
@@ -42,7 +42,7 @@ def test_it_shows_the_public_form_without_login(intake, client):
 def test_a_citizen_notifies_and_it_reaches_the_queue_unmatched(intake, client, login):
     response = client.post("/underret/901/", answers())
     assert response.status_code == 302 and response["Location"] == "/underret/901/tak/"
-    n = Notification.objects.get()
+    n = Underretning.objects.get()
     assert (n.source, n.child, n.municipality) == (Source.CITIZEN, None, intake.solby)
     assert n.notifier_name == "Hanne Nabo" and n.wants_receipt
     assert AccessLogEntry.objects.filter(object_id=str(n.pk), action="create").exists()
@@ -55,7 +55,7 @@ def test_anonymous_needs_no_name_and_keeps_none(intake, client):
         "/underret/901/", answers(anonymous="on", name="Skjult", email="x@example.invalid")
     )
     assert response.status_code == 302
-    n = Notification.objects.get()
+    n = Underretning.objects.get()
     assert (n.source, n.notifier_name, n.notifier_email) == (Source.ANONYMOUS, "", "")
 
 
@@ -67,7 +67,7 @@ def test_missing_answers_come_back_with_every_answer_kept(intake, client):
     assert "Feltet skal udfyldes." in page
     for kept in ("hanne@example.invalid", "Solvej 3", "170521-4123", 'value="neglect" selected'):
         assert kept in page, kept
-    assert Notification.objects.count() == 0
+    assert Underretning.objects.count() == 0
 
 
 def test_the_honeypot_and_a_too_fast_answer_are_refused(intake, client):
@@ -77,7 +77,7 @@ def test_the_honeypot_and_a_too_fast_answer_are_refused(intake, client):
     assert "Formularen kunne ikke sendes" in page
     page = client.post("/underret/901/", answers(started="forged")).content.decode()
     assert "Formularen kunne ikke sendes" in page
-    assert Notification.objects.count() == 0
+    assert Underretning.objects.count() == 0
     # The form that comes back can be sent again as it is (a person who was just quick).
     response = client.post("/underret/901/", answers(started=started(0)))
     assert "Barnet står ofte alene ude om aftenen." in response.content.decode()
@@ -89,7 +89,7 @@ def test_it_is_rate_limited_per_connection(intake, client):
     response = client.post("/underret/901/", answers())
     assert response.status_code == 429
     assert "For mange underretninger fra denne forbindelse" in response.content.decode()
-    assert Notification.objects.count() == 5
+    assert Underretning.objects.count() == 5
     other = client.post("/underret/901/", answers(), REMOTE_ADDR="10.0.0.9")
     assert other.status_code == 302
 
@@ -139,7 +139,7 @@ def test_random_input_never_gives_a_500(intake, client):
 
 def test_the_intake_matches_the_child_from_the_cpr_the_citizen_gave(intake, client, login):
     client.post("/underret/901/", answers(child_cpr="170521-4123"))
-    n = Notification.objects.get()
+    n = Underretning.objects.get()
     worker = login(intake.social_worker)
     page = worker.get(f"/underretninger/{n.pk}/").content.decode()
     assert 'value="170521-4123"' in page

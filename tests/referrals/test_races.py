@@ -9,9 +9,10 @@ from django.utils import timezone
 from cases.models import DataKind
 from meetings.models import Meeting
 from referrals import services
-from referrals.models import DialogueNotification, Notification, Referral, ReferralStatus
+from referrals.models import DialogueUnderretning, Referral, ReferralStatus, Underretning
 from tests.race import race
 from trivsel.audit.models import AccessLogEntry, Action
+from trivsel.notifications.services import email_outbox_drain
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -21,7 +22,7 @@ def refused(results, text):
 
 
 def test_two_receipts_at_once_send_one_email(intake, mailoutbox):
-    n = services.notification_submit(
+    n = services.underretning_submit(
         actor=intake.teacher,
         category="child_wellbeing",
         text="Alma er ofte sulten og træt om morgenen.",
@@ -31,12 +32,13 @@ def test_two_receipts_at_once_send_one_email(intake, mailoutbox):
     mailoutbox.clear()
 
     results = race(
-        Notification,
-        lambda i: services.notification_send_receipt(
-            actor=intake.social_worker, notification=Notification.objects.get(pk=n.pk)
+        Underretning,
+        lambda i: services.underretning_send_receipt(
+            actor=intake.social_worker, underretning=Underretning.objects.get(pk=n.pk)
         ),
     )
 
+    email_outbox_drain()
     assert [m.to for m in mailoutbox] == [[intake.teacher.email]]
     # The second press is told, in Danish, that the receipt went: no error page.
     assert len(refused(results, "Kvitteringen er allerede sendt.")) == 1
@@ -97,7 +99,7 @@ def test_two_invitations_to_a_dialogue_meeting_at_once_plan_one_meeting(intake):
         Meeting,
         lambda i: services.dialogue_invite(
             actor=intake.leader,
-            dialogue=DialogueNotification.objects.get(pk=dialogue.pk),
+            dialogue=DialogueUnderretning.objects.get(pk=dialogue.pk),
             social_worker=intake.social_worker,
             starts_at=timezone.make_aware(datetime.combine(day, time(9 + i, 0))),
             place="Mejsen",

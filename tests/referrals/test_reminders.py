@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_an_unassigned_notification_reminds_the_team_leader_once(intake):
-    n = services.notification_submit(
+    n = services.underretning_submit(
         actor=intake.teacher,
         category="neglect",
         text="Alma Hansen er ofte alene.",
@@ -34,10 +34,10 @@ def test_an_unassigned_notification_reminds_the_team_leader_once(intake):
 
 
 def test_the_assigned_caseworker_is_reminded_of_the_next_clock(intake):
-    n = services.notification_submit(
+    n = services.underretning_submit(
         actor=intake.teacher, category="neglect", text="-", child=intake.child, unit=intake.school
     )
-    services.notification_assess(actor=intake.social_worker, notification=n, triage="advice")
+    services.underretning_assess(actor=intake.social_worker, underretning=n, triage="advice")
     n.refresh_from_db()
     # Assessed: the next clock is the receipt, 6 working days on.
     assert n.next_deadline == n.receipt_due

@@ -128,22 +128,36 @@ class NotificationPreference(models.Model):
 
 
 class OutgoingEmail(models.Model):
-    """A user's digest e-mail of one day (the e-mail of a single notification lives on the
-    notification row). Claimed by a conditional UPDATE with a lease before each send, marked sent
-    right after, so a retry or a second worker never sends it twice; a failure waits for its
-    back-off and is tried again."""
+    """An e-mail that is not a single notification's own (that lives on the notification row): a
+    user's digest of one day, or an e-mail to an address that is not a user's (a notifier's
+    receipt). Claimed by a conditional UPDATE with a lease before each send, marked sent right
+    after, so a retry or a second worker never sends it twice; a failure waits for its back-off
+    and is tried again.
+
+    An e-mail to an address holds no text: it is rendered when sent from `template` with a date
+    and a link only, so nothing about a child can be put in it (DESIGN.md §4)."""
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="+",
         verbose_name=_("recipient"),
     )
-    digest_date = models.DateField(_("digest of the day"))
+    digest_date = models.DateField(_("digest of the day"), null=True, blank=True)
     # The digest covers the notifications from this day (the previous digest's day, at most
     # REMINDER_DIGEST_CATCH_UP_DAYS back) up to digest_date, not included; after a missed
     # morning, every day since. Empty on digests from before it existed: the day before.
     covers_from = models.DateField(_("covers from"), null=True, blank=True)
+    # An e-mail to an address (no recipient, no digest): where, which e-mail, and what it may say.
+    # (Defaults in the database too: the digest's INSERT names only the digest's columns.)
+    to_address = models.EmailField(_("to the address"), blank=True, db_default="")
+    template = models.CharField(_("e-mail"), max_length=100, blank=True, db_default="")
+    link = models.CharField(_("link"), max_length=300, blank=True, db_default="")
+    about_date = models.DateField(_("about the day"), null=True, blank=True)
+    # Stable, like a notification's key: the same e-mail queued twice is one row.
+    key = models.CharField(_("key"), max_length=200, null=True, blank=True, unique=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
@@ -160,6 +174,15 @@ class OutgoingEmail(models.Model):
             models.UniqueConstraint(
                 fields=["recipient", "digest_date"], name="email_one_digest_a_day"
             ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(recipient__isnull=False, digest_date__isnull=False, to_address="")
+                    | models.Q(recipient__isnull=True, digest_date__isnull=True)
+                    & ~models.Q(to_address="")
+                    & ~models.Q(template="")
+                ),
+                name="email_digest_or_to_address",
+            ),
         ]
         indexes = [
             models.Index(
@@ -170,6 +193,8 @@ class OutgoingEmail(models.Model):
         ]
 
     def __str__(self):
+        if self.recipient_id is None:
+            return f"{self.template}: {self.key or self.pk}"
         return f"{self.recipient_id}: {self.digest_date}"
 
 

@@ -180,7 +180,8 @@ def _backoff(attempts):
 @dataclass(frozen=True)
 class _Outbox:
     """Where e-mails wait: the notification rows (email_* columns, one e-mail each) or the
-    digest rows of OutgoingEmail. The same lease, back-off and give-up rules for both."""
+    rows of OutgoingEmail (digests, e-mails to an address). The same lease, back-off and give-up
+    rules for both."""
 
     model: type
     pending: dict  # lookups of an e-mail still to be sent
@@ -323,10 +324,11 @@ def _email_failed(outbox, item, token, exc):
     )
     log = logger.error if give_up else logger.warning
     log(
-        "e-mail %s %d to user %d failed (attempt %d%s): %s",
+        "e-mail %s %d to %s failed (attempt %d%s): %s",
         outbox.model._meta.model_name,
         item.pk,
-        item.recipient_id,
+        # An address is not logged: it may be a citizen's.
+        f"user {item.recipient_id}" if item.recipient_id else "an address",
         attempts,
         ", giving up" if give_up else f", next try in {_backoff(attempts)}",
         type(exc).__name__,
@@ -335,7 +337,10 @@ def _email_failed(outbox, item, token, exc):
 
 def _email_message(item, *, now=None):
     """The e-mail: the kind of reminder and a link, nothing about the child (DESIGN.md §4).
-    `item` is a Notification (its own e-mail) or an OutgoingEmail (a digest)."""
+    `item` is a Notification (its own e-mail) or an OutgoingEmail (a digest, or an e-mail to an
+    address)."""
+    if isinstance(item, OutgoingEmail) and item.recipient_id is None:
+        return _address_email_message(item)
     user = item.recipient
     if not user.email or not user.is_active:
         logger.info(
@@ -385,6 +390,47 @@ def _email_message(item, *, now=None):
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[user.email],
     )
+
+
+def _address_email_message(item):
+    # Rendered from the e-mail's own templates with a date and a link: the row holds no text.
+    context = {
+        "day": item.about_date,
+        "url": settings.SITE_URL.rstrip("/") + item.link if item.link else "",
+    }
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = render_to_string(f"{item.template}_subject.txt", context)
+        body = render_to_string(f"{item.template}_body.txt", context)
+    return EmailMessage(
+        subject=" ".join(subject.split()),
+        body=body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[item.to_address],
+    )
+
+
+def email_to_address_queue(*, to_address, template, key, link="", about_date=None):
+    """An e-mail to an address that is not a user's (a notifier's receipt), queued in the
+    caller's transaction and sent by the outbox drain like every other e-mail: the same lease,
+    retries with back-off and give-up. It carries no text of the caller's: `template` names
+    `<template>_subject.txt` and `<template>_body.txt`, rendered when sent with the day
+    `about_date` and the `link` (a path) only, so nothing about a child can be put in it. The
+    same `key` queued again adds nothing. Returns the row (None without an address)."""
+    if not to_address:
+        return None
+    email, created = OutgoingEmail.objects.get_or_create(
+        key=key[:200],
+        defaults={
+            "to_address": to_address,
+            "template": template,
+            "link": link,
+            "about_date": about_date,
+            "next_attempt_at": timezone.now(),
+        },
+    )
+    if created:
+        transaction.on_commit(_enqueue_email_drain)
+    return email
 
 
 # --- The daily digest -------------------------------------------------------------------------
