@@ -9,7 +9,7 @@ class ReferralsConfig(AppConfig):
     def ready(self):
         # Approved minutes of a dialogue meeting become the notification (meetings exposes the
         # hook; it never imports referrals).
-        from meetings.services import minutes_approved_hook_register
+        from meetings.services.minutes import minutes_approved_hook_register
 
         from .services import minutes_approved
 

@@ -29,7 +29,8 @@ from cases.services import (
     unit_leaders,
 )
 from meetings.models import ParticipantKind
-from meetings.services import network_meeting_create, participant_add
+from meetings.services.meetings import network_meeting_create
+from meetings.services.participants import participant_add
 from screening.services import red_team_pending
 from trivsel.audit.cpr import CPR_PATTERN
 from trivsel.audit.models import Action, Basis, Topic
