@@ -15,14 +15,12 @@ tests keeps working; nothing is defined here."""
 from .agenda import (
     CPR_LIKE,
     FORUM_CONSENT_KINDS,
-    agenda_basis,
     agenda_item_add,
     forum_consent_record,
 )
 from .common import MinutesLocked, NeedsConfirmation
 from .confirmations import (
     attendance_record,
-    confirmation_problems,
     minutes_confirm,
     minutes_confirmation_record,
 )
@@ -33,7 +31,6 @@ from .minutes import (
     action_item_add,
     action_item_mark_done,
     action_item_remove,
-    approval_problems,
     decision_add,
     decision_mark_parents_informed,
     decision_remove,
@@ -48,13 +45,11 @@ from .participants import (
     NETWORK_CONSENT_KINDS,
     SEND_INVITATIONS_TASK,
     InvitationsIncomplete,
-    consent_problem,
     invitations_send,
     meeting_invite,
     network_consent_record,
     participant_add,
     participant_remove,
-    staff_participant_users,
 )
 from .pdf_jobs import PDF_JOB_KEEP, RENDER_PDF_TASK, pdf_job_create, pdf_job_run
 
@@ -73,11 +68,6 @@ __all__ = [
     "InvitationsIncomplete",
     "MinutesLocked",
     "NeedsConfirmation",
-    "agenda_basis",
-    "confirmation_problems",
-    "approval_problems",
-    "consent_problem",
-    "staff_participant_users",
     "action_item_add",
     "action_item_mark_done",
     "action_item_remove",

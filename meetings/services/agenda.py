@@ -6,31 +6,25 @@ from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import (
     Child,
-    Consent,
-    ConsentStatus,
     DataKind,
-    ExchangeGrant,
-    Involvement,
     TimelineKind,
 )
 from cases.selectors import child_require
 from cases.services import consent_record, timeline_add
 from trivsel.audit.models import Action
-from trivsel.organisation.models import SOCIAL_WORK_ROLES, Group
+from trivsel.organisation.models import Group
 
 from ..models import (
     AgendaItem,
     AgendaKind,
     ForumConsent,
-    ForumKind,
-    Meeting,
 )
+from ..rules import agenda_basis
 from ..selectors import (
     MEETING_SOURCE,
     meeting_require,
@@ -56,30 +50,6 @@ def _theme_warnings(meeting, text):
         if named:
             warnings.append(_("The text contains the name of a child."))
     return warnings
-
-
-def _has_open_authority_case(child):
-    today = timezone.localdate()
-    return Involvement.objects.filter(
-        Q(end__isnull=True) | Q(end__gte=today),
-        child=child,
-        person__staff_profile__roles__overlap=list(SOCIAL_WORK_ROLES),
-    ).exists()
-
-
-def _covers(consent, member):
-    """Does the consent name this member as a recipient: by name, by unit, or by a role within a
-    named unit? A role alone names nobody (cases.access gives it nothing either)."""
-    if member.pk in {p.pk for p in consent.recipient_people.all()}:
-        return True
-    profile = member.staff_profile_or_none
-    if profile is None:
-        return False
-    unit_ids = {u.pk for u in consent.recipient_units.all()}
-    in_unit = bool(unit_ids & {u.pk for u in profile.units.all()})
-    if consent.recipient_roles:
-        return in_unit and bool(set(consent.recipient_roles) & set(profile.roles))
-    return in_unit
 
 
 # What a forum consent covers: discussing the child's basic situation in the forum.
@@ -131,66 +101,6 @@ def forum_consent_record(
     )
     ForumConsent.objects.create(forum=forum, consent=consent)
     return consent
-
-
-def _forum_consents(forum, child, day):
-    """Consents given for discussing the child in this forum, valid on the day. A network
-    meeting's or a handover's consent is for its own purpose and recipients, never this."""
-    return (
-        Consent.objects.filter(
-            child=child,
-            status=ConsentStatus.GIVEN,
-            valid_from__lte=day,
-            valid_until__gte=day,
-            forum_link__forum=forum,
-            handover__isnull=True,
-        )
-        .exclude(pk__in=Meeting.objects.filter(consent__isnull=False).values("consent_id"))
-        .prefetch_related("recipient_units", "recipient_people")
-        .order_by("-recorded_at")
-    )
-
-
-def agenda_basis(meeting, child):
-    """The consent or the one-meeting exchange that lets this meeting's forum discuss the
-    child, or a ValidationError with the reason."""
-    if child.municipality_id != meeting.municipality_id:
-        raise ValidationError(_("Only children of the meeting's municipality."))
-    forum = meeting.forum
-    if not forum.takes_named_children:
-        raise ValidationError(
-            _(
-                "This forum discusses general topics only, never a named child. Write the item as a"
-                " general theme."
-            )
-        )
-    if forum.kind == ForumKind.CROSS_DISCIPLINARY and _has_open_authority_case(child):
-        raise ValidationError(
-            _(
-                "This child cannot be taken up in the cross-disciplinary team. Talk with your"
-                " leader about the right way forward."
-            )
-        )
-    members = list(forum.members.filter(is_active=True).prefetch_related("staff_profile__units"))
-    day = timezone.localdate(meeting.starts_at)
-    for consent in _forum_consents(forum, child, day):
-        if all(_covers(consent, m) for m in members):
-            return {"consent": consent}
-    exchanges = (
-        ExchangeGrant.objects.filter(child=child)
-        .filter(Q(meeting_date=day) | Q(follow_up_date=day))
-        .prefetch_related("participants")
-    )
-    for exchange in exchanges:
-        if {m.pk for m in members} <= {p.pk for p in exchange.participants.all()}:
-            return {"exchange": exchange}
-    raise ValidationError(
-        _(
-            "There is no basis for discussing this child in the forum: the parents' consent must"
-            " name the forum's members, or record an exchange without consent for this meeting's"
-            " day."
-        )
-    )
 
 
 @transaction.atomic

@@ -24,40 +24,6 @@ from .common import _log
 # --- Attendance and confirmations ---------------------------------------------------------------
 
 
-def confirmation_problems(minutes, *, participants=None):
-    """Why the minutes of a meeting that needs confirmation are not confirmed yet: attendance
-    not recorded, or people present who have not confirmed this version. Names only of people on
-    the meeting's own list."""
-    if participants is None:
-        participants = list(Participant.objects.filter(meeting_id=minutes.meeting_id))
-        confirmed = set(
-            MinutesConfirmation.objects.filter(minutes_id=minutes.pk).values_list(
-                "participant_id", flat=True
-            )
-        )
-    else:
-        confirmed = {p.pk for p in participants if p.confirmation is not None}
-    problems = []
-    unrecorded = [p.name for p in participants if p.present is None]
-    if unrecorded:
-        problems.append(
-            _("Record who was present at the meeting. Not recorded yet: %(names)s.")
-            % {"names": ", ".join(unrecorded)}
-        )
-    elif not any(p.present for p in participants):
-        problems.append(_("Nobody is recorded as present at the meeting."))
-    missing = [p.name for p in participants if p.present and p.pk not in confirmed]
-    if missing:
-        problems.append(
-            _(
-                "Everyone present must confirm the minutes before they are approved. Not"
-                " confirmed yet: %(names)s."
-            )
-            % {"names": ", ".join(missing)}
-        )
-    return problems
-
-
 def _draft_for_confirmation(minutes):
     """The minutes row, locked against a parallel approval, if it can still be confirmed."""
     minutes = (

@@ -26,13 +26,13 @@ from ..models import (
     MinutesConfirmation,
     MinutesStatus,
 )
+from ..rules import approval_problems
 from ..selectors import (
     ACTION_SOURCE,
     MEETING_SOURCE,
     meeting_require,
 )
 from .common import MinutesLocked, _log, _same_municipality
-from .confirmations import confirmation_problems
 
 __all__ = ["EditConflict"]
 
@@ -153,58 +153,6 @@ def action_item_remove(*, actor, item):
     meeting_require(actor, item.minutes.meeting_id, "write_minutes")
     _check_draft(item.minutes)
     item.delete()
-
-
-def approval_problems(minutes, *, participants=None):
-    """Everything that stops approval, as clear sentences. `participants` may come with their
-    `confirmation` of these minutes already read (selectors.confirmations_overview)."""
-    problems = []
-    meeting = minutes.meeting
-    if meeting.tovholder_id is None or not meeting.tovholder.is_active:
-        problems.append(_("The meeting has no active tovholder. Hand the role over first."))
-    elif (
-        meeting.forum_id
-        and not meeting.forum.members.filter(pk=meeting.tovholder_id, is_active=True).exists()
-    ):
-        # A meeting planned before the rule, or a tovholder who has left the forum since.
-        problems.append(
-            _(
-                "The tovholder is not one of the forum's members. Hand the role over to a member"
-                " first."
-            )
-        )
-    if meeting.minutes_need_confirmation:
-        problems += confirmation_problems(minutes, participants=participants)
-    for item in minutes.action_items.all():
-        missing = []
-        if not item.owner_id and not item.owner_name:
-            missing.append(_("who"))
-        if item.due_date is None:
-            missing.append(_("by when"))
-        if missing:
-            problems.append(
-                _("The action “%(what)s” lacks %(missing)s.")
-                % {"what": item.what, "missing": _(" and ").join(str(m) for m in missing)}
-            )
-    # The parents' copy also shows the meeting's title and purpose and why it was corrected.
-    header, words = minutes.colour_words_for_parents()
-    if header:
-        problems.append(
-            _(
-                "The minutes use colour words (%(words)s) in the title, purpose or reason for the"
-                " correction, which the parents read. Describe the concern in plain words."
-            )
-            % {"words": ", ".join(header)}
-        )
-    if words:
-        problems.append(
-            _(
-                "The minutes use colour words (%(words)s) in text the parents read. Describe the"
-                " concern in plain words; internal notes are the only place for them."
-            )
-            % {"words": ", ".join(words)}
-        )
-    return problems
 
 
 # Apps above meetings (referrals: the minutes of a dialogue-based notification *are* the

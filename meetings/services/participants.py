@@ -9,8 +9,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import (
-    Consent,
-    ConsentStatus,
     DataKind,
     consent_default_end,
     consent_last_day,
@@ -27,8 +25,10 @@ from ..models import (
     Participant,
     ParticipantKind,
 )
+from ..rules import consent_problem
 from ..selectors import (
     meeting_require,
+    staff_participant_users,
 )
 from .common import _day, _log, _same_municipality
 
@@ -167,13 +167,6 @@ def participant_remove(*, actor, participant):
     _log(actor, Action.CHANGE, meeting, meeting=meeting, purpose=_("Remove participant"))
 
 
-def staff_participant_users(meeting):
-    return [
-        p.user
-        for p in meeting.participants.filter(kind=ParticipantKind.STAFF).select_related("user")
-    ]
-
-
 @transaction.atomic
 def network_consent_record(*, actor, meeting, guardian, paper=True, paper_date=None, refused=False):
     """The parents' consent to the meeting's purpose and participants, recorded through cases:
@@ -224,40 +217,6 @@ def network_consent_record(*, actor, meeting, guardian, paper=True, paper_date=N
     meeting.consent = consent
     meeting.save(update_fields=["consent"])
     return consent
-
-
-def consent_problem(meeting):
-    """Why invitations may not go out yet (None when they may)."""
-    if not meeting.is_network:
-        return None
-    consent = meeting.consent
-    if consent is None:
-        return _("Record the parents' consent to the purpose and the participants first.")
-    consent = Consent.objects.prefetch_related("recipient_people").get(pk=consent.pk)
-    if consent.status == ConsentStatus.AWAITING_GUARDIAN:
-        return _("The parents have not yet confirmed the consent.")
-    if consent.status == ConsentStatus.REFUSED:
-        return _("The parents refused consent. The meeting cannot be held on this basis.")
-    if consent.status == ConsentStatus.WITHDRAWN:
-        return _("The parents withdrew their consent. Talk with them before inviting anyone.")
-    if consent.valid_until < timezone.localdate(meeting.starts_at):
-        return _("The consent expires before the meeting. Record a new consent.")
-    covered = {u.pk for u in consent.recipient_people.all()}
-    missing = [u.get_full_name() for u in staff_participant_users(meeting) if u.pk not in covered]
-    if missing:
-        return _(
-            "The consent does not cover %(names)s. The parents must consent to every participant:"
-            " record a new consent."
-        ) % {"names": ", ".join(missing)}
-    # The consent names the people on the list when it was recorded: a parent, the child or an
-    # external person added later is not covered either.
-    later = meeting.participants.filter(added_at__gt=consent.recorded_at)
-    if later.exists():
-        return _(
-            "Some participants were added after the parents' consent: %(names)s. The parents"
-            " must consent to every participant: record a new consent."
-        ) % {"names": ", ".join(p.name for p in later)}
-    return None
 
 
 @transaction.atomic

@@ -14,7 +14,7 @@ from cases.models import Guardian
 from trivsel.audit.models import Action
 from trivsel.organisation.selectors import group_list_visible_to
 
-from .. import selectors, services
+from .. import rules, selectors, services
 from ..forms import (
     AgendaItemForm,
     HandOverForm,
@@ -50,7 +50,7 @@ def meeting_detail(request, pk):
         "carried_over": selectors.carried_over_actions(meeting, user=request.user)
         if can.see_actions
         else [],
-        "consent_problem": services.consent_problem(meeting)
+        "consent_problem": rules.consent_problem(meeting)
         if can.manage and meeting.is_network
         else None,
         "has_draft": any(v.status == MinutesStatus.DRAFT for v in versions),

@@ -14,7 +14,7 @@ from django.utils.formats import time_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from .. import selectors, services
+from .. import rules, selectors, services
 from ..forms import (
     ActionItemForm,
     DecisionForm,
@@ -99,7 +99,7 @@ def minutes_edit(request, pk):
             "conflict": conflict,
             "decision_form": DecisionForm(),
             "action_form": ActionItemForm(people=selectors.staff_choices(request.user)),
-            "problems": services.approval_problems(
+            "problems": rules.approval_problems(
                 minutes, participants=overview["participants"] if overview else None
             ),
             "lead_minutes": meeting.can.lead_minutes,
