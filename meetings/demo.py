@@ -8,8 +8,17 @@ from django.utils import timezone
 from cases.models import Guardian
 from trivsel.organisation.models import User
 
-from . import services
 from .models import AgendaKind, Forum, ForumKind, Meeting
+from .services.agenda import agenda_item_add
+from .services.meetings import forum_meeting_create, network_meeting_create
+from .services.minutes import (
+    action_item_add,
+    decision_add,
+    minutes_approve,
+    minutes_start,
+    minutes_update,
+)
+from .services.participants import network_consent_record, participant_add
 
 FORUM_NAME = "Tværfagligt team, Børnehuset Solsikken"
 
@@ -36,7 +45,7 @@ def seed(context):
         agenda_deadline_days=7,
     )
     forum.members.set([leder, paedagog, ppr])
-    meeting = services.forum_meeting_create(
+    meeting = forum_meeting_create(
         actor=leder,
         forum=forum,
         title="Tværfagligt team",
@@ -45,7 +54,7 @@ def seed(context):
         tovholder=leder,
         chair=leder,
     )
-    services.agenda_item_add(
+    agenda_item_add(
         actor=paedagog,
         meeting=meeting,
         kind=AgendaKind.CLASS,
@@ -53,7 +62,7 @@ def seed(context):
         title="Samspil i den frie leg",
         description="Hvordan støtter vi de stille børn i at komme med i legen?",
     )
-    services.agenda_item_add(
+    agenda_item_add(
         actor=leder,
         meeting=meeting,
         kind=AgendaKind.THEME,
@@ -63,7 +72,7 @@ def seed(context):
 
     guardian = Guardian.objects.get(user__username="foraelder")
     child = guardian.children.order_by("pk").first()
-    network = services.network_meeting_create(
+    network = network_meeting_create(
         actor=leder,
         child=child,
         purpose="At lave fælles aftaler om, hvordan vi støtter sprog og samspil hjemme og i "
@@ -72,16 +81,14 @@ def seed(context):
         place="Børnehuset Solsikken, mødelokalet",
         tovholder=paedagog,
     )
-    services.participant_add(actor=leder, meeting=network, kind="parent", guardian=guardian)
-    services.participant_add(actor=leder, meeting=network, kind="staff", user=ppr)
-    services.network_consent_record(
-        actor=leder, meeting=network, guardian=guardian, paper_date=today
-    )
+    participant_add(actor=leder, meeting=network, kind="parent", guardian=guardian)
+    participant_add(actor=leder, meeting=network, kind="staff", user=ppr)
+    network_consent_record(actor=leder, meeting=network, guardian=guardian, paper_date=today)
     # The demo shows a meeting that has been held: move it a week back.
     Meeting.objects.filter(pk=network.pk).update(starts_at=_at(today - timedelta(days=7), 14))
     network.refresh_from_db()
-    minutes = services.minutes_start(actor=paedagog, meeting=network)
-    services.minutes_update(
+    minutes = minutes_start(actor=paedagog, meeting=network)
+    minutes_update(
         actor=paedagog,
         minutes=minutes,
         lock=minutes.lock,
@@ -96,25 +103,25 @@ def seed(context):
         next_meeting=today + timedelta(days=42),
         internal_notes="PPR tager observationen med på næste teammøde.",
     )
-    services.decision_add(
+    decision_add(
         actor=paedagog,
         minutes=minutes,
         text="Små legegrupper to gange om ugen i seks uger",
         reason="Hun taler mere, når der er få børn, og kan øve samspil i trygge rammer.",
     )
-    services.action_item_add(
+    action_item_add(
         actor=paedagog,
         minutes=minutes,
         what="Observation på stuen",
         owner=ppr,
         due_date=today + timedelta(days=21),
     )
-    services.action_item_add(
+    action_item_add(
         actor=paedagog,
         minutes=minutes,
         what="Legeaftaler med en ven fra stuen",
         owner_name="Forældrene",
         due_date=today + timedelta(days=30),
     )
-    services.minutes_approve(actor=paedagog, minutes=minutes)
+    minutes_approve(actor=paedagog, minutes=minutes)
     context["summary"]["meetings"] = Meeting.objects.count()

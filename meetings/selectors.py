@@ -748,3 +748,10 @@ def _parents_present(participants):
     if any(p.present is not None for p in participants):
         return [p for p in parents if p.present]
     return parents
+
+
+def staff_participant_users(meeting):
+    return [
+        p.user
+        for p in meeting.participants.filter(kind=ParticipantKind.STAFF).select_related("user")
+    ]

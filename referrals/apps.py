@@ -9,8 +9,8 @@ class ReferralsConfig(AppConfig):
     def ready(self):
         # Approved minutes of a dialogue meeting become the notification (meetings exposes the
         # hook; it never imports referrals).
-        from meetings.services import minutes_approved_hook_register
+        from meetings.services.minutes import after_minutes_approved
 
         from .services import minutes_approved
 
-        minutes_approved_hook_register(minutes_approved)
+        after_minutes_approved.add(minutes_approved)

@@ -26,7 +26,8 @@ from cases.services import (
     timeline_add,
 )
 from meetings.models import ParticipantKind
-from meetings.services import network_meeting_create, participant_add
+from meetings.services.meetings import network_meeting_create
+from meetings.services.participants import participant_add
 from screening.selectors import red_team_pending
 from trivsel.audit.cpr import CPR_PATTERN
 from trivsel.audit.models import Action, Basis, Topic

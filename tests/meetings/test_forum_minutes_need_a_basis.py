@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from cases import services as case_services
-from meetings import services
+from meetings import rules, services
 from meetings.models import AgendaKind, Meeting
 from meetings.pdf import minutes_html
 from tests.meetings.conftest import at, write_minutes
@@ -226,7 +226,7 @@ def test_a_tovholder_who_is_not_a_member_cannot_approve(forum):
     Meeting.objects.filter(pk=forum.forum_meeting.pk).update(tovholder=forum.teacher)
     forum.forum_meeting.refresh_from_db()
     minutes = write_minutes(forum, forum.forum_meeting, actor=forum.teacher, agreements="Tema")
-    problems = services.approval_problems(minutes)
+    problems = rules.approval_problems(minutes)
     assert any("medlem" in str(p) for p in problems)
     with pytest.raises(ValidationError):
         services.minutes_approve(actor=forum.teacher, minutes=minutes)

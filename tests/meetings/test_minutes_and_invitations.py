@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from meetings import services
+from meetings import rules, services
 from meetings.models import Participant
 from tests.meetings.conftest import write_minutes
 
@@ -87,7 +87,7 @@ def test_a_participant_added_after_the_consent_blocks_the_invitations(consented)
         name="Birgit Sørensen",
         role="Logopæd",
     )
-    problem = services.consent_problem(consented.meeting)
+    problem = rules.consent_problem(consented.meeting)
     assert problem and "Birgit Sørensen" in problem and "samtykke" in problem
     with pytest.raises(ValidationError):
         services.meeting_invite(actor=consented.leader, meeting=consented.meeting, base_url="/")
@@ -98,7 +98,7 @@ def test_a_participant_added_after_the_consent_blocks_the_invitations(consented)
         paper_date=timezone.localdate(),
     )
     consented.meeting.refresh_from_db()
-    assert services.consent_problem(consented.meeting) is None
+    assert rules.consent_problem(consented.meeting) is None
 
 
 # --- The editor ---------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from cases import services as case_services
 from cases.models import DataKind, Task, TaskStatus
-from meetings import services
+from meetings import rules, services
 from meetings.models import AgendaKind, ForumConsent, ForumKind, Meeting, Minutes, MinutesStatus
 from tests import factories as f
 from tests.meetings.conftest import at, write_minutes
@@ -43,7 +43,7 @@ def test_consent_awaiting_the_guardian_or_refused_blocks_invitations(network):
     services.network_consent_record(
         actor=network.leader, meeting=network.meeting, guardian=network.guardian_row, paper=False
     )
-    assert "ikke bekræftet" in services.consent_problem(network.meeting)
+    assert "ikke bekræftet" in rules.consent_problem(network.meeting)
     services.network_consent_record(
         actor=network.leader,
         meeting=network.meeting,
@@ -51,15 +51,15 @@ def test_consent_awaiting_the_guardian_or_refused_blocks_invitations(network):
         refused=True,
         paper_date=timezone.localdate(),
     )
-    assert "afvist" in services.consent_problem(network.meeting)
+    assert "afvist" in rules.consent_problem(network.meeting)
 
 
 def test_staff_added_after_the_consent_must_be_consented_to(consented):
-    assert services.consent_problem(consented.meeting) is None
+    assert rules.consent_problem(consented.meeting) is None
     services.participant_add(
         actor=consented.leader, meeting=consented.meeting, kind="staff", user=consented.teacher
     )
-    problem = services.consent_problem(consented.meeting)
+    problem = rules.consent_problem(consented.meeting)
     assert "Jonas" in problem
 
 

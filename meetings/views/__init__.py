@@ -1,0 +1,1 @@
+"""The meetings' pages, one module per part (urls.py names each view by its module)."""
