@@ -158,10 +158,7 @@ def action_item_remove(*, actor, item):
 
 # Apps above meetings (referrals: the minutes of a dialogue-based notification *are* the
 # notification) react to an approval here, inside its transaction, without meetings importing
-# them (DESIGN.md §2). Each hook is called as hook(actor=…, minutes=…).
-# Apps above meetings act on approved minutes (a dialogue meeting's minutes become the
-# notification, referrals): called as function(actor=…, minutes=…) inside the approval's
-# transaction.
+# them (DESIGN.md §2). Each function is called as function(actor=…, minutes=…).
 after_minutes_approved = ExtensionPoint("after minutes approved")
 
 
