@@ -142,7 +142,7 @@ def underretning_create(request):
             return redirect("referrals:underretning_sent_list")
     return render(
         request,
-        "referrals/form_page.html",
+        "form_page.html",
         {
             "form": form,
             "heading": _("Send a notification of concern"),
@@ -230,7 +230,7 @@ def underretning_record(request):
         return redirect("referrals:underretning_detail", pk=underretning.pk)
     return render(
         request,
-        "referrals/form_page.html",
+        "form_page.html",
         {
             "form": form,
             "heading": _("Write down a notification received by phone or in person"),
@@ -430,7 +430,7 @@ def dialogue_create(request):
             return redirect("referrals:dialogue_detail", pk=dialogue.pk)
     return render(
         request,
-        "referrals/form_page.html",
+        "form_page.html",
         {
             "form": form,
             "heading": _("Start a dialogue-based notification"),
@@ -512,7 +512,7 @@ def referral_create(request):
         )
         return render(
             request,
-            "referrals/form_page.html",
+            "form_page.html",
             {
                 "form": ReferralChildForm(children=children),
                 "method": "get",
@@ -558,7 +558,7 @@ def referral_create(request):
             return redirect("referrals:referral_list")
     return render(
         request,
-        "referrals/form_page.html",
+        "form_page.html",
         {
             "form": form,
             "heading": _("Refer %(name)s to PPR or a family service") % {"name": child.full_name},

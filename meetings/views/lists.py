@@ -86,7 +86,7 @@ def forum_meeting_create(request, pk):
             return redirect("meetings:meeting_detail", pk=meeting.pk)
     return render(
         request,
-        "meetings/form_page.html",
+        "form_page.html",
         {
             "form": form,
             "heading": _("Plan a meeting in %(forum)s") % {"forum": forum.name},
@@ -135,7 +135,7 @@ def forum_consent_record(request, pk):
             return redirect("meetings:forum_detail", pk=forum.pk)
     return render(
         request,
-        "meetings/form_page.html",
+        "form_page.html",
         {
             "form": form,
             "heading": _("Consent to discuss a child in %(forum)s") % {"forum": forum.name},
@@ -177,7 +177,7 @@ def network_meeting_create(request):
             return redirect("meetings:meeting_detail", pk=meeting.pk)
     return render(
         request,
-        "meetings/form_page.html",
+        "form_page.html",
         {
             "form": form,
             "heading": _("New network meeting"),

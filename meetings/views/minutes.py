@@ -265,7 +265,7 @@ def minutes_new_version(request, minutes_pk):
             return redirect("meetings:minutes_edit", pk=minutes.meeting.pk)
     return render(
         request,
-        "meetings/form_page.html",
+        "form_page.html",
         {
             "form": form,
             "heading": _("Correct the minutes (new version)"),
