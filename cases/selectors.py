@@ -4,7 +4,6 @@ answer 404 for missing and forbidden alike, and write the access log."""
 from django.core.exceptions import PermissionDenied
 from django.db.models import CharField, Count, Q
 from django.db.models.functions import Cast
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -12,7 +11,8 @@ from trivsel.audit.models import Action, Basis, Topic
 from trivsel.audit.services import (
     access_log_record,
     access_log_record_many,
-    access_log_refused,
+    get_or_refuse,
+    refuse,
 )
 from trivsel.extension_points import ExtensionPoint
 from trivsel.organisation.models import (
@@ -99,10 +99,6 @@ def child_bases_for(user, child_ids, *, kind=DataKind.BASIC, bases=None):
     for child_id, basis in rows:
         found.setdefault(child_id, set()).add(basis)
     return {child_id: first_basis(bases) for child_id, bases in found.items()}
-
-
-def _log_denied(user, pk, purpose):
-    access_log_refused(actor=user, what="cases.child", pk=pk, purpose=purpose)
 
 
 def child_capabilities(user, child_id):
@@ -193,20 +189,15 @@ def child_get_for(
     cases.capabilities property); otherwise 404, and the attempt is logged. The child carries
     `access_basis` and `can`, what this user may do with it. `topic` decides whether the
     child's guardians see the look in their log."""
-    try:
-        child = child_list_visible_to(user, kind=kind, bases=bases, consent_id=consent_id).get(
-            pk=int(pk)
-        )
-    except (Child.DoesNotExist, ValueError, TypeError):
-        child = None
-    if child is not None:
-        child.can = child_capabilities(user, child.pk)
-        if need is not None and not child.can.may(need):
-            child = None
-    if child is None:
-        if user.is_authenticated:
-            _log_denied(user, pk, purpose)
-        raise Http404
+    child = get_or_refuse(
+        child_list_visible_to(user, kind=kind, bases=bases, consent_id=consent_id),
+        pk,
+        actor=user,
+        purpose=purpose,
+    )
+    child.can = child_capabilities(user, child.pk)
+    if need is not None and not child.can.may(need):
+        refuse(actor=user, what="cases.child", pk=pk, purpose=purpose)
     child.access_basis = child.can.basis(
         kind, among=[Basis.CONSENT] if consent_id is not None else bases
     )
@@ -407,11 +398,6 @@ def task_list_for(user):
         .select_related("child")
         .order_by("due_date", "pk")
     )
-
-
-def staff_unit_ids(user):
-    profile = user.staff_profile_or_none if user.is_authenticated else None
-    return set(profile.units.values_list("pk", flat=True)) if profile else set()
 
 
 def unit_leaders(unit):

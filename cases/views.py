@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -15,12 +15,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from trivsel.audit.models import Topic
 from trivsel.audit.selectors import access_log_for_guardian
+from trivsel.audit.services import get_or_refuse
 from trivsel.organisation.selectors import (
     group_list_visible_to,
+    staff_choices,
     staff_overview_for,
     unit_list_visible_to,
-    user_list_visible_to,
 )
+from trivsel.web import service_errors, staff_only
 
 from . import selectors, services
 from .capabilities import exchange_staff
@@ -39,21 +41,6 @@ from .handovers import selectors as handover_selectors
 from .models import Consent, Forlob, Task
 
 PAGE_SIZE = 50
-
-
-def _staff_only(user):
-    # Pages for professionals; a guardian gets the same 404 as for anything else not theirs.
-    if user.staff_profile_or_none is None:
-        raise Http404
-
-
-def _form_errors_from(form, error):
-    """Put a service's ValidationError on the form, field by field where it names fields."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 @login_required
@@ -77,7 +64,7 @@ def child_list(request):
 
     A search is POSTed, so neither a CPR number nor a name ever ends up in a URL (browser
     history, proxy and server logs); browsing and the group filter use GET and page links."""
-    _staff_only(request.user)
+    staff_only(request.user)
     my_groups = list(group_list_visible_to(request.user).filter(staff__user=request.user))
     data = request.POST if request.method == "POST" else request.GET
     form = ChildSearchForm(data or None, groups=my_groups)
@@ -203,12 +190,12 @@ def consent_create(request, pk):
         child=child,
         guardians=guardians,
         units=unit_list_visible_to(request.user),
-        people=user_list_visible_to(request.user).filter(staff_profile__isnull=False),
+        people=staff_choices(request.user),
         initial={"valid_from": timezone.localdate()},
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with service_errors(form=form) as outcome:
             services.consent_record(
                 actor=request.user,
                 child=child,
@@ -225,9 +212,7 @@ def consent_create(request, pk):
                 paper_date=data["paper_date"] if data["evidence"] == "paper" else None,
                 refused=data["evidence"] == "refused",
             )
-        except ValidationError as error:
-            _form_errors_from(form, error)
-        else:
+        if outcome.ok:
             messages.success(request, _("The consent is recorded."))
             return redirect("cases:child_detail", pk=child.pk)
     return render(request, "cases/consent_form.html", {"child": child, "form": form})
@@ -236,7 +221,9 @@ def consent_create(request, pk):
 def _consent_for(request, consent_pk, *, purpose, need):
     """The consent and its child, if the user may do `need` (a cases.capabilities method) with
     it; otherwise the same 404 as for a consent that does not exist."""
-    consent = get_object_or_404(Consent.objects.only("pk", "child_id"), pk=consent_pk)
+    consent = get_or_refuse(
+        Consent.objects.only("pk", "child_id"), consent_pk, actor=request.user, purpose=purpose
+    )
     child = selectors.child_get_for(
         request.user, consent.child_id, purpose=purpose, topic=selectors.consent_topic(consent)
     )
@@ -252,11 +239,9 @@ def consent_withdraw(request, consent_pk):
     child, consent = _consent_for(
         request, consent_pk, purpose=_("Withdraw consent"), need="withdraw_consent"
     )
-    try:
+    with service_errors(request=request) as outcome:
         services.consent_withdraw(actor=request.user, consent=consent)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
+    if outcome.ok:
         messages.success(request, _("The consent is withdrawn. Access through it has ended."))
     return redirect("cases:child_detail", pk=child.pk)
 
@@ -272,11 +257,9 @@ def consent_answer(request, consent_pk):
         messages.error(request, _("Choose whether you give or refuse the consent."))
         return redirect("cases:child_detail", pk=child.pk)
     accept = answer == "accept"
-    try:
+    with service_errors(request=request) as outcome:
         services.consent_answer(guardian_user=request.user, consent=consent, accept=accept)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
+    if outcome.ok:
         messages.success(
             request,
             _("Thank you. Your consent is given.")
@@ -286,23 +269,13 @@ def consent_answer(request, consent_pk):
     return redirect("cases:child_detail", pk=child.pk)
 
 
-def _people(user):
-    return (
-        user_list_visible_to(user)
-        .filter(staff_profile__isnull=False, is_active=True)
-        .order_by("first_name", "last_name")
-    )
-
-
 def _child_record_form(request, child, form, *, save, done, heading, intro=""):
     """The shared flow of the forms that add to a child's record: validate, call the service,
     show its rule violations on the form (nothing typed is lost), or go back to the child."""
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_errors(form=form) as outcome:
             save(actor=request.user, child=child, **form.cleaned_data)
-        except ValidationError as error:
-            _form_errors_from(form, error)
-        else:
+        if outcome.ok:
             messages.success(request, done)
             return redirect("cases:child_detail", pk=child.pk)
     return render(
@@ -318,7 +291,9 @@ def forlob_create(request, pk):
         request.user, pk, purpose=_("Open forløb"), topic=Topic.DAILY_CARE, need="open_forlob"
     )
     form = ForlobForm(
-        request.POST or None, people=_people(request.user), initial={"tovholder": request.user}
+        request.POST or None,
+        people=staff_choices(request.user),
+        initial={"tovholder": request.user},
     )
     return _child_record_form(
         request,
@@ -331,7 +306,9 @@ def forlob_create(request, pk):
 
 
 def _forlob_for(request, forlob_pk, *, purpose):
-    forlob = get_object_or_404(Forlob.objects.only("pk", "child_id"), pk=forlob_pk)
+    forlob = get_or_refuse(
+        Forlob.objects.only("pk", "child_id"), forlob_pk, actor=request.user, purpose=purpose
+    )
     child = selectors.child_get_for(
         request.user, forlob.child_id, purpose=purpose, topic=Topic.DAILY_CARE, need="edit_forlob"
     )
@@ -381,14 +358,12 @@ def forlob_plan(request, forlob_pk):
 def forlob_hand_over(request, forlob_pk):
     child, forlob = _forlob_for(request, forlob_pk, purpose=_("Hand over tovholder"))
     form = HandOverForm(
-        request.POST or None, people=_people(request.user), initial={"backup": forlob.backup}
+        request.POST or None, people=staff_choices(request.user), initial={"backup": forlob.backup}
     )
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_errors(form=form) as outcome:
             services.forlob_hand_over(actor=request.user, forlob=forlob, **form.cleaned_data)
-        except ValidationError as error:
-            _form_errors_from(form, error)
-        else:
+        if outcome.ok:
             messages.success(request, _("The tovholder role is handed over."))
             return redirect("cases:child_detail", pk=child.pk)
     return render(
@@ -432,7 +407,7 @@ def involvement_create(request, pk):
     )
     form = InvolvementForm(
         request.POST or None,
-        people=_people(request.user),
+        people=staff_choices(request.user),
         units=unit_list_visible_to(request.user),
         initial={"start": timezone.localdate()},
     )
@@ -458,7 +433,9 @@ def exchange_create(request, pk):
         topic=Topic.INTERNAL,
         need="record_exchange",
     )
-    form = ExchangeForm(request.POST or None, people=_people(request.user).filter(exchange_staff()))
+    form = ExchangeForm(
+        request.POST or None, people=staff_choices(request.user).filter(exchange_staff())
+    )
     intro = _(
         "Without the parents' consent, school, SFO, daycare, health visitors and the "
         "social-work side may exchange information about a child at one meeting, and "
@@ -491,7 +468,7 @@ def task_list(request):
 @login_required
 @require_POST
 def task_complete(request, task_pk):
-    task = get_object_or_404(Task, pk=task_pk, owner=request.user)
+    task = get_or_refuse(Task.objects.filter(owner=request.user), task_pk, actor=request.user)
     services.task_complete(actor=request.user, task=task)
     messages.success(request, _("The task is marked as done."))
     return redirect("cases:task_list")

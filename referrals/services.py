@@ -15,7 +15,6 @@ from cases.selectors import (
     child_bases_for,
     child_capabilities,
     child_list_visible_to,
-    staff_unit_ids,
     unit_leaders,
 )
 from cases.services import (
@@ -35,7 +34,7 @@ from trivsel.audit.services import access_log_record
 from trivsel.locking import row_lock
 from trivsel.notifications.services import email_to_address_queue
 from trivsel.organisation.models import Role, UnitType
-from trivsel.organisation.selectors import leads_unit
+from trivsel.organisation.selectors import leads_unit, own_unit_ids
 
 from .models import (
     AnonymousConsultation,
@@ -138,7 +137,7 @@ def underretning_submit(
         raise ValidationError({"child": _("Choose one of the children you work with.")})
     if child is None and not child_name_given.strip():
         raise ValidationError({"child_name_given": _("Write who the child is.")})
-    if unit is not None and unit.pk not in staff_unit_ids(actor):
+    if unit is not None and unit.pk not in own_unit_ids(actor):
         raise ValidationError({"unit": _("Choose one of your own units.")})
     underretning = _create(
         municipality_id=actor.municipality_id,
@@ -462,7 +461,7 @@ def dialogue_start(
         raise ValidationError(
             {"parents_agreed": _("The parents must agree to a dialogue-based notification.")}
         )
-    if unit.pk not in staff_unit_ids(actor):
+    if unit.pk not in own_unit_ids(actor):
         raise ValidationError({"unit": _("Choose one of your own units.")})
     if not child_list_visible_to(actor).filter(pk=child.pk).exists():
         raise ValidationError({"child": _("Choose one of the children you work with.")})
@@ -650,7 +649,7 @@ def referral_create(
     referral, within the maximum period; on paper with the paper's date, or sent to the
     guardian's login to confirm). Through that consent, and only while it is in force, the
     receiving unit's staff see the child (cases.access)."""
-    if from_unit.pk not in staff_unit_ids(actor):
+    if from_unit.pk not in own_unit_ids(actor):
         raise ValidationError({"from_unit": _("Choose one of your own units.")})
     if to_unit.municipality_id != actor.municipality_id:
         raise ValidationError({"to_unit": _("Choose a unit of your municipality.")})
@@ -717,7 +716,7 @@ def referral_create(
 def referral_answer(*, actor, referral, accept, reason):
     """The receiving unit accepts or declines, with a reason: only while the parents' consent
     lets it read the referral."""
-    if referral.to_unit_id not in staff_unit_ids(actor):
+    if referral.to_unit_id not in own_unit_ids(actor):
         raise ValidationError(_("Only the receiving unit answers the referral."))
     row_lock(referral)  # two answers at once: the first stands, the second is told so
     if (

@@ -16,7 +16,8 @@ from cases.selectors import (
     screening_scopes_for,
 )
 from trivsel.audit.models import Topic
-from trivsel.organisation.models import LEADER_ROLES, Group, Role, StaffProfile, User
+from trivsel.audit.services import get_or_refuse
+from trivsel.organisation.models import LEADER_ROLES, Group, Role, StaffProfile
 from trivsel.organisation.selectors import leads_unit
 
 from .models import (
@@ -65,15 +66,14 @@ def round_list_visible_to(user):
 
 def round_get_for(user, pk):
     """The round, if the user may see it; whether they lead its unit comes in the same query."""
-    try:
-        round_ = (
-            round_list_visible_to(user)
-            .select_related("group__unit", "template")
-            .annotate(viewer_leads=_leads_the_rounds_unit(user))
-            .get(pk=int(pk))
-        )
-    except (Round.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+    round_ = get_or_refuse(
+        round_list_visible_to(user)
+        .select_related("group__unit", "template")
+        .annotate(viewer_leads=_leads_the_rounds_unit(user)),
+        pk,
+        actor=user,
+        purpose=_("Screening round"),
+    )
     round_.leader_checked_for = user.pk
     return round_
 
@@ -204,13 +204,6 @@ def leader_groups(user):
     if profile is None or not profile.has_role(Role.LEADER):
         return []
     return Group.objects.filter(unit__in=profile.units.all()).select_related("unit")
-
-
-def unit_staff(round_):
-    """Who can own a decided action: the staff of the round's unit."""
-    return User.objects.filter(staff_profile__units=round_.group.unit_id, is_active=True).order_by(
-        "first_name", "last_name"
-    )
 
 
 def rating_progress(user, round_):

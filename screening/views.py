@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -11,6 +11,8 @@ from django.views.decorators.http import require_POST
 from cases.models import DataKind
 from cases.selectors import child_get_for
 from trivsel.audit.models import Basis, Topic
+from trivsel.organisation.selectors import staff_choices
+from trivsel.web import service_errors
 
 from . import selectors, services
 from .forms import JointAssessmentForm, RoundForm, RoundPlanForm
@@ -39,12 +41,9 @@ def round_create(request):
         request.POST or None, groups=groups, templates=selectors.templates_for(request.user)
     )
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_errors(form=form) as outcome:
             round_ = services.round_open(actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            for field, errors in error.error_dict.items():
-                form.add_error(field, errors)
-        else:
+        if outcome.ok:
             messages.success(request, _("The round is open. The group's staff can now rate."))
             return redirect("screening:round_rate", pk=round_.pk)
     return render(request, "screening/round_form.html", {"form": form})
@@ -123,7 +122,10 @@ def round_overview(request, pk):
             "owner_options": format_html_join(
                 "",
                 '<option value="{}">{}</option>',
-                ((person.pk, person.get_full_name()) for person in selectors.unit_staff(round_)),
+                (
+                    (person.pk, person.get_full_name())
+                    for person in staff_choices(request.user, unit_id=round_.group.unit_id)
+                ),
             ),
             "positions": Position.choices,
         },
@@ -134,12 +136,8 @@ def round_overview(request, pk):
 @require_POST
 def round_start_joint(request, pk):
     round_ = selectors.round_get_for(request.user, pk)
-    try:
+    with service_errors(request=request):
         services.round_start_joint(actor=request.user, round_=round_)
-    except PermissionDenied:
-        raise Http404 from None
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
     return redirect("screening:round_overview", pk=round_.pk)
 
 
@@ -154,7 +152,9 @@ def joint_assessment_save(request, pk, child_pk):
         purpose=_("Screening: joint assessment"),
         topic=Topic.DAILY_CARE,
     )
-    form = JointAssessmentForm(request.POST, people=selectors.unit_staff(round_))
+    form = JointAssessmentForm(
+        request.POST, people=staff_choices(request.user, unit_id=round_.group.unit_id)
+    )
     if not form.is_valid():
         # Nothing typed is lost for long: the message says what to fix; the row keeps what
         # was saved before.
@@ -163,15 +163,11 @@ def joint_assessment_save(request, pk, child_pk):
             request, _("%(name)s: %(problems)s") % {"name": child.first_name, "problems": problems}
         )
         return redirect("screening:round_overview", pk=round_.pk)
-    try:
+    with service_errors(request=request) as outcome:
         services.joint_assessment_save(
             actor=request.user, round_=round_, child=child, **form.cleaned_data
         )
-    except PermissionDenied:
-        raise Http404 from None
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
+    if outcome.ok:
         messages.success(
             request, _("The joint assessment of %(name)s is saved.") % {"name": child.first_name}
         )
@@ -215,11 +211,9 @@ def round_plan(request):
         request.POST or None, groups=groups, templates=selectors.templates_for(request.user)
     )
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_errors(form=form) as outcome:
             rounds = services.round_plan(actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
+        if outcome.ok:
             messages.success(request, _("%(count)s rounds are planned.") % {"count": len(rounds)})
             return redirect("screening:round_list")
     return render(

@@ -4,13 +4,13 @@ authorize in one step, answer 404 for missing and forbidden alike, and write the
 from datetime import date, timedelta
 
 from django.db.models import Count, Q
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from trivsel.audit.models import Basis, Topic
-from trivsel.organisation.models import Unit, UnitType
-from trivsel.organisation.selectors import leads_unit
+from trivsel.audit.services import get_or_refuse, refuse
+from trivsel.organisation.models import UnitType
+from trivsel.organisation.selectors import leads_unit, own_unit_ids, own_units
 
 from ..models import (
     DataKind,
@@ -20,13 +20,11 @@ from ..models import (
     consent_default_end,
 )
 from ..selectors import (
-    _log_denied,
     access_log_children,
     child_bases_for,
     child_get_for,
     child_list_visible_to,
     current_enrolments,
-    staff_unit_ids,
 )
 from .capabilities import HandoverCapabilities
 
@@ -64,7 +62,7 @@ def _handover_side(user, handover, unit_ids):
 def is_handover_sender(user, child_id, sending_unit_id):
     """Only the staff of the unit the child is enrolled in prepare and send its handover."""
     return (
-        sending_unit_id in staff_unit_ids(user)
+        sending_unit_id in own_unit_ids(user)
         and current_enrolments().filter(child_id=child_id, unit_id=sending_unit_id).exists()
     )
 
@@ -99,8 +97,8 @@ def handover_get_for(user, pk, *, purpose, need=None):
     """The handover with its child (carrying `access_basis`) and `can` (what the user may do with
     it), or 404 for missing and forbidden alike — also when the user may not do `need`; the look
     is logged."""
-    try:
-        handover = Handover.objects.select_related(
+    handover = get_or_refuse(
+        Handover.objects.select_related(
             "consent__guardian",
             "sending_unit",
             "receiving_unit",
@@ -108,19 +106,18 @@ def handover_get_for(user, pk, *, purpose, need=None):
             "created_by",
             "acknowledged_by",
             "sent_by",
-        ).get(pk=int(pk), child__municipality_id=user.municipality_id)
-    except (Handover.DoesNotExist, ValueError, TypeError):
-        if user.is_authenticated:
-            _log_denied(user, pk, purpose)
-        raise Http404 from None
-    kind, bases = _handover_side(user, handover, staff_unit_ids(user))
+        ).filter(child__municipality_id=user.municipality_id),
+        pk,
+        actor=user,
+        purpose=purpose,
+    )
+    kind, bases = _handover_side(user, handover, own_unit_ids(user))
     handover.child = child_get_for(
         user, handover.child_id, kind=kind, bases=bases, purpose=purpose, topic=Topic.HANDOVER
     )
     handover.can = handover_capabilities(user, handover)
     if need is not None and not handover.can.may(need):
-        _log_denied(user, pk, purpose)
-        raise Http404
+        refuse(actor=user, what="cases.handover", pk=pk, purpose=purpose)
     return handover
 
 
@@ -131,7 +128,7 @@ def handovers_of_child_visible_to(user, child):
     if child.access_basis in (Basis.GUARDIAN, Basis.STATUTORY):
         return handovers.exclude(consent__isnull=True, sent_at__isnull=True)
     # The user's units as a subquery: one query for the whole list.
-    my_units = Unit.objects.filter(staff__user=user).values("pk")
+    my_units = own_units(user).values("pk")
     return handovers.filter(
         Q(sending_unit__in=my_units) | Q(receiving_unit__in=my_units, sent_at__isnull=False)
     )
@@ -140,7 +137,7 @@ def handovers_of_child_visible_to(user, child):
 def handover_list_for_units(user):
     """(sent, received): the handovers of the user's units, newest first. Only names of
     children the user may still see are shown; the rest are counted by the page's query."""
-    unit_ids = staff_unit_ids(user)
+    unit_ids = own_unit_ids(user)
     base = Handover.objects.filter(
         child__municipality_id=user.municipality_id, cancelled_at__isnull=True
     ).select_related("child", "sending_unit", "receiving_unit", "consent")
@@ -171,7 +168,7 @@ def upcoming_transitions(user, *, today=None):
     soonest first; the children are logged as one look."""
     today = today or timezone.localdate()
     horizon = today + timedelta(days=UPCOMING_DAYS)
-    unit_ids = staff_unit_ids(user)
+    unit_ids = own_unit_ids(user)
     enrolments = list(
         current_enrolments()
         .filter(unit__in=unit_ids, child__in=child_list_visible_to(user))
@@ -217,7 +214,7 @@ def season_overview(user, season):
     """For the leaders: the season's handovers sent from or received by their units, counted per
     transition (no child named), with the evaluation written for each."""
     start, end = season_bounds(season)
-    unit_ids = staff_unit_ids(user)
+    unit_ids = own_unit_ids(user)
     counts = (
         Handover.objects.filter(
             child__municipality_id=user.municipality_id,

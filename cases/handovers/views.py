@@ -6,7 +6,6 @@ import re
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -17,9 +16,9 @@ from django.views.decorators.http import require_POST
 from trivsel.audit.models import Basis, Topic
 from trivsel.organisation.selectors import unit_list_visible_to
 from trivsel.pdf import html_to_pdf
+from trivsel.web import service_errors, staff_only
 
 from .. import selectors as case_selectors
-from ..views import _form_errors_from, _staff_only
 from . import selectors, services
 from .capabilities import may_evaluate_handover_seasons
 from .forms import (
@@ -60,22 +59,21 @@ def handover_create(request, pk):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            handover = services.handover_create(
-                actor=request.user,
-                child=child,
-                sending_unit=enrolment.unit,
-                sending_group=enrolment.group,
-                **form.cleaned_data,
-            )
+            with service_errors(form=form) as outcome:
+                handover = services.handover_create(
+                    actor=request.user,
+                    child=child,
+                    sending_unit=enrolment.unit,
+                    sending_group=enrolment.group,
+                    **form.cleaned_data,
+                )
         except services.HandoverAlreadyOpen as already:
             messages.info(
                 request,
                 _("There is already an open handover of the child to that unit. Here it is."),
             )
             return redirect("cases:handover_detail", pk=already.handover.pk)
-        except ValidationError as error:
-            _form_errors_from(form, error)
-        else:
+        if outcome.ok:
             messages.success(request, _("The handover is saved. Next: ask the parents."))
             return redirect("cases:handover_detail", pk=handover.pk)
     return render(
@@ -128,13 +126,9 @@ def handover_edit(request, pk):
         },
     )
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_errors(form=form) as outcome:
             services.handover_update(actor=request.user, handover=handover, **form.cleaned_data)
-        except PermissionDenied:
-            raise Http404 from None
-        except ValidationError as error:
-            _form_errors_from(form, error)
-        else:
+        if outcome.ok:
             messages.success(request, _("The handover is saved."))
             return redirect("cases:handover_detail", pk=handover.pk)
     return render(
@@ -164,7 +158,7 @@ def handover_consent(request, pk):
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with service_errors(form=form) as outcome:
             services.handover_request_consent(
                 actor=request.user,
                 handover=handover,
@@ -174,11 +168,7 @@ def handover_consent(request, pk):
                 paper_date=data["paper_date"] if data["how"] == "paper" else None,
                 refused=data["how"] == "refused",
             )
-        except PermissionDenied:
-            raise Http404 from None
-        except ValidationError as error:
-            _form_errors_from(form, error)
-        else:
+        if outcome.ok:
             done = {
                 "login": _("The parents have been asked. They answer through their own login."),
                 "paper": _("The parents' consent is recorded. The handover can be sent."),
@@ -217,7 +207,7 @@ def handover_parent_answer(request, pk):
             },
             status=422,
         )
-    try:
+    with service_errors(request=request) as outcome:
         services.handover_parent_answer(
             guardian_user=request.user,
             handover=handover,
@@ -225,9 +215,7 @@ def handover_parent_answer(request, pk):
             parents_view=form.cleaned_data["parents_view"],
             child_voice=form.cleaned_data["child_voice"],
         )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
+    if outcome.ok:
         messages.success(
             request,
             _("Thank you. Your answer and your view are saved.")
@@ -239,13 +227,9 @@ def handover_parent_answer(request, pk):
 
 def _handover_action(request, pk, *, purpose, action, done):
     handover = _handover(request, pk, purpose)
-    try:
+    with service_errors(request=request) as outcome:
         action(actor=request.user, handover=handover)
-    except PermissionDenied:
-        raise Http404 from None
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
+    if outcome.ok:
         messages.success(request, done)
     return redirect("cases:handover_detail", pk=handover.pk)
 
@@ -292,13 +276,9 @@ def handover_enrol(request, pk):
     handover = _handover(request, pk, _("Enrol after a handover"))
     form = HandoverEnrolForm(request.POST, groups=handover.receiving_unit.groups.all())
     if form.is_valid():
-        try:
+        with service_errors(request=request) as outcome:
             services.handover_enrol(actor=request.user, handover=handover, **form.cleaned_data)
-        except PermissionDenied:
-            raise Http404 from None
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
+        if outcome.ok:
             messages.success(request, _("The child is enrolled."))
     else:
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
@@ -329,7 +309,7 @@ def handover_pdf(request, pk):
 def handover_list(request):
     """Overleveringer: what my units sent and received, and the children approaching a
     transition so no one is missed."""
-    _staff_only(request.user)
+    staff_only(request.user)
     sent, received = selectors.handover_list_for_units(request.user)
     return render(
         request,
@@ -354,13 +334,11 @@ def handover_seasons(request):
         season = selectors.season_of(timezone.localdate())
     form = SeasonEvaluationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_errors(form=form) as outcome:
             services.handover_season_evaluation_save(
                 actor=request.user, season=season, **form.cleaned_data
             )
-        except ValidationError as error:
-            _form_errors_from(form, error)
-        else:
+        if outcome.ok:
             messages.success(request, _("The evaluation is saved."))
             return redirect(f"{request.path}?saeson={season}")
     year, half = int(season[:4]), season[-1]

@@ -1,3 +1,4 @@
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -109,6 +110,23 @@ def access_log_refused(*, actor, what, pk, purpose=""):
             purpose=purpose,
             detail=f"{what} #{str(pk)[:20]}",
         )
+
+
+def refuse(*, actor, what, pk, purpose=""):
+    """Log the refused look and answer 404: the one way a selector says no (DESIGN.md §3)."""
+    access_log_refused(actor=actor, what=what, pk=pk, purpose=purpose)
+    raise Http404
+
+
+def get_or_refuse(queryset, pk, *, actor, purpose=""):
+    """`queryset.get(pk=pk)` — the queryset being what the actor may see — or, for an id that is
+    missing, not visible or not an id at all, a logged refusal (404). The log names the kind of
+    object by its model ("cases.child")."""
+    try:
+        return queryset.get(pk=int(pk))
+    except (queryset.model.DoesNotExist, ValueError, TypeError, OverflowError):
+        pass
+    refuse(actor=actor, what=queryset.model._meta.label_lower, pk=pk, purpose=purpose)
 
 
 def privilege_change_record(*, actor, user, before, after):

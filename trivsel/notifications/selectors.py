@@ -3,8 +3,9 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.http import Http404
 from django.utils import timezone
+
+from trivsel.audit.services import get_or_refuse
 
 from .models import JobHeartbeat, Notification, NotificationPreference
 
@@ -35,10 +36,7 @@ def notification_list_for(user):
 
 
 def notification_get_for(user, pk):
-    try:
-        return notification_list_for(user).get(pk=int(pk))
-    except (Notification.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+    return get_or_refuse(notification_list_for(user), pk, actor=user)
 
 
 def unread_count_for(user):

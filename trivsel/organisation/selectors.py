@@ -37,6 +37,28 @@ def user_list_visible_to(user):
     return User.objects.filter(municipality_id=_municipality_id(user))
 
 
+def own_units(user):
+    """The units the user works in (her staff profile's), inside her municipality."""
+    if not getattr(user, "is_authenticated", False):
+        return Unit.objects.none()
+    return Unit.objects.filter(staff__user=user, municipality_id=_municipality_id(user))
+
+
+def own_unit_ids(user):
+    return set(own_units(user).values_list("pk", flat=True))
+
+
+def staff_choices(user, *, unit_id=None):
+    """The active staff of the user's municipality (of one unit, with `unit_id`), in name order:
+    whom she may choose as tovholder, participant, owner of a task or recipient of a consent."""
+    people = User.objects.filter(
+        municipality_id=_municipality_id(user), staff_profile__isnull=False, is_active=True
+    )
+    if unit_id is not None:
+        people = people.filter(staff_profile__units=unit_id)
+    return people.select_related("staff_profile").order_by("first_name", "last_name", "pk")
+
+
 def staff_overview_for(user):
     """The units and groups of one staff member for "Mit overblik", in a fixed number of queries."""
     profile = (
