@@ -1,9 +1,9 @@
 import json
+from functools import partial
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
@@ -270,11 +270,12 @@ def consent_answer(request, consent_pk):
 
 
 def _child_record_form(request, child, form, *, save, done, heading, intro=""):
-    """The shared flow of the forms that add to a child's record: validate, call the service,
+    """The shared flow of the forms that add to a child's record: validate, call the service
+    (`save(actor=…, **cleaned_data)`, the child given by the caller where the service takes it),
     show its rule violations on the form (nothing typed is lost), or go back to the child."""
     if request.method == "POST" and form.is_valid():
         with service_errors(form=form) as outcome:
-            save(actor=request.user, child=child, **form.cleaned_data)
+            save(actor=request.user, **form.cleaned_data)
         if outcome.ok:
             messages.success(request, done)
             return redirect("cases:child_detail", pk=child.pk)
@@ -299,7 +300,7 @@ def forlob_create(request, pk):
         request,
         child,
         form,
-        save=services.forlob_open,
+        save=partial(services.forlob_open, child=child),
         done=_("The forløb is opened."),
         heading=_("Open a forløb"),
     )
@@ -360,16 +361,13 @@ def forlob_hand_over(request, forlob_pk):
     form = HandOverForm(
         request.POST or None, people=staff_choices(request.user), initial={"backup": forlob.backup}
     )
-    if request.method == "POST" and form.is_valid():
-        with service_errors(form=form) as outcome:
-            services.forlob_hand_over(actor=request.user, forlob=forlob, **form.cleaned_data)
-        if outcome.ok:
-            messages.success(request, _("The tovholder role is handed over."))
-            return redirect("cases:child_detail", pk=child.pk)
-    return render(
+    return _child_record_form(
         request,
-        "form_page.html",
-        {"child": child, "form": form, "heading": _("Hand over the tovholder role")},
+        child,
+        form,
+        save=partial(services.forlob_hand_over, forlob=forlob),
+        done=_("The tovholder role is handed over."),
+        heading=_("Hand over the tovholder role"),
     )
 
 
@@ -378,15 +376,12 @@ def forlob_close(request, forlob_pk):
     child, forlob = _forlob_for(request, forlob_pk, purpose=_("Close forløb"))
     form = CloseForlobForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        # Closed by someone else a moment ago: the message says so on the child's page.
+        with service_errors(request=request) as outcome:
             services.forlob_close(
                 actor=request.user, forlob=forlob, decision=form.cleaned_data["decision"]
             )
-        except ValidationError as error:
-            # Closed by someone else a moment ago: say so on the child's page.
-            for message in error.messages:
-                messages.error(request, message)
-        else:
+        if outcome.ok:
             messages.success(request, _("The forløb is closed."))
         return redirect("cases:child_detail", pk=child.pk)
     return render(
@@ -415,7 +410,7 @@ def involvement_create(request, pk):
         request,
         child,
         form,
-        save=services.involvement_add,
+        save=partial(services.involvement_add, child=child),
         done=_("The involvement is registered."),
         heading=_("Register who works with the child"),
     )
@@ -451,7 +446,7 @@ def exchange_create(request, pk):
         request,
         child,
         form,
-        save=services.exchange_grant_create,
+        save=partial(services.exchange_grant_create, child=child),
         done=_("The exchange without consent is recorded."),
         heading=_("Exchange without consent (one meeting)"),
         intro=intro,

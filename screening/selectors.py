@@ -18,7 +18,7 @@ from cases.selectors import (
 from trivsel.audit.models import Topic
 from trivsel.audit.services import get_or_refuse
 from trivsel.organisation.models import LEADER_ROLES, Group, Role, StaffProfile
-from trivsel.organisation.selectors import leads_unit
+from trivsel.organisation.selectors import leads_unit, own_units
 
 from .models import (
     FormTemplate,
@@ -60,7 +60,7 @@ def round_list_visible_to(user):
     rounds = Round.objects.filter(group__unit__municipality_id=user.municipality_id)
     own_groups = rounds.filter(group__in=profile.groups.all())
     if profile.has_role(*LEADER_ROLES):
-        return (own_groups | rounds.filter(group__unit__in=profile.units.all())).distinct()
+        return (own_groups | rounds.filter(group__unit__in=own_units(user))).distinct()
     return own_groups
 
 
@@ -203,7 +203,7 @@ def leader_groups(user):
     profile = _profile(user)
     if profile is None or not profile.has_role(Role.LEADER):
         return []
-    return Group.objects.filter(unit__in=profile.units.all()).select_related("unit")
+    return Group.objects.filter(unit__in=own_units(user)).select_related("unit")
 
 
 def rating_progress(user, round_):

@@ -118,16 +118,10 @@ def apply_rules(*, actor, assessment):
         round=assessment.round, child=assessment.child, position=Position.YELLOW
     ).count()
     created = []
-    if rules.yellow_marks_involve_parents and yellow_marks >= rules.yellow_marks_involve_parents:
-        created.append(
-            _rule_task(
-                rule="parents",
-                assessment=assessment,
-                actor=actor,
-                title=_("Involve the parents: talk with them about the marks"),
-            )
-        )
-    if assessment.involve_parents:
+    many_yellow_marks = (
+        rules.yellow_marks_involve_parents and yellow_marks >= rules.yellow_marks_involve_parents
+    )
+    if many_yellow_marks or assessment.involve_parents:
         created.append(
             _rule_task(
                 rule="parents",

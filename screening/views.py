@@ -32,21 +32,30 @@ def round_list(request):
     )
 
 
-@login_required
-def round_create(request):
+def _round_form_page(request, form_class, *, save, done, heading=None):
+    """Opening one round and planning the year's: a leader's groups, the service's rules shown on
+    the form, then `done(result)`."""
     groups = selectors.leader_groups(request.user)
     if not groups:
         raise Http404
-    form = RoundForm(
+    form = form_class(
         request.POST or None, groups=groups, templates=selectors.templates_for(request.user)
     )
     if request.method == "POST" and form.is_valid():
         with service_errors(form=form) as outcome:
-            round_ = services.round_open(actor=request.user, **form.cleaned_data)
+            result = save(actor=request.user, **form.cleaned_data)
         if outcome.ok:
-            messages.success(request, _("The round is open. The group's staff can now rate."))
-            return redirect("screening:round_rate", pk=round_.pk)
-    return render(request, "screening/round_form.html", {"form": form})
+            return done(result)
+    return render(request, "screening/round_form.html", {"form": form, "heading": heading})
+
+
+@login_required
+def round_create(request):
+    def done(round_):
+        messages.success(request, _("The round is open. The group's staff can now rate."))
+        return redirect("screening:round_rate", pk=round_.pk)
+
+    return _round_form_page(request, RoundForm, save=services.round_open, done=done)
 
 
 @login_required
@@ -204,18 +213,15 @@ def child_history(request, child_pk):
 @login_required
 def round_plan(request):
     """Plan the year: rounds for several groups and deadlines at once."""
-    groups = selectors.leader_groups(request.user)
-    if not groups:
-        raise Http404
-    form = RoundPlanForm(
-        request.POST or None, groups=groups, templates=selectors.templates_for(request.user)
-    )
-    if request.method == "POST" and form.is_valid():
-        with service_errors(form=form) as outcome:
-            rounds = services.round_plan(actor=request.user, **form.cleaned_data)
-        if outcome.ok:
-            messages.success(request, _("%(count)s rounds are planned.") % {"count": len(rounds)})
-            return redirect("screening:round_list")
-    return render(
-        request, "screening/round_form.html", {"form": form, "heading": _("Plan the year's rounds")}
+
+    def done(rounds):
+        messages.success(request, _("%(count)s rounds are planned.") % {"count": len(rounds)})
+        return redirect("screening:round_list")
+
+    return _round_form_page(
+        request,
+        RoundPlanForm,
+        save=services.round_plan,
+        done=done,
+        heading=_("Plan the year's rounds"),
     )

@@ -1,8 +1,9 @@
 """All factories of the suite in one module (DESIGN.md §6)."""
 
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
 import factory
+from django.utils import timezone
 
 from cases.models import Child, Enrolment, Guardian, Guardianship
 from trivsel.organisation.models import (
@@ -136,3 +137,11 @@ class GuardianshipFactory(factory.django.DjangoModelFactory):
 
     child = factory.SubFactory(ChildFactory)
     guardian = factory.SubFactory(GuardianFactory)
+
+
+def noon(days):
+    """Noon `days` days from today, Copenhagen time: a time travel that never crosses midnight by
+    accident, whatever the hour the tests run at."""
+    return timezone.make_aware(
+        datetime.combine(timezone.localdate() + timedelta(days=days), time(12))
+    )

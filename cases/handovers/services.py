@@ -75,6 +75,12 @@ def _handover_purpose(handover):
 HANDOVER_TEXT_FIELDS = ("strengths", "professional_view", "parents_view", "child_voice")
 
 
+def _handover_on_timeline(child, actor, text):
+    timeline_add(
+        child=child, kind=TimelineKind.HANDOVER, data_kind=DataKind.HANDOVER, actor=actor, text=text
+    )
+
+
 @transaction.atomic
 def handover_create(
     *,
@@ -137,12 +143,8 @@ def handover_create(
                 cancelled_at__isnull=True,
             )
         ) from None
-    timeline_add(
-        child=child,
-        kind=TimelineKind.HANDOVER,
-        data_kind=DataKind.HANDOVER,
-        actor=actor,
-        text=_("Handover to %(unit)s prepared") % {"unit": receiving_unit.name},
+    _handover_on_timeline(
+        child, actor, _("Handover to %(unit)s prepared") % {"unit": receiving_unit.name}
     )
     access_log_record(
         actor=actor,
@@ -308,12 +310,10 @@ def handover_send(*, actor, handover):
         source_type="cases.handover.acknowledge",
         source_id=handover.pk,
     )
-    timeline_add(
-        child=handover.child,
-        kind=TimelineKind.HANDOVER,
-        data_kind=DataKind.HANDOVER,
-        actor=actor,
-        text=_("Handover sent to %(unit)s") % {"unit": handover.receiving_unit.name},
+    _handover_on_timeline(
+        handover.child,
+        actor,
+        _("Handover sent to %(unit)s") % {"unit": handover.receiving_unit.name},
     )
     access_log_record(
         actor=actor,
@@ -356,12 +356,10 @@ def handover_acknowledge(*, actor, handover):
             source_type="cases.handover.evaluate",
             source_id=handover.pk,
         )
-    timeline_add(
-        child=handover.child,
-        kind=TimelineKind.HANDOVER,
-        data_kind=DataKind.HANDOVER,
-        actor=actor,
-        text=_("%(unit)s acknowledged the handover") % {"unit": handover.receiving_unit.name},
+    _handover_on_timeline(
+        handover.child,
+        actor,
+        _("%(unit)s acknowledged the handover") % {"unit": handover.receiving_unit.name},
     )
     return handover
 
@@ -413,12 +411,10 @@ def handover_cancel(*, actor, handover):
         ConsentStatus.GIVEN,
     }:
         consent_withdraw(actor=actor, consent=handover.consent)
-    timeline_add(
-        child=handover.child,
-        kind=TimelineKind.HANDOVER,
-        data_kind=DataKind.HANDOVER,
-        actor=actor,
-        text=_("Handover to %(unit)s cancelled") % {"unit": handover.receiving_unit.name},
+    _handover_on_timeline(
+        handover.child,
+        actor,
+        _("Handover to %(unit)s cancelled") % {"unit": handover.receiving_unit.name},
     )
     return handover
 

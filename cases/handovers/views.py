@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from trivsel.audit.models import Basis, Topic
-from trivsel.organisation.selectors import unit_list_visible_to
+from trivsel.organisation.selectors import own_units, unit_list_visible_to
 from trivsel.pdf import html_to_pdf
 from trivsel.web import service_errors, staff_only
 
@@ -44,10 +44,9 @@ def handover_create(request, pk):
         bases=[Basis.ENROLMENT],
         need="prepare_handover",
     )
-    my_units = set(request.user.staff_profile.units.values_list("pk", flat=True))
     enrolment = (
         case_selectors.current_enrolments()
-        .filter(child=child, unit__in=my_units)
+        .filter(child=child, unit__in=own_units(request.user))
         .select_related("unit", "group")
         .first()
     )

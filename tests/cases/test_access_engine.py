@@ -14,7 +14,7 @@ from cases import services
 from cases.access import grants_delete_expired
 from cases.models import ChildUserObjectPermission, Consent, DataKind
 from cases.selectors import child_get_for, child_list_visible_to
-from tests.factories import ended
+from tests.factories import ended, noon
 from trivsel.audit.models import AccessLogEntry, Basis
 from trivsel.organisation.models import Role
 
@@ -71,7 +71,7 @@ def test_withdrawal_takes_effect_at_once(world):
 def test_a_consent_ends_with_its_period_without_waiting_for_a_job(world):
     consent_to_school(world, valid_until=TODAY() + timedelta(days=2))
     assert visible(world.teacher, world.child)
-    with time_machine.travel(timezone.now() + timedelta(days=3)):
+    with time_machine.travel(noon(3)):
         assert not visible(world.teacher, world.child)
         # The periodic job only tidies up what the queries already ignore.
         assert grants_delete_expired() > 0
@@ -83,7 +83,7 @@ def test_a_consent_starting_later_opens_nothing_before_its_first_day(world):
         world, valid_from=TODAY() + timedelta(days=5), valid_until=TODAY() + timedelta(days=30)
     )
     assert not visible(world.teacher, world.child)
-    with time_machine.travel(timezone.now() + timedelta(days=6)):
+    with time_machine.travel(noon(6)):
         assert visible(world.teacher, world.child)
 
 
@@ -154,13 +154,13 @@ def test_the_one_meeting_exchange_is_used_up_after_its_meeting(world):
         meeting_date=TODAY() + timedelta(days=2),
     )
     assert not visible(world.teacher, world.child)  # not before the meeting day
-    with time_machine.travel(timezone.now() + timedelta(days=2)):
+    with time_machine.travel(noon(2)):
         child = child_get_for(world.teacher, world.child.pk)
         assert child.access_basis == Basis.MEETING_EXCHANGE
     # The meeting day and the minutes follow-up (EXCHANGE_FOLLOW_UP_DAYS = 14), then nothing.
-    with time_machine.travel(timezone.now() + timedelta(days=16)):
+    with time_machine.travel(noon(16)):
         assert visible(world.teacher, world.child)
-    with time_machine.travel(timezone.now() + timedelta(days=17, hours=1)):
+    with time_machine.travel(noon(17)):
         assert not visible(world.teacher, world.child)
 
 
@@ -175,7 +175,7 @@ def test_the_exchange_may_cover_one_follow_up_meeting(world):
     )
     # Each meeting day with its minutes follow-up; nothing in between.
     for days, seen in ((10, True), (15, False), (29, False), (30, True), (44, True), (45, False)):
-        with time_machine.travel(timezone.now() + timedelta(days=days, hours=1)):
+        with time_machine.travel(noon(days)):
             assert visible(world.teacher, world.child) is seen, days
 
 
@@ -191,7 +191,7 @@ def test_statutory_authority_comes_with_the_social_workers_involvement_and_ends_
     child = child_get_for(world.social_worker, world.child.pk, kind=DataKind.NOTIFICATIONS)
     assert child.access_basis == Basis.STATUTORY
     ended(involvement, TODAY())
-    with time_machine.travel(timezone.now() + timedelta(days=1, hours=1)):
+    with time_machine.travel(noon(1)):
         assert not visible(world.social_worker, world.child)
 
 
@@ -204,7 +204,7 @@ def test_an_ended_enrolment_ends_the_access(world):
     enrolment = world.child.enrolments.get()
     ended(enrolment, TODAY())
     assert visible(world.paedagog, world.child)
-    with time_machine.travel(timezone.now() + timedelta(days=1, hours=1)):
+    with time_machine.travel(noon(1)):
         assert not visible(world.paedagog, world.child)
 
 

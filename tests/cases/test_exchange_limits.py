@@ -3,7 +3,7 @@ meeting) per matter, gives access on the meeting days and a short minutes follow
 between the fields the law names, at most twice a year per child — and the guardians learn of
 it on the child's page and in their log once the meeting is over."""
 
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
 import pytest
 import time_machine
@@ -15,17 +15,12 @@ from cases.access import grants_rebuild
 from cases.models import ExchangeGrant
 from cases.selectors import child_list_visible_to
 from tests import factories as f
+from tests.factories import noon
 from trivsel.audit.models import AccessLogEntry, Topic
 from trivsel.audit.selectors import access_log_for_guardian
 from trivsel.organisation.models import Role, UnitType
 
 TODAY = timezone.localdate
-
-
-def noon(days):
-    """Noon `days` days from today, Copenhagen time (a time travel that never crosses midnight
-    by accident)."""
-    return timezone.make_aware(datetime.combine(TODAY() + timedelta(days=days), time(12)))
 
 
 def visible(user, child):

@@ -13,8 +13,6 @@ childminding/nursery/integrated daycare at 1â€“2, kindergarten/integrated at 3â€
 from 0. to 9. klasse, a youth club after that. After-school care (SFO) has staff and groups but no
 enrolled children, as that would be a second enrolment."""
 
-import random
-import time
 from collections import Counter, defaultdict
 from datetime import date, timedelta
 from math import ceil
@@ -22,11 +20,10 @@ from math import ceil
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection, transaction
-from django.utils import timezone
 
 from cases.access import grants_rebuild
 from cases.demo import fictitious_cpr
+from cases.management.scale_builder import ScaleBuilder, step_log
 from cases.models import (
     Child,
     ChildGroupObjectPermission,
@@ -155,41 +152,41 @@ class Command(BaseCommand):
             if count:
                 self.stdout.write(f"{existing.name} has {count} children already: nothing to do.")
                 return
-        builder = _Builder(
-            children=children,
-            staff=staff,
-            log=self.stdout.write if options["verbosity"] >= 1 else lambda message: None,
-        )
-        with transaction.atomic():
-            builder.build()
-        builder.analyze()
-        builder.log_step("done")
-        self.stdout.write(
-            f"{SKALA_NAME} ready in {time.perf_counter() - builder.started:.1f} s: "
-            + ", ".join(f"{count} {what}" for what, count in builder.summary.items())
-        )
+        builder = _Builder(children=children, staff=staff, log=step_log(self, options))
+        builder.run(self.stdout, f"{SKALA_NAME} ready")
 
 
-class _Builder:
+class _Builder(ScaleBuilder):
+    seed = 997
+    models = (
+        Child,
+        Guardian,
+        Guardianship,
+        Enrolment,
+        Involvement,
+        Consent,
+        ChildUserObjectPermission,
+        ChildGroupObjectPermission,
+        User,
+        User.groups.through,
+        StaffProfile,
+        StaffProfile.units.through,
+        StaffProfile.groups.through,
+        Unit,
+        Group,
+    )
+
     def __init__(self, *, children, staff, log):
-        self.started = time.perf_counter()
-        self.log = log
+        super().__init__(log=log)
         self.n_children = children
         self.n_staff = staff
         self.factor = children / 100_000
-        # A fixed seed: the same municipality every time it is built.
-        self.rng = random.Random(997)  # noqa: S311
-        self.today = timezone.localdate()
         first_august = date(self.today.year, 8, 1)
         self.school_year = (
             first_august
             if self.today >= first_august
             else first_august.replace(year=self.today.year - 1)
         )
-        self.summary = {}
-
-    def log_step(self, message):
-        self.log(f"[{time.perf_counter() - self.started:6.1f} s] {message}")
 
     def scaled(self, count):
         return max(1, round(count * self.factor))
@@ -690,27 +687,3 @@ class _Builder:
         skala = {"content_object__municipality": self.municipality}
         self.summary["user grants"] = ChildUserObjectPermission.objects.filter(**skala).count()
         self.summary["group grants"] = ChildGroupObjectPermission.objects.filter(**skala).count()
-
-    def analyze(self):
-        """Fresh planner statistics, so the first queries on the new rows plan as they will."""
-        models = (
-            Child,
-            Guardian,
-            Guardianship,
-            Enrolment,
-            Involvement,
-            Consent,
-            ChildUserObjectPermission,
-            ChildGroupObjectPermission,
-            User,
-            User.groups.through,
-            StaffProfile,
-            StaffProfile.units.through,
-            StaffProfile.groups.through,
-            Unit,
-            Group,
-        )
-        with connection.cursor() as cursor:
-            for model in models:
-                cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
-        self.log_step("tables analyzed")

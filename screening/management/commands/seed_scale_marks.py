@@ -16,8 +16,6 @@ and a round in its joint session with the marks of five raters.
 Everything is built set-based (bulk_create in batches) inside one transaction. A second run finds
 the marks and does nothing."""
 
-import random
-import time
 from collections import Counter, defaultdict
 from contextlib import contextmanager
 from datetime import datetime, timedelta
@@ -25,11 +23,11 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection, transaction
 from django.utils import timezone
 
 from cases.access import grants_rebuild
 from cases.management.commands.seed_scale import SKALA_CODE
+from cases.management.scale_builder import ScaleBuilder, step_log
 from cases.models import Enrolment
 from cases.selectors import current_enrolments
 from screening.defaults import install_default_templates
@@ -141,34 +139,18 @@ class Command(BaseCommand):
         if count:
             self.stdout.write(f"{municipality.name} has {count} marks already: nothing to do.")
             return
-        builder = _Builder(
-            municipality=municipality,
-            marks=marks,
-            log=self.stdout.write if options["verbosity"] >= 1 else lambda message: None,
-        )
-        with transaction.atomic():
-            builder.build()
-        builder.analyze()
-        builder.log_step("done")
-        self.stdout.write(
-            f"Screening history for {municipality.name} ready in "
-            f"{time.perf_counter() - builder.started:.1f} s: "
-            + ", ".join(f"{count} {what}" for what, count in builder.summary.items())
-        )
+        builder = _Builder(municipality=municipality, marks=marks, log=step_log(self, options))
+        builder.run(self.stdout, f"Screening history for {municipality.name} ready")
 
 
-class _Builder:
+class _Builder(ScaleBuilder):
+    seed = 998
+    models = (Round, Rating, JointAssessment, Enrolment)
+
     def __init__(self, *, municipality, marks, log):
-        self.started = time.perf_counter()
+        super().__init__(log=log)
         self.municipality = municipality
         self.marks = marks
-        self.log = log
-        self.rng = random.Random(998)  # noqa: S311 - a fixed seed: the same history every time
-        self.today = timezone.localdate()
-        self.summary = {}
-
-    def log_step(self, message):
-        self.log(f"[{time.perf_counter() - self.started:6.1f} s] {message}")
 
     def at(self, day, hour=12):
         return timezone.make_aware(datetime(day.year, day.month, day.day, hour))
@@ -482,10 +464,3 @@ class _Builder:
             f"benchmark rounds: open #{open_round.pk} and joint #{joint.pk} on {group} "
             f"({len(raters)} raters, {len(ratings)} marks)"
         )
-
-    def analyze(self):
-        """Fresh planner statistics, so the first queries on the new rows plan as they will."""
-        with connection.cursor() as cursor:
-            for model in (Round, Rating, JointAssessment, Enrolment):
-                cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
-        self.log_step("tables analyzed")
