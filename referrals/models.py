@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from trivsel.audit.cpr import mask_cpr
 
-from .workdays import add_working_days
+from .workdays import add_working_days, closed_days_of
 
 # Barnets lov §§ 136–137, § 20 stk. 3.
 ASSESSMENT_HOURS = 24
@@ -27,6 +27,57 @@ class Source(models.TextChoices):
     ANONYMOUS = "anonymous", _("Anonymous")
     PHONE = "phone", _("By phone (written down by the receiver)")
     IN_PERSON = "in_person", _("In person (written down by the receiver)")
+
+
+class Notifier(models.TextChoices):
+    """Who notified: this, not how it arrived, decides the receipt and the feedback (Barnets
+    lov § 137): every named notifier gets a receipt, a professional one also the feedback."""
+
+    PROFESSIONAL = "professional", _("A professional (role and workplace)")
+    CITIZEN = "citizen", _("A citizen with name")
+    ANONYMOUS = "anonymous", _("Anonymous")
+
+
+class Channel(models.TextChoices):
+    """How the notification reached the municipality."""
+
+    FORM = "form", _("The professionals' form in Trivsel+")
+    PUBLIC_FORM = "public_form", _("The public form")
+    PHONE = "phone", _("By phone")
+    IN_PERSON = "in_person", _("In person")
+    LETTER = "letter", _("Letter")
+    EMAIL = "email", _("E-mail")
+    DIALOGUE_MEETING = "dialogue_meeting", _("Dialogue meeting")
+
+
+class Delivery(models.TextChoices):
+    """How a receipt or the feedback was sent to the notifier."""
+
+    EMAIL = "email", _("By e-mail")
+    LETTER = "letter", _("By letter")
+    IN_PRODUCT = "in_product", _("In Trivsel+")
+
+
+class ChildHeard(models.TextChoices):
+    """Whether the child was heard (Barnets lov § 5), with how or why not in a note."""
+
+    HEARD = "heard", _("Yes, the child was heard")
+    NOT_YET = "not_yet", _("Not yet")
+    NOT_HEARD = "not_heard", _("No, and the reason is noted")
+
+
+class ChildVoice(models.Model):
+    """The child's voice and the bisidder (Barnets lov §§ 5–6), recorded the same way on a
+    notification, a dialogue meeting and an investigation."""
+
+    child_heard = models.CharField(
+        _("was the child heard?"), max_length=10, choices=ChildHeard.choices, blank=True
+    )
+    child_heard_note = models.TextField(_("how the child was heard, or why not"), blank=True)
+    bisidder_present = models.BooleanField(_("a bisidder took part"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
 
 
 class Route(models.TextChoices):
@@ -74,9 +125,16 @@ class Status(models.TextChoices):
 
 @dataclass
 class Clock:
+    name: str
     label: str
     due: datetime
     done_at: datetime | None
+    # The notification was closed before this step was done, and the step is no longer needed.
+    stopped: bool = False
+
+    @property
+    def open(self):
+        return self.done_at is None and not self.stopped
 
     @property
     def late(self):
@@ -85,14 +143,23 @@ class Clock:
 
     @property
     def overdue(self):
-        return self.done_at is None and timezone.now() > self.due
+        return self.open and timezone.now() > self.due
+
+
+CLOCK_FIELDS = (
+    "assessment_due_at",
+    "receipt_due_at",
+    "review_due_at",
+    "investigation_due_at",
+    "next_deadline",
+)
 
 
 def end_of_day(day):
     return timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
 
 
-class Underretning(models.Model):
+class Underretning(ChildVoice):
     """One underretning. Repeat notifications about the same child stay separate rows: the
     queue shows them together, nothing ever merges them."""
 
@@ -154,6 +221,16 @@ class Underretning(models.Model):
         related_name="+",
         verbose_name=_("written down by"),
     )
+    notifier_kind = models.CharField(
+        _("who notified"), max_length=15, choices=Notifier.choices, default=Notifier.ANONYMOUS
+    )
+    channel = models.CharField(
+        _("how it was received"), max_length=20, choices=Channel.choices, default=Channel.FORM
+    )
+    # Where a professional outside the municipality works (the police, a hospital, a GP).
+    notifier_workplace = models.CharField(_("notifier's workplace"), max_length=200, blank=True)
+    # When the municipality received it: a phone note's own time, not when it was typed; a
+    # dialogue-based notification's meeting.
     received_at = models.DateTimeField(_("received"), db_index=True)
     # The dialogue-based notification: the approved minutes are the notification.
     minutes = models.OneToOneField(
@@ -183,15 +260,45 @@ class Underretning(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     receipt_sent_at = models.DateTimeField(_("receipt sent"), null=True, blank=True)
+    receipt_via = models.CharField(
+        _("how the receipt was sent"), max_length=10, choices=Delivery.choices, blank=True
+    )
     feedback_sent_at = models.DateTimeField(_("feedback sent"), null=True, blank=True)
+    feedback_via = models.CharField(
+        _("how the feedback was sent"), max_length=10, choices=Delivery.choices, blank=True
+    )
     review_done_at = models.DateTimeField(_("review done"), null=True, blank=True)
+    # At the 3-month review: the 4-month deadline of the investigation may not be met, and the
+    # department head is told.
+    review_at_risk = models.BooleanField(_("the 4-month deadline is at risk"), default=False)
     investigation_started_at = models.DateTimeField(
         _("investigation started"), null=True, blank=True
     )
     investigation_finished_at = models.DateTimeField(
         _("investigation finished"), null=True, blank=True
     )
+    # The child's voice and the bisidder in the investigation (the notification's own are the
+    # fields of ChildVoice).
+    investigation_child_heard = models.CharField(
+        _("was the child heard in the investigation?"),
+        max_length=10,
+        choices=ChildHeard.choices,
+        blank=True,
+    )
+    investigation_child_heard_note = models.TextField(
+        _("how the child was heard in the investigation, or why not"), blank=True
+    )
+    investigation_bisidder_present = models.BooleanField(
+        _("a bisidder took part in the investigation"), null=True, blank=True
+    )
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    # Each clock's deadline, set from received_at (clocks_refresh), so every clock is reminded
+    # and escalated on its own in SQL. Empty: the clock does not run (no receipt for an
+    # anonymous notifier; no 4-month deadline without an investigation).
+    assessment_due_at = models.DateTimeField(null=True, blank=True)
+    receipt_due_at = models.DateTimeField(null=True, blank=True)
+    review_due_at = models.DateTimeField(null=True, blank=True)
+    investigation_due_at = models.DateTimeField(null=True, blank=True)
     # The nearest open clock, kept by the services so the queue sorts in SQL.
     next_deadline = models.DateTimeField(null=True, blank=True)
 
@@ -226,52 +333,96 @@ class Underretning(models.Model):
         return timezone.localdate(self.received_at)
 
     @property
-    def assessment_due(self):
-        return self.received_at + timedelta(hours=ASSESSMENT_HOURS)
-
-    @property
-    def receipt_due(self):
-        return end_of_day(add_working_days(self.received_day, RECEIPT_WORKING_DAYS))
-
-    @property
-    def review_due(self):
-        return end_of_day(self.received_day + relativedelta(months=REVIEW_MONTHS))
-
-    @property
-    def investigation_due(self):
-        return end_of_day(self.received_day + relativedelta(months=INVESTIGATION_MONTHS))
-
-    @property
     def wants_receipt(self):
-        # A receipt goes to a notifier we can reach: a named professional or a given address.
-        return self.source != Source.ANONYMOUS and bool(self.notifier_id or self.notifier_email)
+        # Every named notifier gets a receipt, however the notification arrived (§ 137).
+        return self.notifier_kind != Notifier.ANONYMOUS
+
+    @property
+    def wants_feedback(self):
+        # A professional notifier is told whether it led to an investigation or measures.
+        return self.notifier_kind == Notifier.PROFESSIONAL
+
+    @property
+    def runs_investigation(self):
+        return self.outcome == Outcome.INVESTIGATION or self.investigation_started_at is not None
+
+    def clocks_refresh(self, closed_days=None):
+        """Set each clock's deadline from received_at, and the nearest open one; returns the
+        fields set, for save(update_fields=…). `closed_days`: the municipality's own closing days
+        (referrals.workdays.closed_days_of), fetched here when not given."""
+        day = self.received_day
+        self.assessment_due_at = self.received_at + timedelta(hours=ASSESSMENT_HOURS)
+        self.receipt_due_at = None
+        if self.wants_receipt:
+            if closed_days is None:
+                closed_days = closed_days_of(self.municipality_id, day)
+            self.receipt_due_at = end_of_day(
+                add_working_days(day, RECEIPT_WORKING_DAYS, closed_days)
+            )
+        self.review_due_at = end_of_day(day + relativedelta(months=REVIEW_MONTHS))
+        self.investigation_due_at = (
+            end_of_day(day + relativedelta(months=INVESTIGATION_MONTHS))
+            if self.runs_investigation
+            else None
+        )
+        open_dues = [clock.due for clock in self.clocks() if clock.open]
+        self.next_deadline = min(open_dues) if open_dues else None
+        return CLOCK_FIELDS
 
     def clocks(self):
-        clocks = [Clock(_("24-hour assessment"), self.assessment_due, self.assessed_at)]
-        if self.wants_receipt:
-            clocks.append(
-                Clock(_("Receipt to the notifier"), self.receipt_due, self.receipt_sent_at)
+        """The four statutory clocks that run for this notification. Each runs on its own:
+        closing the notification ends the assessment and the review, never a receipt not yet
+        sent nor an investigation not yet finished."""
+        closed = self.closed_at is not None
+        clocks = [
+            Clock(
+                "assessment",
+                _("24-hour assessment"),
+                self.assessment_due_at,
+                self.assessed_at,
+                stopped=closed,
             )
-        clocks.append(Clock(_("Review after 3 months"), self.review_due, self.review_done_at))
-        if self.outcome == Outcome.INVESTIGATION:
+        ]
+        if self.receipt_due_at:
             clocks.append(
                 Clock(
+                    "receipt", _("Receipt to the notifier"), self.receipt_due_at, self.receipt_sent_at
+                )
+            )
+        clocks.append(
+            Clock(
+                "review",
+                _("Review after 3 months"),
+                self.review_due_at,
+                self.review_done_at,
+                stopped=closed,
+            )
+        )
+        if self.investigation_due_at:
+            clocks.append(
+                Clock(
+                    "investigation",
                     _("Investigation finished (4 months)"),
-                    self.investigation_due,
+                    self.investigation_due_at,
                     self.investigation_finished_at,
                 )
             )
         return clocks
 
+    def save(self, *args, **kwargs):
+        # The clocks follow from the row on every save, so no write can leave them stale.
+        fields = self.clocks_refresh()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], *fields}
+        super().save(*args, **kwargs)
+
     def compute_next_deadline(self):
-        if self.closed_at:
-            return None
-        open_dues = [c.due for c in self.clocks() if c.done_at is None]
-        return min(open_dues) if open_dues else None
+        self.clocks_refresh()
+        return self.next_deadline
 
     @property
     def assessed_late(self):
-        return self.assessed_at is not None and self.assessed_at > self.assessment_due
+        return self.assessed_at is not None and self.assessed_at > self.assessment_due_at
 
     @property
     def child_cpr_given_masked(self):
@@ -279,7 +430,7 @@ class Underretning(models.Model):
 
     @property
     def who_notified(self):
-        if self.source == Source.ANONYMOUS:
+        if self.notifier_kind == Notifier.ANONYMOUS:
             return _("Anonymous")
         if self.notifier_id:
             return self.notifier.get_full_name() or self.notifier.username
@@ -292,7 +443,7 @@ class DialogueStep(models.TextChoices):
     DONE = "done", _("The minutes are the notification")
 
 
-class DialogueUnderretning(models.Model):
+class DialogueUnderretning(ChildVoice):
     """The dialogue-based route (Assens): the conversation with the parents, their agreement,
     the meeting chaired by the leader, and — when its minutes are approved — the notification."""
 

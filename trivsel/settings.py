@@ -206,6 +206,18 @@ REMINDER_REVIEW_DAYS = env.int("REMINDER_REVIEW_DAYS", default=7)
 REMINDER_CONSENT_DAYS = env.int("REMINDER_CONSENT_DAYS", default=14)
 REMINDER_AGE_18_DAYS = env.int("REMINDER_AGE_18_DAYS", default=90)
 REMINDER_ROUND_DAYS = env.int("REMINDER_ROUND_DAYS", default=3)
+# How far ahead each statutory clock of a notification reminds (referrals/reminders.py).
+UNDERRETNING_ASSESSMENT_AHEAD_HOURS = env.int("UNDERRETNING_ASSESSMENT_AHEAD_HOURS", default=12)
+UNDERRETNING_RECEIPT_AHEAD_DAYS = env.int("UNDERRETNING_RECEIPT_AHEAD_DAYS", default=2)
+UNDERRETNING_REVIEW_AHEAD_DAYS = env.int("UNDERRETNING_REVIEW_AHEAD_DAYS", default=7)
+UNDERRETNING_INVESTIGATION_AHEAD_DAYS = env.int(
+    "UNDERRETNING_INVESTIGATION_AHEAD_DAYS", default=14
+)
+# Days after a dialogue meeting before a confirmation of its minutes still missing becomes a
+# task for the unit's leader (the notification and its clocks never wait for it).
+DIALOGUE_CONFIRMATION_DAYS = env.int("DIALOGUE_CONFIRMATION_DAYS", default=3)
+# How long a dialogue meeting lasts (Assens: 1–1½ hours): the notification exists from its end.
+DIALOGUE_MEETING_MINUTES = env.int("DIALOGUE_MEETING_MINUTES", default=90)
 # Rows per sweep statement; e-mail claims run out after the lease and are then tried again.
 REMINDER_BATCH_SIZE = env.int("REMINDER_BATCH_SIZE", default=10000)
 REMINDER_EMAIL_LEASE_SECONDS = env.int("REMINDER_EMAIL_LEASE_SECONDS", default=300)

@@ -10,9 +10,22 @@ def test_it_skips_easter_2026():
     assert add_working_days(date(2026, 4, 1), 6) == date(2026, 4, 14)
 
 
-def test_it_skips_christmas_and_new_year():
-    # Christmas Eve is a working day; 25 December and 1 January are not, nor the weekends.
-    assert add_working_days(date(2026, 12, 23), 6) == date(2027, 1, 4)
+def test_it_skips_christmas_and_new_year_with_the_days_the_offices_close():
+    # 24 and 31 December close the offices though they are not public holidays; 25 December
+    # and 1 January are holidays; and the weekends.
+    assert add_working_days(date(2026, 12, 23), 6) == date(2027, 1, 6)
+
+
+def test_grundlovsdag_is_not_a_working_day():
+    # Friday 5 June 2026.
+    assert not is_working_day(date(2026, 6, 5))
+    assert add_working_days(date(2026, 6, 4), 1) == date(2026, 6, 8)
+
+
+def test_a_closing_day_of_the_municipality_is_not_a_working_day():
+    closed = frozenset({date(2026, 11, 23)})
+    assert add_working_days(date(2026, 11, 20), 1) == date(2026, 11, 23)
+    assert add_working_days(date(2026, 11, 20), 1, closed) == date(2026, 11, 24)
 
 
 def test_it_skips_christmas_on_a_weekday_year():

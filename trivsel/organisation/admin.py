@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from trivsel.audit.selectors import privilege_changes_of
 from trivsel.audit.services import privilege_change_record
 
-from .models import Group, Municipality, StaffProfile, Unit, User
+from .models import ClosedDay, Group, Municipality, StaffProfile, Unit, User
 from .selectors import staff_privileges_of
 
 
@@ -171,10 +171,16 @@ class PrivilegeChangesAudited:
             )
 
 
+class ClosedDayInline(admin.TabularInline):
+    model = ClosedDay
+    extra = 1
+
+
 @admin.register(Municipality)
 class MunicipalityAdmin(TenantScopedAdmin):
     municipality_path = "pk"
     list_display = ["name", "code", "own_consent_age"]
+    inlines = [ClosedDayInline]
 
     def has_add_permission(self, request):
         return request.user.is_superuser

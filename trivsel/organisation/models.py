@@ -27,6 +27,31 @@ class Municipality(models.Model):
         return self.name
 
 
+class ClosedDay(models.Model):
+    """A weekday the municipality's offices are closed besides the public holidays (a local
+    closing day, say): it does not count as a working day for the 6-working-day receipt."""
+
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.CASCADE,
+        related_name="closed_days",
+        verbose_name=_("municipality"),
+    )
+    day = models.DateField(_("day"))
+    name = models.CharField(_("name"), max_length=100)
+
+    class Meta:
+        verbose_name = _("closing day")
+        verbose_name_plural = _("closing days")
+        ordering = ["day"]
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "day"], name="closed_day_once")
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.day:%d.%m.%Y})"
+
+
 class UnitType(models.TextChoices):
     HEALTH_VISITING = "sundhedspleje", _("Health visiting")
     CHILDMINDING = "dagpleje", _("Childminding")
