@@ -192,9 +192,7 @@ def meeting_hand_over(request, pk):
 def meeting_invite(request, pk):
     meeting = _meeting_for(request, pk, _("Send invitations"), "manage")
     try:
-        count = services.meeting_invite(
-            actor=request.user, meeting=meeting, base_url=request.build_absolute_uri("/")
-        )
+        count = services.meeting_invite(actor=request.user, meeting=meeting)
     except PermissionDenied:
         raise Http404 from None
     except ValidationError as error:
