@@ -9,7 +9,6 @@ from typing import NamedTuple
 from django.core.exceptions import PermissionDenied
 from django.db.models import CharField, Exists, OuterRef, Prefetch, Q
 from django.db.models.functions import Cast
-from django.http import Http404
 from django.utils import timezone
 
 from cases.access import day_after
@@ -22,9 +21,13 @@ from cases.selectors import (
     child_list_visible_to,
 )
 from trivsel.audit.models import Action, Basis, Topic
-from trivsel.audit.services import access_log_record, access_log_record_many, access_log_refused
-from trivsel.organisation.models import User
-from trivsel.organisation.selectors import leads_unit
+from trivsel.audit.services import (
+    access_log_record,
+    access_log_record_many,
+    get_or_refuse,
+    refuse,
+)
+from trivsel.organisation.selectors import leads_unit, staff_choices
 
 from .capabilities import NO_ACCESS, ORGANISER, PARENT, PARTICIPANT, MeetingCapabilities
 from .models import (
@@ -193,11 +196,10 @@ def forum_list_visible_to(user):
     ).distinct()
 
 
-def forum_get_for(user, pk):
-    try:
-        return forum_list_visible_to(user).select_related("unit").get(pk=int(pk))
-    except (Forum.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+def forum_get_for(user, pk, *, purpose=""):
+    return get_or_refuse(
+        forum_list_visible_to(user).select_related("unit"), pk, actor=user, purpose=purpose
+    )
 
 
 def next_meeting_day(forum):
@@ -245,10 +247,6 @@ def meeting_list_visible_to(user):
     )
     ids = meetings.filter(involved).values("pk")
     return Meeting.objects.filter(child_ok, pk__in=ids)
-
-
-def _log_denied(user, pk, purpose):
-    access_log_refused(actor=user, what="meetings.meeting", pk=pk, purpose=purpose)
 
 
 def _is_organiser(user, meeting):
@@ -327,15 +325,14 @@ def meeting_get_for(user, pk, *, purpose, need=None):
     meetings.capabilities property); otherwise 404 (logged). Carries `can`, what the user may do
     with it (meeting_capabilities), and, for a network meeting, the fetched `child` with its basis.
     The look is logged with the meeting's topic (log_topic)."""
-    try:
-        meeting = (
-            with_topic_facts(meeting_list_visible_to(user))
-            .select_related("forum__unit", "child", "tovholder", "chair", "municipality")
-            .get(pk=int(pk))
-        )
-    except (Meeting.DoesNotExist, ValueError, TypeError):
-        _log_denied(user, pk, purpose)
-        raise Http404 from None
+    meeting = get_or_refuse(
+        with_topic_facts(meeting_list_visible_to(user)).select_related(
+            "forum__unit", "child", "tovholder", "chair", "municipality"
+        ),
+        pk,
+        actor=user,
+        purpose=purpose,
+    )
     child_can = None
     if meeting.child_id:
         child_can = child_capabilities(user, meeting.child_id)
@@ -360,7 +357,7 @@ def meeting_get_for(user, pk, *, purpose, need=None):
         )
     meeting.can = meeting_capabilities(user, meeting, child_can=child_can, may_open=True)
     if need is not None and not meeting.can.may(need):
-        deny(user, pk, purpose)
+        refuse(actor=user, what=MEETING_SOURCE, pk=pk, purpose=purpose)
     return meeting
 
 
@@ -469,12 +466,6 @@ def meeting_children_logged(user, meetings, *, purpose):
     )
 
 
-def deny(user, pk, purpose):
-    """The same 404 as for a missing meeting, logged as a refused look."""
-    _log_denied(user, pk, purpose)
-    raise Http404
-
-
 def participants_of(meeting):
     return list(meeting.participants.select_related("user", "guardian"))
 
@@ -524,16 +515,15 @@ def minutes_versions(meeting):
 def minutes_get_for(user, pk, *, purpose):
     """A version of the minutes through its meeting's access rules. Parents see only approved
     versions (and only the parents' copy, which the views enforce)."""
-    minutes = Minutes.objects.filter(pk=pk).only("pk", "meeting_id", "status").first()
-    if minutes is None:
-        _log_denied(user, pk, purpose)
-        raise Http404
+    minutes = get_or_refuse(
+        Minutes.objects.only("pk", "meeting_id", "status"), pk, actor=user, purpose=purpose
+    )
     meeting = meeting_get_for(user, minutes.meeting_id, purpose=purpose)
     # A draft is the organisers' working copy: participants and parents read approved versions.
     if not meeting.can.read_minutes or (
         minutes.status == MinutesStatus.DRAFT and not meeting.can.read_drafts
     ):
-        deny(user, meeting.pk, purpose)
+        refuse(actor=user, what=MEETING_SOURCE, pk=meeting.pk, purpose=purpose)
     minutes = (
         Minutes.objects.select_related("approved_by", "updated_by", "previous")
         .prefetch_related(
@@ -554,17 +544,16 @@ def minutes_confirmation_get_for(user, pk, *, purpose):
     (those recorded absent or not yet recorded included) gets the same 404 as for minutes that
     do not exist. A parent's draft carries `held_from_parents` while it still has colour words
     (DOMAIN.md §12): the page then shows neither the text nor the confirm button."""
-    minutes = Minutes.objects.filter(pk=pk).only("pk", "meeting_id").first()
-    if minutes is None:
-        _log_denied(user, pk, purpose)
-        raise Http404
+    minutes = get_or_refuse(
+        Minutes.objects.only("pk", "meeting_id"), pk, actor=user, purpose=purpose
+    )
     meeting = meeting_get_for(user, minutes.meeting_id, purpose=purpose)
     present = (
         meeting.can.is_organiser
         or meeting.participants.filter(Q(user=user) | Q(guardian__user=user), present=True).exists()
     )
     if not (meeting.minutes_need_confirmation and meeting.can.read_minutes and present):
-        deny(user, meeting.pk, purpose)
+        refuse(actor=user, what=MEETING_SOURCE, pk=meeting.pk, purpose=purpose)
     minutes = (
         Minutes.objects.select_related("approved_by", "updated_by", "previous")
         .prefetch_related(
@@ -646,17 +635,6 @@ def draft_for_editor(user, meeting, *, purpose):
     return draft
 
 
-def staff_choices(user):
-    """Staff of the user's municipality: tovholder, participants, action owners."""
-    return (
-        User.objects.filter(
-            municipality_id=user.municipality_id, staff_profile__isnull=False, is_active=True
-        )
-        .select_related("staff_profile")
-        .order_by("first_name", "last_name")
-    )
-
-
 def forum_member_choices(forum):
     """Who may be a forum meeting's tovholder or chair: the forum's active members."""
     return forum.members.filter(is_active=True).order_by("first_name", "last_name")
@@ -685,11 +663,14 @@ def child_list_for_agenda(user, limit=500):
     return _choosable(child_list_visible_to(user), limit)
 
 
-def pdf_job_get_for(user, pk):
-    try:
-        return PdfJob.objects.select_related("minutes").get(pk=int(pk), requested_by=user)
-    except (PdfJob.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+def pdf_job_get_for(user, pk, *, purpose=""):
+    """One of the user's own PDF jobs; anyone else's is a logged refusal."""
+    return get_or_refuse(
+        PdfJob.objects.select_related("minutes").filter(requested_by=user),
+        pk,
+        actor=user,
+        purpose=purpose,
+    )
 
 
 def pdf_context(minutes_pk, *, variant, user=None):

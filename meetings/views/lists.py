@@ -2,14 +2,14 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import Guardian, consent_last_day
+from trivsel.organisation.selectors import staff_choices
+from trivsel.web import service_errors, staff_only
 
 from .. import selectors, services
 from ..forms import (
@@ -17,7 +17,6 @@ from ..forms import (
     ForumMeetingForm,
     NetworkMeetingForm,
 )
-from .common import _errors_onto, _staff_only
 
 # --- Lists ------------------------------------------------------------------------------------
 
@@ -75,13 +74,9 @@ def forum_meeting_create(request, pk):
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         data.pop("day"), data.pop("time")
-        try:
+        with service_errors(form=form) as outcome:
             meeting = services.forum_meeting_create(actor=request.user, forum=forum, **data)
-        except PermissionDenied:
-            raise Http404 from None
-        except ValidationError as error:
-            _errors_onto(form, error)
-        else:
+        if outcome.ok:
             messages.success(request, _("The meeting is planned."))
             return redirect("meetings:meeting_detail", pk=meeting.pk)
     return render(
@@ -99,7 +94,7 @@ def forum_meeting_create(request, pk):
 def forum_consent_record(request, pk):
     """The parents' consent to discussing their child in this forum: the basis its agenda
     needs. Recorded by staff around the child (enrolment or statutory)."""
-    _staff_only(request.user)
+    staff_only(request.user)
     forum = selectors.forum_get_for(request.user, pk)
     children = selectors.children_for_network_meeting(request.user)
     form = ForumConsentForm(
@@ -118,7 +113,7 @@ def forum_consent_record(request, pk):
         evidence = data.pop("evidence")
         if evidence != "paper":
             data["paper_date"] = None
-        try:
+        with service_errors(form=form) as outcome:
             services.forum_consent_record(
                 actor=request.user,
                 forum=forum,
@@ -126,11 +121,7 @@ def forum_consent_record(request, pk):
                 refused=evidence == "refused",
                 **data,
             )
-        except PermissionDenied:
-            raise Http404 from None
-        except ValidationError as error:
-            _errors_onto(form, error)
-        else:
+        if outcome.ok:
             messages.success(request, _("The parents' answer is recorded."))
             return redirect("meetings:forum_detail", pk=forum.pk)
     return render(
@@ -150,23 +141,19 @@ def forum_consent_record(request, pk):
 
 @login_required
 def network_meeting_create(request):
-    _staff_only(request.user)
+    staff_only(request.user)
     form = NetworkMeetingForm(
         request.POST or None,
         children=selectors.children_for_network_meeting(request.user),
-        people=selectors.staff_choices(request.user),
+        people=staff_choices(request.user),
         initial={"child": request.GET.get("barn"), "tovholder": request.user},
     )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         data.pop("day"), data.pop("time")
-        try:
+        with service_errors(form=form) as outcome:
             meeting = services.network_meeting_create(actor=request.user, **data)
-        except PermissionDenied:
-            raise Http404 from None
-        except ValidationError as error:
-            _errors_onto(form, error)
-        else:
+        if outcome.ok:
             messages.success(
                 request,
                 _(

@@ -14,6 +14,9 @@ from django.utils.formats import time_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from trivsel.organisation.selectors import staff_choices
+from trivsel.web import service_errors
+
 from .. import rules, selectors, services
 from ..forms import (
     ActionItemForm,
@@ -26,7 +29,7 @@ from ..models import (
     ActionItem,
     Decision,
 )
-from .common import _back_to_editor, _draft_for, _errors_onto, _meeting_for
+from .common import _back_to_editor, _draft_for, _meeting_for, draft_errors
 
 # --- Minutes ------------------------------------------------------------------------------------
 
@@ -98,7 +101,7 @@ def minutes_edit(request, pk):
             "form": form,
             "conflict": conflict,
             "decision_form": DecisionForm(),
-            "action_form": ActionItemForm(people=selectors.staff_choices(request.user)),
+            "action_form": ActionItemForm(people=staff_choices(request.user)),
             "problems": rules.approval_problems(
                 minutes, participants=overview["participants"] if overview else None
             ),
@@ -138,13 +141,9 @@ def decision_add(request, minutes_pk):
     minutes = _draft_for(request, minutes_pk, _("Write minutes"))
     form = DecisionForm(request.POST)
     if form.is_valid():
-        try:
+        with draft_errors(request) as outcome:
             services.decision_add(actor=request.user, minutes=minutes, **form.cleaned_data)
-        except services.MinutesLocked:
-            messages.error(request, _("The minutes are locked. Start a new version."))
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
+        if outcome.ok:
             messages.success(request, _("The decision is added."))
     else:
         messages.error(request, _("A decision needs both the decision and its reason."))
@@ -156,10 +155,8 @@ def decision_add(request, minutes_pk):
 def decision_remove(request, minutes_pk, decision_pk):
     minutes = _draft_for(request, minutes_pk, _("Write minutes"))
     decision = get_object_or_404(Decision, pk=decision_pk, minutes=minutes)
-    try:
+    with draft_errors(request):
         services.decision_remove(actor=request.user, decision=decision)
-    except services.MinutesLocked:
-        messages.error(request, _("The minutes are locked. Start a new version."))
     return _back_to_editor(minutes, "#beslutninger")
 
 
@@ -169,11 +166,9 @@ def decision_informed(request, minutes_pk, decision_pk):
     minutes = selectors.minutes_get_for(request.user, minutes_pk, purpose=_("Parents informed"))
     decision = get_object_or_404(Decision, pk=decision_pk, minutes=minutes)
     decision.minutes = minutes
-    try:
+    with service_errors(request=request) as outcome:
         services.decision_mark_parents_informed(actor=request.user, decision=decision)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
+    if outcome.ok:
         messages.success(request, _("Marked: the parents have been informed of the decision."))
     return redirect("meetings:meeting_detail", pk=minutes.meeting.pk)
 
@@ -183,11 +178,9 @@ def decision_informed(request, minutes_pk, decision_pk):
 def action_done(request, minutes_pk, item_pk):
     minutes = selectors.minutes_get_for(request.user, minutes_pk, purpose=_("Action done"))
     item = get_object_or_404(ActionItem, pk=item_pk, minutes=minutes)
-    try:
+    with service_errors(request=request) as outcome:
         services.action_item_mark_done(actor=request.user, item=item)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
+    if outcome.ok:
         messages.success(request, _("The action is marked as done."))
     return redirect(reverse("meetings:meeting_detail", args=[minutes.meeting.pk]) + "#handlinger")
 
@@ -196,15 +189,11 @@ def action_done(request, minutes_pk, item_pk):
 @require_POST
 def action_add(request, minutes_pk):
     minutes = _draft_for(request, minutes_pk, _("Write minutes"))
-    form = ActionItemForm(request.POST, people=selectors.staff_choices(request.user))
+    form = ActionItemForm(request.POST, people=staff_choices(request.user))
     if form.is_valid():
-        try:
+        with draft_errors(request) as outcome:
             services.action_item_add(actor=request.user, minutes=minutes, **form.cleaned_data)
-        except services.MinutesLocked:
-            messages.error(request, _("The minutes are locked. Start a new version."))
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
+        if outcome.ok:
             messages.success(request, _("The action item is added."))
     else:
         problems = " ".join(e for errors in form.errors.values() for e in errors)
@@ -219,10 +208,8 @@ def action_add(request, minutes_pk):
 def action_remove(request, minutes_pk, item_pk):
     minutes = _draft_for(request, minutes_pk, _("Write minutes"))
     item = get_object_or_404(ActionItem, pk=item_pk, minutes=minutes)
-    try:
+    with draft_errors(request):
         services.action_item_remove(actor=request.user, item=item)
-    except services.MinutesLocked:
-        messages.error(request, _("The minutes are locked. Start a new version."))
     return _back_to_editor(minutes, "#handlinger")
 
 
@@ -248,13 +235,11 @@ def minutes_new_version(request, minutes_pk):
     minutes = _draft_for(request, minutes_pk, _("Correct minutes"))
     form = NewVersionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_errors(form=form) as outcome:
             services.minutes_new_version(
                 actor=request.user, minutes=minutes, reason=form.cleaned_data["reason"]
             )
-        except ValidationError as error:
-            _errors_onto(form, error)
-        else:
+        if outcome.ok:
             messages.success(
                 request,
                 _(
