@@ -17,7 +17,7 @@ from ..forms import (
 from ..models import (
     MinutesStatus,
 )
-from .common import _back_to_editor, _draft_for
+from .common import _back_to_editor, _draft_for, _post_form
 
 # --- Attendance and confirmations ---------------------------------------------------------------
 
@@ -27,15 +27,15 @@ from .common import _back_to_editor, _draft_for
 def attendance_record(request, minutes_pk):
     minutes = _draft_for(request, minutes_pk, _("Record attendance"))
     form = AttendanceForm(request.POST, participants=minutes.meeting.participants.all())
-    if form.is_valid():
-        with service_errors(request=request) as outcome:
-            services.attendance_record(
-                actor=request.user, minutes=minutes, present=form.cleaned_data["present"]
-            )
-        if outcome.ok:
-            messages.success(request, _("Attendance is recorded."))
-    else:
-        messages.error(request, _("Choose among the meeting's participants."))
+    _post_form(
+        request,
+        form,
+        lambda present: services.attendance_record(
+            actor=request.user, minutes=minutes, present=present
+        ),
+        done=_("Attendance is recorded."),
+        invalid=_("Choose among the meeting's participants."),
+    )
     return _back_to_editor(minutes, "#bekraeftelse")
 
 

@@ -17,6 +17,7 @@ from ..forms import (
     ForumMeetingForm,
     NetworkMeetingForm,
 )
+from .common import _form_page
 
 # --- Lists ------------------------------------------------------------------------------------
 
@@ -79,14 +80,11 @@ def forum_meeting_create(request, pk):
         if outcome.ok:
             messages.success(request, _("The meeting is planned."))
             return redirect("meetings:meeting_detail", pk=meeting.pk)
-    return render(
+    return _form_page(
         request,
-        "form_page.html",
-        {
-            "form": form,
-            "heading": _("Plan a meeting in %(forum)s") % {"forum": forum.name},
-            "back": reverse("meetings:forum_detail", args=[forum.pk]),
-        },
+        form,
+        heading=_("Plan a meeting in %(forum)s") % {"forum": forum.name},
+        back=reverse("meetings:forum_detail", args=[forum.pk]),
     )
 
 
@@ -124,18 +122,15 @@ def forum_consent_record(request, pk):
         if outcome.ok:
             messages.success(request, _("The parents' answer is recorded."))
             return redirect("meetings:forum_detail", pk=forum.pk)
-    return render(
+    return _form_page(
         request,
-        "form_page.html",
-        {
-            "form": form,
-            "heading": _("Consent to discuss a child in %(forum)s") % {"forum": forum.name},
-            "back": reverse("meetings:forum_detail", args=[forum.pk]),
-            "intro": _(
-                "The consent names the forum's members and is for this forum only. A network "
-                "meeting's consent or a handover's is not a basis here."
-            ),
-        },
+        form,
+        heading=_("Consent to discuss a child in %(forum)s") % {"forum": forum.name},
+        back=reverse("meetings:forum_detail", args=[forum.pk]),
+        intro=_(
+            "The consent names the forum's members and is for this forum only. A network "
+            "meeting's consent or a handover's is not a basis here."
+        ),
     )
 
 
@@ -162,17 +157,14 @@ def network_meeting_create(request):
                 ),
             )
             return redirect("meetings:meeting_detail", pk=meeting.pk)
-    return render(
+    return _form_page(
         request,
-        "form_page.html",
-        {
-            "form": form,
-            "heading": _("New network meeting"),
-            "back": reverse("meetings:list"),
-            "intro": _(
-                "A network meeting around one child. The parents are the natural starting "
-                "point: they consent to the purpose and the participants before anyone is "
-                "invited."
-            ),
-        },
+        form,
+        heading=_("New network meeting"),
+        back=reverse("meetings:list"),
+        intro=_(
+            "A network meeting around one child. The parents are the natural starting "
+            "point: they consent to the purpose and the participants before anyone is "
+            "invited."
+        ),
     )

@@ -26,7 +26,7 @@ from ..models import (
     MinutesStatus,
     Participant,
 )
-from .common import _meeting_for
+from .common import _meeting_for, _post_form
 
 # --- The meeting page ---------------------------------------------------------------------------
 
@@ -108,13 +108,13 @@ def participant_add(request, pk):
     form = ParticipantForm(
         request.POST, people=staff_choices(request.user), guardians=_guardians(meeting)
     )
-    if form.is_valid():
-        with service_errors(request=request) as outcome:
-            services.participant_add(actor=request.user, meeting=meeting, **form.cleaned_data)
-        if outcome.ok:
-            messages.success(request, _("The participant is added."))
-    else:
-        messages.error(request, _("Choose who takes part, and how."))
+    _post_form(
+        request,
+        form,
+        lambda **data: services.participant_add(actor=request.user, meeting=meeting, **data),
+        done=_("The participant is added."),
+        invalid=_("Choose who takes part, and how."),
+    )
     return redirect(reverse("meetings:meeting_detail", args=[meeting.pk]) + "#deltagere")
 
 
@@ -133,25 +133,27 @@ def participant_remove(request, pk, participant_pk):
 def consent_record(request, pk):
     meeting = _meeting_for(request, pk, _("Record consent"), "record_consent")
     form = NetworkConsentForm(request.POST, guardians=_guardians(meeting))
-    if form.is_valid():
-        evidence = form.cleaned_data["evidence"]
-        with service_errors(request=request) as outcome:
-            services.network_consent_record(
-                actor=request.user,
-                meeting=meeting,
-                guardian=form.cleaned_data["guardian"],
-                paper=evidence != "login",
-                paper_date=form.cleaned_data["paper_date"] if evidence == "paper" else None,
-                refused=evidence == "refused",
-            )
-        if outcome.ok:
-            messages.success(request, _("The parents' answer is recorded."))
-    else:
-        errors = form.errors.get("paper_date")
-        messages.error(
-            request,
-            " ".join(errors) if errors else _("Choose the guardian and how the consent is given."),
+
+    def record(*, guardian, evidence, paper_date):
+        services.network_consent_record(
+            actor=request.user,
+            meeting=meeting,
+            guardian=guardian,
+            paper=evidence != "login",
+            paper_date=paper_date if evidence == "paper" else None,
+            refused=evidence == "refused",
         )
+
+    _post_form(
+        request,
+        form,
+        record,
+        done=_("The parents' answer is recorded."),
+        invalid=lambda form: (
+            " ".join(form.errors.get("paper_date", []))
+            or _("Choose the guardian and how the consent is given.")
+        ),
+    )
     return redirect(reverse("meetings:meeting_detail", args=[meeting.pk]) + "#samtykke")
 
 
@@ -160,15 +162,15 @@ def consent_record(request, pk):
 def meeting_hand_over(request, pk):
     meeting = _meeting_for(request, pk, _("New tovholder"), "hand_over")
     form = HandOverForm(request.POST, people=selectors.tovholder_choices(request.user, meeting))
-    if form.is_valid():
-        with service_errors(request=request) as outcome:
-            services.meeting_hand_over(
-                actor=request.user, meeting=meeting, tovholder=form.cleaned_data["tovholder"]
-            )
-        if outcome.ok:
-            messages.success(request, _("The tovholder role is handed over."))
-    else:
-        messages.error(request, _("Choose the new tovholder."))
+    _post_form(
+        request,
+        form,
+        lambda tovholder: services.meeting_hand_over(
+            actor=request.user, meeting=meeting, tovholder=tovholder
+        ),
+        done=_("The tovholder role is handed over."),
+        invalid=_("Choose the new tovholder."),
+    )
     return redirect("meetings:meeting_detail", pk=meeting.pk)
 
 
