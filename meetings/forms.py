@@ -171,48 +171,28 @@ class AgendaItemForm(DesignSystemForm):
 SECTION_WIDGET = forms.Textarea(attrs={"rows": 4})
 
 
+def _section(label, **kwargs):
+    """One section of the minutes: free text, may be empty."""
+    options = {"required": False, "widget": SECTION_WIDGET, "max_length": 20000, **kwargs}
+    return forms.CharField(label=label, **options)
+
+
 class MinutesForm(DesignSystemForm):
     lock = forms.IntegerField(widget=forms.HiddenInput)
-    going_well = forms.CharField(
-        label=_("What is going well"), required=False, widget=SECTION_WIDGET, max_length=20000
-    )
-    challenges = forms.CharField(
-        label=_("The challenges"), required=False, widget=SECTION_WIDGET, max_length=20000
-    )
-    options = forms.CharField(
-        label=_("The options"), required=False, widget=SECTION_WIDGET, max_length=20000
-    )
-    agreements = forms.CharField(
-        label=_("Concrete agreements"), required=False, widget=SECTION_WIDGET, max_length=20000
-    )
-    assessment = forms.CharField(
-        label=_("Assessments"), required=False, widget=SECTION_WIDGET, max_length=20000
-    )
-    child_view = forms.CharField(
-        label=_("The child's own view"), required=False, widget=SECTION_WIDGET, max_length=20000
-    )
-    parents_view = forms.CharField(
-        label=_("The parents' view"), required=False, widget=SECTION_WIDGET, max_length=20000
-    )
-    evaluation = forms.CharField(
-        label=_("What was good about the meeting"),
-        required=False,
-        widget=SECTION_WIDGET,
-        max_length=20000,
-    )
+    going_well = _section(_("What is going well"))
+    challenges = _section(_("The challenges"))
+    options = _section(_("The options"))
+    agreements = _section(_("Concrete agreements"))
+    assessment = _section(_("Assessments"))
+    child_view = _section(_("The child's own view"))
+    parents_view = _section(_("The parents' view"))
+    evaluation = _section(_("What was good about the meeting"))
     next_meeting = DayField(label=_("Next meeting or review date"), required=False)
-    next_meeting_note = forms.CharField(
-        label=_("About the next meeting"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        max_length=4000,
+    next_meeting_note = _section(
+        _("About the next meeting"), widget=forms.Textarea(attrs={"rows": 2}), max_length=4000
     )
-    internal_notes = forms.CharField(
-        label=_("Internal notes"),
-        required=False,
-        widget=SECTION_WIDGET,
-        max_length=20000,
-        help_text=_("For the professionals only: never in the parents' copy."),
+    internal_notes = _section(
+        _("Internal notes"), help_text=_("For the professionals only: never in the parents' copy.")
     )
 
 

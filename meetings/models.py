@@ -253,7 +253,6 @@ class Participant(models.Model):
     # parents' consent covers only those on the list when it was recorded.
     added_at = models.DateTimeField(_("added"), null=True, blank=True, editable=False)
     invited_at = models.DateTimeField(_("invited"), null=True, blank=True)
-    invitation_sent_at = models.DateTimeField(_("invitation sent"), null=True, blank=True)
     # Recorded by the tovholder from the minutes page; empty until then (not "absent").
     present = models.BooleanField(_("present"), null=True, blank=True)
 

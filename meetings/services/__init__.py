@@ -2,11 +2,12 @@
 
     meetings        planning a forum's or a network meeting, handing the tovholder role over
     participants    the participant list, the parents' consent to a network meeting, invitations
+                    (queued in the notifications outbox)
     agenda          a forum's consent to discuss a child, agenda items
     minutes         the draft, decisions and actions, approval and corrections
     confirmations   attendance and the confirmations of those present
     pdf_jobs        the minutes as PDF, rendered by a worker
-    jobs            beat's sweep of work the workers have not taken
+    jobs            beat's sweep of PDF jobs the workers have not taken
 
 Code imports from the module (`from meetings.services.minutes import minutes_approve`). The
 names are also here, so `from meetings import services; services.minutes_approve(…)` in the
@@ -24,7 +25,7 @@ from .confirmations import (
     minutes_confirm,
     minutes_confirmation_record,
 )
-from .jobs import INVITATION_RESEND_FOR, JOB_RESEND_AFTER, PDF_JOB_LEASE, jobs_resend
+from .jobs import JOB_RESEND_AFTER, PDF_JOB_LEASE, jobs_resend
 from .meetings import forum_meeting_create, meeting_hand_over, network_meeting_create
 from .minutes import (
     EditConflict,
@@ -41,11 +42,9 @@ from .minutes import (
     minutes_update,
 )
 from .participants import (
+    INVITATION_TEMPLATE,
     NETWORK_CONSENT_DAYS_AFTER,
     NETWORK_CONSENT_KINDS,
-    SEND_INVITATIONS_TASK,
-    InvitationsIncomplete,
-    invitations_send,
     meeting_invite,
     network_consent_record,
     participant_add,
@@ -56,16 +55,14 @@ from .pdf_jobs import PDF_JOB_KEEP, RENDER_PDF_TASK, pdf_job_create, pdf_job_run
 __all__ = [
     "CPR_LIKE",
     "FORUM_CONSENT_KINDS",
-    "INVITATION_RESEND_FOR",
+    "INVITATION_TEMPLATE",
     "JOB_RESEND_AFTER",
     "NETWORK_CONSENT_DAYS_AFTER",
     "NETWORK_CONSENT_KINDS",
     "PDF_JOB_KEEP",
     "PDF_JOB_LEASE",
     "RENDER_PDF_TASK",
-    "SEND_INVITATIONS_TASK",
     "EditConflict",
-    "InvitationsIncomplete",
     "MinutesLocked",
     "NeedsConfirmation",
     "action_item_add",
@@ -78,7 +75,6 @@ __all__ = [
     "decision_remove",
     "forum_consent_record",
     "forum_meeting_create",
-    "invitations_send",
     "jobs_resend",
     "meeting_hand_over",
     "meeting_invite",

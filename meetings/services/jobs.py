@@ -2,17 +2,11 @@
 
 from datetime import timedelta
 
-from django.conf import settings
 from django.utils import timezone
 
 from trivsel.jobs import enqueue
 
-from ..models import (
-    Participant,
-    PdfJob,
-    PdfJobStatus,
-)
-from .participants import SEND_INVITATIONS_TASK
+from ..models import PdfJob, PdfJobStatus
 from .pdf_jobs import RENDER_PDF_TASK
 
 # --- Work the workers have not taken ------------------------------------------------------------
@@ -22,14 +16,12 @@ from .pdf_jobs import RENDER_PDF_TASK
 JOB_RESEND_AFTER = timedelta(minutes=1)
 # A PDF job started longer ago than this lost its worker (killed in the middle): back in line.
 PDF_JOB_LEASE = timedelta(minutes=10)
-# Invitations are handed over again for this long; after that the tovholder sees them unsent.
-INVITATION_RESEND_FOR = timedelta(days=2)
 
 
 def jobs_resend(*, now=None):
-    """Beat's sweep: hand queued PDF jobs and unsent invitations to the workers again. Safe to
-    run as often as wanted: a PDF job is claimed by one worker (pdf_job_run), an invitation is
-    sent once (invitations_send). Returns (PDF jobs, meetings) handed over."""
+    """Beat's sweep: hand queued PDF jobs to the workers again. Safe to run as often as wanted:
+    a PDF job is claimed by one worker (pdf_job_run). (Invitations are e-mails of the
+    notifications outbox, which beat drains itself.) Returns the PDF jobs handed over."""
     now = now or timezone.now()
     PdfJob.objects.filter(
         status__in=[PdfJobStatus.LAYOUT, PdfJobStatus.WRITING], started_at__lt=now - PDF_JOB_LEASE
@@ -39,19 +31,6 @@ def jobs_resend(*, now=None):
             status=PdfJobStatus.QUEUED, created_at__lt=now - JOB_RESEND_AFTER
         ).values_list("pk", flat=True)
     )
-    meetings = list(
-        Participant.objects.filter(
-            invitation_sent_at__isnull=True,
-            invited_at__lt=now - JOB_RESEND_AFTER,
-            invited_at__gte=now - INVITATION_RESEND_FOR,
-        )
-        .exclude(email="")
-        .order_by("meeting_id")
-        .values_list("meeting_id", flat=True)
-        .distinct()
-    )
     for job_id in jobs:
         enqueue(RENDER_PDF_TASK, job_id)
-    for meeting_id in meetings:
-        enqueue(SEND_INVITATIONS_TASK, meeting_id, settings.SITE_URL)
-    return len(jobs), len(meetings)
+    return len(jobs)

@@ -263,6 +263,19 @@ def action_item_mark_done(*, actor, item):
     return item
 
 
+# What a new version takes over from the one it corrects, besides the sections.
+DECISION_COPIED = ("text", "reason", "parents_informed_at", "parents_informed_by_id")
+ACTION_ITEM_COPIED = ("what", "owner_id", "owner_name", "due_date", "status", "task_id")
+
+
+def _copy_into(draft, rows, fields):
+    rows = list(rows)
+    if rows:
+        type(rows[0]).objects.bulk_create(
+            type(row)(minutes=draft, **{f: getattr(row, f) for f in fields}) for row in rows
+        )
+
+
 @transaction.atomic
 def minutes_new_version(*, actor, minutes, reason):
     """A correction of approved minutes: a new draft with everything copied, pointing back to
@@ -284,26 +297,6 @@ def minutes_new_version(*, actor, minutes, reason):
         **{s: getattr(minutes, s) for s in MINUTES_SECTIONS},
         next_meeting=minutes.next_meeting,
     )
-    Decision.objects.bulk_create(
-        Decision(
-            minutes=draft,
-            text=d.text,
-            reason=d.reason,
-            parents_informed_at=d.parents_informed_at,
-            parents_informed_by_id=d.parents_informed_by_id,
-        )
-        for d in minutes.decisions.all()
-    )
-    ActionItem.objects.bulk_create(
-        ActionItem(
-            minutes=draft,
-            what=a.what,
-            owner_id=a.owner_id,
-            owner_name=a.owner_name,
-            due_date=a.due_date,
-            status=a.status,
-            task_id=a.task_id,
-        )
-        for a in minutes.action_items.all()
-    )
+    _copy_into(draft, minutes.decisions.all(), DECISION_COPIED)
+    _copy_into(draft, minutes.action_items.all(), ACTION_ITEM_COPIED)
     return draft

@@ -1,10 +1,9 @@
 """Who is on a meeting's list, the parents' consent to a network meeting, and the invitations."""
 
-import logging
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -15,11 +14,10 @@ from cases.models import (
 )
 from cases.services import consent_record
 from trivsel.audit.models import Action
-from trivsel.jobs import enqueue_on_commit
 from trivsel.locking import row_lock
+from trivsel.notifications.services import email_to_address_queue
 
 from ..models import (
-    Meeting,
     Minutes,
     MinutesStatus,
     Participant,
@@ -32,10 +30,8 @@ from ..selectors import (
 )
 from .common import _day, _log, _same_municipality
 
-logger = logging.getLogger(__name__)
-
-# By name: the services never import the tasks module (it imports the services).
-SEND_INVITATIONS_TASK = "meetings.tasks.send_invitations"
+# Rendered by the notifications outbox with the meeting's day and a link only.
+INVITATION_TEMPLATE = "notifications/meeting_invitation"
 
 # What the network meeting's consent covers: the child's basic data and the minutes.
 NETWORK_CONSENT_KINDS = [DataKind.BASIC, DataKind.MINUTES]
@@ -220,68 +216,25 @@ def network_consent_record(*, actor, meeting, guardian, paper=True, paper_date=N
 
 
 @transaction.atomic
-def meeting_invite(*, actor, meeting, base_url):
-    """Invite everyone not invited yet. The e-mails go from a worker after the commit and carry
-    a link only — nothing about the child or the purpose."""
+def meeting_invite(*, actor, meeting):
+    """Invite everyone not invited yet. Each invitation is queued in the notifications outbox in
+    this transaction (retries, back-off and give-up are the outbox's) and carries the meeting's
+    day and a link only — nothing about the child or the purpose."""
     meeting_require(actor, meeting, "manage")
     problem = consent_problem(meeting)
     if problem:
         raise ValidationError(problem)
-    now = timezone.now()
-    count = meeting.participants.filter(invited_at__isnull=True).update(invited_at=now)
+    invitees = list(meeting.participants.filter(invited_at__isnull=True))
+    meeting.participants.filter(pk__in=[p.pk for p in invitees]).update(invited_at=timezone.now())
+    link = reverse("meetings:meeting_detail", args=[meeting.pk])
+    for participant in invitees:
+        # The key is the participant's: the same invitation queued twice is one e-mail.
+        email_to_address_queue(
+            to_address=participant.email,
+            template=INVITATION_TEMPLATE,
+            key=f"meetings.participant:{participant.pk}:invitation",
+            link=link,
+            about_date=timezone.localdate(meeting.starts_at),
+        )
     _log(actor, Action.CHANGE, meeting, meeting=meeting, purpose=_("Send invitations"))
-    enqueue_on_commit(SEND_INVITATIONS_TASK, meeting.pk, base_url)
-    return count
-
-
-class InvitationsIncomplete(Exception):
-    """Some invitations could not be sent; they stay unsent for the next try."""
-
-
-def invitations_send(*, meeting_id, base_url):
-    """Send each invitation once, however often this runs. Each participant's row is locked
-    while their e-mail goes (a parallel run skips it) and is marked sent only after a successful
-    send; a failure leaves that one unsent for the retry and does not stop the others."""
-    from django.core.mail import send_mail
-    from django.urls import reverse
-
-    meeting = Meeting.objects.filter(pk=meeting_id).first()
-    if meeting is None:
-        return 0
-    link = base_url.rstrip("/") + reverse("meetings:meeting_detail", args=[meeting.pk])
-    sent, failed = 0, 0
-    pending = (
-        meeting.participants.filter(invited_at__isnull=False, invitation_sent_at__isnull=True)
-        .exclude(email="")
-        .values_list("pk", flat=True)
-    )
-    for participant_pk in list(pending):
-        try:
-            with transaction.atomic():
-                participant = (
-                    Participant.objects.select_for_update(skip_locked=True)
-                    .filter(pk=participant_pk, invitation_sent_at__isnull=True)
-                    .first()
-                )
-                if participant is None:
-                    continue
-                send_mail(
-                    _("Invitation to a meeting"),
-                    _(
-                        "You are invited to a meeting on %(date)s.\n\n"
-                        "Log in to Trivsel+ to see the invitation:\n%(link)s\n"
-                    )
-                    % {"date": _day(meeting.starts_at), "link": link},
-                    None,
-                    [participant.email],
-                )
-                participant.invitation_sent_at = timezone.now()
-                participant.save(update_fields=["invitation_sent_at"])
-        except Exception:
-            logger.exception("Invitation to participant %s not sent", participant_pk)
-            failed += 1
-        else:
-            sent += 1
-    if failed:
-        raise InvitationsIncomplete(f"{failed} not sent, {sent} sent")
-    return sent
+    return len(invitees)

@@ -1,23 +1,16 @@
 """What the meetings' pages share."""
 
-from django.http import Http404
-from django.shortcuts import redirect
+from contextlib import contextmanager
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
-from .. import selectors
+from trivsel.audit.services import refuse
+from trivsel.web import service_errors
 
-
-def _staff_only(user):
-    if user.staff_profile_or_none is None:
-        raise Http404
-
-
-def _errors_onto(form, error):
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
+from .. import selectors, services
 
 
 def _meeting_for(request, pk, purpose, need):
@@ -28,8 +21,42 @@ def _meeting_for(request, pk, purpose, need):
 def _draft_for(request, minutes_pk, purpose):
     minutes = selectors.minutes_get_for(request.user, minutes_pk, purpose=purpose)
     if not minutes.meeting.can.write_minutes:
-        selectors.deny(request.user, minutes.meeting.pk, purpose)
+        meeting_pk = minutes.meeting.pk
+        refuse(actor=request.user, what=selectors.MEETING_SOURCE, pk=meeting_pk, purpose=purpose)
     return minutes
+
+
+@contextmanager
+def draft_errors(*, request):
+    """service_errors for a change to a draft, which may have been approved (and so locked) in
+    the meantime: `outcome.ok` is False then too, and the page says why."""
+    with service_errors(request=request) as outcome:
+        try:
+            yield outcome
+        except services.MinutesLocked:
+            outcome.ok = False
+            messages.error(request, _("The minutes are locked. Start a new version."))
+
+
+def _post_form(request, form, call, *, done, invalid, errors=service_errors):
+    """A small form posted from a page that answers with a redirect: `call` gets the form's
+    data; the service's refusal (through `errors`), the form's problems (`invalid`: a message,
+    or a function of the form) or `done` becomes the page's message. True if it was done."""
+    if not form.is_valid():
+        messages.error(request, invalid(form) if callable(invalid) else invalid)
+        return False
+    with errors(request=request) as outcome:
+        call(**form.cleaned_data)
+    if outcome.ok:
+        messages.success(request, done)
+    return outcome.ok
+
+
+def _form_page(request, form, *, heading, back, intro=""):
+    """A page of one form (templates/form_page.html), with a link back."""
+    return render(
+        request, "form_page.html", {"form": form, "heading": heading, "back": back, "intro": intro}
+    )
 
 
 def _back_to_editor(minutes, anchor=""):

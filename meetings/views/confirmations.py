@@ -2,11 +2,12 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+
+from trivsel.web import service_errors
 
 from .. import selectors, services
 from ..forms import (
@@ -16,7 +17,7 @@ from ..forms import (
 from ..models import (
     MinutesStatus,
 )
-from .common import _back_to_editor, _draft_for
+from .common import _back_to_editor, _draft_for, _post_form
 
 # --- Attendance and confirmations ---------------------------------------------------------------
 
@@ -26,17 +27,15 @@ from .common import _back_to_editor, _draft_for
 def attendance_record(request, minutes_pk):
     minutes = _draft_for(request, minutes_pk, _("Record attendance"))
     form = AttendanceForm(request.POST, participants=minutes.meeting.participants.all())
-    if form.is_valid():
-        try:
-            services.attendance_record(
-                actor=request.user, minutes=minutes, present=form.cleaned_data["present"]
-            )
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("Attendance is recorded."))
-    else:
-        messages.error(request, _("Choose among the meeting's participants."))
+    _post_form(
+        request,
+        form,
+        lambda present: services.attendance_record(
+            actor=request.user, minutes=minutes, present=present
+        ),
+        done=_("Attendance is recorded."),
+        invalid=_("Choose among the meeting's participants."),
+    )
     return _back_to_editor(minutes, "#bekraeftelse")
 
 
@@ -46,16 +45,14 @@ def confirmation_record(request, minutes_pk, participant_pk):
     """The tovholder records a confirmation given at the meeting."""
     minutes = _draft_for(request, minutes_pk, _("Confirm minutes"))
     form = ConfirmForm(request.POST)
-    try:
+    with service_errors(request=request) as outcome:
         confirmation = services.minutes_confirmation_record(
             actor=request.user,
             minutes=minutes,
             participant=participant_pk,
             version=form.cleaned_data["version"] if form.is_valid() else None,
         )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
+    if outcome.ok:
         messages.success(
             request,
             _("The confirmation of %(name)s is recorded.")
@@ -74,15 +71,13 @@ def minutes_confirm(request, minutes_pk):
     meeting = minutes.meeting
     if request.method == "POST":
         form = ConfirmForm(request.POST)
-        try:
+        with service_errors(request=request) as outcome:
             services.minutes_confirm(
                 actor=request.user,
                 minutes=minutes,
                 version=form.cleaned_data["version"] if form.is_valid() else None,
             )
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
+        if outcome.ok:
             messages.success(request, _("You have confirmed the minutes."))
         if meeting.can.write_minutes and minutes.status == MinutesStatus.DRAFT:
             return _back_to_editor(minutes, "#bekraeftelse")

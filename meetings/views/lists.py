@@ -2,14 +2,14 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import Guardian, consent_last_day
+from trivsel.organisation.selectors import staff_choices
+from trivsel.web import service_errors, staff_only
 
 from .. import selectors, services
 from ..forms import (
@@ -17,7 +17,7 @@ from ..forms import (
     ForumMeetingForm,
     NetworkMeetingForm,
 )
-from .common import _errors_onto, _staff_only
+from .common import _form_page
 
 # --- Lists ------------------------------------------------------------------------------------
 
@@ -75,23 +75,16 @@ def forum_meeting_create(request, pk):
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         data.pop("day"), data.pop("time")
-        try:
+        with service_errors(form=form) as outcome:
             meeting = services.forum_meeting_create(actor=request.user, forum=forum, **data)
-        except PermissionDenied:
-            raise Http404 from None
-        except ValidationError as error:
-            _errors_onto(form, error)
-        else:
+        if outcome.ok:
             messages.success(request, _("The meeting is planned."))
             return redirect("meetings:meeting_detail", pk=meeting.pk)
-    return render(
+    return _form_page(
         request,
-        "form_page.html",
-        {
-            "form": form,
-            "heading": _("Plan a meeting in %(forum)s") % {"forum": forum.name},
-            "back": reverse("meetings:forum_detail", args=[forum.pk]),
-        },
+        form,
+        heading=_("Plan a meeting in %(forum)s") % {"forum": forum.name},
+        back=reverse("meetings:forum_detail", args=[forum.pk]),
     )
 
 
@@ -99,7 +92,7 @@ def forum_meeting_create(request, pk):
 def forum_consent_record(request, pk):
     """The parents' consent to discussing their child in this forum: the basis its agenda
     needs. Recorded by staff around the child (enrolment or statutory)."""
-    _staff_only(request.user)
+    staff_only(request.user)
     forum = selectors.forum_get_for(request.user, pk)
     children = selectors.children_for_network_meeting(request.user)
     form = ForumConsentForm(
@@ -118,7 +111,7 @@ def forum_consent_record(request, pk):
         evidence = data.pop("evidence")
         if evidence != "paper":
             data["paper_date"] = None
-        try:
+        with service_errors(form=form) as outcome:
             services.forum_consent_record(
                 actor=request.user,
                 forum=forum,
@@ -126,47 +119,36 @@ def forum_consent_record(request, pk):
                 refused=evidence == "refused",
                 **data,
             )
-        except PermissionDenied:
-            raise Http404 from None
-        except ValidationError as error:
-            _errors_onto(form, error)
-        else:
+        if outcome.ok:
             messages.success(request, _("The parents' answer is recorded."))
             return redirect("meetings:forum_detail", pk=forum.pk)
-    return render(
+    return _form_page(
         request,
-        "form_page.html",
-        {
-            "form": form,
-            "heading": _("Consent to discuss a child in %(forum)s") % {"forum": forum.name},
-            "back": reverse("meetings:forum_detail", args=[forum.pk]),
-            "intro": _(
-                "The consent names the forum's members and is for this forum only. A network "
-                "meeting's consent or a handover's is not a basis here."
-            ),
-        },
+        form,
+        heading=_("Consent to discuss a child in %(forum)s") % {"forum": forum.name},
+        back=reverse("meetings:forum_detail", args=[forum.pk]),
+        intro=_(
+            "The consent names the forum's members and is for this forum only. A network "
+            "meeting's consent or a handover's is not a basis here."
+        ),
     )
 
 
 @login_required
 def network_meeting_create(request):
-    _staff_only(request.user)
+    staff_only(request.user)
     form = NetworkMeetingForm(
         request.POST or None,
         children=selectors.children_for_network_meeting(request.user),
-        people=selectors.staff_choices(request.user),
+        people=staff_choices(request.user),
         initial={"child": request.GET.get("barn"), "tovholder": request.user},
     )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         data.pop("day"), data.pop("time")
-        try:
+        with service_errors(form=form) as outcome:
             meeting = services.network_meeting_create(actor=request.user, **data)
-        except PermissionDenied:
-            raise Http404 from None
-        except ValidationError as error:
-            _errors_onto(form, error)
-        else:
+        if outcome.ok:
             messages.success(
                 request,
                 _(
@@ -175,17 +157,14 @@ def network_meeting_create(request):
                 ),
             )
             return redirect("meetings:meeting_detail", pk=meeting.pk)
-    return render(
+    return _form_page(
         request,
-        "form_page.html",
-        {
-            "form": form,
-            "heading": _("New network meeting"),
-            "back": reverse("meetings:list"),
-            "intro": _(
-                "A network meeting around one child. The parents are the natural starting "
-                "point: they consent to the purpose and the participants before anyone is "
-                "invited."
-            ),
-        },
+        form,
+        heading=_("New network meeting"),
+        back=reverse("meetings:list"),
+        intro=_(
+            "A network meeting around one child. The parents are the natural starting "
+            "point: they consent to the purpose and the participants before anyone is "
+            "invited."
+        ),
     )

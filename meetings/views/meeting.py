@@ -12,7 +12,8 @@ from django.views.decorators.http import require_POST
 
 from cases.models import Guardian
 from trivsel.audit.models import Action
-from trivsel.organisation.selectors import group_list_visible_to
+from trivsel.organisation.selectors import group_list_visible_to, staff_choices
+from trivsel.web import service_errors
 
 from .. import rules, selectors, services
 from ..forms import (
@@ -25,7 +26,7 @@ from ..models import (
     MinutesStatus,
     Participant,
 )
-from .common import _errors_onto, _meeting_for
+from .common import _meeting_for, _post_form
 
 # --- The meeting page ---------------------------------------------------------------------------
 
@@ -77,7 +78,7 @@ def meeting_detail(request, pk):
     # one page: their own id prefixes keep every id unique.
     if can.add_participant:
         context["participant_form"] = ParticipantForm(
-            people=selectors.staff_choices(request.user),
+            people=staff_choices(request.user),
             guardians=_guardians(meeting),
             auto_id="deltager_%s",
         )
@@ -105,19 +106,15 @@ def _guardians(meeting):
 def participant_add(request, pk):
     meeting = _meeting_for(request, pk, _("Add participant"), "add_participant")
     form = ParticipantForm(
-        request.POST, people=selectors.staff_choices(request.user), guardians=_guardians(meeting)
+        request.POST, people=staff_choices(request.user), guardians=_guardians(meeting)
     )
-    if form.is_valid():
-        try:
-            services.participant_add(actor=request.user, meeting=meeting, **form.cleaned_data)
-        except PermissionDenied:
-            raise Http404 from None
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("The participant is added."))
-    else:
-        messages.error(request, _("Choose who takes part, and how."))
+    _post_form(
+        request,
+        form,
+        lambda **data: services.participant_add(actor=request.user, meeting=meeting, **data),
+        done=_("The participant is added."),
+        invalid=_("Choose who takes part, and how."),
+    )
     return redirect(reverse("meetings:meeting_detail", args=[meeting.pk]) + "#deltagere")
 
 
@@ -126,12 +123,8 @@ def participant_add(request, pk):
 def participant_remove(request, pk, participant_pk):
     meeting = _meeting_for(request, pk, _("Remove participant"), "manage")
     participant = get_object_or_404(Participant, pk=participant_pk, meeting=meeting)
-    try:
+    with service_errors(request=request):
         services.participant_remove(actor=request.user, participant=participant)
-    except PermissionDenied:
-        raise Http404 from None
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
     return redirect(reverse("meetings:meeting_detail", args=[meeting.pk]) + "#deltagere")
 
 
@@ -140,29 +133,27 @@ def participant_remove(request, pk, participant_pk):
 def consent_record(request, pk):
     meeting = _meeting_for(request, pk, _("Record consent"), "record_consent")
     form = NetworkConsentForm(request.POST, guardians=_guardians(meeting))
-    if form.is_valid():
-        evidence = form.cleaned_data["evidence"]
-        try:
-            services.network_consent_record(
-                actor=request.user,
-                meeting=meeting,
-                guardian=form.cleaned_data["guardian"],
-                paper=evidence != "login",
-                paper_date=form.cleaned_data["paper_date"] if evidence == "paper" else None,
-                refused=evidence == "refused",
-            )
-        except PermissionDenied:
-            raise Http404 from None
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("The parents' answer is recorded."))
-    else:
-        errors = form.errors.get("paper_date")
-        messages.error(
-            request,
-            " ".join(errors) if errors else _("Choose the guardian and how the consent is given."),
+
+    def record(*, guardian, evidence, paper_date):
+        services.network_consent_record(
+            actor=request.user,
+            meeting=meeting,
+            guardian=guardian,
+            paper=evidence != "login",
+            paper_date=paper_date if evidence == "paper" else None,
+            refused=evidence == "refused",
         )
+
+    _post_form(
+        request,
+        form,
+        record,
+        done=_("The parents' answer is recorded."),
+        invalid=lambda form: (
+            " ".join(form.errors.get("paper_date", []))
+            or _("Choose the guardian and how the consent is given.")
+        ),
+    )
     return redirect(reverse("meetings:meeting_detail", args=[meeting.pk]) + "#samtykke")
 
 
@@ -171,19 +162,15 @@ def consent_record(request, pk):
 def meeting_hand_over(request, pk):
     meeting = _meeting_for(request, pk, _("New tovholder"), "hand_over")
     form = HandOverForm(request.POST, people=selectors.tovholder_choices(request.user, meeting))
-    if form.is_valid():
-        try:
-            services.meeting_hand_over(
-                actor=request.user, meeting=meeting, tovholder=form.cleaned_data["tovholder"]
-            )
-        except PermissionDenied:
-            raise Http404 from None
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("The tovholder role is handed over."))
-    else:
-        messages.error(request, _("Choose the new tovholder."))
+    _post_form(
+        request,
+        form,
+        lambda tovholder: services.meeting_hand_over(
+            actor=request.user, meeting=meeting, tovholder=tovholder
+        ),
+        done=_("The tovholder role is handed over."),
+        invalid=_("Choose the new tovholder."),
+    )
     return redirect("meetings:meeting_detail", pk=meeting.pk)
 
 
@@ -192,12 +179,10 @@ def meeting_hand_over(request, pk):
 def meeting_invite(request, pk):
     meeting = _meeting_for(request, pk, _("Send invitations"), "manage")
     try:
-        count = services.meeting_invite(
-            actor=request.user, meeting=meeting, base_url=request.build_absolute_uri("/")
-        )
+        count = services.meeting_invite(actor=request.user, meeting=meeting)
     except PermissionDenied:
         raise Http404 from None
-    except ValidationError as error:
+    except ValidationError as error:  # service_errors, but the message says what was not done
         messages.error(
             request,
             _("The invitations were not sent: %(reason)s") % {"reason": " ".join(error.messages)},
@@ -218,16 +203,14 @@ def agenda_item_create(request, pk):
     warnings = []
     if request.method == "POST" and form.is_valid():
         try:
-            services.agenda_item_add(actor=request.user, meeting=meeting, **form.cleaned_data)
-        except PermissionDenied:
-            raise Http404 from None
+            with service_errors(form=form) as outcome:
+                services.agenda_item_add(actor=request.user, meeting=meeting, **form.cleaned_data)
         except services.NeedsConfirmation as warning:
             warnings = warning.warnings
-        except ValidationError as error:
-            _errors_onto(form, error)
         else:
-            messages.success(request, _("The item is on the agenda."))
-            return redirect("meetings:meeting_detail", pk=meeting.pk)
+            if outcome.ok:
+                messages.success(request, _("The item is on the agenda."))
+                return redirect("meetings:meeting_detail", pk=meeting.pk)
     return render(
         request,
         "meetings/agenda_form.html",

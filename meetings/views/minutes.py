@@ -14,6 +14,9 @@ from django.utils.formats import time_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from trivsel.organisation.selectors import staff_choices
+from trivsel.web import service_errors
+
 from .. import rules, selectors, services
 from ..forms import (
     ActionItemForm,
@@ -26,7 +29,7 @@ from ..models import (
     ActionItem,
     Decision,
 )
-from .common import _back_to_editor, _draft_for, _errors_onto, _meeting_for
+from .common import _back_to_editor, _draft_for, _form_page, _meeting_for, _post_form, draft_errors
 
 # --- Minutes ------------------------------------------------------------------------------------
 
@@ -98,7 +101,7 @@ def minutes_edit(request, pk):
             "form": form,
             "conflict": conflict,
             "decision_form": DecisionForm(),
-            "action_form": ActionItemForm(people=selectors.staff_choices(request.user)),
+            "action_form": ActionItemForm(people=staff_choices(request.user)),
             "problems": rules.approval_problems(
                 minutes, participants=overview["participants"] if overview else None
             ),
@@ -132,98 +135,112 @@ def _autosave_reply(request, minutes, *, conflict=False, locked=False):
     return response
 
 
+def _remove_from_draft(request, minutes_pk, model, pk, remove, anchor):
+    """A decision or an action item taken off the draft; back to the editor."""
+    minutes = _draft_for(request, minutes_pk, _("Write minutes"))
+    row = get_object_or_404(model, pk=pk, minutes=minutes)
+    with draft_errors(request=request):
+        remove(row)
+    return _back_to_editor(minutes, anchor)
+
+
+def _mark_on_minutes(request, minutes_pk, model, pk, mark, *, purpose, done, anchor=""):
+    """A decision or an action item of minutes the user may read, marked (parents informed,
+    done); back to the meeting's page."""
+    minutes = selectors.minutes_get_for(request.user, minutes_pk, purpose=purpose)
+    row = get_object_or_404(model, pk=pk, minutes=minutes)
+    row.minutes = minutes
+    with service_errors(request=request) as outcome:
+        mark(row)
+    if outcome.ok:
+        messages.success(request, done)
+    return redirect(reverse("meetings:meeting_detail", args=[minutes.meeting.pk]) + anchor)
+
+
 @login_required
 @require_POST
 def decision_add(request, minutes_pk):
     minutes = _draft_for(request, minutes_pk, _("Write minutes"))
-    form = DecisionForm(request.POST)
-    if form.is_valid():
-        try:
-            services.decision_add(actor=request.user, minutes=minutes, **form.cleaned_data)
-        except services.MinutesLocked:
-            messages.error(request, _("The minutes are locked. Start a new version."))
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("The decision is added."))
-    else:
-        messages.error(request, _("A decision needs both the decision and its reason."))
+    _post_form(
+        request,
+        DecisionForm(request.POST),
+        lambda **data: services.decision_add(actor=request.user, minutes=minutes, **data),
+        done=_("The decision is added."),
+        invalid=_("A decision needs both the decision and its reason."),
+        errors=draft_errors,
+    )
     return _back_to_editor(minutes, "#beslutninger")
 
 
 @login_required
 @require_POST
 def decision_remove(request, minutes_pk, decision_pk):
-    minutes = _draft_for(request, minutes_pk, _("Write minutes"))
-    decision = get_object_or_404(Decision, pk=decision_pk, minutes=minutes)
-    try:
+    def remove(decision):
         services.decision_remove(actor=request.user, decision=decision)
-    except services.MinutesLocked:
-        messages.error(request, _("The minutes are locked. Start a new version."))
-    return _back_to_editor(minutes, "#beslutninger")
+
+    return _remove_from_draft(request, minutes_pk, Decision, decision_pk, remove, "#beslutninger")
 
 
 @login_required
 @require_POST
 def decision_informed(request, minutes_pk, decision_pk):
-    minutes = selectors.minutes_get_for(request.user, minutes_pk, purpose=_("Parents informed"))
-    decision = get_object_or_404(Decision, pk=decision_pk, minutes=minutes)
-    decision.minutes = minutes
-    try:
+    def mark(decision):
         services.decision_mark_parents_informed(actor=request.user, decision=decision)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("Marked: the parents have been informed of the decision."))
-    return redirect("meetings:meeting_detail", pk=minutes.meeting.pk)
+
+    return _mark_on_minutes(
+        request,
+        minutes_pk,
+        Decision,
+        decision_pk,
+        mark,
+        purpose=_("Parents informed"),
+        done=_("Marked: the parents have been informed of the decision."),
+    )
 
 
 @login_required
 @require_POST
 def action_done(request, minutes_pk, item_pk):
-    minutes = selectors.minutes_get_for(request.user, minutes_pk, purpose=_("Action done"))
-    item = get_object_or_404(ActionItem, pk=item_pk, minutes=minutes)
-    try:
+    def mark(item):
         services.action_item_mark_done(actor=request.user, item=item)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("The action is marked as done."))
-    return redirect(reverse("meetings:meeting_detail", args=[minutes.meeting.pk]) + "#handlinger")
+
+    return _mark_on_minutes(
+        request,
+        minutes_pk,
+        ActionItem,
+        item_pk,
+        mark,
+        purpose=_("Action done"),
+        done=_("The action is marked as done."),
+        anchor="#handlinger",
+    )
 
 
 @login_required
 @require_POST
 def action_add(request, minutes_pk):
     minutes = _draft_for(request, minutes_pk, _("Write minutes"))
-    form = ActionItemForm(request.POST, people=selectors.staff_choices(request.user))
-    if form.is_valid():
-        try:
-            services.action_item_add(actor=request.user, minutes=minutes, **form.cleaned_data)
-        except services.MinutesLocked:
-            messages.error(request, _("The minutes are locked. Start a new version."))
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("The action item is added."))
-    else:
-        problems = " ".join(e for errors in form.errors.values() for e in errors)
-        messages.error(
-            request, _("The action item was not added: %(problems)s") % {"problems": problems}
-        )
+    _post_form(
+        request,
+        ActionItemForm(request.POST, people=staff_choices(request.user)),
+        lambda **data: services.action_item_add(actor=request.user, minutes=minutes, **data),
+        done=_("The action item is added."),
+        invalid=lambda form: (
+            _("The action item was not added: %(problems)s")
+            % {"problems": " ".join(e for errors in form.errors.values() for e in errors)}
+        ),
+        errors=draft_errors,
+    )
     return _back_to_editor(minutes, "#handlinger")
 
 
 @login_required
 @require_POST
 def action_remove(request, minutes_pk, item_pk):
-    minutes = _draft_for(request, minutes_pk, _("Write minutes"))
-    item = get_object_or_404(ActionItem, pk=item_pk, minutes=minutes)
-    try:
+    def remove(item):
         services.action_item_remove(actor=request.user, item=item)
-    except services.MinutesLocked:
-        messages.error(request, _("The minutes are locked. Start a new version."))
-    return _back_to_editor(minutes, "#handlinger")
+
+    return _remove_from_draft(request, minutes_pk, ActionItem, item_pk, remove, "#handlinger")
 
 
 @login_required
@@ -248,13 +265,11 @@ def minutes_new_version(request, minutes_pk):
     minutes = _draft_for(request, minutes_pk, _("Correct minutes"))
     form = NewVersionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_errors(form=form) as outcome:
             services.minutes_new_version(
                 actor=request.user, minutes=minutes, reason=form.cleaned_data["reason"]
             )
-        except ValidationError as error:
-            _errors_onto(form, error)
-        else:
+        if outcome.ok:
             messages.success(
                 request,
                 _(
@@ -263,12 +278,9 @@ def minutes_new_version(request, minutes_pk):
                 ),
             )
             return redirect("meetings:minutes_edit", pk=minutes.meeting.pk)
-    return render(
+    return _form_page(
         request,
-        "form_page.html",
-        {
-            "form": form,
-            "heading": _("Correct the minutes (new version)"),
-            "back": reverse("meetings:meeting_detail", args=[minutes.meeting.pk]),
-        },
+        form,
+        heading=_("Correct the minutes (new version)"),
+        back=reverse("meetings:meeting_detail", args=[minutes.meeting.pk]),
     )

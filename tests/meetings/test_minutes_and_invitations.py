@@ -1,55 +1,67 @@
-"""Invitations go once each and survive a failed send; changes to a draft lock its row like the
-approval does."""
+"""Invitations go once each through the notifications outbox and survive a failed send; changes
+to a draft lock its row like the approval does."""
 
 import smtplib
+from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.core.mail.backends.locmem import EmailBackend
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from meetings import rules, services
-from meetings.models import Participant
 from tests.meetings.conftest import write_minutes
+from trivsel.notifications.models import Notification, OutgoingEmail
+from trivsel.notifications.services import email_outbox_drain
 
 
 def _invited(world):
-    services.meeting_invite(actor=world.leader, meeting=world.meeting, base_url="https://t/")
+    # Only the invitations in the outbox: the notifications' own e-mails are not counted here.
+    Notification.objects.update(email_state="")
     world.meeting.participants.filter(kind="parent").update(email="maria@example.invalid")
+    services.meeting_invite(actor=world.leader, meeting=world.meeting)
     return list(world.meeting.participants.order_by("pk").values_list("email", flat=True))
 
 
-def test_a_failed_invitation_stays_unsent_and_does_not_stop_the_others(consented, monkeypatch):
+def test_a_failed_invitation_is_retried_by_the_outbox_and_does_not_stop_the_others(
+    consented, monkeypatch, time_machine
+):
+    time_machine.move_to(timezone.now())
     emails = _invited(consented)
     assert len(emails) == 3
-    real_send = mail.send_mail
     failing = emails[0]
+    real_send = EmailBackend.send_messages
 
-    def flaky(subject, body, sender, recipients, **kwargs):
-        if recipients == [failing]:
+    def flaky(self, messages):
+        if any(failing in message.to for message in messages):
             raise smtplib.SMTPServerDisconnected("gone")
-        return real_send(subject, body, sender, recipients, **kwargs)
+        return real_send(self, messages)
 
-    monkeypatch.setattr("django.core.mail.send_mail", flaky)
-    with pytest.raises(services.InvitationsIncomplete):
-        services.invitations_send(meeting_id=consented.meeting.pk, base_url="https://t/")
+    monkeypatch.setattr(EmailBackend, "send_messages", flaky)
+    assert email_outbox_drain() == {"sent": 2, "failed": 1}
     assert sorted(m.to[0] for m in mail.outbox) == sorted(emails[1:])
-    unsent = Participant.objects.filter(meeting=consented.meeting, invitation_sent_at__isnull=True)
-    assert list(unsent.values_list("email", flat=True)) == [failing]
+    unsent = OutgoingEmail.objects.filter(sent_at__isnull=True)
+    assert list(unsent.values_list("to_address", flat=True)) == [failing]
 
-    # The retry sends the one that failed, and nothing twice.
-    monkeypatch.setattr("django.core.mail.send_mail", real_send)
-    assert services.invitations_send(meeting_id=consented.meeting.pk, base_url="https://t/") == 1
+    # The outbox's retry, after its back-off, sends the one that failed, and nothing twice.
+    monkeypatch.setattr(EmailBackend, "send_messages", real_send)
+    time_machine.shift(timedelta(seconds=61))
+    assert email_outbox_drain() == {"sent": 1, "failed": 0}
     assert sorted(m.to[0] for m in mail.outbox) == sorted(emails)
-    assert services.invitations_send(meeting_id=consented.meeting.pk, base_url="https://t/") == 0
+    assert email_outbox_drain() == {"sent": 0, "failed": 0}
     assert len(mail.outbox) == 3
 
 
-def test_the_invitation_task_retries_when_some_were_not_sent():
-    from meetings.tasks import send_invitations
-
-    assert services.InvitationsIncomplete in send_invitations.autoretry_for
+def test_the_same_invitation_queued_twice_is_sent_once(consented):
+    emails = _invited(consented)
+    # As if the invitations were sent again (a second press, a retried request).
+    consented.meeting.participants.update(invited_at=None)
+    assert services.meeting_invite(actor=consented.leader, meeting=consented.meeting) == 3
+    assert OutgoingEmail.objects.count() == 3
+    email_outbox_drain()
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(emails)
 
 
 @pytest.mark.parametrize("change", ["decision_add", "action_item_add", "remove"])
@@ -90,7 +102,7 @@ def test_a_participant_added_after_the_consent_blocks_the_invitations(consented)
     problem = rules.consent_problem(consented.meeting)
     assert problem and "Birgit Sørensen" in problem and "samtykke" in problem
     with pytest.raises(ValidationError):
-        services.meeting_invite(actor=consented.leader, meeting=consented.meeting, base_url="/")
+        services.meeting_invite(actor=consented.leader, meeting=consented.meeting)
     services.network_consent_record(
         actor=consented.leader,
         meeting=consented.meeting,

@@ -15,6 +15,8 @@ from meetings import rules, services
 from meetings.models import AgendaKind, ForumConsent, ForumKind, Meeting, Minutes, MinutesStatus
 from tests import factories as f
 from tests.meetings.conftest import at, write_minutes
+from trivsel.notifications.models import Notification
+from trivsel.notifications.services import email_outbox_drain
 from trivsel.organisation.models import Role
 
 
@@ -27,7 +29,7 @@ def test_a_meeting_always_has_one_tovholder(network):
 
 def test_inviting_before_consent_is_refused_with_the_reason(network):
     with pytest.raises(ValidationError) as error:
-        services.meeting_invite(actor=network.leader, meeting=network.meeting, base_url="http://x/")
+        services.meeting_invite(actor=network.leader, meeting=network.meeting)
     assert "samtykke" in " ".join(error.value.messages)
     assert not network.meeting.participants.filter(invited_at__isnull=False).exists()
 
@@ -63,21 +65,24 @@ def test_staff_added_after_the_consent_must_be_consented_to(consented):
     assert "Jonas" in problem
 
 
-def test_invitations_carry_a_link_only_and_go_once(consented, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        count = services.meeting_invite(
-            actor=consented.leader, meeting=consented.meeting, base_url="https://trivsel.test/"
-        )
-    assert count == 3 and len(callbacks) == 1  # enqueued after the commit, not sent in it
-    consented.guardian_row.email = "maria@example.invalid"
-    consented.guardian_row.save()
+def test_invitations_carry_a_day_and_a_link_only_and_go_once(
+    consented, settings, django_capture_on_commit_callbacks
+):
+    settings.SITE_URL = "https://t"
     consented.meeting.participants.filter(kind="parent").update(email="maria@example.invalid")
-    assert services.invitations_send(meeting_id=consented.meeting.pk, base_url="https://t/") == 3
-    assert services.invitations_send(meeting_id=consented.meeting.pk, base_url="https://t/") == 0
+    # Only the invitations in the outbox: the notifications' own e-mails are not counted here.
+    Notification.objects.update(email_state="")
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        count = services.meeting_invite(actor=consented.leader, meeting=consented.meeting)
+    # Queued in the outbox in the transaction, the drain handed to the workers after the commit.
+    assert count == 3 and callbacks and not mail.outbox
+    assert email_outbox_drain() == {"sent": 3, "failed": 0}
+    assert email_outbox_drain() == {"sent": 0, "failed": 0}
     assert len(mail.outbox) == 3
+    day = timezone.localdate(consented.meeting.starts_at).strftime("%d.%m.%Y")
     for message in mail.outbox:
         text = message.subject + message.body
-        assert f"https://t/moeder/{consented.meeting.pk}/" in text
+        assert f"https://t/moeder/{consented.meeting.pk}/" in text and day in text
         for secret in ("Alma", "Hansen", "sprog", "Mejsen", "1705"):
             assert secret not in text
 

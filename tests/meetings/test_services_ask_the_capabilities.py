@@ -62,9 +62,7 @@ WRITES_OF_ORGANISERS = {
     "participant_remove": lambda w, actor: services.participant_remove(
         actor=actor, participant=w.meeting.participants.get(kind="parent")
     ),
-    "meeting_invite": lambda w, actor: services.meeting_invite(
-        actor=actor, meeting=w.meeting, base_url="/"
-    ),
+    "meeting_invite": lambda w, actor: services.meeting_invite(actor=actor, meeting=w.meeting),
     "meeting_hand_over": lambda w, actor: services.meeting_hand_over(
         actor=actor, meeting=w.meeting, tovholder=actor
     ),
