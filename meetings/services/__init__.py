@@ -13,7 +13,6 @@ names are also here, so `from meetings import services; services.minutes_approve
 tests keeps working; nothing is defined here."""
 
 from .agenda import (
-    CPR_LIKE,
     FORUM_CONSENT_KINDS,
     agenda_item_add,
     forum_consent_record,
@@ -54,7 +53,6 @@ from .participants import (
 from .pdf_jobs import PDF_JOB_KEEP, RENDER_PDF_TASK, pdf_job_create, pdf_job_run
 
 __all__ = [
-    "CPR_LIKE",
     "FORUM_CONSENT_KINDS",
     "INVITATION_RESEND_FOR",
     "JOB_RESEND_AFTER",
