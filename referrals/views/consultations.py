@@ -1,18 +1,16 @@
 """Anonymous consultations: the intake's count of the advice it gave without a name."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from trivsel.organisation.models import Unit
-from trivsel.web import service_errors
 
 from ..forms import ConsultationForm
 from ..selectors import consultation_counts
 from ..services.consultations import consultation_record
-from .common import social_work_only
+from .common import form_submit, social_work_only
 
 
 @login_required
@@ -23,12 +21,8 @@ def consultation_list(request):
         request.POST or None,
         units=Unit.objects.filter(municipality_id=request.user.municipality_id),
     )
-    if request.method == "POST" and form.is_valid():
-        with service_errors(form=form) as outcome:
-            consultation_record(actor=request.user, **form.cleaned_data)
-        if outcome.ok:
-            messages.success(request, _("The consultation is counted."))
-            return redirect("referrals:consultation_list")
+    if form_submit(request, form, consultation_record, done=_("The consultation is counted.")):
+        return redirect("referrals:consultation_list")
     return render(
         request,
         "referrals/consultations.html",

@@ -14,6 +14,7 @@ from trivsel.web import service_errors, staff_only
 from ..forms import DialogueInviteForm, DialogueStartForm
 from ..selectors import caseworkers_of, dialogue_get_for
 from ..services.dialogue import dialogue_invite, dialogue_invite_parents, dialogue_start
+from .common import form_submit
 
 
 @login_required
@@ -27,12 +28,11 @@ def dialogue_create(request):
         children=children,
         units=own_units(request.user),
     )
-    if request.method == "POST" and form.is_valid():
-        with service_errors(form=form) as outcome:
-            dialogue = dialogue_start(actor=request.user, **form.cleaned_data)
-        if outcome.ok:
-            messages.success(request, _("The parents' agreement is recorded."))
-            return redirect("referrals:dialogue_detail", pk=dialogue.pk)
+    dialogue = form_submit(
+        request, form, dialogue_start, done=_("The parents' agreement is recorded.")
+    )
+    if dialogue:
+        return redirect("referrals:dialogue_detail", pk=dialogue.pk)
     return render(
         request,
         "form_page.html",

@@ -25,7 +25,7 @@ from ..selectors import (
     underretning_get_for,
 )
 from ..services import intake, receipts
-from .common import social_work_only
+from .common import form_submit, social_work_only
 
 
 @login_required
@@ -149,12 +149,8 @@ def _form_action(name, form_class, service, done, form_arguments=lambda request:
     def view(request, pk):
         underretning = _underretning_for(request, pk)
         form = form_class(request.POST, **form_arguments(request))
-        if form.is_valid():
-            with service_errors(form=form) as outcome:
-                service(actor=request.user, underretning=underretning, **form.cleaned_data)
-            if outcome.ok:
-                messages.success(request, done)
-                return redirect("referrals:underretning_detail", pk=underretning.pk)
+        if form_submit(request, form, service, done=done, underretning=underretning):
+            return redirect("referrals:underretning_detail", pk=underretning.pk)
         context = _detail_context(request, underretning, **{name: form})
         return render(request, "referrals/detail.html", context)
 

@@ -1,6 +1,5 @@
 """The professional notifier: sending a notification, and following what they sent."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -9,11 +8,12 @@ from django.views.decorators.http import require_http_methods
 
 from cases.selectors import child_list_visible_to
 from trivsel.organisation.selectors import own_units
-from trivsel.web import service_errors, staff_only
+from trivsel.web import staff_only
 
 from ..forms import ProfessionalNotificationForm
 from ..selectors import dialogues_for, underretninger_sent_by
 from ..services.intake import underretning_submit
+from .common import form_submit
 
 
 @login_required
@@ -27,12 +27,10 @@ def underretning_create(request):
     form = ProfessionalNotificationForm(
         request.POST or None, initial=initial, children=children, units=own_units(request.user)
     )
-    if request.method == "POST" and form.is_valid():
-        with service_errors(form=form) as outcome:
-            underretning_submit(actor=request.user, **form.cleaned_data)
-        if outcome.ok:
-            messages.success(request, _("Your notification has been sent to the intake."))
-            return redirect("referrals:underretning_sent_list")
+    if form_submit(
+        request, form, underretning_submit, done=_("Your notification has been sent to the intake.")
+    ):
+        return redirect("referrals:underretning_sent_list")
     return render(
         request,
         "form_page.html",

@@ -19,6 +19,7 @@ from trivsel.web import service_errors, staff_only
 from ..forms import ReferralAnswerForm, ReferralChildForm, ReferralForm
 from ..selectors import REFERRAL_UNIT_TYPES, referral_get_for, referrals_for, weekly_triage
 from ..services import referrals as referral_services
+from .common import form_submit
 
 
 @login_required
@@ -81,18 +82,15 @@ def referral_create(request):
             )
         },
     )
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        evidence = data.pop("evidence")
-        if evidence != "paper":
-            data["paper_date"] = None
-        with service_errors(form=form) as outcome:
-            referral_services.referral_create(
-                actor=request.user, child=child, paper=evidence == "paper", **data
-            )
-        if outcome.ok:
-            messages.success(request, _("The referral is sent."))
-            return redirect("referrals:referral_list")
+
+    def send(*, evidence, paper_date, **data):
+        paper = evidence == "paper"
+        return referral_services.referral_create(
+            child=child, paper=paper, paper_date=paper_date if paper else None, **data
+        )
+
+    if form_submit(request, form, send, done=_("The referral is sent.")):
+        return redirect("referrals:referral_list")
     return render(
         request,
         "form_page.html",
