@@ -17,21 +17,15 @@ from django.utils.translation import gettext as _
 
 from cases.selectors import child_get_for
 from trivsel.audit.models import Action, Basis, Topic
-from trivsel.audit.services import (
-    access_log_record,
-    access_log_record_many,
-    get_or_refuse,
-    refuse,
-)
+from trivsel.audit.services import access_log_record, access_log_record_many, get_or_refuse, refuse
 from trivsel.organisation.models import (
     SOCIAL_WORK_ROLES,
     SOCIAL_WORK_UNIT_TYPES,
     Role,
     StaffProfile,
     UnitType,
-    User,
 )
-from trivsel.organisation.selectors import leads_unit
+from trivsel.organisation.selectors import leads_unit, staff_choices
 
 from .models import (
     AnonymousConsultation,
@@ -323,14 +317,12 @@ def _group_repeats(base, underretninger):
 
 
 def caseworkers_of(user):
-    """The socialrådgivere of the municipality's intake and authority units."""
-    staff = StaffProfile.objects.filter(
-        roles__contains=[Role.SOCIAL_WORKER],
-        units__type__in=INTAKE_UNIT_TYPES,
-        user__municipality_id=user.municipality_id,
-        user__is_active=True,
+    """The socialrådgivere of the municipality's intake and authority units: of the staff the
+    user may choose, those with the role in such a unit."""
+    social_workers = StaffProfile.objects.filter(
+        roles__contains=[Role.SOCIAL_WORKER], units__type__in=INTAKE_UNIT_TYPES
     ).values("user_id")
-    return User.objects.filter(pk__in=staff).order_by("first_name", "last_name", "pk")
+    return staff_choices(user).filter(pk__in=social_workers)
 
 
 def caseload_for(user):
@@ -343,7 +335,9 @@ def caseload_for(user):
         .annotate(n=Count("pk"))
         .order_by()
     )
-    rows = list(caseworkers_of(user).only("pk", "username", "first_name", "last_name"))
+    rows = list(
+        caseworkers_of(user).select_related(None).only("pk", "username", "first_name", "last_name")
+    )
     for row in rows:
         row.open_count = open_counts.get(row.pk, 0)
         row.over_target = row.open_count > CASELOAD_TARGET
