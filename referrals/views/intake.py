@@ -74,9 +74,10 @@ def _render_queue(context):
 def underretning_record(request):
     social_work_only(request.user)
     form = RecordNotificationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        underretning = intake.underretning_record(actor=request.user, **form.cleaned_data)
-        messages.success(request, _("The notification is written down."))
+    underretning = form_submit(
+        request, form, intake.underretning_record, done=_("The notification is written down.")
+    )
+    if underretning:
         return redirect("referrals:underretning_detail", pk=underretning.pk)
     return render(
         request,
