@@ -11,6 +11,6 @@ class ReferralsConfig(AppConfig):
         # hook; it never imports referrals).
         from meetings.services.minutes import after_minutes_approved
 
-        from .services import minutes_approved
+        from .services.dialogue import minutes_approved
 
         after_minutes_approved.add(minutes_approved)

@@ -11,9 +11,20 @@ from cases.models import DataKind
 from cases.selectors import current_enrolments
 from trivsel.organisation.models import User
 
-from . import services
 from .models import Underretning
 from .selectors import intake_cache_expire
+from .services.consultations import consultation_record
+from .services.intake import (
+    underretning_assess,
+    underretning_assign,
+    underretning_mark,
+    underretning_match_child,
+    underretning_record,
+    underretning_submit,
+)
+from .services.public import underretning_submit_public
+from .services.receipts import underretning_send_feedback, underretning_send_receipt
+from .services.referrals import REFERRAL_CONSENT_DAYS, referral_create
 
 
 def _received(underretning, delta):
@@ -49,8 +60,18 @@ def seed(context):
         .order_by("child_id")[1:4]
     ]
 
+    def sent_by_paedagog(category, text, child, days_ago):
+        underretning = underretning_submit(
+            actor=paedagog,
+            category=category,
+            text=text,
+            child=child,
+            unit=units["Børnehuset Solsikken"],
+        )
+        return _received(underretning, timedelta(days=days_ago))
+
     # The teacher's notification, just sent: new in the queue, the 24-hour clock running.
-    services.underretning_submit(
+    underretning_submit(
         actor=laerer,
         category="child_wellbeing",
         text="Eleven kommer ofte sulten i skole og falder i søvn i timerne.",
@@ -59,7 +80,7 @@ def seed(context):
     )
     # A repeat about the same child, by phone, written down by the social worker two days ago
     # and assessed late (accepted and shown as late).
-    phoned = services.underretning_record(
+    phoned = underretning_record(
         actor=sara,
         source="phone",
         category="neglect",
@@ -69,29 +90,22 @@ def seed(context):
         child_name_given=class_children[0].full_name,
     )
     _received(phoned, timedelta(days=2))
-    services.underretning_match_child(actor=sara, underretning=phoned, cpr=class_children[0].cpr)
-    services.underretning_assess(
+    underretning_match_child(actor=sara, underretning=phoned, cpr=class_children[0].cpr)
+    underretning_assess(
         actor=sara, underretning=phoned, triage="investigation", outcome="", note="Afventer."
     )
     # The pædagog's notification from last week: assessed in time, receipt sent, investigation.
-    assessed = _received(
-        services.underretning_submit(
-            actor=paedagog,
-            category="parents_conditions",
-            text="Mor virker meget påvirket ved afhentning.",
-            child=room_children[0],
-            unit=units["Børnehuset Solsikken"],
-        ),
-        timedelta(days=6),
+    assessed = sent_by_paedagog(
+        "parents_conditions", "Mor virker meget påvirket ved afhentning.", room_children[0], 6
     )
-    services.underretning_assign(actor=peter, underretning=assessed, caseworker=sara)
-    services.underretning_assess(
+    underretning_assign(actor=peter, underretning=assessed, caseworker=sara)
+    underretning_assess(
         actor=sara, underretning=assessed, triage="investigation", outcome="investigation"
     )
-    services.underretning_send_receipt(actor=sara, underretning=assessed)
+    underretning_send_receipt(actor=sara, underretning=assessed)
     # An anonymous notification from the public page, not linked to a child yet.
     _received(
-        services.underretning_submit_public(
+        underretning_submit_public(
             municipality=demo,
             anonymous=True,
             category="violence",
@@ -103,22 +117,15 @@ def seed(context):
         timedelta(hours=20),
     )
     # A closed one: advice given, no further action.
-    closed = _received(
-        services.underretning_submit(
-            actor=paedagog,
-            category="school_absence",
-            text="Barnet har haft meget fravær i efteråret.",
-            child=room_children[1],
-            unit=units["Børnehuset Solsikken"],
-        ),
-        timedelta(days=40),
+    closed = sent_by_paedagog(
+        "school_absence", "Barnet har haft meget fravær i efteråret.", room_children[1], 40
     )
-    services.underretning_assess(actor=sara, underretning=closed, triage="advice", outcome="advice")
-    services.underretning_send_receipt(actor=sara, underretning=closed)
-    services.underretning_send_feedback(actor=sara, underretning=closed)
-    services.underretning_mark(actor=sara, underretning=closed, step="close")
+    underretning_assess(actor=sara, underretning=closed, triage="advice", outcome="advice")
+    underretning_send_receipt(actor=sara, underretning=closed)
+    underretning_send_feedback(actor=sara, underretning=closed)
+    underretning_mark(actor=sara, underretning=closed, step="close")
 
-    services.referral_create(
+    referral_create(
         actor=paedagog,
         child=room_children[2],
         from_unit=units["Børnehuset Solsikken"],
@@ -129,10 +136,10 @@ def seed(context):
         # The parents signed the referral's consent on paper at the conversation.
         guardian=room_children[2].guardians.order_by("pk").first(),
         kinds=[DataKind.BASIC, DataKind.SCREENING],
-        valid_until=timezone.localdate() + timedelta(days=services.REFERRAL_CONSENT_DAYS),
+        valid_until=timezone.localdate() + timedelta(days=REFERRAL_CONSENT_DAYS),
         paper_date=timezone.localdate() - timedelta(days=1),
     )
-    services.consultation_record(
+    consultation_record(
         actor=sara,
         unit=units["Bakkeskolen"],
         topic="Hvornår skal skolen underrette ved højt fravær?",

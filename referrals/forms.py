@@ -47,6 +47,19 @@ def _violence():
     )
 
 
+class _ChoicesGiven:
+    """Fields whose choices the view gives, as keyword arguments named in `choices_given`
+    ({field: argument}): the children, units or staff the user may choose from."""
+
+    choices_given = {}
+
+    def __init__(self, *args, **kwargs):
+        given = {field: kwargs.pop(argument) for field, argument in self.choices_given.items()}
+        super().__init__(*args, **kwargs)
+        for field, queryset in given.items():
+            self.fields[field].queryset = queryset
+
+
 class PublicNotificationForm(DesignSystemForm):
     anonymous = forms.BooleanField(label=_("I want to be anonymous"), required=False)
     name = _text(_("Your name"), required=False, max_length=200)
@@ -97,7 +110,7 @@ class PublicNotificationForm(DesignSystemForm):
         self.data = data
 
 
-class ProfessionalNotificationForm(DesignSystemForm):
+class ProfessionalNotificationForm(_ChoicesGiven, DesignSystemForm):
     child = forms.ModelChoiceField(
         label=_("The child"),
         queryset=None,
@@ -116,10 +129,10 @@ class ProfessionalNotificationForm(DesignSystemForm):
     text = _text(_("Describe your concern and what you have seen"), rows=6)
     suspected_violence = _violence()
 
-    def __init__(self, *args, children, units, **kwargs):
+    choices_given = {"child": "children", "unit": "units"}
+
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["child"].queryset = children
-        self.fields["unit"].queryset = units
         self.fields["child"].error_messages["invalid_choice"] = _(
             "Choose one of the children you work with."
         )
@@ -169,7 +182,7 @@ class AssessForm(DesignSystemForm):
     note = _text(_("Assessment"), required=False, rows=4)
 
 
-class AssignForm(DesignSystemForm):
+class AssignForm(_ChoicesGiven, DesignSystemForm):
     caseworker = _StaffChoice(
         label=_("Caseworker"),
         queryset=None,
@@ -179,16 +192,14 @@ class AssignForm(DesignSystemForm):
         },
     )
 
-    def __init__(self, *args, caseworkers, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["caseworker"].queryset = caseworkers
+    choices_given = {"caseworker": "caseworkers"}
 
 
 class MatchChildForm(DesignSystemForm):
     cpr = _text(_("The child's CPR number"), max_length=11, help_text=_("Format: DDMMÅÅ-XXXX"))
 
 
-class DialogueStartForm(DesignSystemForm):
+class DialogueStartForm(_ChoicesGiven, DesignSystemForm):
     child = forms.ModelChoiceField(label=_("The child"), queryset=None, error_messages=_required)
     unit = forms.ModelChoiceField(label=_("Your unit"), queryset=None, error_messages=_required)
     category = _category()
@@ -198,24 +209,19 @@ class DialogueStartForm(DesignSystemForm):
     )
     suspected_violence = _violence()
 
-    def __init__(self, *args, children, units, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["child"].queryset = children
-        self.fields["unit"].queryset = units
+    choices_given = {"child": "children", "unit": "units"}
 
 
-class DialogueInviteForm(_WhenMixin, DesignSystemForm):
+class DialogueInviteForm(_ChoicesGiven, _WhenMixin, DesignSystemForm):
     social_worker = _StaffChoice(label=_("Social worker"), queryset=None, error_messages=_required)
     day = DayField(label=_("Day"), error_messages=_required)
     time = TimeField(label=_("Time"), error_messages=_required)
     place = _text(_("Place"), max_length=200)
 
-    def __init__(self, *args, caseworkers, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["social_worker"].queryset = caseworkers
+    choices_given = {"social_worker": "caseworkers"}
 
 
-class ReferralChildForm(DesignSystemForm):
+class ReferralChildForm(_ChoicesGiven, DesignSystemForm):
     """First step: which child (the consent is then asked of that child's guardians)."""
 
     barn = forms.ModelChoiceField(
@@ -227,12 +233,10 @@ class ReferralChildForm(DesignSystemForm):
         },
     )
 
-    def __init__(self, *args, children, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["barn"].queryset = children
+    choices_given = {"barn": "children"}
 
 
-class ReferralForm(PaperDateMixin, DesignSystemForm):
+class ReferralForm(_ChoicesGiven, PaperDateMixin, DesignSystemForm):
     from_unit = forms.ModelChoiceField(label=_("From"), queryset=None, error_messages=_required)
     to_unit = forms.ModelChoiceField(label=_("To"), queryset=None, error_messages=_required)
     reason = _text(_("What the referral is about"), rows=5)
@@ -276,11 +280,10 @@ class ReferralForm(PaperDateMixin, DesignSystemForm):
     paper_date = paper_date_field()
     valid_until = DayField(label=_("The consent lasts until"), error_messages=_required)
 
-    def __init__(self, *args, own_units, receivers, guardians, **kwargs):
+    choices_given = {"from_unit": "own_units", "to_unit": "receivers", "guardian": "guardians"}
+
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["from_unit"].queryset = own_units
-        self.fields["to_unit"].queryset = receivers
-        self.fields["guardian"].queryset = guardians
         self.fields["valid_until"].help_text = f"{consent_period_help()} {_('Format: dd.mm.åååå')}"
 
 
@@ -294,7 +297,7 @@ class ReferralAnswerForm(DesignSystemForm):
     reason = _text(_("Reason"), rows=3)
 
 
-class ConsultationForm(DesignSystemForm):
+class ConsultationForm(_ChoicesGiven, DesignSystemForm):
     unit = forms.ModelChoiceField(
         label=_("The unit that asked"), queryset=None, error_messages=_required
     )
@@ -304,6 +307,4 @@ class ConsultationForm(DesignSystemForm):
         help_text=_("No names and no CPR numbers: the consultation is anonymous."),
     )
 
-    def __init__(self, *args, units, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units
+    choices_given = {"unit": "units"}

@@ -17,16 +17,15 @@ from django.utils.translation import gettext as _
 
 from cases.selectors import child_get_for
 from trivsel.audit.models import Action, Basis, Topic
-from trivsel.audit.services import access_log_record, access_log_record_many, access_log_refused
+from trivsel.audit.services import access_log_record, access_log_record_many, get_or_refuse, refuse
 from trivsel.organisation.models import (
     SOCIAL_WORK_ROLES,
     SOCIAL_WORK_UNIT_TYPES,
     Role,
     StaffProfile,
     UnitType,
-    User,
 )
-from trivsel.organisation.selectors import leads_unit
+from trivsel.organisation.selectors import leads_unit, staff_choices
 
 from .models import (
     AnonymousConsultation,
@@ -67,11 +66,6 @@ def is_social_work(user):
     return cached
 
 
-def _denied(user, pk, purpose):
-    access_log_refused(actor=user, what="referrals.underretning", pk=pk, purpose=purpose)
-    raise Http404
-
-
 # The public form: at most this many notifications per connection and municipality in the window.
 PUBLIC_RATE_LIMIT = getattr(settings, "REFERRALS_PUBLIC_RATE_LIMIT", 5)
 PUBLIC_RATE_WINDOW = timedelta(hours=1)
@@ -93,14 +87,14 @@ def underretning_list_visible_to(user):
 
 def underretning_get_for(user, pk, *, purpose):
     """The notification for the social-work side (logged with the statutory basis), or 404."""
-    try:
-        underretning = (
-            underretning_list_visible_to(user)
-            .select_related("child", "assigned_to", "notifier", "notifier_unit", "recorded_by")
-            .get(pk=int(pk))
-        )
-    except (Underretning.DoesNotExist, ValueError, TypeError):
-        _denied(user, pk, purpose)
+    underretning = get_or_refuse(
+        underretning_list_visible_to(user).select_related(
+            "child", "assigned_to", "notifier", "notifier_unit", "recorded_by"
+        ),
+        pk,
+        actor=user,
+        purpose=purpose,
+    )
     access_log_record(
         actor=user,
         action=Action.READ,
@@ -323,14 +317,12 @@ def _group_repeats(base, underretninger):
 
 
 def caseworkers_of(user):
-    """The socialrådgivere of the municipality's intake and authority units."""
-    staff = StaffProfile.objects.filter(
-        roles__contains=[Role.SOCIAL_WORKER],
-        units__type__in=INTAKE_UNIT_TYPES,
-        user__municipality_id=user.municipality_id,
-        user__is_active=True,
+    """The socialrådgivere of the municipality's intake and authority units: of the staff the
+    user may choose, those with the role in such a unit."""
+    social_workers = StaffProfile.objects.filter(
+        roles__contains=[Role.SOCIAL_WORKER], units__type__in=INTAKE_UNIT_TYPES
     ).values("user_id")
-    return User.objects.filter(pk__in=staff).order_by("first_name", "last_name", "pk")
+    return staff_choices(user).filter(pk__in=social_workers)
 
 
 def caseload_for(user):
@@ -343,7 +335,9 @@ def caseload_for(user):
         .annotate(n=Count("pk"))
         .order_by()
     )
-    rows = list(caseworkers_of(user).only("pk", "username", "first_name", "last_name"))
+    rows = list(
+        caseworkers_of(user).select_related(None).only("pk", "username", "first_name", "last_name")
+    )
     for row in rows:
         row.open_count = open_counts.get(row.pk, 0)
         row.over_target = row.open_count > CASELOAD_TARGET
@@ -373,12 +367,15 @@ def dialogues_for(user):
 def dialogue_get_for(user, pk):
     """The dialogue route for the people in it: the teacher/pædagog who started it, the leaders
     of the unit, and the invited social worker (who sees only the short type of concern)."""
-    try:
-        dialogue = DialogueUnderretning.objects.select_related(
+    purpose = _("Dialogue-based notification")
+    dialogue = get_or_refuse(
+        DialogueUnderretning.objects.filter(municipality_id=user.municipality_id).select_related(
             "child", "unit", "started_by", "social_worker", "meeting", "underretning"
-        ).get(pk=int(pk), municipality_id=user.municipality_id)
-    except (DialogueUnderretning.DoesNotExist, ValueError, TypeError):
-        _denied(user, pk, _("Dialogue-based notification"))
+        ),
+        pk,
+        actor=user,
+        purpose=purpose,
+    )
     if dialogue.started_by_id == user.pk or leads_unit(user, dialogue.unit_id):
         dialogue.viewer = "unit"
         basis = Basis.ENROLMENT
@@ -386,14 +383,14 @@ def dialogue_get_for(user, pk):
         dialogue.viewer = "social_worker"
         basis = Basis.STATUTORY
     else:
-        _denied(user, pk, _("Dialogue-based notification"))
+        refuse(actor=user, what="referrals.dialogueunderretning", pk=pk, purpose=purpose)
     access_log_record(
         actor=user,
         action=Action.READ,
         basis=basis,
         obj=dialogue,
         child_id=dialogue.child_id if dialogue.viewer == "unit" else None,
-        purpose=_("Dialogue-based notification"),
+        purpose=purpose,
         topic=Topic.SOCIAL_WORK,
     )
     return dialogue
@@ -433,15 +430,12 @@ def referral_get_for(user, pk, *, purpose=None):
     (an old referral without one, a consent awaited, withdrawn or expired). Logged either way."""
     purpose = purpose or _("Referral")
     sent, received = referrals_for(user)
-    try:
-        referral = (
-            (sent | received)
-            .distinct()
-            .select_related("consent", "consent__guardian")
-            .get(pk=int(pk))
-        )
-    except (Referral.DoesNotExist, ValueError, TypeError):
-        _denied_referral(user, pk, purpose)
+    referral = get_or_refuse(
+        (sent | received).distinct().select_related("consent", "consent__guardian"),
+        pk,
+        actor=user,
+        purpose=purpose,
+    )
     topic = referral_topic(referral.to_unit)
     if sent.filter(pk=referral.pk).exists():
         referral.side = "sender"
@@ -457,7 +451,7 @@ def referral_get_for(user, pk, *, purpose=None):
         return referral
     referral.side = "receiver"
     if referral.consent_id is None:
-        _denied_referral(user, pk, purpose)
+        refuse(actor=user, what="referrals.referral", pk=pk, purpose=purpose)
     child_get_for(
         user,
         referral.child_id,
@@ -466,11 +460,6 @@ def referral_get_for(user, pk, *, purpose=None):
         consent_id=referral.consent_id,
     )
     return referral
-
-
-def _denied_referral(user, pk, purpose):
-    access_log_refused(actor=user, what="referrals.referral", pk=pk, purpose=purpose)
-    raise Http404
 
 
 def weekly_triage(received, *, today=None):

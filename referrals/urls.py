@@ -1,55 +1,56 @@
 from django.urls import path
 
-from . import views
+from .views import consultations, dialogue, intake, notifier, public, referrals
 
 app_name = "referrals"
 
+
 urlpatterns = [
     path(
-        "underret/<str:code>/", views.underretning_public_create, name="underretning_public_create"
+        "underret/<str:code>/", public.underretning_public_create, name="underretning_public_create"
     ),
     path(
         "underret/<str:code>/tak/",
-        views.underretning_public_thanks,
+        public.underretning_public_thanks,
         name="underretning_public_thanks",
     ),
-    path("underretninger/", views.underretning_list, name="underretning_list"),
-    path("underretninger/ny/", views.underretning_create, name="underretning_create"),
-    path("underretninger/mine/", views.underretning_sent_list, name="underretning_sent_list"),
-    path("underretninger/modtaget/", views.underretning_record, name="underretning_record"),
-    path("underretninger/<int:pk>/", views.underretning_detail, name="underretning_detail"),
-    path("underretninger/<int:pk>/vurder/", views.underretning_assess, name="underretning_assess"),
-    path("underretninger/<int:pk>/tildel/", views.underretning_assign, name="underretning_assign"),
+    path("underretninger/", intake.underretning_list, name="underretning_list"),
+    path("underretninger/ny/", notifier.underretning_create, name="underretning_create"),
+    path("underretninger/mine/", notifier.underretning_sent_list, name="underretning_sent_list"),
+    path("underretninger/modtaget/", intake.underretning_record, name="underretning_record"),
+    path("underretninger/<int:pk>/", intake.underretning_detail, name="underretning_detail"),
+    path("underretninger/<int:pk>/vurder/", intake.underretning_assess, name="underretning_assess"),
+    path("underretninger/<int:pk>/tildel/", intake.underretning_assign, name="underretning_assign"),
     path(
         "underretninger/<int:pk>/barn/",
-        views.underretning_match_child,
+        intake.underretning_match_child,
         name="underretning_match_child",
     ),
     path(
         "underretninger/<int:pk>/kvittering/",
-        views.underretning_send_receipt,
+        intake.underretning_send_receipt,
         name="underretning_send_receipt",
     ),
     path(
         "underretninger/<int:pk>/tilbagemelding/",
-        views.underretning_send_feedback,
+        intake.underretning_send_feedback,
         name="underretning_send_feedback",
     ),
     path(
         "underretninger/<int:pk>/opfoelgning/",
-        views.underretning_review_done,
+        intake.underretning_review_done,
         name="underretning_review_done",
     ),
     path(
         "underretninger/<int:pk>/undersoegelse/",
-        views.underretning_investigation_done,
+        intake.underretning_investigation_done,
         name="underretning_investigation_done",
     ),
-    path("underretninger/<int:pk>/afslut/", views.underretning_close, name="underretning_close"),
-    path("underretninger/dialog/ny/", views.dialogue_create, name="dialogue_create"),
-    path("underretninger/dialog/<int:pk>/", views.dialogue_detail, name="dialogue_detail"),
-    path("henvisninger/", views.referral_list, name="referral_list"),
-    path("henvisninger/ny/", views.referral_create, name="referral_create"),
-    path("henvisninger/<int:pk>/", views.referral_detail, name="referral_detail"),
-    path("sparring/", views.consultation_list, name="consultation_list"),
+    path("underretninger/<int:pk>/afslut/", intake.underretning_close, name="underretning_close"),
+    path("underretninger/dialog/ny/", dialogue.dialogue_create, name="dialogue_create"),
+    path("underretninger/dialog/<int:pk>/", dialogue.dialogue_detail, name="dialogue_detail"),
+    path("henvisninger/", referrals.referral_list, name="referral_list"),
+    path("henvisninger/ny/", referrals.referral_create, name="referral_create"),
+    path("henvisninger/<int:pk>/", referrals.referral_detail, name="referral_detail"),
+    path("sparring/", consultations.consultation_list, name="consultation_list"),
 ]

@@ -14,7 +14,6 @@ names are also here, so `from meetings import services; services.minutes_approve
 tests keeps working; nothing is defined here."""
 
 from .agenda import (
-    CPR_LIKE,
     FORUM_CONSENT_KINDS,
     agenda_item_add,
     forum_consent_record,
@@ -53,7 +52,6 @@ from .participants import (
 from .pdf_jobs import PDF_JOB_KEEP, RENDER_PDF_TASK, pdf_job_create, pdf_job_run
 
 __all__ = [
-    "CPR_LIKE",
     "FORUM_CONSENT_KINDS",
     "INVITATION_TEMPLATE",
     "JOB_RESEND_AFTER",

@@ -1,7 +1,6 @@
 """A forum meeting's agenda: the parents' consent to discussing a child in the forum, and the
 items submitted to the agenda."""
 
-import re
 from datetime import timedelta
 
 from django.core.exceptions import ValidationError
@@ -17,6 +16,7 @@ from cases.models import (
 from cases.selectors import child_require
 from cases.services import consent_record, timeline_add
 from trivsel.audit.models import Action
+from trivsel.identifying import identifying_problems
 from trivsel.organisation.models import Group
 
 from ..models import (
@@ -33,23 +33,15 @@ from .common import NeedsConfirmation, _day, _log
 
 # --- Agenda -------------------------------------------------------------------------------------
 
-CPR_LIKE = re.compile(r"(?<!\d)\d{6}[- ]?\d{4}(?!\d)")
-
 
 def _theme_warnings(meeting, text):
-    warnings = []
-    if CPR_LIKE.search(text):
-        warnings.append(_("The text contains something that looks like a CPR number."))
-    words = set(re.findall(r"\b[A-ZÆØÅ][\wæøåÆØÅ-]+", text))
-    if words:
-        named = Child.objects.filter(
-            municipality_id=meeting.municipality_id,
-            first_name__in=words,
-            last_name__in=words,
-        ).exists()
-        if named:
-            warnings.append(_("The text contains the name of a child."))
-    return warnings
+    # A theme is general: the platform's rules for what identifies a person, line by line.
+    return identifying_problems(
+        *text.splitlines(),
+        someone_named=lambda words: Child.objects.filter(
+            municipality_id=meeting.municipality_id, first_name__in=words
+        ).exists(),
+    )
 
 
 # What a forum consent covers: discussing the child's basic situation in the forum.

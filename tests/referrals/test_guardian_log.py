@@ -6,6 +6,7 @@ import pytest
 from django.test import Client
 
 from referrals import services as referrals
+from referrals.models import DialogueUnderretning, Underretning
 from trivsel.audit.models import AccessLogEntry
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +33,7 @@ def notify_from_the_professional_form(world, login):
         },
     )
     assert response.status_code == 302
-    assert referrals.Underretning.objects.get().child == world.child
+    assert Underretning.objects.get().child == world.child
 
 
 def notify_through_the_public_form(world, login):
@@ -64,7 +65,7 @@ def write_down_a_phone_call(world, login):
             "text": "Lægen ringede.",
         },
     )
-    underretning = referrals.Underretning.objects.latest("pk")
+    underretning = Underretning.objects.latest("pk")
     client.post(f"/underretninger/{underretning.pk}/barn/", {"cpr": "1705214123"})
     underretning.refresh_from_db()
     assert underretning.child == world.child
@@ -105,7 +106,7 @@ def start_the_dialogue_route(world, login):
             "parents_agreed": "on",
         },
     )
-    dialogue = referrals.DialogueUnderretning.objects.get()
+    dialogue = DialogueUnderretning.objects.get()
     assert login(world.leader).get(f"/underretninger/dialog/{dialogue.pk}/").status_code == 200
 
 

@@ -1,0 +1,203 @@
+"""The intake ("Modtagelse"): the queue, a notification written down by the intake, and a
+notification's page with one small view per action on it."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
+
+from cases.selectors import child_capabilities
+from trivsel.web import service_errors
+
+from ..forms import AssessForm, AssignForm, MatchChildForm, RecordNotificationForm
+from ..models import Outcome, Underretning
+from ..selectors import (
+    CASELOAD_MAX,
+    CASELOAD_TARGET,
+    caseworkers_of,
+    dialogues_for,
+    queue_page_for,
+    underretning_get_for,
+)
+from ..services import intake, receipts
+from .common import form_submit, social_work_only
+
+
+@login_required
+def underretning_list(request):
+    queue = queue_page_for(
+        request.user,
+        filter_name=request.GET.get("filter", "open"),
+        page=request.GET.get("side"),
+        render=_render_queue,
+    )
+    if request.htmx and not request.htmx.boosted:
+        return HttpResponse(queue["html"]["queue"])
+    counts = queue["counts"]
+    context = {
+        "queue": queue["html"],
+        "page_number": queue["page_number"],
+        "filter_name": queue["filter_name"],
+        "filters": [
+            (key, label, counts.get(key))
+            for key, label in (
+                ("open", _("All open")),
+                ("new", _("New")),
+                ("assessment", _("Awaiting 24-hour assessment")),
+                ("receipt", _("Receipt due")),
+                ("investigating", _("Under investigation")),
+                ("closed", _("Closed")),
+            )
+        ],
+        "dialogues": list(dialogues_for(request.user).filter(underretning__isnull=True)[:20]),
+    }
+    return render(request, "referrals/dashboard.html", context)
+
+
+def _render_queue(context):
+    """The shared fragments of the intake page (cached by the selector): nothing in them
+    depends on who is looking, so no request is passed."""
+    context = {**context, "target": CASELOAD_TARGET, "maximum": CASELOAD_MAX}
+    return {
+        "queue": render_to_string("referrals/queue.html", context),
+        "caseload": render_to_string("referrals/caseload.html", context),
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def underretning_record(request):
+    social_work_only(request.user)
+    form = RecordNotificationForm(request.POST or None)
+    underretning = form_submit(
+        request, form, intake.underretning_record, done=_("The notification is written down.")
+    )
+    if underretning:
+        return redirect("referrals:underretning_detail", pk=underretning.pk)
+    return render(
+        request,
+        "form_page.html",
+        {
+            "form": form,
+            "heading": _("Write down a notification received by phone or in person"),
+            "submit": _("Save"),
+            "back": reverse("referrals:underretning_list"),
+        },
+    )
+
+
+def _underretning_for(request, pk):
+    return underretning_get_for(request.user, pk, purpose=_("Handle a notification"))
+
+
+def _detail_context(request, underretning, **forms):
+    return {
+        "n": underretning,
+        # The child's page is linked only for those who may open it (a teamleder overseeing the
+        # queue is not involved with every child in it).
+        "child_can": child_capabilities(request.user, underretning.child_id)
+        if underretning.child_id
+        else None,
+        "clocks": underretning.clocks(),
+        "assess_form": forms.get("assess")
+        or AssessForm(
+            initial={
+                "triage": underretning.triage,
+                "outcome": underretning.outcome,
+                "note": underretning.assessment_note,
+            }
+        ),
+        "assign_form": forms.get("assign")
+        or AssignForm(
+            initial={"caseworker": underretning.assigned_to_id},
+            caseworkers=caseworkers_of(request.user),
+        ),
+        # A CPR number the citizen gave is offered for the match (never put in a URL or a log).
+        "match_form": forms.get("match")
+        or MatchChildForm(initial={"cpr": underretning.child_cpr_given}),
+        "repeats": list(
+            Underretning.objects.filter(
+                municipality_id=underretning.municipality_id, child_id=underretning.child_id
+            )
+            .exclude(pk=underretning.pk)
+            .order_by("-received_at")
+        )
+        if underretning.child_id
+        else [],
+        "is_investigation": underretning.outcome == Outcome.INVESTIGATION,
+    }
+
+
+@login_required
+def underretning_detail(request, pk):
+    underretning = _underretning_for(request, pk)
+    return render(request, "referrals/detail.html", _detail_context(request, underretning))
+
+
+# The actions on an underretning's page: one view each, all the same shape, so each is made by
+# one of the two functions below. A form action shows the page again with the form's errors; a
+# button comes back to the page with a message.
+
+
+def _form_action(name, form_class, service, done, form_arguments=lambda request: {}):
+    @login_required
+    @require_POST
+    def view(request, pk):
+        underretning = _underretning_for(request, pk)
+        form = form_class(request.POST, **form_arguments(request))
+        if form_submit(request, form, service, done=done, underretning=underretning):
+            return redirect("referrals:underretning_detail", pk=underretning.pk)
+        context = _detail_context(request, underretning, **{name: form})
+        return render(request, "referrals/detail.html", context)
+
+    return view
+
+
+def _button_action(service, done, **arguments):
+    @login_required
+    @require_POST
+    def view(request, pk):
+        underretning = _underretning_for(request, pk)
+        with service_errors(request=request) as outcome:
+            service(actor=request.user, underretning=underretning, **arguments)
+        if outcome.ok:
+            messages.success(request, done)
+        return redirect("referrals:underretning_detail", pk=underretning.pk)
+
+    return view
+
+
+underretning_assess = _form_action(
+    "assess", AssessForm, intake.underretning_assess, gettext_lazy("The assessment is saved.")
+)
+underretning_assign = _form_action(
+    "assign",
+    AssignForm,
+    intake.underretning_assign,
+    gettext_lazy("The notification is assigned."),
+    form_arguments=lambda request: {"caseworkers": caseworkers_of(request.user)},
+)
+underretning_match_child = _form_action(
+    "match",
+    MatchChildForm,
+    intake.underretning_match_child,
+    gettext_lazy("The notification is linked to the child."),
+)
+underretning_send_receipt = _button_action(
+    receipts.underretning_send_receipt, gettext_lazy("The receipt is sent.")
+)
+underretning_send_feedback = _button_action(
+    receipts.underretning_send_feedback, gettext_lazy("The feedback is sent.")
+)
+underretning_review_done = _button_action(
+    intake.underretning_mark, gettext_lazy("Saved."), step="review"
+)
+underretning_investigation_done = _button_action(
+    intake.underretning_mark, gettext_lazy("Saved."), step="investigation"
+)
+underretning_close = _button_action(intake.underretning_mark, gettext_lazy("Saved."), step="close")
