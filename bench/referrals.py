@@ -51,7 +51,7 @@ def _seed():
 
     from cases.management.commands.seed_scale import SKALA_CODE
     from cases.models import Child
-    from referrals.models import Category, Outcome, Route, Source, Status, Triage, Underretning
+    from referrals.models import Category, Notifier, Outcome, Route, Status, Triage, Underretning
     from referrals.selectors import INTAKE_UNIT_TYPES
     from trivsel.organisation.models import Municipality, Role, StaffProfile
 
@@ -78,7 +78,7 @@ def _seed():
             n = Underretning(
                 municipality=skala,
                 route=Route.DIALOGUE if i % 7 == 0 else Route.CLASSIC,
-                source=rng.choice([Source.PROFESSIONAL, Source.CITIZEN, Source.ANONYMOUS]),
+                notifier_kind=rng.choice(Notifier.values),
                 category=rng.choice(Category.values),
                 child_id=rng.choice(child_ids) if i % 10 else None,
                 child_name_given="" if i % 10 else "Barn uden match",
@@ -101,7 +101,7 @@ def _seed():
                     n.investigation_started_at = n.assessed_at
                 else:
                     n.closed_at, n.status = received + timedelta(days=50), Status.CLOSED
-            n.next_deadline = n.compute_next_deadline()
+            n.clocks_refresh(closed_days=frozenset())
             batch.append(n)
             if len(batch) == 5000:
                 Underretning.objects.bulk_create(batch)

@@ -30,8 +30,7 @@ from .services.referrals import REFERRAL_CONSENT_DAYS, referral_create
 def _received(underretning, delta):
     """Move a demo notification back in time, so its clocks show something to look at."""
     underretning.received_at = timezone.now() - delta
-    underretning.next_deadline = underretning.compute_next_deadline()
-    underretning.save(update_fields=["received_at", "next_deadline"])
+    underretning.save(update_fields=["received_at"])  # the clocks follow (Underretning.save)
     return underretning
 
 
@@ -82,14 +81,16 @@ def seed(context):
     # and assessed late (accepted and shown as late).
     phoned = underretning_record(
         actor=sara,
-        source="phone",
+        notifier_kind="citizen",
+        channel="phone",
+        # The call came in two days ago; the note has its own time of receipt.
+        received_at=timezone.now() - timedelta(days=2),
         category="neglect",
         text="En nabo fortæller, at barnet ofte er alene hjemme om aftenen.",
         notifier_name="Nabo (navn oplyst)",
         notifier_phone="12345678",
         child_name_given=class_children[0].full_name,
     )
-    _received(phoned, timedelta(days=2))
     underretning_match_child(actor=sara, underretning=phoned, cpr=class_children[0].cpr)
     underretning_assess(
         actor=sara, underretning=phoned, triage="investigation", outcome="", note="Afventer."
@@ -102,7 +103,7 @@ def seed(context):
     underretning_assess(
         actor=sara, underretning=assessed, triage="investigation", outcome="investigation"
     )
-    underretning_send_receipt(actor=sara, underretning=assessed)
+    underretning_send_receipt(actor=sara, underretning=assessed, via="in_product")
     # An anonymous notification from the public page, not linked to a child yet.
     _received(
         underretning_submit_public(
@@ -121,8 +122,8 @@ def seed(context):
         "school_absence", "Barnet har haft meget fravær i efteråret.", room_children[1], 40
     )
     underretning_assess(actor=sara, underretning=closed, triage="advice", outcome="advice")
-    underretning_send_receipt(actor=sara, underretning=closed)
-    underretning_send_feedback(actor=sara, underretning=closed)
+    underretning_send_receipt(actor=sara, underretning=closed, via="in_product")
+    underretning_send_feedback(actor=sara, underretning=closed, via="in_product")
     underretning_mark(actor=sara, underretning=closed, step="close")
 
     referral_create(

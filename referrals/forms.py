@@ -1,7 +1,9 @@
 import time
+from datetime import datetime
 
 from django import forms
 from django.core import signing
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.forms import DayField, PaperDateMixin, consent_period_help, paper_date_field
@@ -9,7 +11,16 @@ from cases.models import CONSENT_KINDS, DataKind
 from meetings.forms import TimeField, _StaffChoice, _WhenMixin
 from trivsel.forms import DesignSystemForm
 
-from .models import Category, Outcome, Proposal, Source, Triage
+from .models import (
+    RECORDED_CHANNELS,
+    Category,
+    Channel,
+    Delivery,
+    Notifier,
+    Outcome,
+    Proposal,
+    Triage,
+)
 
 # The public form refuses answers sent faster than a person can fill it in (spam protection
 # without any outside service).
@@ -145,14 +156,38 @@ class ProfessionalNotificationForm(_ChoicesGiven, DesignSystemForm):
 
 
 class RecordNotificationForm(DesignSystemForm):
-    source = forms.ChoiceField(
-        label=_("How was it received?"),
-        choices=[(s, Source(s).label) for s in (Source.PHONE, Source.IN_PERSON, Source.ANONYMOUS)],
+    """A notification the intake writes down: who notified apart from how it came, and when the
+    municipality received it."""
+
+    notifier_kind = forms.ChoiceField(
+        label=_("Who notified?"),
+        choices=Notifier.choices,
         widget=forms.RadioSelect,
-        error_messages=_required,
+        help_text=_(
+            "A professional (e.g. a doctor, the police, a teacher) gets a receipt and is told "
+            "whether the notification led to an investigation or measures; a named citizen gets "
+            "a receipt."
+        ),
+        error_messages={**_required, "invalid_choice": _("Choose who notified.")},
     )
+    channel = forms.ChoiceField(
+        label=_("How was it received?"),
+        choices=[("", "—"), *[(c, Channel(c).label) for c in RECORDED_CHANNELS]],
+        error_messages={
+            **_required,
+            "invalid_choice": _("Choose how the notification was received."),
+        },
+    )
+    received_day = DayField(label=_("Received on"), error_messages=_required)
+    received_time = TimeField(label=_("Received at (time)"), error_messages=_required)
     notifier_name = _text(_("The notifier's name"), required=False, max_length=200)
     notifier_role = _text(_("The notifier's role"), required=False, max_length=150)
+    notifier_workplace = _text(
+        _("The notifier's workplace"),
+        required=False,
+        max_length=200,
+        help_text=_("For a professional: e.g. the police, a hospital ward, a GP's practice."),
+    )
     notifier_email = forms.EmailField(
         label=_("The notifier's e-mail"),
         required=False,
@@ -163,6 +198,28 @@ class RecordNotificationForm(DesignSystemForm):
     category = _category()
     text = _text(_("What the notifier told"), rows=6)
     suspected_violence = _violence()
+
+    def clean(self):
+        cleaned = super().clean()
+        day, at = cleaned.pop("received_day", None), cleaned.pop("received_time", None)
+        if day and at:
+            cleaned["received_at"] = timezone.make_aware(datetime.combine(day, at))
+        return cleaned
+
+
+class DeliveryForm(DesignSystemForm):
+    """How a receipt or the feedback is sent: the ways this notifier can be reached."""
+
+    via = forms.ChoiceField(
+        label=_("How is it sent?"),
+        widget=forms.RadioSelect,
+        error_messages={**_required, "invalid_choice": _("Choose how it is sent.")},
+    )
+
+    def __init__(self, *args, ways, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["via"].choices = [(way, Delivery(way).label) for way in ways]
+        self.fields["via"].initial = ways[0]
 
 
 class AssessForm(DesignSystemForm):

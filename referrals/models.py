@@ -21,14 +21,6 @@ REVIEW_MONTHS = 3
 INVESTIGATION_MONTHS = 4
 
 
-class Source(models.TextChoices):
-    PROFESSIONAL = "professional", _("Professional (named, with role and unit)")
-    CITIZEN = "citizen", _("Citizen with name")
-    ANONYMOUS = "anonymous", _("Anonymous")
-    PHONE = "phone", _("By phone (written down by the receiver)")
-    IN_PERSON = "in_person", _("In person (written down by the receiver)")
-
-
 class Notifier(models.TextChoices):
     """Who notified: this, not how it arrived, decides the receipt and the feedback (Barnets
     lov § 137): every named notifier gets a receipt, a professional one also the feedback."""
@@ -48,6 +40,10 @@ class Channel(models.TextChoices):
     LETTER = "letter", _("Letter")
     EMAIL = "email", _("E-mail")
     DIALOGUE_MEETING = "dialogue_meeting", _("Dialogue meeting")
+
+
+# What the intake writes down itself; the forms and the dialogue meeting make their own.
+RECORDED_CHANNELS = (Channel.PHONE, Channel.IN_PERSON, Channel.LETTER, Channel.EMAIL)
 
 
 class Delivery(models.TextChoices):
@@ -170,7 +166,6 @@ class Underretning(ChildVoice):
         verbose_name=_("municipality"),
     )
     route = models.CharField(_("route"), max_length=10, choices=Route.choices)
-    source = models.CharField(_("source"), max_length=15, choices=Source.choices)
     category = models.CharField(
         _("category of circumstances"), max_length=20, choices=Category.choices
     )
@@ -326,6 +321,13 @@ class Underretning(ChildVoice):
     def __str__(self):
         return f"{self.get_category_display()} ({timezone.localdate(self.received_at):%d.%m.%Y})"
 
+    def save(self, *args, **kwargs):
+        # The clocks follow from the row on every save, so no write can leave them stale.
+        fields = self.clocks_refresh()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], *fields}
+        super().save(*args, **kwargs)
+
     # --- Clocks ----------------------------------------------------------------------------
 
     @property
@@ -386,7 +388,10 @@ class Underretning(ChildVoice):
         if self.receipt_due_at:
             clocks.append(
                 Clock(
-                    "receipt", _("Receipt to the notifier"), self.receipt_due_at, self.receipt_sent_at
+                    "receipt",
+                    _("Receipt to the notifier"),
+                    self.receipt_due_at,
+                    self.receipt_sent_at,
                 )
             )
         clocks.append(
@@ -408,17 +413,6 @@ class Underretning(ChildVoice):
                 )
             )
         return clocks
-
-    def save(self, *args, **kwargs):
-        # The clocks follow from the row on every save, so no write can leave them stale.
-        fields = self.clocks_refresh()
-        if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], *fields}
-        super().save(*args, **kwargs)
-
-    def compute_next_deadline(self):
-        self.clocks_refresh()
-        return self.next_deadline
 
     @property
     def assessed_late(self):

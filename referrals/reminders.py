@@ -61,20 +61,17 @@ def _clock_query(clock, open_rows, *, ahead, escalate_to):
     due = f"{clock}_due_at"
 
     def queryset(now):
-        return (
-            Underretning.objects.filter(open_rows, **{f"{due}__lte": now + ahead()})
-            .annotate(
-                cursor=F("pk"),
-                recipient=Coalesce(
-                    F("assigned_to_id"),
-                    intake_staff(Role.TEAM_LEADER),
-                    output_field=BigIntegerField(),
-                ),
-                key=key(f"referrals.{clock}:", F("pk"), ":", F(due)),
-                due_at=F(due),
-                link=link("referrals:underretning_detail", F("pk")),
-                leader=escalate_to(),
-            )
+        return Underretning.objects.filter(open_rows, **{f"{due}__lte": now + ahead()}).annotate(
+            cursor=F("pk"),
+            recipient=Coalesce(
+                F("assigned_to_id"),
+                intake_staff(Role.TEAM_LEADER),
+                output_field=BigIntegerField(),
+            ),
+            key=key(f"referrals.{clock}:", F("pk"), ":", F(due)),
+            due_at=F(due),
+            link=link("referrals:underretning_detail", F("pk")),
+            leader=escalate_to(),
         )
 
     return queryset

@@ -30,12 +30,13 @@ from trivsel.organisation.selectors import leads_unit, staff_choices
 from .models import (
     AnonymousConsultation,
     Category,
+    Channel,
     DialogueUnderretning,
+    Notifier,
     PublicFormUse,
     Referral,
     ReferralStatus,
     Route,
-    Source,
     Status,
     Triage,
     Underretning,
@@ -119,12 +120,12 @@ def underretninger_sent_by(user):
 # --- The intake dashboard ---------------------------------------------------------------------
 
 _open = Q(closed_at__isnull=True)
-_reachable = ~Q(source=Source.ANONYMOUS) & (Q(notifier__isnull=False) | ~Q(notifier_email=""))
 QUEUE_FILTERS = {
     "open": _open,
     "new": _open & Q(assigned_to__isnull=True),
     "assessment": _open & Q(assessed_at__isnull=True),
-    "receipt": _open & Q(receipt_sent_at__isnull=True) & _reachable,
+    # A receipt still owed, also on a closed notification: its clock runs on its own.
+    "receipt": Q(receipt_due_at__isnull=False, receipt_sent_at__isnull=True),
     "investigating": Q(status=Status.INVESTIGATING),
     "closed": Q(closed_at__isnull=False),
 }
@@ -138,7 +139,8 @@ MAX_PAGE_NUMBER = 100_000  # a cache key never holds an arbitrary number from th
 QUEUE_ROW_FIELDS = (
     "municipality_id",
     "route",
-    "source",
+    "notifier_kind",
+    "channel",
     "category",
     "child_id",
     "child_name_given",
@@ -260,7 +262,8 @@ def _queue_context(user, filter_name, page, generation):
         name: {value: str(label) for value, label in choices}
         for name, choices in (
             ("category", Category.choices),
-            ("source", Source.choices),
+            ("notifier_kind", Notifier.choices),
+            ("channel", Channel.choices),
             ("triage", Triage.choices),
             ("status", Status.choices),
             ("route", Route.choices),
@@ -300,7 +303,15 @@ def _group_repeats(base, underretninger):
         for other in (
             base.filter(child_id__in=child_ids)
             .only(
-                "pk", "child_id", "received_at", "category", "status", "source", "triage", "route"
+                "pk",
+                "child_id",
+                "received_at",
+                "category",
+                "status",
+                "notifier_kind",
+                "channel",
+                "triage",
+                "route",
             )
             .order_by("-received_at")
         ):

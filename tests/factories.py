@@ -145,3 +145,10 @@ def noon(days):
     return timezone.make_aware(
         datetime.combine(timezone.localdate() + timedelta(days=days), time(12))
     )
+
+
+def received(hours_ago):
+    """The received day and time fields of the intake's form, `hours_ago` hours ago (Copenhagen
+    time): a time of receipt that is never in the future, whatever the hour the tests run at."""
+    at = timezone.localtime() - timedelta(hours=hours_ago)
+    return {"received_day": at.strftime("%d.%m.%Y"), "received_time": at.strftime("%H:%M")}

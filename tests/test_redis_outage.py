@@ -137,7 +137,7 @@ def every_page_answers_and_nothing_is_lost(world, after_commit):
     # The citizen's notification is saved (and the form's rate limit still counts).
     response = Client().post(f"/underret/{world.solby.code}/", public_answers())
     assert response.status_code == 302
-    assert Underretning.objects.filter(source="anonymous").count() == 1
+    assert Underretning.objects.filter(notifier_kind="anonymous").count() == 1
     # The intake page, shared through the cache, is computed from PostgreSQL.
     social_worker = user_client(world.social_worker)
     assert social_worker.get("/underretninger/").status_code == 200

@@ -41,8 +41,8 @@ def _intake_changed(underretning):
 
 
 def _save(underretning, *fields):
-    underretning.next_deadline = underretning.compute_next_deadline()
-    underretning.save(update_fields=[*fields, "next_deadline"])
+    # The clocks' deadlines are saved with the fields (Underretning.save).
+    underretning.save(update_fields=fields)
     _intake_changed(underretning)
     return underretning
 
@@ -65,8 +65,8 @@ def _timeline(underretning, actor, text):
 
 
 def _create(**fields):
-    underretning = Underretning(received_at=timezone.now(), **fields)
-    underretning.next_deadline = underretning.compute_next_deadline()
+    fields.setdefault("received_at", timezone.now())
+    underretning = Underretning(**fields)
     underretning.save()
     _intake_changed(underretning)
     return underretning

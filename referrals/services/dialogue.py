@@ -19,7 +19,7 @@ from trivsel.locking import row_lock
 from trivsel.organisation.models import Role
 from trivsel.organisation.selectors import leads_unit
 
-from ..models import DialogueUnderretning, Route, Source
+from ..models import Channel, DialogueUnderretning, Notifier, Route
 from ..selectors import caseworkers_of
 from .common import _check_child_seen, _check_own_unit, _create, _log, _timeline
 
@@ -160,7 +160,8 @@ def minutes_approved(*, actor, minutes):
     underretning = _create(
         municipality_id=dialogue.municipality_id,
         route=Route.DIALOGUE,
-        source=Source.PROFESSIONAL,
+        notifier_kind=Notifier.PROFESSIONAL,
+        channel=Channel.DIALOGUE_MEETING,
         category=dialogue.category,
         child=dialogue.child,
         text=minutes.agreements or minutes.challenges or dialogue.get_category_display(),

@@ -2,6 +2,7 @@
 phone or in person; matched to a child, assigned, assessed, its steps recorded."""
 
 import re
+from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -15,7 +16,7 @@ from trivsel.audit.services import access_log_record
 from trivsel.locking import row_lock
 from trivsel.organisation.models import Role
 
-from ..models import Outcome, Route, Source, Status
+from ..models import RECORDED_CHANNELS, Channel, Notifier, Outcome, Route, Status
 from ..selectors import caseworkers_of
 from .common import (
     _check_child_seen,
@@ -55,7 +56,8 @@ def underretning_submit(
     underretning = _create(
         municipality_id=actor.municipality_id,
         route=Route.CLASSIC,
-        source=Source.PROFESSIONAL,
+        notifier_kind=Notifier.PROFESSIONAL,
+        channel=Channel.FORM,
         category=category,
         child=child,
         child_name_given=child_name_given.strip(),
@@ -79,34 +81,67 @@ def underretning_submit(
     return underretning
 
 
+# A phone note may be written down a little after the call; a time further in the future is a
+# typing error.
+RECEIVED_AT_SLACK = timedelta(minutes=5)
+
+
 @transaction.atomic
 def underretning_record(
     *,
     actor,
-    source,
+    notifier_kind,
+    channel,
+    received_at,
     category,
     text,
     notifier_name="",
     notifier_role="",
+    notifier_workplace="",
     notifier_email="",
     notifier_phone="",
     child_name_given="",
     suspected_violence=False,
 ):
-    """A notification by phone or in person, written down by the receiver."""
+    """A notification received by phone, in person, by letter or by e-mail, written down by the
+    receiver. Who notified decides the clocks (§ 137), not how it came: a professional (with role
+    and workplace — the police, a hospital, a GP as well as the municipality's own staff) and a
+    named citizen get a receipt, a professional also the feedback. `received_at` is when the
+    municipality received it, not when it was written down."""
     _check_social_work(actor)
-    if source not in (Source.PHONE, Source.IN_PERSON, Source.ANONYMOUS):
-        raise ValidationError({"source": _("Choose how the notification was received.")})
+    if channel not in RECORDED_CHANNELS:
+        raise ValidationError({"channel": _("Choose how the notification was received.")})
+    if notifier_kind not in Notifier.values:
+        raise ValidationError({"notifier_kind": _("Choose who notified.")})
+    if received_at > timezone.now() + RECEIVED_AT_SLACK:
+        raise ValidationError({"received_day": _("The time received cannot be in the future.")})
+    name, role, workplace = notifier_name.strip(), notifier_role.strip(), notifier_workplace.strip()
+    if notifier_kind == Notifier.ANONYMOUS:
+        # Nothing that could identify an anonymous notifier is kept, even if it was typed.
+        name = role = workplace = notifier_email = notifier_phone = ""
+    problems = {}
+    if notifier_kind != Notifier.ANONYMOUS and not name:
+        problems["notifier_name"] = _("Write the notifier's name, or choose anonymous.")
+    if notifier_kind == Notifier.PROFESSIONAL:
+        if not role:
+            problems["notifier_role"] = _("Write the professional's role (e.g. doctor, police).")
+        if not workplace:
+            problems["notifier_workplace"] = _("Write where the professional works.")
+    if problems:
+        raise ValidationError(problems)
     underretning = _create(
         municipality_id=actor.municipality_id,
         route=Route.CLASSIC,
-        source=source,
+        notifier_kind=notifier_kind,
+        channel=channel,
+        received_at=received_at,
         category=category,
         child_name_given=child_name_given.strip(),
         text=text.strip(),
         suspected_violence=suspected_violence,
-        notifier_name=notifier_name.strip(),
-        notifier_role=notifier_role.strip(),
+        notifier_name=name,
+        notifier_role=role,
+        notifier_workplace=workplace,
         notifier_email=notifier_email.strip(),
         notifier_phone=notifier_phone.strip(),
         recorded_by=actor,

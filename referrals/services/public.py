@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from trivsel.audit.models import Action, Basis, Topic
 from trivsel.audit.services import access_log_record
 
-from ..models import PublicFormUse, Route, Source
+from ..models import Channel, Notifier, PublicFormUse, Route
 from ..selectors import PUBLIC_RATE_WINDOW
 from .common import _create
 
@@ -37,7 +37,8 @@ def underretning_submit_public(
     underretning = _create(
         municipality=municipality,
         route=Route.CLASSIC,
-        source=Source.ANONYMOUS if anonymous else Source.CITIZEN,
+        notifier_kind=Notifier.ANONYMOUS if anonymous else Notifier.CITIZEN,
+        channel=Channel.PUBLIC_FORM,
         category=category,
         child_name_given=child_name.strip(),
         child_cpr_given=child_cpr.strip(),

@@ -7,6 +7,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
@@ -14,8 +15,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from cases.selectors import child_capabilities
 from trivsel.web import service_errors
 
-from ..forms import AssessForm, AssignForm, MatchChildForm, RecordNotificationForm
-from ..models import Outcome, Underretning
+from ..forms import AssessForm, AssignForm, DeliveryForm, MatchChildForm, RecordNotificationForm
+from ..models import Underretning
 from ..selectors import (
     CASELOAD_MAX,
     CASELOAD_TARGET,
@@ -73,7 +74,11 @@ def _render_queue(context):
 @require_http_methods(["GET", "POST"])
 def underretning_record(request):
     social_work_only(request.user)
-    form = RecordNotificationForm(request.POST or None)
+    now = timezone.localtime()
+    form = RecordNotificationForm(
+        request.POST or None,
+        initial={"received_day": now.date(), "received_time": now.strftime("%H:%M")},
+    )
     underretning = form_submit(
         request, form, intake.underretning_record, done=_("The notification is written down.")
     )
@@ -84,7 +89,9 @@ def underretning_record(request):
         "form_page.html",
         {
             "form": form,
-            "heading": _("Write down a notification received by phone or in person"),
+            "heading": _(
+                "Write down a notification received by phone, in person, by letter or by e-mail"
+            ),
             "submit": _("Save"),
             "back": reverse("referrals:underretning_list"),
         },
@@ -93,6 +100,11 @@ def underretning_record(request):
 
 def _underretning_for(request, pk):
     return underretning_get_for(request.user, pk, purpose=_("Handle a notification"))
+
+
+def _delivery_form_arguments(underretning, step):
+    # Two of them on one page: the prefix keeps their fields' ids apart.
+    return {"ways": receipts.delivery_choices(underretning, step), "prefix": step}
 
 
 def _detail_context(request, underretning, **forms):
@@ -118,6 +130,10 @@ def _detail_context(request, underretning, **forms):
             caseworkers=caseworkers_of(request.user),
         ),
         # A CPR number the citizen gave is offered for the match (never put in a URL or a log).
+        "receipt_form": forms.get("receipt")
+        or DeliveryForm(**_delivery_form_arguments(underretning, "receipt")),
+        "feedback_form": forms.get("feedback")
+        or DeliveryForm(**_delivery_form_arguments(underretning, "feedback")),
         "match_form": forms.get("match")
         or MatchChildForm(initial={"cpr": underretning.child_cpr_given}),
         "repeats": list(
@@ -129,7 +145,8 @@ def _detail_context(request, underretning, **forms):
         )
         if underretning.child_id
         else [],
-        "is_investigation": underretning.outcome == Outcome.INVESTIGATION,
+        # The investigation's clock runs on its own, also after the notification is closed.
+        "is_investigation": underretning.runs_investigation,
     }
 
 
@@ -144,12 +161,12 @@ def underretning_detail(request, pk):
 # button comes back to the page with a message.
 
 
-def _form_action(name, form_class, service, done, form_arguments=lambda request: {}):
+def _form_action(name, form_class, service, done, form_arguments=lambda request, n: {}):
     @login_required
     @require_POST
     def view(request, pk):
         underretning = _underretning_for(request, pk)
-        form = form_class(request.POST, **form_arguments(request))
+        form = form_class(request.POST, **form_arguments(request, underretning))
         if form_submit(request, form, service, done=done, underretning=underretning):
             return redirect("referrals:underretning_detail", pk=underretning.pk)
         context = _detail_context(request, underretning, **{name: form})
@@ -180,7 +197,7 @@ underretning_assign = _form_action(
     AssignForm,
     intake.underretning_assign,
     gettext_lazy("The notification is assigned."),
-    form_arguments=lambda request: {"caseworkers": caseworkers_of(request.user)},
+    form_arguments=lambda request, n: {"caseworkers": caseworkers_of(request.user)},
 )
 underretning_match_child = _form_action(
     "match",
@@ -188,11 +205,19 @@ underretning_match_child = _form_action(
     intake.underretning_match_child,
     gettext_lazy("The notification is linked to the child."),
 )
-underretning_send_receipt = _button_action(
-    receipts.underretning_send_receipt, gettext_lazy("The receipt is sent.")
+underretning_send_receipt = _form_action(
+    "receipt",
+    DeliveryForm,
+    receipts.underretning_send_receipt,
+    gettext_lazy("The receipt is sent."),
+    form_arguments=lambda request, n: _delivery_form_arguments(n, "receipt"),
 )
-underretning_send_feedback = _button_action(
-    receipts.underretning_send_feedback, gettext_lazy("The feedback is sent.")
+underretning_send_feedback = _form_action(
+    "feedback",
+    DeliveryForm,
+    receipts.underretning_send_feedback,
+    gettext_lazy("The feedback is sent."),
+    form_arguments=lambda request, n: _delivery_form_arguments(n, "feedback"),
 )
 underretning_review_done = _button_action(
     intake.underretning_mark, gettext_lazy("Saved."), step="review"

@@ -77,4 +77,4 @@ def test_a_citizen_uses_the_public_page(world, page, axe_violations):
     page.get_by_role("button", name="Send underretningen").click()
     page.get_by_text("har modtaget din underretning").wait_for()
     assert axe_violations(page) == []
-    assert Underretning.objects.get().source == "anonymous"
+    assert Underretning.objects.get().notifier_kind == "anonymous"

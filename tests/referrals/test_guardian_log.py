@@ -7,6 +7,7 @@ from django.test import Client
 
 from referrals import services as referrals
 from referrals.models import DialogueUnderretning, Underretning
+from tests.factories import received
 from trivsel.audit.models import AccessLogEntry
 
 pytestmark = pytest.mark.django_db
@@ -58,8 +59,12 @@ def write_down_a_phone_call(world, login):
     client.post(
         "/underretninger/modtaget/",
         {
-            "source": "phone",
+            "notifier_kind": "professional",
+            "channel": "phone",
+            **received(hours_ago=1),
             "notifier_name": "Lægen",
+            "notifier_role": "Praktiserende læge",
+            "notifier_workplace": "Lægehuset",
             "child_name_given": "Alma Hansen",
             "category": "neglect",
             "text": "Lægen ringede.",
@@ -84,8 +89,8 @@ def handle_it_in_the_intake(world, login):
     client.get(f"{url}/")
     client.post(f"{url}/tildel/", {"caseworker": world.social_worker.pk})
     client.post(f"{url}/vurder/", {"triage": "investigation", "outcome": "investigation"})
-    client.post(f"{url}/kvittering/")
-    client.post(f"{url}/tilbagemelding/")
+    client.post(f"{url}/kvittering/", {"receipt-via": "email"})
+    client.post(f"{url}/tilbagemelding/", {"feedback-via": "in_product"})
     client.post(f"{url}/undersoegelse/")
     underretning.refresh_from_db()
     assert underretning.assigned_to == world.social_worker

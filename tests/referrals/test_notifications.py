@@ -12,7 +12,7 @@ from django.utils import timezone
 from cases.models import DataKind, Involvement, TimelineEntry
 from cases.selectors import child_list_visible_to
 from referrals import services
-from referrals.models import Outcome, Source, Status, Triage, Underretning
+from referrals.models import Notifier, Outcome, Status, Triage, Underretning
 from tests import factories as f
 from trivsel.audit.models import AccessLogEntry, Basis
 from trivsel.notifications.services import email_outbox_drain
@@ -47,7 +47,11 @@ def test_it_sends_a_notification_from_the_professional_form(intake, login):
     )
     assert response.status_code == 302
     n = Underretning.objects.get()
-    assert (n.notifier, n.source, n.status) == (intake.teacher, Source.PROFESSIONAL, "received")
+    assert (n.notifier, n.notifier_kind, n.status) == (
+        intake.teacher,
+        Notifier.PROFESSIONAL,
+        "received",
+    )
     assert n.next_deadline == n.received_at + timedelta(hours=24)
     page = client.get("/underretninger/mine/").content.decode()
     assert "Barnets adfærd eller trivsel" in page
@@ -160,7 +164,10 @@ def test_the_receipt_mail_carries_nothing_sensitive(
     n = send(intake)
     client = login(intake.social_worker)
     with django_capture_on_commit_callbacks(execute=True):
-        assert client.post(f"/underretninger/{n.pk}/kvittering/").status_code == 302
+        assert (
+            client.post(f"/underretninger/{n.pk}/kvittering/", {"receipt-via": "email"}).status_code
+            == 302
+        )
     email_outbox_drain()
     (mail,) = mailoutbox
     assert mail.to == [intake.teacher.email]
@@ -168,7 +175,9 @@ def test_the_receipt_mail_carries_nothing_sensitive(
     n.refresh_from_db()
     assert n.receipt_sent_at
     # A second receipt is refused with a Danish message, not a 500.
-    response = client.post(f"/underretninger/{n.pk}/kvittering/", follow=True)
+    response = client.post(
+        f"/underretninger/{n.pk}/kvittering/", {"receipt-via": "email"}, follow=True
+    )
     assert "Kvitteringen er allerede sendt." in response.content.decode()
 
 
@@ -191,7 +200,9 @@ def test_a_receipt_waits_out_a_mail_server_that_is_away_and_goes_once(
     )
     client = login(intake.social_worker)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(f"/underretninger/{n.pk}/kvittering/", follow=True)
+        response = client.post(
+            f"/underretninger/{n.pk}/kvittering/", {"receipt-via": "email"}, follow=True
+        )
     # The caseworker is told the receipt is sent, and its clock stops now: the municipality has
     # sent it; the mail server being away is the outbox's to wait out.
     assert "Kvitteringen er sendt." in response.content.decode()
@@ -218,7 +229,9 @@ def test_feedback_tells_the_teacher_whether_an_investigation_started(intake, log
     services.underretning_assess(
         actor=intake.social_worker, underretning=n, triage="investigation", outcome="investigation"
     )
-    services.underretning_send_feedback(actor=intake.social_worker, underretning=n)
+    services.underretning_send_feedback(
+        actor=intake.social_worker, underretning=n, via="in_product"
+    )
     page = login(intake.teacher).get("/underretninger/mine/").content.decode()
     assert "Der er iværksat en undersøgelse" in page
 
@@ -309,7 +322,9 @@ def test_the_intake_writes_down_a_phone_call_and_links_the_child(intake, login):
     response = client.post(
         "/underretninger/modtaget/",
         {
-            "source": "phone",
+            "notifier_kind": "citizen",
+            "channel": "phone",
+            **f.received(hours_ago=1),
             "notifier_name": "En nabo",
             "child_name_given": "Alma",
             "category": "neglect",
@@ -339,11 +354,15 @@ def test_bad_input_on_the_intake_forms_gives_danish_errors(intake, login):
     assert "Registrér udfaldet, før underretningen afsluttes." in response.content.decode()
 
 
-def test_closing_ends_the_clocks(intake):
+def test_closing_ends_the_clocks_but_a_receipt_still_owed(intake):
     n = send(intake)
     services.underretning_assess(
         actor=intake.social_worker, underretning=n, triage="advice", outcome="no_action"
     )
     services.underretning_mark(actor=intake.social_worker, underretning=n, step="close")
     n.refresh_from_db()
-    assert n.status == Status.CLOSED and n.next_deadline is None
+    # The notifier is still owed her receipt (§ 137): that clock runs on.
+    assert n.status == Status.CLOSED and n.next_deadline == n.receipt_due_at
+    services.underretning_send_receipt(actor=intake.social_worker, underretning=n, via="letter")
+    n.refresh_from_db()
+    assert n.next_deadline is None and n.receipt_via == "letter"

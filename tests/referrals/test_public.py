@@ -9,7 +9,7 @@ import pytest
 from django.core import signing
 
 from referrals.forms import _SIGNING_SALT
-from referrals.models import Source, Underretning
+from referrals.models import Notifier, Underretning
 from trivsel.audit.models import AccessLogEntry
 
 pytestmark = pytest.mark.django_db
@@ -43,7 +43,7 @@ def test_a_citizen_notifies_and_it_reaches_the_queue_unmatched(intake, client, l
     response = client.post("/underret/901/", answers())
     assert response.status_code == 302 and response["Location"] == "/underret/901/tak/"
     n = Underretning.objects.get()
-    assert (n.source, n.child, n.municipality) == (Source.CITIZEN, None, intake.solby)
+    assert (n.notifier_kind, n.child, n.municipality) == (Notifier.CITIZEN, None, intake.solby)
     assert n.notifier_name == "Hanne Nabo" and n.wants_receipt
     assert AccessLogEntry.objects.filter(object_id=str(n.pk), action="create").exists()
     page = login(intake.social_worker).get("/underretninger/").content.decode()
@@ -56,7 +56,7 @@ def test_anonymous_needs_no_name_and_keeps_none(intake, client):
     )
     assert response.status_code == 302
     n = Underretning.objects.get()
-    assert (n.source, n.notifier_name, n.notifier_email) == (Source.ANONYMOUS, "", "")
+    assert (n.notifier_kind, n.notifier_name, n.notifier_email) == (Notifier.ANONYMOUS, "", "")
 
 
 def test_missing_answers_come_back_with_every_answer_kept(intake, client):

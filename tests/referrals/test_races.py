@@ -34,7 +34,7 @@ def test_two_receipts_at_once_send_one_email(intake, mailoutbox):
     results = race(
         Underretning,
         lambda i: services.underretning_send_receipt(
-            actor=intake.social_worker, underretning=Underretning.objects.get(pk=n.pk)
+            actor=intake.social_worker, underretning=Underretning.objects.get(pk=n.pk), via="email"
         ),
     )
 
