@@ -7,10 +7,13 @@ class ReferralsConfig(AppConfig):
     verbose_name = _("Notifications and referrals")
 
     def ready(self):
-        # Approved minutes of a dialogue meeting become the notification (meetings exposes the
-        # hook; it never imports referrals).
+        # The dialogue-based notification exists from its meeting (attendance recorded) and the
+        # approved minutes become its content (meetings exposes the hooks; it never imports
+        # referrals).
+        from meetings.services.confirmations import after_attendance_recorded
         from meetings.services.minutes import after_minutes_approved
 
-        from .services.dialogue import minutes_approved
+        from .services.dialogue import attendance_recorded, minutes_approved
 
+        after_attendance_recorded.add(attendance_recorded)
         after_minutes_approved.add(minutes_approved)

@@ -434,12 +434,14 @@ class Underretning(ChildVoice):
 class DialogueStep(models.TextChoices):
     AGREED = "agreed", _("The parents agreed")
     INVITED = "invited", _("Meeting planned")
-    DONE = "done", _("The minutes are the notification")
+    RECEIVED = "received", _("Received at the meeting: the deadlines run")
+    DONE = "done", _("The approved minutes are the notification's content")
 
 
 class DialogueUnderretning(ChildVoice):
     """The dialogue-based route (Assens): the conversation with the parents, their agreement,
-    the meeting chaired by the leader, and — when its minutes are approved — the notification."""
+    the meeting chaired by the leader, and the notification — received at the meeting, its
+    content the minutes once approved and confirmed by everyone present."""
 
     municipality = models.ForeignKey(
         "organisation.Municipality", on_delete=models.PROTECT, related_name="+"
@@ -493,7 +495,7 @@ class DialogueUnderretning(ChildVoice):
     @property
     def step(self):
         if self.underretning_id:
-            return DialogueStep.DONE
+            return DialogueStep.DONE if self.underretning.minutes_id else DialogueStep.RECEIVED
         if self.meeting_id:
             return DialogueStep.INVITED
         return DialogueStep.AGREED

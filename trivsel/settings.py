@@ -177,6 +177,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "meetings.tasks.jobs_resend",
         "schedule": env.float("JOB_RESEND_SECONDS", default=60.0),
     },
+    # A dialogue-based notification exists from the end of its meeting (README "Reminders").
+    "dialogue-meetings": {
+        "task": "referrals.tasks.dialogue_meetings_sweep",
+        "schedule": env.float("REMINDER_SWEEP_SECONDS", default=300.0),
+    },
     "email-outbox": {
         "task": "trivsel.notifications.tasks.email_outbox_drain",
         "schedule": env.float("REMINDER_EMAIL_SECONDS", default=60.0),
@@ -210,9 +215,7 @@ REMINDER_ROUND_DAYS = env.int("REMINDER_ROUND_DAYS", default=3)
 UNDERRETNING_ASSESSMENT_AHEAD_HOURS = env.int("UNDERRETNING_ASSESSMENT_AHEAD_HOURS", default=12)
 UNDERRETNING_RECEIPT_AHEAD_DAYS = env.int("UNDERRETNING_RECEIPT_AHEAD_DAYS", default=2)
 UNDERRETNING_REVIEW_AHEAD_DAYS = env.int("UNDERRETNING_REVIEW_AHEAD_DAYS", default=7)
-UNDERRETNING_INVESTIGATION_AHEAD_DAYS = env.int(
-    "UNDERRETNING_INVESTIGATION_AHEAD_DAYS", default=14
-)
+UNDERRETNING_INVESTIGATION_AHEAD_DAYS = env.int("UNDERRETNING_INVESTIGATION_AHEAD_DAYS", default=14)
 # Days after a dialogue meeting before a confirmation of its minutes still missing becomes a
 # task for the unit's leader (the notification and its clocks never wait for it).
 DIALOGUE_CONFIRMATION_DAYS = env.int("DIALOGUE_CONFIRMATION_DAYS", default=3)

@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from trivsel.audit.models import Action
+from trivsel.extension_points import ExtensionPoint
 
 from ..models import (
     ConfirmationMethod,
@@ -22,6 +23,11 @@ from ..selectors import (
 from .common import _log
 
 # --- Attendance and confirmations ---------------------------------------------------------------
+
+# Recording who was present says the meeting has been held: apps above meetings (referrals: the
+# dialogue-based notification exists from its meeting) react here, inside the transaction,
+# without meetings importing them. Each function is called as function(actor=…, minutes=…).
+after_attendance_recorded = ExtensionPoint("after attendance recorded")
 
 
 def _draft_for_confirmation(minutes):
@@ -116,6 +122,7 @@ def attendance_record(*, actor, minutes, present):
     meeting.participants.exclude(pk__in=present).update(present=False)
     MinutesConfirmation.objects.filter(minutes=minutes).exclude(participant_id__in=present).delete()
     _log(actor, Action.CHANGE, meeting, meeting=meeting, purpose=_("Record attendance"))
+    after_attendance_recorded.call_each(actor=actor, minutes=minutes)
     return len(present)
 
 

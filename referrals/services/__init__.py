@@ -20,6 +20,8 @@ from .dialogue import (
     DIALOGUE_INVITE_TASK,
     dialogue_invite,
     dialogue_invite_parents,
+    dialogue_meeting_held,
+    dialogue_meetings_sweep,
     dialogue_start,
     minutes_approved,
 )
@@ -41,6 +43,8 @@ __all__ = [
     "consultation_record",
     "dialogue_invite",
     "dialogue_invite_parents",
+    "dialogue_meeting_held",
+    "dialogue_meetings_sweep",
     "dialogue_start",
     "minutes_approved",
     "referral_answer",

@@ -3,8 +3,11 @@ social worker, and the approved minutes that are the notification."""
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import CharField, Exists, OuterRef
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,9 +22,9 @@ from trivsel.locking import row_lock
 from trivsel.organisation.models import Role
 from trivsel.organisation.selectors import leads_unit
 
-from ..models import Channel, DialogueUnderretning, Notifier, Route
+from ..models import Channel, DialogueUnderretning, Notifier, Route, Underretning
 from ..selectors import caseworkers_of
-from .common import _check_child_seen, _check_own_unit, _create, _log, _timeline
+from .common import _check_child_seen, _check_own_unit, _create, _log, _save, _timeline
 
 DIALOGUE_INVITE_TASK = "referrals.dialogue_invite"
 
@@ -146,35 +149,142 @@ def dialogue_invite_parents(*, actor, dialogue):
     return added
 
 
-def minutes_approved(*, actor, minutes):
-    """The meetings app's hook: the approved minutes of a dialogue meeting *are* the
-    notification, with the agreed next steps; with no plan, a task for the social worker."""
+@transaction.atomic
+def dialogue_meeting_held(*, actor, dialogue):
+    """The social worker heard the concern at the meeting: the notification exists from now, its
+    clocks running from the meeting's time (Barnets lov § 136: received is when the municipality
+    learned of it). The minutes become its content when approved and confirmed
+    (minutes_approved); no missing confirmation holds back the 24-hour assessment. Called when
+    the tovholder records who was present, and by beat once the meeting is over (`actor` None).
+    Safe to call twice: the notification is made once."""
     dialogue = (
         DialogueUnderretning.objects.select_for_update(of=("self",))
-        .filter(meeting_id=minutes.meeting_id, underretning__isnull=True)
-        .select_related("child", "started_by", "unit", "social_worker")
-        .first()
+        .select_related("child", "started_by", "unit", "social_worker", "meeting")
+        .get(pk=dialogue.pk)
     )
-    if dialogue is None:
-        return None
+    if dialogue.underretning_id or dialogue.meeting_id is None:
+        return dialogue.underretning
+    meeting = dialogue.meeting
+    received_at = min(meeting.starts_at, timezone.now())
     underretning = _create(
         municipality_id=dialogue.municipality_id,
         route=Route.DIALOGUE,
         notifier_kind=Notifier.PROFESSIONAL,
         channel=Channel.DIALOGUE_MEETING,
+        received_at=received_at,
         category=dialogue.category,
         child=dialogue.child,
-        text=minutes.agreements or minutes.challenges or dialogue.get_category_display(),
+        # Until the minutes are approved: where the concern was raised, not what was said.
+        text=_(
+            "Raised at the dialogue meeting on %(date)s. The approved minutes will be the"
+            " notification's content."
+        )
+        % {"date": timezone.localtime(received_at).strftime("%d.%m.%Y %H:%M")},
         notifier=dialogue.started_by,
         notifier_name=dialogue.started_by.get_full_name(),
         notifier_unit=dialogue.unit,
         notifier_email=dialogue.started_by.email,
-        minutes=minutes,
         assigned_to=dialogue.social_worker,
+        child_heard=dialogue.child_heard,
+        child_heard_note=dialogue.child_heard_note,
+        bisidder_present=dialogue.bisidder_present,
     )
     dialogue.underretning = underretning
     dialogue.save(update_fields=["underretning"])
+    _timeline(underretning, actor, _("Dialogue-based notification received at the meeting"))
+    return underretning
+
+
+def attendance_recorded(*, actor, minutes):
+    """The meetings app's hook: who was present is recorded, so the meeting has been held."""
+    dialogue = DialogueUnderretning.objects.filter(
+        meeting_id=minutes.meeting_id, underretning__isnull=True
+    ).first()
+    if dialogue is not None:
+        dialogue_meeting_held(actor=actor, dialogue=dialogue)
+
+
+DIALOGUE_CONFIRMATION_TASK = "referrals.dialogue_confirmation"
+
+
+def dialogue_meetings_sweep(*, now=None):
+    """Beat: every dialogue meeting that is over gets its notification (the tovholder may not
+    have recorded who was present), and the leaders of the unit get a task for every one whose
+    minutes are still not approved DIALOGUE_CONFIRMATION_DAYS after the meeting — a confirmation
+    is missing, or the minutes are not written. Safe to run twice. Returns the counts."""
+    now = now or timezone.now()
+    meeting_over = now - timedelta(minutes=settings.DIALOGUE_MEETING_MINUTES)
+    held = 0
+    for dialogue in DialogueUnderretning.objects.filter(
+        underretning__isnull=True, meeting__starts_at__lte=meeting_over
+    ).only("pk")[:500]:
+        dialogue_meeting_held(actor=None, dialogue=dialogue)
+        held += 1
+    tasks = 0
+    waited = meeting_over - timedelta(days=settings.DIALOGUE_CONFIRMATION_DAYS)
+    for dialogue in (
+        DialogueUnderretning.objects.filter(
+            underretning__isnull=False,
+            underretning__minutes__isnull=True,
+            meeting__starts_at__lte=waited,
+        )
+        .exclude(
+            Exists(
+                Task.objects.filter(
+                    source_type=DIALOGUE_CONFIRMATION_TASK,
+                    source_id=Cast(OuterRef("pk"), CharField()),
+                )
+            )
+        )
+        .select_related("child", "unit", "meeting")[:500]
+    ):
+        tasks += _confirmation_tasks(dialogue)
+    return {"held": held, "tasks": tasks}
+
+
+@transaction.atomic
+def _confirmation_tasks(dialogue):
+    created = 0
+    for leader in unit_leaders(dialogue.unit):
+        task_create(
+            child=dialogue.child,
+            title=_(
+                "The minutes of the dialogue meeting are not approved yet: follow up the"
+                " confirmations still missing"
+            ),
+            owner=leader,
+            due_date=timezone.localdate() + timedelta(days=1),
+            data_kind=DataKind.NOTIFICATIONS,
+            source_type=DIALOGUE_CONFIRMATION_TASK,
+            source_id=dialogue.pk,
+        )
+        created += 1
+    return created
+
+
+def minutes_approved(*, actor, minutes):
+    """The meetings app's hook: the approved minutes of a dialogue meeting become the content of
+    the notification received at the meeting (made now if the meeting was not yet recorded as
+    held), with the agreed next steps; with no plan, a task for the social worker."""
+    dialogue = (
+        DialogueUnderretning.objects.filter(meeting_id=minutes.meeting_id)
+        .select_related("unit")
+        .first()
+    )
+    if dialogue is None:
+        return None
+    underretning = dialogue_meeting_held(actor=actor, dialogue=dialogue)
+    underretning = Underretning.objects.select_for_update().get(pk=underretning.pk)
+    if underretning.minutes_id:
+        return underretning  # a correction approved later: the notification keeps the first
+    underretning.minutes = minutes
+    underretning.text = minutes.agreements or minutes.challenges or underretning.text
+    _save(underretning, "minutes", "text")
     _timeline(underretning, actor, _("Dialogue-based notification: the minutes are approved"))
+    for task in Task.objects.filter(
+        source_type=DIALOGUE_CONFIRMATION_TASK, source_id=str(dialogue.pk), status=TaskStatus.OPEN
+    ):
+        task_complete(actor=actor, task=task)
     has_plan = minutes.action_items.exists()
     if not has_plan and dialogue.social_worker_id:
         task_create(

@@ -1,10 +1,11 @@
 """The dialogue-based route in the browser: the pædagog records the parents' agreement, the
 leader plans the meeting with the socialrådgiver, the pædagog invites the parents; after the
-meeting the leader (tovholder) records who was present, the socialrådgiver, the pædagog and the
+meeting the leader (tovholder) records who was present, and the intake sees the notification at
+once, its 24-hour clock running from the meeting's time; the socialrådgiver, the pædagog and the
 mother (a guardian with a login of her own, so the leader cannot record it for her) confirm the
-minutes with their own login, and only once everyone present has confirmed and the leader
-approved does the intake see the notification. Then a referral to PPR is answered, and
-an anonymous consultation counted. axe-core checks every page."""
+minutes with their own login, and once everyone present has confirmed and the leader approved,
+the minutes are the notification's content. Then a referral to PPR is answered, and an anonymous
+consultation counted. axe-core checks every page."""
 
 import re
 from datetime import timedelta
@@ -14,6 +15,7 @@ from django.utils import timezone
 
 from cases.access import grants_rebuild
 from meetings import services as meetings
+from meetings.models import Meeting
 from referrals.models import DialogueUnderretning, Referral, Underretning
 from tests import factories as f
 from trivsel.organisation.models import Role, UnitType
@@ -74,6 +76,9 @@ def test_dialogue_route_referral_and_consultation(world, log_in, axe_violations)
 
     dialogue = DialogueUnderretning.objects.get()
     meeting = dialogue.meeting
+    # The day comes: the meeting began two hours ago (planned three days ahead above).
+    held_at = (timezone.now() - timedelta(hours=2)).replace(second=0, microsecond=0)
+    Meeting.objects.filter(pk=meeting.pk).update(starts_at=held_at)
     meetings.network_consent_record(
         actor=world.leader,
         meeting=meeting,
@@ -94,11 +99,22 @@ def test_dialogue_route_referral_and_consultation(world, log_in, axe_violations)
     lone.get_by_role("button", name="Gem fremmødet").click()
     lone.get_by_text("Fremmødet er registreret.").wait_for()
     assert axe_violations(lone) == []
+
+    # The meeting is held: the intake has the notification now, received at the meeting's time,
+    # the 24-hour assessment due 24 hours after it — confirmations or not.
+    received = Underretning.objects.get()
+    assert received.received_at == held_at and received.minutes is None
+    sara.goto("/underretninger/")
+    sara.get_by_text("Dialogbaseret underretning").first.wait_for()
+    sara.goto(f"/underretninger/{received.pk}/")
+    due = timezone.localtime(held_at + timedelta(hours=24)).strftime("%d.%m.%Y %H:%M")
+    assessment = sara.get_by_role("row", name=re.compile("Vurdering inden for 24 timer"))
+    assert due in assessment.inner_text() and "frist om" in assessment.inner_text()
+    assert axe_violations(sara) == []
     lone.get_by_role("button", name="Godkend referatet").click()
     refusal = lone.get_by_text("Ikke bekræftet endnu:").first
     refusal.wait_for()
     assert "Sara" in refusal.inner_text() and "Mette" in refusal.inner_text()
-    assert not Underretning.objects.exists()
 
     lone.goto(f"/moeder/{meeting.pk}/referat/")
     assert lone.get_by_role("button", name=re.compile("Bekræftet på mødet")).count() == 0
@@ -118,10 +134,11 @@ def test_dialogue_route_referral_and_consultation(world, log_in, axe_violations)
     lone.get_by_text("Du har bekræftet referatet.").wait_for()
     assert lone.get_by_text("Med eget login").count() == 4
     assert axe_violations(lone) == []
-    assert not Underretning.objects.exists()
+    assert Underretning.objects.get().minutes is None
     lone.get_by_role("button", name="Godkend referatet").click()
     lone.get_by_text("Referatet er godkendt og låst.").wait_for()
-    assert Underretning.objects.get().route == "dialogue"
+    n = Underretning.objects.get()
+    assert n.route == "dialogue" and n.minutes_id and n.received_at == held_at
     sara.goto("/underretninger/")
     assert sara.get_by_text("Dialogbaseret underretning").first.is_visible()
 

@@ -244,7 +244,9 @@ def test_the_leader_gets_a_task_to_invite_and_finds_the_dialogue(dialogue, login
     assert "Dialogmøder du er inviteret til" in page
 
 
-def test_the_notification_waits_for_everyone_present_to_confirm(dialogue, login):
+def test_the_notification_is_received_at_the_meeting_and_its_content_waits_for_confirmations(
+    dialogue, login
+):
     _meeting(dialogue)
     services.dialogue_invite_parents(actor=dialogue.paedagog, dialogue=dialogue.dialogue)
     meeting = dialogue.dialogue.meeting
@@ -267,13 +269,17 @@ def test_the_notification_waits_for_everyone_present_to_confirm(dialogue, login)
         follow=True,
     ).content.decode()
     assert "Fremmødet er registreret." in page
+    # The meeting is held: the social worker heard the concern, the notification and its clocks
+    # exist now, whatever becomes of the confirmations.
+    received = Underretning.objects.get()
+    assert received.minutes is None and received.assessed_at is None
+    assert received.assessment_due_at == received.received_at + timedelta(hours=24)
     with pytest.raises(ValidationError) as refused:
         meetings.minutes_approve(actor=dialogue.leader, minutes=minutes)
     message = " ".join(refused.value.messages)
     assert "Ikke bekræftet endnu" in message
     for name in ("Sara", "Mette", "Maria", "Lone"):
         assert name in message
-    assert not Underretning.objects.exists()
 
     # The socialrådgiver reads the draft and confirms it with her own login.
     sara = login(dialogue.social_worker)
@@ -296,7 +302,7 @@ def test_the_notification_waits_for_everyone_present_to_confirm(dialogue, login)
     with pytest.raises(ValidationError, match="Lone") as refused:
         meetings.minutes_approve(actor=dialogue.leader, minutes=minutes)
     assert "Sara" not in " ".join(refused.value.messages)
-    assert not Underretning.objects.exists()
+    assert Underretning.objects.get().minutes is None
 
     editor = login(dialogue.leader)
     editor.post(f"/moeder/referat/{minutes.pk}/bekraeft/", version)
@@ -304,6 +310,7 @@ def test_the_notification_waits_for_everyone_present_to_confirm(dialogue, login)
     assert "Referatet er godkendt og låst." in page
     underretning = Underretning.objects.get()
     assert underretning.route == Route.DIALOGUE and underretning.minutes == minutes
+    assert underretning.received_at == received.received_at  # the clocks did not restart
     assert set(minutes.confirmations.values_list("method", flat=True)) == {"login"}
     assert minutes.confirmations.count() == 4
 
