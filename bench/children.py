@@ -20,7 +20,7 @@ from guardian.shortcuts import get_objects_for_user
 
 from bench.timing import measure, report
 from cases.access import live_grants
-from cases.management.commands.seed_scale import SKALA_CODE
+from cases.management.skala import SKALA_CODE
 from cases.models import Child, ChildGroupObjectPermission, ChildUserObjectPermission
 from cases.selectors import child_list_visible_to
 from trivsel.audit.models import Basis

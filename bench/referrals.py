@@ -49,7 +49,7 @@ def _seed():
     from django.db import connection
     from django.utils import timezone
 
-    from cases.management.commands.seed_scale import SKALA_CODE
+    from cases.management.skala import SKALA_CODE
     from cases.models import Child
     from referrals.models import Category, Notifier, Outcome, Route, Status, Triage, Underretning
     from referrals.selectors import INTAKE_UNIT_TYPES

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from trivsel.audit.models import Basis, Topic
@@ -224,49 +225,38 @@ def handover_parent_answer(request, pk):
     return redirect("cases:handover_detail", pk=handover.pk)
 
 
-def _handover_action(request, pk, *, purpose, action, done):
-    handover = _handover(request, pk, purpose)
-    with service_errors(request=request) as outcome:
-        action(actor=request.user, handover=handover)
-    if outcome.ok:
-        messages.success(request, done)
-    return redirect("cases:handover_detail", pk=handover.pk)
+def _handover_button(*, purpose, action, done):
+    """A button on a handover's page: the service does it (or says in Danish why not) and the
+    page shows again. The three buttons below are made by it."""
+
+    @login_required
+    @require_POST
+    def view(request, pk):
+        handover = _handover(request, pk, str(purpose))
+        with service_errors(request=request) as outcome:
+            action(actor=request.user, handover=handover)
+        if outcome.ok:
+            messages.success(request, done)
+        return redirect("cases:handover_detail", pk=handover.pk)
+
+    return view
 
 
-@login_required
-@require_POST
-def handover_send(request, pk):
-    return _handover_action(
-        request,
-        pk,
-        purpose=_("Send a handover"),
-        action=services.handover_send,
-        done=_("The handover is sent. The receiving leader has a task to acknowledge it."),
-    )
-
-
-@login_required
-@require_POST
-def handover_acknowledge(request, pk):
-    return _handover_action(
-        request,
-        pk,
-        purpose=_("Acknowledge a handover"),
-        action=services.handover_acknowledge,
-        done=_("The handover is acknowledged. The sender can see it."),
-    )
-
-
-@login_required
-@require_POST
-def handover_cancel(request, pk):
-    return _handover_action(
-        request,
-        pk,
-        purpose=_("Cancel a handover"),
-        action=services.handover_cancel,
-        done=_("The handover is cancelled."),
-    )
+handover_send = _handover_button(
+    purpose=gettext_lazy("Send a handover"),
+    action=services.handover_send,
+    done=gettext_lazy("The handover is sent. The receiving leader has a task to acknowledge it."),
+)
+handover_acknowledge = _handover_button(
+    purpose=gettext_lazy("Acknowledge a handover"),
+    action=services.handover_acknowledge,
+    done=gettext_lazy("The handover is acknowledged. The sender can see it."),
+)
+handover_cancel = _handover_button(
+    purpose=gettext_lazy("Cancel a handover"),
+    action=services.handover_cancel,
+    done=gettext_lazy("The handover is cancelled."),
+)
 
 
 @login_required

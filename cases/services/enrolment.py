@@ -47,16 +47,8 @@ def involvement_add(*, actor, child, person=None, unit=None, role, purpose, star
     """Register who works with the child; staff around the child do this (enrolment or the
     social-work side), never someone whose only basis is a consent or an exchange."""
     child_require(actor, child, "register_involvement")
-    return _involvement_create(
-        actor=actor,
-        child=child,
-        person=person,
-        unit=unit,
-        role=role,
-        purpose=purpose,
-        start=start,
-        end=end,
-    )
+    # Exactly this function's arguments, under the rules every involvement is created by.
+    return _involvement_create(**locals())
 
 
 @transaction.atomic

@@ -24,14 +24,29 @@ from django.core.management.base import BaseCommand, CommandError
 from cases.access import grants_rebuild
 from cases.demo import fictitious_cpr
 from cases.management.scale_builder import ScaleBuilder, step_log
+from cases.management.skala import (
+    BATCH,
+    BOYS,
+    DAYCARE_TYPES,
+    DAYCARE_WORDS,
+    DISTRICTS,
+    GIRLS,
+    GRANT_CHUNK,
+    LAST_NAMES,
+    LEADER_TITLES,
+    PLACE_WORDS,
+    SKALA_CODE,
+    SKALA_NAME,
+    TITLES,
+    _chunks,
+    _numbered,
+)
+from cases.management.skala_casework import CaseworkSteps
 from cases.models import (
     Child,
     ChildGroupObjectPermission,
     ChildUserObjectPermission,
     Consent,
-    ConsentEvidence,
-    ConsentStatus,
-    DataKind,
     Enrolment,
     Guardian,
     Guardianship,
@@ -53,82 +68,6 @@ from trivsel.organisation.models import (
     UnitType,
     User,
 )
-
-SKALA_NAME = "Skala Kommune"
-SKALA_CODE = "997"
-BATCH = 5000
-GRANT_CHUNK = 2000
-DISTRICTS = ("Nord", "Syd", "Øst", "Vest", "Midt")
-
-GIRLS = (
-    "Emma", "Ida", "Clara", "Freja", "Alma", "Ella", "Sofia", "Karla", "Olivia", "Agnes",
-    "Laura", "Josefine", "Anna", "Nora", "Lea", "Ellen", "Mathilde", "Asta", "Liva", "Signe",
-    "Maja", "Aya", "Frida", "Vigga", "Esther", "Lærke", "Isabella", "Mille", "Luna", "Marie",
-)  # fmt: skip
-BOYS = (
-    "William", "Noah", "Oscar", "Lucas", "Carl", "Victor", "Alfred", "Malthe", "Emil", "Aksel",
-    "Elias", "Valdemar", "Magnus", "Arthur", "Otto", "August", "Frederik", "Anton", "Johan",
-    "Theo", "Liam", "Villads", "Mads", "Storm", "Karl", "Felix", "Benjamin", "Ali", "Jens", "Ole",
-)  # fmt: skip
-LAST_NAMES = (
-    "Nielsen", "Jensen", "Hansen", "Pedersen", "Andersen", "Christensen", "Larsen", "Sørensen",
-    "Rasmussen", "Jørgensen", "Petersen", "Madsen", "Kristensen", "Olsen", "Thomsen",
-    "Christiansen", "Poulsen", "Johansen", "Møller", "Mortensen", "Knudsen", "Jakobsen",
-    "Mikkelsen", "Frederiksen", "Henriksen", "Laursen", "Lund", "Holm", "Schmidt", "Eriksen",
-    "Kristiansen", "Simonsen", "Clausen", "Svendsen", "Andreasen", "Iversen", "Jeppesen",
-    "Vestergaard", "Mogensen", "Nissen", "Kaya", "Yilmaz", "Ahmed", "Hussein", "Nowak",
-)  # fmt: skip
-PLACE_WORDS = (
-    "Bakke", "Skov", "Strand", "Eng", "Sø", "Mølle", "Kirke", "Lunde", "Højvang", "Vestre",
-    "Østre", "Nørre", "Søndre", "Hede", "Kilde", "Ege", "Bøge", "Lind", "Aske", "Rosen",
-    "Fjord", "Bro", "Toft", "Vang", "Holm", "Mark", "Dal", "Næs", "Havre", "Slots",
-)  # fmt: skip
-DAYCARE_WORDS = (
-    "Solsikken", "Mælkebøtten", "Kastanjen", "Myretuen", "Regnbuen", "Troldehøjen", "Spiren",
-    "Bikuben", "Mariehønen", "Skovbrynet", "Egernet", "Æblehaven", "Humlebien", "Lærken",
-    "Svalen", "Stjernen", "Kløveret", "Valmuen", "Pilen", "Rønnebærret",
-)  # fmt: skip
-
-TITLES = {
-    Role.PAEDAGOG: "Pædagog",
-    Role.CHILDMINDER: "Dagplejer",
-    Role.TEACHER: "Lærer",
-    Role.SFO_PAEDAGOG: "SFO-pædagog",
-    Role.LEADER: "Leder",
-    Role.HEALTH_VISITOR: "Sundhedsplejerske",
-    Role.PPR_PSYCHOLOGIST: "PPR-psykolog",
-    Role.RESOURCE_PAEDAGOG: "Ressourcepædagog",
-    Role.SPEECH_CONSULTANT: "Tale-hørekonsulent",
-    Role.SOCIAL_WORKER: "Socialrådgiver",
-    Role.TEAM_LEADER: "Teamleder",
-    Role.SSP_CONSULTANT: "SSP-konsulent",
-    Role.UU_COUNSELLOR: "UU-vejleder",
-}
-LEADER_TITLES = {
-    UnitType.SCHOOL: "Skoleleder",
-    UnitType.AFTER_SCHOOL: "SFO-leder",
-    UnitType.YOUTH_CLUB: "Klubleder",
-    UnitType.HEALTH_VISITING: "Ledende sundhedsplejerske",
-}
-DAYCARE_TYPES = (
-    UnitType.CHILDMINDING,
-    UnitType.NURSERY,
-    UnitType.KINDERGARTEN,
-    UnitType.INTEGRATED,
-)
-
-
-def _numbered(pattern, words, count):
-    """`count` distinct names from `words`, numbered once the words run out."""
-    names = []
-    for i in range(count):
-        round_ = i // len(words)
-        names.append(pattern.format(words[i % len(words)]) + (f" {round_ + 1}" if round_ else ""))
-    return names
-
-
-def _chunks(items, size):
-    return [items[i : i + size] for i in range(0, len(items), size)]
 
 
 class Command(BaseCommand):
@@ -156,7 +95,7 @@ class Command(BaseCommand):
         builder.run(self.stdout, f"{SKALA_NAME} ready")
 
 
-class _Builder(ScaleBuilder):
+class _Builder(CaseworkSteps, ScaleBuilder):
     seed = 997
     models = (
         Child,
@@ -554,125 +493,6 @@ class _Builder(ScaleBuilder):
         self.log_step(
             f"{len(users)} staff: "
             + ", ".join(f"{count} {role.value}" for role, count in counters.most_common())
-        )
-
-    # --- involvements and consents --------------------------------------------------------------
-
-    def _casework(self):
-        rng, today, units = self.rng, self.today, self.units
-        children = self.children
-        n = len(children)
-        family = units[UnitType.SOCIAL_AUTHORITY][0]
-        social_workers = self.staff_by_role[Role.SOCIAL_WORKER]
-        team_leaders = self.staff_by_role[Role.TEAM_LEADER] or [None]
-        psychologists = self.staff_by_role[Role.PPR_PSYCHOLOGIST]
-
-        def ppr_for(child):
-            district = self.placement[child.pk].district
-            return self.ppr_by_district.get(district) or units[UnitType.PPR][0]
-
-        def psychologist_at(ppr):
-            local = [u for role, u in self.staff_by_unit[ppr.pk] if role == Role.PPR_PSYCHOLOGIST]
-            return rng.choice(local or psychologists) if (local or psychologists) else None
-
-        involvements = []
-        # 5 %: a social worker is involved (statutory basis: every kind of information).
-        if social_workers:
-            for i in rng.sample(range(n), round(n * 0.05)):
-                leader = rng.choice(team_leaders)
-                involvements.append(
-                    Involvement(
-                        child_id=children[i].pk,
-                        person_id=rng.choice(social_workers).pk,
-                        unit_id=family.pk,
-                        role="Socialrådgiver",
-                        purpose="Sagsbehandling efter underretning",
-                        start=today - timedelta(days=rng.randrange(1, 365)),
-                        statutory=True,
-                        created_by_id=leader.pk if leader else None,
-                    )
-                )
-        # 5 %: a PPR psychologist is involved, with the parents' consent to PPR.
-        ppr_children = rng.sample(range(n), round(n * 0.05))
-        consents = []  # (consent, recipient unit)
-        for i in ppr_children:
-            child = children[i]
-            ppr = ppr_for(child)
-            psychologist = psychologist_at(ppr)
-            involvements.append(
-                Involvement(
-                    child_id=child.pk,
-                    person_id=psychologist.pk if psychologist else None,
-                    unit_id=ppr.pk,
-                    role="PPR-psykolog",
-                    purpose="Observation og sparring om trivsel og læring",
-                    start=today - timedelta(days=rng.randrange(1, 365)),
-                )
-            )
-            consents.append(
-                (
-                    self._consent(
-                        i,
-                        kinds=[DataKind.BASIC, DataKind.SCREENING],
-                        purpose="Drøftelse af barnets trivsel i det tværfaglige team med PPR",
-                        recorded_by=psychologist,
-                    ),
-                    ppr,
-                )
-            )
-        # About 5 % more: the year before school, consent to a handover to the coming school.
-        before_school = [i for i, c in enumerate(children) if self.grade[c.pk] == -1]
-        for i in rng.sample(before_school, min(len(before_school), round(n * 0.05))):
-            child = children[i]
-            daycare = self.placement[child.pk]
-            school = rng.choice(
-                self.schools_by_district.get(daycare.district) or units[UnitType.SCHOOL]
-            )
-            leaders = [u for role, u in self.staff_by_unit[daycare.pk] if role == Role.LEADER]
-            consents.append(
-                (
-                    self._consent(
-                        i,
-                        kinds=[DataKind.BASIC, DataKind.HANDOVER],
-                        purpose="Overlevering til skolestart",
-                        recorded_by=leaders[0] if leaders else None,
-                    ),
-                    school,
-                )
-            )
-        Involvement.objects.bulk_create(involvements, batch_size=BATCH)
-        Consent.objects.bulk_create([c for c, _ in consents], batch_size=BATCH)
-        recipients = Consent.recipient_units.through
-        recipients.objects.bulk_create(
-            (recipients(consent_id=c.pk, unit_id=unit.pk) for c, unit in consents),
-            batch_size=BATCH,
-        )
-        expired = sum(c.valid_until < today for c, _ in consents)
-        self.summary["involvements"] = len(involvements)
-        self.summary["consents"] = len(consents)
-        self.log_step(
-            f"{len(involvements)} involvements, {len(consents)} consents ({expired} expired)"
-        )
-
-    def _consent(self, index, *, kinds, purpose, recorded_by):
-        rng, today = self.rng, self.today
-        if rng.random() < 0.2:  # expired
-            valid_until = today - timedelta(days=rng.randrange(1, 90))
-            valid_from = valid_until - timedelta(days=180)
-        else:
-            valid_from = today - timedelta(days=rng.randrange(0, 150))
-            valid_until = valid_from + timedelta(days=180)
-        return Consent(
-            child_id=self.children[index].pk,
-            guardian_id=self.first_guardian[index],
-            kinds=kinds,
-            purpose=purpose,
-            valid_from=valid_from,
-            valid_until=valid_until,
-            status=ConsentStatus.GIVEN,
-            evidence=ConsentEvidence.PAPER,
-            paper_date=valid_from,
-            recorded_by_id=recorded_by.pk if recorded_by else None,
         )
 
     # --- grants ----------------------------------------------------------------------------------

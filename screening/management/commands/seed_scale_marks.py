@@ -26,8 +26,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from cases.access import grants_rebuild
-from cases.management.commands.seed_scale import SKALA_CODE
 from cases.management.scale_builder import ScaleBuilder, step_log
+from cases.management.skala import SKALA_CODE
 from cases.models import Enrolment
 from cases.selectors import current_enrolments
 from screening.defaults import install_default_templates
