@@ -50,7 +50,9 @@ def child_voice_record(
     child_heard_note = (child_heard_note or "").strip()
     if isinstance(target, Underretning):
         _check_social_work(actor)
-        if part not in PARTS or target.municipality_id != actor.municipality_id:
+        if target.municipality_id != actor.municipality_id:
+            raise ValidationError(_("Only the social-work side handles notifications."))
+        if part not in PARTS:
             raise ValidationError(_("Choose what the child was heard in."))
         if part == "investigation" and not target.runs_investigation:
             raise ValidationError(_("No investigation has been started."))
