@@ -15,6 +15,7 @@ from .models import (
     RECORDED_CHANNELS,
     Category,
     Channel,
+    ChildHeard,
     Delivery,
     Notifier,
     Outcome,
@@ -220,6 +221,51 @@ class DeliveryForm(DesignSystemForm):
         super().__init__(*args, **kwargs)
         self.fields["via"].choices = [(way, Delivery(way).label) for way in ways]
         self.fields["via"].initial = ways[0]
+
+
+# The bisidder: yes, no, or not decided (None); the form's values, and what they stand for.
+_BISIDDER = {"yes": True, "no": False}
+
+
+class ChildVoiceForm(DesignSystemForm):
+    """The child's voice and the bisidder (Barnets lov §§ 5–6), on a notification, its
+    investigation or a dialogue meeting."""
+
+    child_heard = forms.ChoiceField(
+        label=_("Was the child heard?"),
+        choices=ChildHeard.choices,
+        widget=forms.RadioSelect,
+        error_messages={**_required, "invalid_choice": _("Choose whether the child was heard.")},
+    )
+    child_heard_note = _text(
+        _("How the child was heard, or why not"),
+        required=False,
+        rows=3,
+        help_text=_(
+            "How: a conversation, with whom and where. Not heard: the reason, e.g. the child's"
+            " age or maturity."
+        ),
+    )
+    bisidder_present = forms.TypedChoiceField(
+        label=_("Did a bisidder take part?"),
+        choices=[("yes", _("Yes")), ("no", _("No")), ("", _("Not decided yet"))],
+        coerce=_BISIDDER.get,
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": _("Choose whether a bisidder took part.")},
+    )
+
+    @classmethod
+    def initial_of(cls, target, prefix=""):
+        """The form's initial values from what is recorded on `target` (fields named with
+        `prefix`, e.g. "investigation_")."""
+        bisidder = getattr(target, f"{prefix}bisidder_present")
+        return {
+            "child_heard": getattr(target, f"{prefix}child_heard"),
+            "child_heard_note": getattr(target, f"{prefix}child_heard_note"),
+            "bisidder_present": {True: "yes", False: "no"}.get(bisidder, ""),
+        }
 
 
 class AssessForm(DesignSystemForm):

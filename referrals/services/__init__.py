@@ -6,6 +6,7 @@ deadline, and writes audit entries.
                     intake; matched to a child, assigned, assessed, its steps recorded
     public          a citizen's notification from the public page
     receipts        the receipt to the notifier and the professional's feedback (§ 137)
+    child_voice     whether and how the child was heard, and the bisidder (§§ 5–6)
     dialogue        the dialogue-based notification and its meeting
     referrals       referrals to other units, made with the parents' consent
     consultations   anonymous consultations
@@ -15,6 +16,7 @@ Code imports from the module (`from referrals.services.intake import underretnin
 The names are also here, so `from referrals import services; services.underretning_assess(…)`
 in the tests keeps working; nothing is defined here."""
 
+from .child_voice import child_voice_record
 from .consultations import consultation_record
 from .dialogue import (
     DIALOGUE_INVITE_TASK,
@@ -40,6 +42,7 @@ from .referrals import REFERRAL_CONSENT_DAYS, referral_answer, referral_create, 
 __all__ = [
     "DIALOGUE_INVITE_TASK",
     "REFERRAL_CONSENT_DAYS",
+    "child_voice_record",
     "consultation_record",
     "dialogue_invite",
     "dialogue_invite_parents",

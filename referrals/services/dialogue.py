@@ -184,10 +184,9 @@ def dialogue_meeting_held(*, actor, dialogue):
         notifier_name=dialogue.started_by.get_full_name(),
         notifier_unit=dialogue.unit,
         notifier_email=dialogue.started_by.email,
+        # The dialogue meeting's record of the child's voice stays on the dialogue, shown with
+        # the notification; the intake records its own.
         assigned_to=dialogue.social_worker,
-        child_heard=dialogue.child_heard,
-        child_heard_note=dialogue.child_heard_note,
-        bisidder_present=dialogue.bisidder_present,
     )
     dialogue.underretning = underretning
     dialogue.save(update_fields=["underretning"])

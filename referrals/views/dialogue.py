@@ -5,14 +5,15 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from cases.selectors import child_list_visible_to
 from trivsel.organisation.selectors import own_units
 from trivsel.web import service_errors, staff_only
 
-from ..forms import DialogueInviteForm, DialogueStartForm
+from ..forms import ChildVoiceForm, DialogueInviteForm, DialogueStartForm
 from ..selectors import caseworkers_of, dialogue_get_for
+from ..services.child_voice import child_voice_record
 from ..services.dialogue import dialogue_invite, dialogue_invite_parents, dialogue_start
 from .common import form_submit
 
@@ -79,4 +80,28 @@ def dialogue_detail(request, pk):
         if outcome.ok:
             messages.success(request, _("The parents are on the meeting's list."))
         return redirect("referrals:dialogue_detail", pk=pk)
-    return render(request, "referrals/dialogue.html", {"d": item, "invite_form": invite_form})
+    return _render(request, item, invite_form=invite_form)
+
+
+def _render(request, item, *, invite_form=None, voice_form=None):
+    # The child's voice at the dialogue meeting, once it is planned; the intake sees it on the
+    # notification's page.
+    if voice_form is None and item.meeting_id:
+        voice_form = ChildVoiceForm(prefix="voice", initial=ChildVoiceForm.initial_of(item))
+    return render(
+        request,
+        "referrals/dialogue.html",
+        {"d": item, "invite_form": invite_form, "voice_form": voice_form},
+    )
+
+
+@login_required
+@require_POST
+def dialogue_child_voice(request, pk):
+    item = dialogue_get_for(request.user, pk)
+    form = ChildVoiceForm(request.POST, prefix="voice")
+    if form_submit(
+        request, form, child_voice_record, done=_("The child's perspective is saved."), target=item
+    ):
+        return redirect("referrals:dialogue_detail", pk=pk)
+    return _render(request, item, voice_form=form)

@@ -15,8 +15,15 @@ from django.views.decorators.http import require_http_methods, require_POST
 from cases.selectors import child_capabilities
 from trivsel.web import service_errors
 
-from ..forms import AssessForm, AssignForm, DeliveryForm, MatchChildForm, RecordNotificationForm
-from ..models import Underretning
+from ..forms import (
+    AssessForm,
+    AssignForm,
+    ChildVoiceForm,
+    DeliveryForm,
+    MatchChildForm,
+    RecordNotificationForm,
+)
+from ..models import DialogueUnderretning, Underretning
 from ..selectors import (
     CASELOAD_MAX,
     CASELOAD_TARGET,
@@ -25,7 +32,7 @@ from ..selectors import (
     queue_page_for,
     underretning_get_for,
 )
-from ..services import intake, receipts
+from ..services import child_voice, intake, receipts
 from .common import form_submit, social_work_only
 
 
@@ -107,6 +114,21 @@ def _delivery_form_arguments(underretning, step):
     return {"ways": receipts.delivery_choices(underretning, step), "prefix": step}
 
 
+# The child's voice is recorded for the notification and for its investigation: two forms on one
+# page, kept apart by their prefix; the part's fields on the row start with the second name.
+VOICE_PARTS = {
+    "voice": ("notification", ""),
+    "investigation_voice": ("investigation", "investigation_"),
+}
+
+
+def _voice_form(underretning, name, forms):
+    part, fields = VOICE_PARTS[name]
+    return forms.get(name) or ChildVoiceForm(
+        prefix=name, initial=ChildVoiceForm.initial_of(underretning, fields)
+    )
+
+
 def _detail_context(request, underretning, **forms):
     return {
         "n": underretning,
@@ -147,6 +169,12 @@ def _detail_context(request, underretning, **forms):
         else [],
         # The investigation's clock runs on its own, also after the notification is closed.
         "is_investigation": underretning.runs_investigation,
+        "voice_form": _voice_form(underretning, "voice", forms),
+        "investigation_voice_form": _voice_form(underretning, "investigation_voice", forms)
+        if underretning.runs_investigation
+        else None,
+        # What the dialogue meeting recorded about the child's voice, when it came from one.
+        "dialogue": DialogueUnderretning.objects.filter(underretning=underretning).first(),
     }
 
 
@@ -226,3 +254,22 @@ underretning_investigation_done = _button_action(
     intake.underretning_mark, gettext_lazy("Saved."), step="investigation"
 )
 underretning_close = _button_action(intake.underretning_mark, gettext_lazy("Saved."), step="close")
+
+
+def _record_voice(name):
+    part = VOICE_PARTS[name][0]
+
+    def record(*, actor, underretning, **data):
+        return child_voice.child_voice_record(actor=actor, target=underretning, part=part, **data)
+
+    return _form_action(
+        name,
+        ChildVoiceForm,
+        record,
+        gettext_lazy("The child's perspective is saved."),
+        form_arguments=lambda request, n: {"prefix": name},
+    )
+
+
+underretning_child_voice = _record_voice("voice")
+underretning_investigation_child_voice = _record_voice("investigation_voice")
