@@ -22,6 +22,7 @@ from ..selectors import (
     CASELOAD_TARGET,
     caseworkers_of,
     dialogues_for,
+    intake_figures_for,
     queue_page_for,
     underretning_get_for,
 )
@@ -56,6 +57,8 @@ def underretning_list(request):
             )
         ],
         "dialogues": list(dialogues_for(request.user).filter(underretning__isnull=True)[:20]),
+        # queue_page_for has checked that the user is on the social-work side.
+        "figures": intake_figures_for(request.user),
     }
     return render(request, "referrals/dashboard.html", context)
 
