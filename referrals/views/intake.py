@@ -1,6 +1,8 @@
 """The intake ("Modtagelse"): the queue, a notification written down by the intake, and a
 notification's page with one small view per action on it."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
@@ -15,7 +17,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 from cases.selectors import child_capabilities
 from trivsel.web import service_errors
 
-from ..forms import AssessForm, AssignForm, DeliveryForm, MatchChildForm, RecordNotificationForm
+from ..forms import (
+    AssessForm,
+    AssignForm,
+    DeliveryForm,
+    MatchChildForm,
+    RecordNotificationForm,
+    ReviewForm,
+)
 from ..models import Underretning
 from ..selectors import (
     CASELOAD_MAX,
@@ -137,6 +146,7 @@ def _detail_context(request, underretning, **forms):
         or DeliveryForm(**_delivery_form_arguments(underretning, "receipt")),
         "feedback_form": forms.get("feedback")
         or DeliveryForm(**_delivery_form_arguments(underretning, "feedback")),
+        "review_form": forms.get("review") or ReviewForm(prefix="review"),
         "match_form": forms.get("match")
         or MatchChildForm(initial={"cpr": underretning.child_cpr_given}),
         "repeats": list(
@@ -222,8 +232,12 @@ underretning_send_feedback = _form_action(
     gettext_lazy("The feedback is sent."),
     form_arguments=lambda request, n: _delivery_form_arguments(n, "feedback"),
 )
-underretning_review_done = _button_action(
-    intake.underretning_mark, gettext_lazy("Saved."), step="review"
+underretning_review_done = _form_action(
+    "review",
+    ReviewForm,
+    partial(intake.underretning_mark, step="review"),
+    gettext_lazy("Saved."),
+    form_arguments=lambda request, n: {"prefix": "review"},
 )
 underretning_investigation_done = _button_action(
     intake.underretning_mark, gettext_lazy("Saved."), step="investigation"
