@@ -15,9 +15,20 @@ from referrals.selectors import intake_figures_for
 
 pytestmark = pytest.mark.django_db
 
-MONTHS = (
-    "januar februar marts april maj juni juli august september oktober november december"
-).split()
+MONTHS = [
+    "januar",
+    "februar",
+    "marts",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "august",
+    "september",
+    "oktober",
+    "november",
+    "december",
+]
 
 
 def _month_back(day, months):
