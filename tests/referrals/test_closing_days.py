@@ -109,16 +109,3 @@ def test_a_closing_day_of_another_municipality_moves_nothing_here(intake, friday
     nabo.refresh_from_db()
     assert owed.receipt_due_at == DUE
     assert nabo.receipt_due_at == DUE_WITH_MONDAY_CLOSED
-
-
-def test_the_admin_shows_the_closing_days_of_the_own_municipality(intake, login):
-    ClosedDay.objects.create(municipality=intake.solby, day=MONDAY, name="Kommunens lukkedag")
-    ClosedDay.objects.create(municipality=intake.nabo_kommune, day=MONDAY, name="Nabos lukkedag")
-    client = _admin(intake, login)
-    page = client.get(f"/admin/organisation/municipality/{intake.solby.pk}/change/")
-    page = page.content.decode()
-    assert "closed_days-TOTAL_FORMS" in page
-    assert "Lukkedage" in page or "lukkedage" in page
-    assert "Kommunens lukkedag" in page and "Nabos lukkedag" not in page
-    other = client.get(f"/admin/organisation/municipality/{intake.nabo_kommune.pk}/change/")
-    assert other.status_code in (302, 404)
