@@ -550,10 +550,10 @@ def _intake_figures(municipality_id, months, now, zone):
 
     everything = Q()
 
-    def grouped(name, at, *, counted=everything, in_time=everything):
+    def grouped(name, at, *, counted=everything, in_time=everything, shift=just_before):
         return (
             rows.filter(counted, **{f"{at}__gte": start, f"{at}__lte": end})
-            .annotate(month=TruncMonth(F(at) - just_before, tzinfo=zone))
+            .annotate(month=TruncMonth(F(at) - shift, tzinfo=zone))
             .values("month")
             .annotate(
                 clock=Value(name),
@@ -563,7 +563,7 @@ def _intake_figures(municipality_id, months, now, zone):
             .values_list("clock", "month", "total", "in_time")
         )
 
-    parts = [grouped("received", "received_at")]
+    parts = [grouped("received", "received_at", shift=timedelta(0))]
     for name, (due, done) in FIGURE_CLOCKS.items():
         # Every row with this clock that is done (in time or late) or whose deadline has passed
         # undone; a clock still running is not counted yet.

@@ -160,3 +160,28 @@ def test_the_figures_are_one_query(intake, django_assert_num_queries):
         intake_figures_for(intake.social_worker)
     with django_assert_num_queries(0):  # from the cache
         intake_figures_for(intake.social_worker)
+
+
+def test_the_dashboard_with_its_figures_has_a_constant_number_of_queries(
+    intake, login, django_assert_max_num_queries, django_assert_num_queries
+):
+    def notify_and_assess(count):
+        for _ in range(count):
+            n = _notify(intake)
+            services.underretning_assess(
+                actor=intake.social_worker, underretning=n, triage=Triage.ADVICE
+            )
+
+    client = login(intake.social_worker)
+    client.get("/underretninger/")  # the session's first save is not the page's
+    notify_and_assess(2)
+    cache.clear()  # the worst case: counts, caseload and figures computed, not cached
+    with django_assert_max_num_queries(15) as few:
+        client.get("/underretninger/")
+    figures = [q["sql"] for q in few.captured_queries if "UNION ALL" in q["sql"]]
+    assert len(figures) == 1  # the figures are one query
+    notify_and_assess(30)
+    cache.clear()
+    with django_assert_num_queries(len(few.captured_queries)):
+        response = client.get("/underretninger/")
+    assert "<caption>" in response.content.decode()
