@@ -118,7 +118,8 @@ def test_the_figures_count_each_clock_in_time_or_late(intake, login):
     assert sum(r["received"] for r in figures["months"]) == 2
 
     page = login(intake.team_leader).get("/underretninger/").content.decode()
-    assert "<caption>" in page and 'scope="row"' in page
+    assert page.count("<caption>") == 1 and page.count('scope="row"') == 13
+    assert "<title>" not in page.split("<caption>")[1]  # the table is in the page's body
     assert _label(today) in page and _label(month) in page
     assert "1 af 2 (50 %)" in page
 
