@@ -58,6 +58,8 @@ def test_the_review_at_risk_tells_the_department_head_once(intake, head, login):
     )
     assert Notification.objects.filter(kind="referrals.review_at_risk").count() == 1
     assert Notification.objects.count() == 1  # nobody else is told
+    page = client.get(f"/underretninger/{n.pk}/").content.decode()
+    assert "4-måneders fristen for en undersøgelse i fare" in page
 
 
 def test_without_a_leader_a_teamleder_is_told(intake):
