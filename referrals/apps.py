@@ -17,3 +17,22 @@ class ReferralsConfig(AppConfig):
 
         after_attendance_recorded.add(attendance_recorded)
         after_minutes_approved.add(minutes_approved)
+
+        # A closing day added, changed or removed in the admin moves the receipt deadlines still
+        # running (organisation knows nothing of referrals; referrals listens).
+        from django.db.models.signals import post_delete, post_save
+
+        from trivsel.organisation.models import ClosedDay
+
+        post_save.connect(closed_day_changed, sender=ClosedDay, dispatch_uid="referrals.closed")
+        post_delete.connect(
+            closed_day_changed, sender=ClosedDay, dispatch_uid="referrals.closed_removed"
+        )
+
+
+def closed_day_changed(sender, instance, raw=False, **kwargs):
+    if raw:  # loading a fixture
+        return
+    from .services.receipts import receipt_deadlines_refresh
+
+    receipt_deadlines_refresh(instance.municipality_id)

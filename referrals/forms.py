@@ -268,6 +268,17 @@ class ChildVoiceForm(DesignSystemForm):
         }
 
 
+class ReviewForm(DesignSystemForm):
+    """The 3-month review: done, and whether the investigation's 4-month deadline is at risk
+    (the department head is then told)."""
+
+    at_risk = forms.BooleanField(
+        label=_("The 4-month deadline of the investigation is at risk"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-checkbox"}),
+    )
+
+
 class AssessForm(DesignSystemForm):
     triage = forms.ChoiceField(
         label=_("Urgency of the notification"),

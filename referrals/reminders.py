@@ -30,7 +30,7 @@ from trivsel.notifications.clocks import (
     register_event,
     unit_leader_of,
 )
-from trivsel.organisation.models import Role, StaffProfile
+from trivsel.organisation.models import Role, StaffProfile, User
 
 from .models import Underretning
 from .selectors import INTAKE_UNIT_TYPES
@@ -50,11 +50,22 @@ def intake_staff(role):
     )
 
 
-def _department_head():
+def department_head():
     # The leader of the intake; a teamleder where the municipality has named no leader there.
     return Coalesce(
         intake_staff(Role.LEADER), intake_staff(Role.TEAM_LEADER), output_field=BigIntegerField()
     )
+
+
+def department_head_of(underretning):
+    """The department head of the notification's municipality (as for the escalations), or
+    None: one query."""
+    head = (
+        Underretning.objects.filter(pk=underretning.pk)
+        .annotate(head=department_head())
+        .values("head")[:1]
+    )
+    return User.objects.filter(pk=Subquery(head)).first()
 
 
 def _clock_query(clock, open_rows, *, ahead, escalate_to):
@@ -79,7 +90,7 @@ def _clock_query(clock, open_rows, *, ahead, escalate_to):
 
 def _caseworkers_leader():
     return Coalesce(
-        unit_leader_of("assigned_to_id"), _department_head(), output_field=BigIntegerField()
+        unit_leader_of("assigned_to_id"), department_head(), output_field=BigIntegerField()
     )
 
 
@@ -114,7 +125,7 @@ CLOCKS = (
         "review",
         Q(review_done_at__isnull=True, closed_at__isnull=True),
         _days("UNDERRETNING_REVIEW_AHEAD_DAYS"),
-        _department_head,
+        department_head,
         _("The 3-month review of a notification is due on %(date)s."),
         _(
             "The 3-month review of a notification was due on %(date)s and is not done: check "
@@ -126,7 +137,7 @@ CLOCKS = (
         "investigation",
         Q(investigation_due_at__isnull=False, investigation_finished_at__isnull=True),
         _days("UNDERRETNING_INVESTIGATION_AHEAD_DAYS"),
-        _department_head,
+        department_head,
         _("A child-welfare investigation must be finished by %(date)s."),
         _("A child-welfare investigation passed its 4-month deadline on %(date)s."),
         timedelta(days=1),

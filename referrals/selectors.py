@@ -3,12 +3,13 @@ side of the municipality (statutory basis) and, for the status only, by the prof
 sent them. Everything else gets 404, like a notification that does not exist."""
 
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Q, Value
+from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.utils import timezone
 from django.utils.timesince import timesince, timeuntil
@@ -490,3 +491,104 @@ def consultation_counts(user):
         .annotate(count=Count("pk"))
         .order_by("-month", "unit__name")
     )
+
+
+# --- The intake's figures (issue #16, point 6) --------------------------------------------------
+
+FIGURE_MONTHS = 12  # this month and the twelve before it
+# Each clock is counted in the month its deadline falls, over the rows whose deadline has passed
+# or whose step is done (a clock still running is not yet in time nor late).
+FIGURE_CLOCKS = {
+    "assessment": ("assessment_due_at", "assessed_at"),
+    "receipt": ("receipt_due_at", "receipt_sent_at"),
+    "investigation": ("investigation_due_at", "investigation_finished_at"),
+}
+
+
+def _month_starts(today):
+    first = today.replace(day=1)
+    months = [first]
+    for _month in range(FIGURE_MONTHS):
+        first = (first - timedelta(days=1)).replace(day=1)
+        months.append(first)
+    return months  # newest first
+
+
+def intake_figures_for(user, *, now=None):
+    """The intake's figures for this month and each of the last twelve, newest first: how many
+    notifications were received, and for each clock how many of those due (or done) that month
+    were done in time. Counted in SQL, in one query (a UNION of one GROUP BY per clock, months in
+    Copenhagen time), for the user's municipality; cached like the queue's counts. The caller
+    has checked that the user is on the social-work side.
+
+    Returns {"any": whether anything was counted, "months": [{"month": date, "received": n,
+    "assessment": {"in_time", "total", "percent"}, "receipt": …, "investigation": …, "shares":
+    the three clocks in that order}, …]}; "percent" is None when nothing was due."""
+    now = now or timezone.now()
+    zone = timezone.get_default_timezone()
+    months = _month_starts(timezone.localdate(now, zone))
+    key = (
+        f"referrals:figures:{user.municipality_id}:{_generation(user.municipality_id)}:"
+        f"{months[0]:%Y-%m}"
+    )
+    figures = cache.get(key)
+    if figures is None:
+        figures = _intake_figures(user.municipality_id, months, now, zone)
+        cache.set(key, figures, CACHE_SECONDS)
+    return figures
+
+
+def _intake_figures(municipality_id, months, now, zone):
+    start = timezone.make_aware(datetime.combine(months[-1], datetime.min.time()), zone)
+    end = timezone.make_aware(
+        datetime.combine((months[0] + timedelta(days=32)).replace(day=1), datetime.min.time()), zone
+    )
+    rows = Underretning.objects.filter(municipality_id=municipality_id).order_by()
+    # A deadline at the end of a day is midnight of the next one: counted in the month of the
+    # day it ends (and `end` includes the midnight that ends this month).
+    just_before = timedelta(microseconds=1)
+
+    everything = Q()
+
+    def grouped(name, at, *, counted=everything, in_time=everything, shift=just_before):
+        return (
+            rows.filter(counted, **{f"{at}__gte": start, f"{at}__lte": end})
+            .annotate(month=TruncMonth(F(at) - shift, tzinfo=zone))
+            .values("month")
+            .annotate(
+                clock=Value(name),
+                total=Count("pk"),
+                in_time=Count("pk", filter=in_time),
+            )
+            .values_list("clock", "month", "total", "in_time")
+        )
+
+    parts = [grouped("received", "received_at", shift=timedelta(0))]
+    for name, (due, done) in FIGURE_CLOCKS.items():
+        # Every row with this clock that is done (in time or late) or whose deadline has passed
+        # undone; a clock still running is not counted yet.
+        parts.append(
+            grouped(
+                name,
+                due,
+                counted=Q(**{f"{done}__isnull": False}) | Q(**{f"{due}__lte": now}),
+                in_time=Q(**{f"{done}__lte": F(due)}),
+            )
+        )
+    counted = {
+        (clock, timezone.localtime(month, zone).date()): (total, in_time)
+        for clock, month, total, in_time in parts[0].union(*parts[1:], all=True)
+    }
+
+    def share(name, month):
+        total, in_time = counted.get((name, month), (0, 0))
+        percent = round(100 * in_time / total) if total else None
+        return {"in_time": in_time, "total": total, "percent": percent}
+
+    rows = []
+    for month in months:
+        row = {"month": month, "received": counted.get(("received", month), (0, 0))[0]}
+        row.update((name, share(name, month)) for name in FIGURE_CLOCKS)
+        row["shares"] = [row[name] for name in FIGURE_CLOCKS]  # the table's columns, in order
+        rows.append(row)
+    return {"months": rows, "any": bool(counted)}

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -14,9 +15,11 @@ from cases.services import statutory_involvement_add
 from trivsel.audit.models import Action, Basis, Topic
 from trivsel.audit.services import access_log_record
 from trivsel.locking import row_lock
+from trivsel.notifications.services import notification_send
 from trivsel.organisation.models import Role
 
 from ..models import RECORDED_CHANNELS, Channel, Notifier, Outcome, Route, Status
+from ..reminders import department_head_of
 from ..selectors import caseworkers_of
 from .common import (
     _check_child_seen,
@@ -258,9 +261,11 @@ def underretning_assess(*, actor, underretning, triage, outcome="", note=""):
 
 
 @transaction.atomic
-def underretning_mark(*, actor, underretning, step):
+def underretning_mark(*, actor, underretning, step, at_risk=False):
     """The 3-month review done, the investigation finished, or the notification closed. Each
-    step is recorded once: a second press keeps the first time."""
+    step is recorded once: a second press keeps the first time. At the review, `at_risk` records
+    that the investigation's 4-month deadline may not be met, and the department head (the
+    intake's leader, else a teamleder) is told — without anything about the child."""
     _check_social_work(actor)
     row_lock(underretning)
     done = {
@@ -273,7 +278,8 @@ def underretning_mark(*, actor, underretning, step):
     now = timezone.now()
     if step == "review":
         underretning.review_done_at = now
-        fields = ["review_done_at"]
+        underretning.review_at_risk = bool(at_risk) and underretning.runs_investigation
+        fields = ["review_done_at", "review_at_risk"]
     elif step == "investigation" and underretning.investigation_started_at:
         underretning.investigation_finished_at = now
         fields = ["investigation_finished_at"]
@@ -285,5 +291,12 @@ def underretning_mark(*, actor, underretning, step):
     else:
         raise ValidationError(_("Unknown step."))
     _save(underretning, *fields)
+    if step == "review" and underretning.review_at_risk:
+        notification_send(
+            recipient=department_head_of(underretning),
+            kind="referrals.review_at_risk",
+            key=f"referrals.review_at_risk:{underretning.pk}",
+            link=reverse("referrals:underretning_detail", args=[underretning.pk]),
+        )
     _log(actor, Action.CHANGE, underretning, child_id=underretning.child_id, purpose=step)
     return underretning

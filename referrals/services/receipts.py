@@ -12,8 +12,13 @@ from trivsel.audit.models import Action
 from trivsel.locking import row_lock
 from trivsel.notifications.services import email_to_address_queue
 
-from ..models import Delivery
+from ..models import CLOCK_FIELDS, Delivery, Underretning
+from ..selectors import intake_cache_expire
+from ..workdays import closed_days_of
 from .common import _check_social_work, _log, _save
+
+# Rows read and written per round trip when the receipt deadlines are computed again.
+REFRESH_BATCH = 500
 
 
 def delivery_choices(underretning, step):
@@ -91,3 +96,33 @@ def underretning_send_feedback(*, actor, underretning, via):
         raise ValidationError(_("Record the outcome before giving feedback."))
     link = reverse("referrals:underretning_sent_list") if underretning.notifier_id else ""
     return _send(actor, underretning, step="feedback", via=via, link=link, purpose=_("Feedback"))
+
+
+@transaction.atomic
+def receipt_deadlines_refresh(municipality_id):
+    """The receipt deadlines of the municipality's notifications whose receipt is not yet sent,
+    computed again: called when an administrator adds, changes or removes one of the
+    municipality's closing days (referrals/apps.py), so a closing day added later moves the
+    deadlines still running. A receipt already sent keeps the deadline it was measured against.
+    The rows are locked (a receipt sent at the same moment drops out of the query) and written
+    back in batches; returns how many deadlines moved."""
+    rows = Underretning.objects.filter(
+        municipality_id=municipality_id,
+        receipt_due_at__isnull=False,
+        receipt_sent_at__isnull=True,
+    ).order_by("pk")
+    first = rows.order_by("received_at").values_list("received_at", flat=True).first()
+    if first is None:
+        return 0
+    closed = closed_days_of(municipality_id, timezone.localdate(first))
+    moved = []
+    for underretning in rows.select_for_update():
+        before = underretning.receipt_due_at
+        underretning.clocks_refresh(closed_days=closed)
+        if underretning.receipt_due_at != before:
+            moved.append(underretning)
+    Underretning.objects.bulk_update(moved, CLOCK_FIELDS, batch_size=REFRESH_BATCH)
+    if moved:
+        intake_cache_expire(municipality_id)
+        transaction.on_commit(lambda: intake_cache_expire(municipality_id))
+    return len(moved)

@@ -1,6 +1,8 @@
 """The intake ("Modtagelse"): the queue, a notification written down by the intake, and a
 notification's page with one small view per action on it."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
@@ -22,6 +24,7 @@ from ..forms import (
     DeliveryForm,
     MatchChildForm,
     RecordNotificationForm,
+    ReviewForm,
 )
 from ..models import DialogueUnderretning, Underretning
 from ..selectors import (
@@ -29,6 +32,7 @@ from ..selectors import (
     CASELOAD_TARGET,
     caseworkers_of,
     dialogues_for,
+    intake_figures_for,
     queue_page_for,
     underretning_get_for,
 )
@@ -63,6 +67,8 @@ def underretning_list(request):
             )
         ],
         "dialogues": list(dialogues_for(request.user).filter(underretning__isnull=True)[:20]),
+        # queue_page_for has checked that the user is on the social-work side.
+        "figures": intake_figures_for(request.user),
     }
     return render(request, "referrals/dashboard.html", context)
 
@@ -156,6 +162,7 @@ def _detail_context(request, underretning, **forms):
         or DeliveryForm(**_delivery_form_arguments(underretning, "receipt")),
         "feedback_form": forms.get("feedback")
         or DeliveryForm(**_delivery_form_arguments(underretning, "feedback")),
+        "review_form": forms.get("review") or ReviewForm(prefix="review"),
         "match_form": forms.get("match")
         or MatchChildForm(initial={"cpr": underretning.child_cpr_given}),
         "repeats": list(
@@ -247,8 +254,12 @@ underretning_send_feedback = _form_action(
     gettext_lazy("The feedback is sent."),
     form_arguments=lambda request, n: _delivery_form_arguments(n, "feedback"),
 )
-underretning_review_done = _button_action(
-    intake.underretning_mark, gettext_lazy("Saved."), step="review"
+underretning_review_done = _form_action(
+    "review",
+    ReviewForm,
+    partial(intake.underretning_mark, step="review"),
+    gettext_lazy("Saved."),
+    form_arguments=lambda request, n: {"prefix": "review"},
 )
 underretning_investigation_done = _button_action(
     intake.underretning_mark, gettext_lazy("Saved."), step="investigation"

@@ -51,3 +51,21 @@ def test_it_puts_a_unit_created_by_a_municipal_admin_in_their_municipality(world
     )
     assert response.status_code == 200  # the form comes back: the other municipality is no choice
     assert not Unit.objects.filter(name="Ny SFO", municipality=world.nabo_kommune).exists()
+
+
+def test_the_municipality_page_shows_its_closing_days_to_its_administrator(world, login):
+    from datetime import date
+
+    from trivsel.organisation.demo import _administrator_permissions
+    from trivsel.organisation.models import ClosedDay
+
+    ClosedDay.objects.create(municipality=world.solby, day=date(2027, 3, 8), name="Solbys dag")
+    ClosedDay.objects.create(municipality=world.nabo_kommune, day=date(2027, 3, 8), name="Nabos")
+    world.administrator.user_permissions.set(_administrator_permissions())
+    client = login(world.administrator)
+    page = client.get(f"/admin/organisation/municipality/{world.solby.pk}/change/")
+    page = page.content.decode()
+    assert "closed_days-TOTAL_FORMS" in page and "lukkedage" in page.lower()
+    assert "Solbys dag" in page and "Nabos" not in page
+    other = client.get(f"/admin/organisation/municipality/{world.nabo_kommune.pk}/change/")
+    assert other.status_code in (302, 404)

@@ -180,5 +180,12 @@ def _administrator_permissions():
     # municipality (organisation/admin.py).
     return Permission.objects.filter(
         content_type__app_label="organisation",
-        content_type__model__in=["unit", "group", "staffprofile", "user", "municipality"],
+        content_type__model__in=[
+            "unit",
+            "group",
+            "staffprofile",
+            "user",
+            "municipality",
+            "closedday",
+        ],
     ).exclude(codename__in=["add_municipality", "delete_municipality"])
