@@ -256,3 +256,35 @@ class AttendanceForm(DesignSystemForm):
 class ConfirmForm(DesignSystemForm):
     # The content version of the minutes the page showed: a confirmation is of those words.
     version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+
+
+DAY_ERRORS = {"invalid": _("Write the date as dd.mm.åååå, for example 24.06.2026.")}
+
+
+class MeetingSearchForm(DesignSystemForm):
+    """The search among held meetings (GET): a period and, for staff, one of their forums."""
+
+    since = DayField(label=_("From date"), required=False, error_messages=DAY_ERRORS)
+    until = DayField(label=_("To date"), required=False, error_messages=DAY_ERRORS)
+    forum = forms.TypedChoiceField(label=_("Forum"), required=False, coerce=int, empty_value=None)
+
+    def __init__(self, *args, forums=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        if forums:
+            self.fields["forum"].choices = [("", _("All"))] + [(f.pk, f.name) for f in forums]
+        else:
+            del self.fields["forum"]
+
+    def clean(self):
+        cleaned = super().clean()
+        since, until = cleaned.get("since"), cleaned.get("until")
+        if since and until and since > until:
+            self.add_error("until", _("The end date must be on or after the start date."))
+        return cleaned
+
+    def filters(self):
+        """The selector's keyword arguments: none for a search that does not validate."""
+        if not self.is_bound or not self.is_valid():
+            return {}
+        data = self.cleaned_data
+        return {"since": data["since"], "until": data["until"], "forum_id": data.get("forum")}

@@ -6,6 +6,7 @@ app_name = "referrals"
 
 
 urlpatterns = [
+    path("underret/", public.underretning_public_choose, name="underretning_public_choose"),
     path(
         "underret/<str:code>/", public.underretning_public_create, name="underretning_public_create"
     ),

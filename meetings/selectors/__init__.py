@@ -37,6 +37,7 @@ from .meetings import (
     meeting_list_visible_to,
     meeting_require,
     next_meeting_day,
+    past_meetings_for,
     upcoming_meetings_for,
 )
 from .minutes import (
@@ -81,6 +82,7 @@ __all__ = [
     "meeting_get_for",
     "forum_minutes_children_logged",
     "upcoming_meetings_for",
+    "past_meetings_for",
     "meeting_children_logged",
     "participants_of",
     "agenda_for",

@@ -2,9 +2,10 @@
 (meetings.capabilities), and the logged fetch of one."""
 
 from dataclasses import replace
+from datetime import datetime, time, timedelta
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from cases.capabilities import WRITER_BASES
@@ -29,6 +30,8 @@ from ..models import (
     AgendaItem,
     Forum,
     Meeting,
+    Minutes,
+    MinutesStatus,
     ParticipantKind,
 )
 from .topics import (
@@ -290,11 +293,44 @@ def _log_many_by_topic(user, action, looks, *, purpose):
 
 def upcoming_meetings_for(user, *, forum=None, limit=50):
     meetings = with_topic_facts(meeting_list_visible_to(user)).filter(
-        starts_at__gte=timezone.now() - timezone.timedelta(hours=12)
+        starts_at__gte=timezone.now() - HELD_AFTER
     )
     if forum is not None:
         meetings = meetings.filter(forum=forum)
     return meetings.select_related("forum", "child", "tovholder").order_by("starts_at")[:limit]
+
+
+# A meeting stays among the upcoming ones for half a day after it starts; after that it is held.
+HELD_AFTER = timedelta(hours=12)
+
+
+def _day_start(day):
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def past_meetings_for(user, *, forum_id=None, since=None, until=None):
+    """The held meetings the user may open (meeting_list_visible_to: nothing more), newest first,
+    optionally of one forum and between two days (both included). Each carries `approved` (an
+    approved version of its minutes exists) and `has_draft`, for its minutes' state (the
+    template's minutes_state)."""
+    meetings = with_topic_facts(meeting_list_visible_to(user)).filter(
+        starts_at__lt=timezone.now() - HELD_AFTER
+    )
+    if forum_id is not None:
+        meetings = meetings.filter(forum_id=forum_id)
+    if since is not None:
+        meetings = meetings.filter(starts_at__gte=_day_start(since))
+    if until is not None:
+        meetings = meetings.filter(starts_at__lt=_day_start(until + timedelta(days=1)))
+    return (
+        meetings.annotate(
+            has_draft=Exists(
+                Minutes.objects.filter(meeting_id=OuterRef("pk"), status=MinutesStatus.DRAFT)
+            )
+        )
+        .select_related("forum", "child", "tovholder")
+        .order_by("-starts_at", "-pk")
+    )
 
 
 def meeting_children_logged(user, meetings, *, purpose):

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +16,7 @@ from .. import selectors, services
 from ..forms import (
     ForumConsentForm,
     ForumMeetingForm,
+    MeetingSearchForm,
     NetworkMeetingForm,
 )
 from .common import _form_page
@@ -22,20 +24,41 @@ from .common import _form_page
 # --- Lists ------------------------------------------------------------------------------------
 
 
+PAST_PAGE_SIZE = 25
+
+
 @login_required
 def meeting_list(request):
-    """Møder: my forums and the upcoming meetings I take part in."""
-    if request.user.staff_profile_or_none is None:
-        meetings = list(selectors.upcoming_meetings_for(request.user))
-        selectors.meeting_children_logged(request.user, meetings, purpose=_("Meetings"))
-        return render(request, "meetings/meeting_list.html", {"meetings": meetings})
-    forums = list(selectors.forum_list_visible_to(request.user).select_related("unit"))
+    """Møder: my forums, the upcoming meetings I take part in, and the held ones (with their
+    minutes' state) to search by period and forum, 25 a page."""
+    is_staff_member = request.user.staff_profile_or_none is not None
+    forums = (
+        list(selectors.forum_list_visible_to(request.user).select_related("unit"))
+        if is_staff_member
+        else []
+    )
+    search = MeetingSearchForm(request.GET or None, forums=forums)
+    past = Paginator(
+        selectors.past_meetings_for(request.user, **search.filters()), PAST_PAGE_SIZE
+    ).get_page(request.GET.get("side"))
+    past.object_list = list(past.object_list)
     meetings = list(selectors.upcoming_meetings_for(request.user))
-    selectors.meeting_children_logged(request.user, meetings, purpose=_("Meetings"))
+    selectors.meeting_children_logged(
+        request.user, meetings + past.object_list, purpose=_("Meetings")
+    )
+    query = request.GET.copy()
+    query.pop("side", None)
     return render(
         request,
         "meetings/meeting_list.html",
-        {"forums": forums, "meetings": meetings, "is_staff_member": True},
+        {
+            "forums": forums,
+            "meetings": meetings,
+            "is_staff_member": is_staff_member,
+            "search": search,
+            "past": past,
+            "query": query.urlencode(),
+        },
     )
 
 

@@ -1,4 +1,5 @@
-"""The public notification form (no login) and its thank-you page."""
+"""The public pages (no login): the choice of municipality, the notification form and its
+thank-you page."""
 
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -10,6 +11,15 @@ from trivsel.organisation.models import Municipality
 from ..forms import PublicNotificationForm
 from ..selectors import public_form_limit_reached
 from ..services.public import underretning_submit_public
+
+
+def underretning_public_choose(request):
+    """ "Er du bekymret for et barn?" from the login page: the municipalities' names, each leading
+    to its form — or, with only one, straight to it. Nothing but names and links."""
+    municipalities = list(Municipality.objects.order_by("name").only("name", "code"))
+    if len(municipalities) == 1:
+        return redirect("referrals:underretning_public_create", code=municipalities[0].code)
+    return render(request, "referrals/public_choose.html", {"municipalities": municipalities})
 
 
 @require_http_methods(["GET", "POST"])

@@ -20,6 +20,18 @@ def test_a_paedagog_logs_in_and_sees_my_overview(world, page, axe_violations):
     assert axe_violations(page) == []
 
 
+def test_a_worried_citizen_finds_the_form_from_the_login_page(world, page, axe_violations):
+    page.goto("/")
+    page.get_by_role("link", name="Er du bekymret for et barn?").click()
+    page.wait_for_url("**/underret/")
+    assert page.locator("h1").inner_text() == "Er du bekymret for et barn?"
+    assert axe_violations(page) == []
+    page.get_by_role("link", name="Solby Kommune").click()
+    page.wait_for_url("**/underret/901/")
+    assert page.locator("h1").inner_text() == "Underret kommunen om et barn"
+    assert axe_violations(page) == []
+
+
 def test_a_wrong_password_is_explained_and_the_form_keeps_the_user_name(world, page):
     page.goto("/log-ind/")
     page.get_by_label("Brugernavn").fill("mette")

@@ -10,6 +10,7 @@ from django.core import signing
 
 from referrals.forms import _SIGNING_SALT
 from referrals.models import Notifier, Underretning
+from tests.factories import MunicipalityFactory
 from trivsel.audit.models import AccessLogEntry
 
 pytestmark = pytest.mark.django_db
@@ -146,3 +147,27 @@ def test_the_intake_matches_the_child_from_the_cpr_the_citizen_gave(intake, clie
     worker.post(f"/underretninger/{n.pk}/barn/", {"cpr": "170521-4123"})
     n.refresh_from_db()
     assert n.child == intake.child
+
+
+def test_the_login_page_links_to_the_public_form(intake, client):
+    for url in ("/log-ind/", "/"):
+        page = client.get(url, follow=True).content.decode()
+        assert '<a href="/underret/">Er du bekymret for et barn?</a>' in page, url
+
+
+def test_with_several_municipalities_the_citizen_chooses_hers(intake, client):
+    page = client.get("/underret/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    for municipality in (intake.solby, intake.nabo_kommune):
+        link = f'<a href="/underret/{municipality.code}/">{municipality.name}</a>'
+        assert link in text
+        assert client.get(f"/underret/{municipality.code}/").status_code == 200
+    # Nothing but the names and their links: no login, no data of either municipality.
+    assert "Log ud" not in text and "Mejse" not in text
+
+
+def test_with_one_municipality_the_link_leads_straight_to_its_form(client):
+    MunicipalityFactory(name="Solby Kommune", code="901")
+    response = client.get("/underret/")
+    assert response.status_code == 302 and response["Location"] == "/underret/901/"
