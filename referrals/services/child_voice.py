@@ -18,13 +18,14 @@ PARTS = {"notification": "", "investigation": "investigation_"}
 
 def _check_dialogue_person(actor, dialogue):
     # The people in the dialogue (selectors.dialogue_get_for): who started it, the unit's
-    # leaders, and the invited social worker.
-    if not (
-        dialogue.municipality_id == actor.municipality_id
-        and (
-            actor.pk in (dialogue.started_by_id, dialogue.social_worker_id)
-            or leads_unit(actor, dialogue.unit_id)
-        )
+    # leaders, and the invited social worker — she only from the meeting on, as before it she
+    # knows nothing but the short type of concern (DOMAIN.md §9).
+    in_the_unit = actor.pk == dialogue.started_by_id or leads_unit(actor, dialogue.unit_id)
+    social_worker_at_the_meeting = (
+        actor.pk == dialogue.social_worker_id and dialogue.underretning_id is not None
+    )
+    if dialogue.municipality_id != actor.municipality_id or not (
+        in_the_unit or social_worker_at_the_meeting
     ):
         raise ValidationError(_("Only the people in the dialogue record the child's perspective."))
 

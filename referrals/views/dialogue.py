@@ -86,7 +86,8 @@ def dialogue_detail(request, pk):
 def _render(request, item, *, invite_form=None, voice_form=None):
     # The child's voice at the dialogue meeting, once it is planned; the intake sees it on the
     # notification's page.
-    if voice_form is None and item.meeting_id:
+    shown = item.viewer == "unit" or item.underretning_id is not None
+    if voice_form is None and item.meeting_id and shown:
         voice_form = ChildVoiceForm(prefix="voice", initial=ChildVoiceForm.initial_of(item))
     return render(
         request,

@@ -221,3 +221,35 @@ def test_the_dialogue_meetings_facts_reach_the_notifications_page(intake, login)
     assert "På dialogmødet" in page
     assert "Alma tegnede sin dag sammen med pædagogen før mødet." in page
     assert Underretning.objects.count() == 1
+
+
+def test_the_social_worker_sees_the_dialogues_record_only_from_the_meeting_on(intake, login):
+    dialogue = _dialogue_with_meeting(intake)
+    services.child_voice_record(
+        actor=intake.leader,
+        target=dialogue,
+        child_heard="heard",
+        child_heard_note="Alma tegnede sin dag sammen med pædagogen.",
+    )
+    sara = login(intake.social_worker)
+    # Before the meeting she knows the short type of concern only (DOMAIN.md §9).
+    page = sara.get(f"/underretninger/dialog/{dialogue.pk}/").content.decode()
+    assert "Alma tegnede" not in page and "Barnets perspektiv og bisidder" not in page
+    with pytest.raises(ValidationError):
+        services.child_voice_record(
+            actor=intake.social_worker, target=dialogue, child_heard="not_yet"
+        )
+    # The meeting held: the notification exists, and she records and reads it too.
+    services.dialogue_meeting_held(actor=intake.leader, dialogue=dialogue)
+    dialogue.refresh_from_db()
+    page = sara.get(f"/underretninger/dialog/{dialogue.pk}/").content.decode()
+    assert "Alma tegnede" in page
+    services.child_voice_record(
+        actor=intake.social_worker,
+        target=dialogue,
+        child_heard="heard",
+        child_heard_note="Alma fortalte selv på mødet.",
+        bisidder_present=False,
+    )
+    dialogue.refresh_from_db()
+    assert dialogue.bisidder_present is False
