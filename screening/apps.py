@@ -14,3 +14,10 @@ class ScreeningConfig(AppConfig):
         from .selectors import handover_summary
 
         screening_summary_provider.add(handover_summary)
+
+        # The leaders' figures (/tal/) live in the platform, which cannot import screening.
+        from trivsel.figures.tables import figure_sections
+
+        from .figures import screening_figures
+
+        figure_sections.add(screening_figures)

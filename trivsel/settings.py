@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "trivsel.audit",
     "trivsel.notifications",
     "trivsel.two_factor",
+    "trivsel.figures",
     # The product
     "cases",
     "screening",
@@ -221,6 +222,8 @@ UNDERRETNING_INVESTIGATION_AHEAD_DAYS = env.int("UNDERRETNING_INVESTIGATION_AHEA
 DIALOGUE_CONFIRMATION_DAYS = env.int("DIALOGUE_CONFIRMATION_DAYS", default=3)
 # How long a dialogue meeting lasts (Assens: 1–1½ hours): the notification exists from its end.
 DIALOGUE_MEETING_MINUTES = env.int("DIALOGUE_MEETING_MINUTES", default=90)
+# Leader figures (/tal/): a count of fewer children or cases than this is shown as "<N".
+FIGURES_MINIMUM_COUNT = env.int("FIGURES_MINIMUM_COUNT", default=5)
 # Rows per sweep statement; e-mail claims run out after the lease and are then tried again.
 REMINDER_BATCH_SIZE = env.int("REMINDER_BATCH_SIZE", default=10000)
 REMINDER_EMAIL_LEASE_SECONDS = env.int("REMINDER_EMAIL_LEASE_SECONDS", default=300)

@@ -145,6 +145,8 @@ class Role(models.TextChoices):
     SSP_CONSULTANT = "ssp_konsulent", _("SSP consultant")
     UU_COUNSELLOR = "uu_vejleder", _("Youth guidance counsellor")
     ADMINISTRATOR = "administrator", _("Administrator")
+    # Municipal management (e.g. a fagchef): every unit's figures, aggregated only; no child.
+    MANAGEMENT = "fagchef", _("Head of service (figures only)")
 
 
 # Roles that belong to the social-work authority side (statutory basis, DOMAIN.md §5.4).

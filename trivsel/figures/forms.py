@@ -1,0 +1,31 @@
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from .periods import periods_available
+from .selectors import place_choices_for
+
+
+class FigureFilterForm(forms.Form):
+    """The place and the period; anything else in the query string is ignored, and an unknown
+    value falls back to the default instead of failing."""
+
+    sted = forms.ChoiceField(label=_("Place"), required=False)
+    periode = forms.ChoiceField(label=_("Period"), required=False)
+
+    def __init__(self, data=None, *, user):
+        super().__init__(data)
+        self.fields["sted"].choices = place_choices_for(user)
+        self.fields["periode"].choices = [(p.key, p.label) for p in periods_available()]
+
+    @property
+    def minimum(self):
+        return settings.FIGURES_MINIMUM_COUNT
+
+    def chosen(self):
+        """(place, period key): the valid choices, the defaults for anything else."""
+        if not self.is_bound:
+            return "", ""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        return data.get("sted", ""), data.get("periode", "")

@@ -1,0 +1,69 @@
+"""Tables as they are shown: suppressed, with "<5" for what is hidden, and the same rows for the
+page, the chart, the CSV and the PDF, so none of them can show more than the others."""
+
+from django.utils.translation import gettext as _
+
+
+def hidden_text(minimum):
+    return f"<{minimum}"
+
+
+def _cell(value, minimum):
+    return hidden_text(minimum) if value is None else value
+
+
+def _share(value):
+    return "" if value is None else f"{value} %"
+
+
+def shown_table(table):
+    shown = table.suppressed()
+    many_columns = len(table.columns) > 1
+    header = [table.row_heading, *table.columns]
+    if many_columns:
+        header.append(_("Total"))
+    if table.share_of is not None:
+        header.append(table.share_label)
+    body = []
+    for label, cells, total, share in shown["rows"]:
+        row = [label, *(_cell(value, table.minimum) for value in cells)]
+        if many_columns:
+            row.append(_cell(total, table.minimum))
+        if table.share_of is not None:
+            row.append(_share(share))
+        body.append(row)
+    footer = []
+    if len(shown["rows"]) > 1:
+        footer = [_("Total"), *(_cell(value, table.minimum) for value in shown["totals"])]
+        if many_columns:
+            footer.append(_cell(shown["total"], table.minimum))
+        if table.share_of is not None:
+            footer.append(_share(shown["total_share"]))
+    chart = {
+        "kind": table.chart,
+        "labels": [str(label) for label, *_rest in shown["rows"]],
+        "series": [
+            {"label": str(column), "values": [cells[index] for _l, cells, _t, _s in shown["rows"]]}
+            for index, column in enumerate(table.columns)
+        ],
+    }
+    return {
+        "table": table,
+        "header": header,
+        "body": body,
+        "footer": footer,
+        "chart": chart if table.chart != "none" and shown["rows"] else None,
+        "empty": not shown["rows"],
+    }
+
+
+def shown_tables(sections):
+    return [
+        {
+            "key": section.key,
+            "heading": section.heading,
+            "intro": section.intro,
+            "tables": [shown_table(table) for table in section.tables],
+        }
+        for section in sections
+    ]

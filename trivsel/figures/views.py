@@ -1,0 +1,75 @@
+import csv
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from trivsel.audit.models import Action
+
+from .forms import FigureFilterForm
+from .presentation import shown_tables
+from .selectors import figure_scope_for, figures_for
+
+
+def _filtered(request):
+    figure_scope_for(request.user)  # a logged 404 for anyone who sees no figures
+    form = FigureFilterForm(request.GET or None, user=request.user)
+    place, period_key = form.chosen()
+    return form, place, period_key
+
+
+@login_required
+def figures(request):
+    """/tal/: the leader's figures; the filter swaps the figures in place (htmx)."""
+    form, place, period_key = _filtered(request)
+    scope, period, sections = figures_for(
+        request.user, place=place, period_key=period_key, purpose=_("Figures")
+    )
+    context = {
+        "form": form,
+        "scope": scope,
+        "period": period,
+        "sections": shown_tables(sections),
+        "query": request.GET.urlencode(),
+    }
+    template = "figures/figures.html"
+    if request.htmx and not request.htmx.boosted:
+        template += "#figures"
+    return render(request, template, context)
+
+
+@login_required
+def figures_csv(request, section, table):
+    """One table as CSV, suppressed exactly as on the page."""
+    _form, place, period_key = _filtered(request)
+    scope, period, sections = figures_for(
+        request.user,
+        place=place,
+        period_key=period_key,
+        purpose=_("Figures: CSV export"),
+        action=Action.EXPORT,
+    )
+    for shown_section in shown_tables(sections):
+        for shown in shown_section["tables"]:
+            if shown_section["key"] == section and shown["table"].key == table:
+                return _csv_response(shown, scope=scope, period=period)
+    raise Http404
+
+
+def _csv_response(shown, *, scope, period):
+    table = shown["table"]
+    name = slugify(f"{table.key} {scope.label} {period.key}") or table.key
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    response.write("\ufeff")  # Excel reads the Danish letters right only with the BOM
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow([table.caption])
+    writer.writerow([f"{scope.label} · {period.label}"])
+    writer.writerow(shown["header"])
+    for row in shown["body"]:
+        writer.writerow(row)
+    if shown["footer"]:
+        writer.writerow(shown["footer"])
+    return response
