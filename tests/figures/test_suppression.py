@@ -28,12 +28,15 @@ def _feasible_values(cells, row_totals, column_totals, grand, place):
         for (r, c), value in zip(hidden, guess, strict=True):
             table[r][c] = value
         sums = [sum(row) for row in table]
-        if any(shown is not None and shown != total for shown, total in zip(row_totals, sums)):
+        if any(
+            shown is not None and shown != total
+            for shown, total in zip(row_totals, sums, strict=True)
+        ):
             continue
         column_sums = [sum(table[r][c] for r in range(rows)) for c in range(columns)]
         if any(
             shown is not None and shown != total
-            for shown, total in zip(column_totals, column_sums)
+            for shown, total in zip(column_totals, column_sums, strict=True)
         ):
             continue
         if grand is not None and grand != sum(sums):
@@ -99,9 +102,7 @@ def test_no_row_or_column_of_any_size_has_exactly_one_hidden_member():
     for counts in _random_tables(generator, 300, largest=8):
         cells, row_totals, column_totals, grand = suppress(counts, minimum=5)
         lines = [row + [total] for row, total in zip(cells, row_totals, strict=True)]
-        lines += [
-            [row[c] for row in cells] + [column_totals[c]] for c in range(len(column_totals))
-        ]
+        lines += [[row[c] for row in cells] + [column_totals[c]] for c in range(len(column_totals))]
         lines += [column_totals + [grand], row_totals + [grand]]
         for line in lines:
             assert sum(value is None for value in line) != 1, (counts, line)
