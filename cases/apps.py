@@ -7,4 +7,10 @@ class CasesConfig(AppConfig):
     verbose_name = _("Children and cases")
 
     def ready(self):
+        # The leaders' figures (/tal/) live in the platform, which cannot import the apps.
+        from trivsel.figures.tables import figure_sections
+
         from . import signals  # noqa: F401  (grants follow role changes)
+        from .figures import casework_figures
+
+        figure_sections.add(casework_figures)

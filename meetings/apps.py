@@ -17,3 +17,10 @@ class MeetingsConfig(AppConfig):
         timeline_rules.add(timeline_hidden_from)
         consent_rules.add(consents_hidden_from)
         task_rules.add(tasks_hidden_from)
+
+        # The leaders' figures (/tal/) live in the platform, which cannot import the apps.
+        from trivsel.figures.tables import figure_sections
+
+        from .figures import meeting_figures
+
+        figure_sections.add(meeting_figures)

@@ -18,6 +18,13 @@ class ReferralsConfig(AppConfig):
         after_attendance_recorded.add(attendance_recorded)
         after_minutes_approved.add(minutes_approved)
 
+        # The leaders' figures (/tal/) live in the platform, which cannot import referrals.
+        from trivsel.figures.tables import figure_sections
+
+        from .figures import notification_figures
+
+        figure_sections.add(notification_figures)
+
         # A closing day added, changed or removed in the admin moves the receipt deadlines still
         # running (organisation knows nothing of referrals; referrals listens).
         from django.db.models.signals import post_delete, post_save

@@ -67,10 +67,9 @@ def screening_figures(*, scope, period):
 
 
 def _positions_by_month(rounds, period):
-    zone = timezone.get_default_timezone()
     counted = (
         JointAssessment.objects.filter(round__in=rounds)
-        .annotate(month=TruncMonth("round__deadline", tzinfo=zone))
+        .annotate(month=TruncMonth("round__deadline"))
         .values_list("month", "position")
         .annotate(n=Count("pk"))
         .order_by()

@@ -21,11 +21,3 @@ class FigureFilterForm(forms.Form):
     @property
     def minimum(self):
         return settings.FIGURES_MINIMUM_COUNT
-
-    def chosen(self):
-        """(place, period key): the valid choices, the defaults for anything else."""
-        if not self.is_bound:
-            return "", ""
-        self.is_valid()
-        data = getattr(self, "cleaned_data", {})
-        return data.get("sted", ""), data.get("periode", "")

@@ -1,15 +1,19 @@
-"""Tables as they are shown: suppressed, with "<5" for what is hidden, and the same rows for the
-page, the chart, the CSV and the PDF, so none of them can show more than the others."""
+"""Tables as they are shown: suppressed, every hidden count marked the same way, and the same
+rows for the page, the chart, the CSV and the PDF, so none of them can show more than the others.
+
+One mark for every hidden count, not "<5": a count hidden only so that a small one cannot be
+worked out (30 beside a hidden 2, say) is not below five, and a different mark for it would tell
+which of the hidden counts is the small one."""
 
 from django.utils.translation import gettext as _
 
 
-def hidden_text(minimum):
-    return f"<{minimum}"
+def hidden_text():
+    return _("hidden")
 
 
-def _cell(value, minimum):
-    return hidden_text(minimum) if value is None else value
+def _cell(value, _minimum=None):
+    return hidden_text() if value is None else value
 
 
 def _share(value):
