@@ -87,6 +87,7 @@ def _positions_by_month(rounds, period):
         columns=_position_columns(),
         rows=table_rows,
         chart="stacked",
+        palette="positions",
         summary=_("How the joint assessments' agreed positions were spread, month by month."),
     )
 
@@ -112,6 +113,7 @@ def _positions_by_place(scope, rounds):
             labels=_labelled(counted),
         ),
         chart="stacked",
+        palette="positions",
         summary=_("The agreed positions of the period's rounds, place by place."),
     )
 

@@ -45,6 +45,7 @@ def shown_table(table):
             footer.append(_share(shown["total_share"]))
     chart = {
         "kind": table.chart,
+        "palette": table.palette,
         "labels": [str(label) for label, *_rest in shown["rows"]],
         "series": [
             {"label": str(column), "values": [cells[index] for _l, cells, _t, _s in shown["rows"]]}

@@ -19,11 +19,11 @@ def _places_of(user):
     """(the units the person's figures cover, whether she sees the social-work side), or None
     when she sees no figures."""
     profile = user.staff_profile_or_none if user.is_authenticated else None
-    if profile is None or user.municipality_id is None:
+    if profile is None or user.municipality_id is None or not profile.sees_figures:
         return None
     if profile.has_role(Role.MANAGEMENT):
         return Unit.objects.filter(municipality_id=user.municipality_id), True
-    if profile.has_role(Role.LEADER, Role.TEAM_LEADER):
+    if profile.sees_figures:
         return own_units(user), profile.has_role(Role.TEAM_LEADER)
     return None
 

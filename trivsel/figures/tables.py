@@ -59,6 +59,7 @@ class Table:
     rows: list
     summary: str = ""
     chart: str = "bar"  # bar | stacked | line | none
+    palette: str = "default"  # "positions": the screening positions' colours, in their order
     share_of: int | None = None
     share_label: str = ""
     minimum: int = field(default_factory=lambda: settings.FIGURES_MINIMUM_COUNT)

@@ -209,5 +209,10 @@ class StaffProfile(models.Model):
         return any(role in self.roles for role in roles)
 
     @property
+    def sees_figures(self):
+        """Leaders, team leaders and municipal management see the figures of /tal/."""
+        return self.has_role(Role.LEADER, Role.TEAM_LEADER, Role.MANAGEMENT)
+
+    @property
     def role_labels(self):
         return [Role(role).label for role in self.roles]
