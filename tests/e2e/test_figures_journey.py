@@ -1,5 +1,5 @@
 """A fagchef opens /tal/, narrows it to one unit (the figures swap in place), and downloads a
-table as CSV; axe-core checks the page, charts included."""
+table as CSV and the report as PDF; axe-core checks the page, charts included."""
 
 from pathlib import Path
 
@@ -26,3 +26,7 @@ def test_the_fagchef_reads_filters_and_downloads_the_figures(figures_world, log_
         page.get_by_role("link", name="Hent “Fælles positioner pr. gruppe” som CSV").click()
     content = Path(download.value.path()).read_text(encoding="utf-8-sig")
     assert "2.A;skjult;0;skjult;12" in content
+
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Hent tallene som PDF-rapport").click()
+    assert Path(download.value.path()).read_bytes().startswith(b"%PDF")

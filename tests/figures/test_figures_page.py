@@ -122,3 +122,31 @@ def test_the_page_costs_the_same_queries_with_more_data(
     more_rounds(figures_world, count=4)
     with django_assert_max_num_queries(len(first.captured_queries)):
         client.get(URL)
+
+
+def test_the_pdf_report_holds_the_same_hidden_cells_and_says_page_x_of_y(
+    figures_world, login, tmp_path
+):
+    import subprocess
+
+    response = login(figures_world.leader).get(reverse("figures:figures_pdf"), {"periode": "12m"})
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    pdf = tmp_path / "tal.pdf"
+    pdf.write_bytes(response.content)
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "Fælles positioner pr. gruppe" in text
+    assert "Mejsestuen" in text and "skjult" in text
+    assert "Side 1 af" in text
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert "Tagged:          yes" in info  # PDF/UA-1
+    assert AccessLogEntry.objects.filter(
+        actor=figures_world.leader, action=Action.EXPORT, purpose__contains="PDF"
+    ).exists()
+
+
+def test_the_pdf_report_is_refused_like_the_page(figures_world, login):
+    response = login(figures_world.paedagog).get(reverse("figures:figures_pdf"))
+    assert response.status_code == 404

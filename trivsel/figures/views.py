@@ -1,12 +1,16 @@
 import csv
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from trivsel.audit.models import Action
+from trivsel.pdf import html_to_pdf
 
 from .forms import FigureFilterForm
 from .presentation import shown_tables
@@ -56,6 +60,37 @@ def figures_csv(request, section, table):
             if shown_section["key"] == section and shown["table"].key == table:
                 return _csv_response(shown, scope=scope, period=period)
     raise Http404
+
+
+@login_required
+def figures_pdf(request):
+    """The figures of the chosen place and period as a tagged PDF (PDF/UA-1): the quarterly
+    report, or any other period's; the same tables, suppressed the same way, as the page."""
+    place, period_key = _filtered(request)
+    scope, period, sections = figures_for(
+        request.user,
+        place=place,
+        period_key=period_key,
+        purpose=_("Figures: PDF report"),
+        action=Action.EXPORT,
+    )
+    with translation.override("da"):
+        html = render_to_string(
+            "figures/report_pdf.html",
+            {
+                "scope": scope,
+                "period": period,
+                "sections": shown_tables(sections),
+                "municipality_name": request.user.municipality.name,
+                "minimum": settings.FIGURES_MINIMUM_COUNT,
+                "printed": timezone.localtime(),
+            },
+        )
+        pdf, _pages = html_to_pdf(html)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    name = slugify(f"tal {scope.label} {period.key}")
+    response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
+    return response
 
 
 def _csv_response(shown, *, scope, period):
