@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from django.db.models import CharField, Count, Exists, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Cast, Coalesce, Concat, TruncMonth
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -186,8 +187,15 @@ def _without_joint_assessment(scope):
         .annotate(n=Count("child", distinct=True))
         .order_by()
     )
+    links = {}
+    if len(scope.unit_ids) == 1 and scope.unit_ids <= scope.led_unit_ids:
+        links = {
+            label_text: reverse("screening:children_without_assessment", args=[group_id])
+            for group_id, label_text, *_rest in counted
+        }
     return Table(
         key="without-joint-assessment",
+        row_links=links,
         caption=_("Children without a joint assessment in the last 6 months"),
         row_heading=_("Group") if len(scope.unit_ids) == 1 else _("Unit"),
         columns=[_("Without a joint assessment"), _("With a joint assessment")],

@@ -54,6 +54,8 @@ def shown_table(table):
     }
     return {
         "table": table,
+        # The page's rows: (the row's link to a list the viewer may open anyway, or "", row).
+        "page_rows": [(table.row_links.get(row[0], ""), row) for row in body],
         "header": header,
         "body": body,
         "footer": footer,

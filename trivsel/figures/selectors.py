@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from trivsel.audit.models import Action, Basis
 from trivsel.audit.services import access_log_record, refuse
 from trivsel.organisation.models import Role, Unit
-from trivsel.organisation.selectors import own_units
+from trivsel.organisation.selectors import own_unit_ids, own_units
 
 from .periods import period_by_key
 from .tables import FigureScope, figure_sections
@@ -70,12 +70,14 @@ def figure_scope_for(user, *, place=ALL_PLACES):
         label = place_label(user, place)
     elif len(unit_rows) == 1:
         label = unit_rows[0][1]
+    led = user.staff_profile.has_role(Role.LEADER)
     return FigureScope(
         municipality_id=user.municipality_id,
         unit_ids=frozenset(pk for pk, _name in unit_rows),
         social_work=social_work,
         whole_municipality=place == ALL_PLACES and social_work,
         label=label,
+        led_unit_ids=frozenset(own_unit_ids(user)) if led else frozenset(),
     )
 
 

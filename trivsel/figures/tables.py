@@ -42,6 +42,9 @@ class FigureScope:
     social_work: bool
     whole_municipality: bool
     label: str
+    # The units she leads herself: only there may a figure link to her own list of the children
+    # behind it (a list she can open anyway); nobody reaches a child through a figure otherwise.
+    led_unit_ids: frozenset = frozenset()
 
 
 @dataclass
@@ -60,6 +63,7 @@ class Table:
     summary: str = ""
     chart: str = "bar"  # bar | stacked | line | none
     palette: str = "default"  # "positions": the screening positions' colours, in their order
+    row_links: dict = field(default_factory=dict)  # {row label: address} on the page only
     share_of: int | None = None
     share_label: str = ""
     minimum: int = field(default_factory=lambda: settings.FIGURES_MINIMUM_COUNT)
