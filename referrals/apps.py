@@ -21,9 +21,12 @@ class ReferralsConfig(AppConfig):
         # The leaders' figures (/tal/) live in the platform, which cannot import referrals.
         from trivsel.figures.tables import figure_sections
 
-        from .figures import notification_figures
+        from trivsel.figures.counting import figure_counters
+
+        from .figures import notification_counts, notification_figures
 
         figure_sections.add(notification_figures)
+        figure_counters.add(notification_counts)
 
         # A closing day added, changed or removed in the admin moves the receipt deadlines still
         # running (organisation knows nothing of referrals; referrals listens).

@@ -18,6 +18,9 @@ class ScreeningConfig(AppConfig):
         # The leaders' figures (/tal/) live in the platform, which cannot import screening.
         from trivsel.figures.tables import figure_sections
 
-        from .figures import screening_figures
+        from trivsel.figures.counting import figure_counters
+
+        from .figures import screening_counts, screening_figures
 
         figure_sections.add(screening_figures)
+        figure_counters.add(screening_counts)

@@ -1,18 +1,19 @@
 """Screening figures for /tal/ (issue #18, DOMAIN.md §11): how the agreed positions are spread,
 how many children were rated by the deadline, which groups have children without a joint
 assessment in six months, and agreed positions still without a follow-up. Counts only, never a
-child: the figures page suppresses small numbers before anyone sees them."""
+child: the figures job counts them (screening_counts), the page reads the counts
+(screening_figures) and suppresses small numbers before anyone sees them."""
 
 from datetime import timedelta
 
 from django.db.models import CharField, Count, Exists, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Cast, Coalesce, Concat, TruncMonth
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import Enrolment, Task
 from cases.selectors import current_enrolments
+from trivsel.figures.counting import Counted, counting_starts, counts_for
 from trivsel.figures.periods import month_label, months_of
 from trivsel.figures.tables import Section, Table, pivot
 
@@ -23,103 +24,44 @@ JOINT_ASSESSMENT_CADENCE = timedelta(days=183)
 POSITIONS = [Position.GREEN, Position.YELLOW, Position.RED]
 
 
-def _position_columns():
-    return [
-        _("Green position"),
-        _("Yellow position"),
-        _("Red position"),
-    ]
+# --- Counting (the figures job) ---------------------------------------------------------------
 
 
-def _by(scope, path):
-    """Rows by group when one unit is chosen, by unit otherwise: (key field, label field)."""
-    if len(scope.unit_ids) == 1:
-        return f"{path}group_id", f"{path}group__name"
-    return f"{path}group__unit_id", f"{path}group__unit__name"
-
-
-def _labelled(rows):
-    """{key: label} from (key, label, …) rows, ordered by label."""
-    labels = {row[0]: row[1] for row in rows}
-    return dict(sorted(labels.items(), key=lambda item: (item[1], item[0])))
-
-
-def screening_figures(*, scope, period):
-    if not scope.unit_ids:
-        return None
+def screening_counts(*, municipality_id, today):
     rounds = Round.objects.filter(
-        group__unit_id__in=scope.unit_ids,
-        group__unit__municipality_id=scope.municipality_id,
-        deadline__gte=period.start,
-        deadline__lt=period.end,
+        group__unit__municipality_id=municipality_id, deadline__gte=counting_starts(today)
     )
-    return Section(
-        key="screening",
-        heading=_("Screening"),
-        order=10,
-        tables=[
-            _positions_by_month(rounds, period),
-            _positions_by_place(scope, rounds),
-            _rated_by_deadline(scope, rounds),
-            _without_joint_assessment(scope),
-            _follow_up(scope, rounds),
-        ],
+    assessments = JointAssessment.objects.filter(round__in=rounds).annotate(
+        month=TruncMonth("round__deadline")
     )
-
-
-def _positions_by_month(rounds, period):
-    counted = (
-        JointAssessment.objects.filter(round__in=rounds)
-        .annotate(month=TruncMonth("round__deadline"))
-        .values_list("month", "position")
+    for unit_id, group_id, month, position, n in (
+        assessments.values_list("round__group__unit_id", "round__group_id", "month", "position")
         .annotate(n=Count("pk"))
         .order_by()
-    )
-    months = months_of(period)
-    table_rows = pivot(
-        ((month, position, n) for month, position, n in counted),
-        columns=POSITIONS,
-        labels={month: month_label(month) for month in months},
-    )
-    return Table(
-        key="positions-month",
-        caption=_("Agreed positions per month (by the round's deadline)"),
-        row_heading=_("Month"),
-        columns=_position_columns(),
-        rows=table_rows,
-        chart="stacked",
-        palette="positions",
-        summary=_("How the joint assessments' agreed positions were spread, month by month."),
-    )
+    ):
+        yield Counted("screening.positions", unit_id, group_id, month, position, n)
 
-
-def _positions_by_place(scope, rounds):
-    key, label = _by(scope, "round__")
-    counted = list(
-        JointAssessment.objects.filter(round__in=rounds)
-        .values_list(key, label, "position")
+    assessment_id = Cast(OuterRef("pk"), CharField())
+    done = Task.objects.filter(status="done").filter(
+        Q(source_type="screening.action", source_id=assessment_id)
+        | Q(source_type="screening.rule", source_id__startswith=Concat(assessment_id, Value(":")))
+    )
+    for unit_id, group_id, month, position, followed_up, n in (
+        assessments.filter(position__in=[Position.YELLOW, Position.RED])
+        .annotate(done=Exists(done))
+        .values_list("round__group__unit_id", "round__group_id", "month", "position", "done")
         .annotate(n=Count("pk"))
         .order_by()
-    )
-    return Table(
-        key="positions-place",
-        caption=_("Agreed positions per group")
-        if len(scope.unit_ids) == 1
-        else _("Agreed positions per unit"),
-        row_heading=_("Group") if len(scope.unit_ids) == 1 else _("Unit"),
-        columns=_position_columns(),
-        rows=pivot(
-            ((row[0], row[2], row[3]) for row in counted),
-            columns=POSITIONS,
-            labels=_labelled(counted),
-        ),
-        chart="stacked",
-        palette="positions",
-        summary=_("The agreed positions of the period's rounds, place by place."),
-    )
+    ):
+        yield Counted(
+            "screening.follow_up", unit_id, group_id, month, f"{position}:{followed_up}", n
+        )
+
+    yield from _rated_counts(rounds)
+    yield from _unassessed_counts(municipality_id, today)
 
 
-def _rated_by_deadline(scope, rounds):
+def _rated_counts(rounds):
     """Per round: the children enrolled in the group on the deadline, and how many of them had at
     least one individual mark saved by the end of that day."""
     enrolled = (
@@ -140,121 +82,162 @@ def _rated_by_deadline(scope, rounds):
         .annotate(n=Count("child", distinct=True))
         .values("n")
     )
-    key, label = _by(scope, "")
-    per_round = list(
-        rounds.annotate(
-            enrolled=Coalesce(Subquery(enrolled), 0), rated=Coalesce(Subquery(rated), 0)
-        ).values_list(key, label, "enrolled", "rated")
-    )
-    counted = []
-    for row_key, _label, enrolled_count, rated_count in per_round:
+    for unit_id, group_id, month, enrolled_count, rated_count in rounds.annotate(
+        month=TruncMonth("deadline"),
+        enrolled=Coalesce(Subquery(enrolled), 0),
+        rated=Coalesce(Subquery(rated), 0),
+    ).values_list("group__unit_id", "group_id", "month", "enrolled", "rated"):
         rated_count = min(rated_count, enrolled_count)
-        counted.append((row_key, "rated", rated_count))
-        counted.append((row_key, "late", enrolled_count - rated_count))
-    return Table(
-        key="rated-by-deadline",
-        caption=_("Children rated by the round's deadline"),
-        row_heading=_("Group") if len(scope.unit_ids) == 1 else _("Unit"),
-        columns=[_("Rated by the deadline"), _("Not rated by the deadline")],
-        rows=pivot(counted, columns=["rated", "late"], labels=_labelled(per_round)),
-        share_of=0,
-        share_label=_("Share rated"),
-        chart="stacked",
-        summary=_(
-            "For each round of the period: the children enrolled on its deadline, and whether at "
-            "least one individual mark was saved for them by then."
-        ),
+        yield Counted("screening.rated", unit_id, group_id, month, "rated", rated_count)
+        yield Counted(
+            "screening.rated", unit_id, group_id, month, "late", enrolled_count - rated_count
+        )
+
+
+def _unassessed_counts(municipality_id, today):
+    """Today: the children enrolled in a group, with or without a joint assessment of their
+    unit in the last six months."""
+    assessed = JointAssessment.objects.filter(
+        child=OuterRef("child"),
+        round__group__unit=OuterRef("unit"),
+        round__deadline__gte=today - JOINT_ASSESSMENT_CADENCE,
+    )
+    for unit_id, group_id, was_assessed, n in (
+        current_enrolments()
+        .filter(unit__municipality_id=municipality_id, group__isnull=False)
+        .annotate(assessed=Exists(assessed))
+        .values_list("unit_id", "group_id", "assessed")
+        .annotate(n=Count("child", distinct=True))
+        .order_by()
+    ):
+        yield Counted("screening.unassessed", unit_id, group_id, None, str(was_assessed), n)
+
+
+# --- Reading (the page) -----------------------------------------------------------------------
+
+
+def _position_columns():
+    return [_("Green position"), _("Yellow position"), _("Red position")]
+
+
+def _by(scope):
+    """Rows per group when one unit is chosen, per unit otherwise."""
+    return "group" if len(scope.unit_ids) == 1 else "unit"
+
+
+def _place_heading(scope):
+    return _("Group") if _by(scope) == "group" else _("Unit")
+
+
+def _place_rows(scope, figure, columns, period=None, *, key=lambda key: key):
+    """Rows per place (group or unit), ordered by name, from the stored counts."""
+    counted = counts_for(scope, figure, by=_by(scope), period=period)
+    labels = dict(sorted({row[0]: row[1] for row in counted}.items(), key=lambda i: (i[1], i[0])))
+    return pivot(((row[0], key(row[3]), row[4]) for row in counted), columns=columns, labels=labels)
+
+
+def _month_rows(scope, figure, columns, period):
+    counted = counts_for(scope, figure, by="month", period=period)
+    return pivot(
+        ((month, key, n) for month, _label, _m, key, n in counted),
+        columns=columns,
+        labels={month: month_label(month) for month in months_of(period)},
+    )
+
+
+def screening_figures(*, scope, period):
+    if not scope.unit_ids:
+        return None
+    return Section(
+        key="screening",
+        heading=_("Screening"),
+        order=10,
+        tables=[
+            Table(
+                key="positions-month",
+                caption=_("Agreed positions per month (by the round's deadline)"),
+                row_heading=_("Month"),
+                columns=_position_columns(),
+                rows=_month_rows(scope, "screening.positions", POSITIONS, period),
+                chart="stacked",
+                palette="positions",
+                summary=_(
+                    "How the joint assessments' agreed positions were spread, month by month."
+                ),
+            ),
+            Table(
+                key="positions-place",
+                caption=_("Agreed positions per group")
+                if _by(scope) == "group"
+                else _("Agreed positions per unit"),
+                row_heading=_place_heading(scope),
+                columns=_position_columns(),
+                rows=_place_rows(scope, "screening.positions", POSITIONS, period),
+                chart="stacked",
+                palette="positions",
+                summary=_("The agreed positions of the period's rounds, place by place."),
+            ),
+            Table(
+                key="rated-by-deadline",
+                caption=_("Children rated by the round's deadline"),
+                row_heading=_place_heading(scope),
+                columns=[_("Rated by the deadline"), _("Not rated by the deadline")],
+                rows=_place_rows(scope, "screening.rated", ["rated", "late"], period),
+                share_of=0,
+                share_label=_("Share rated"),
+                chart="stacked",
+                summary=_(
+                    "For each round of the period: the children enrolled on its deadline, and "
+                    "whether at least one individual mark was saved for them by then."
+                ),
+            ),
+            _without_joint_assessment(scope),
+            Table(
+                key="follow-up",
+                caption=_("Agreed yellow and red positions and their follow-up"),
+                row_heading=_place_heading(scope),
+                columns=[
+                    _("Yellow position, follow-up done"),
+                    _("Yellow position, no follow-up done yet"),
+                    _("Red position, follow-up done"),
+                    _("Red position, no follow-up done yet"),
+                ],
+                rows=_place_rows(
+                    scope,
+                    "screening.follow_up",
+                    ["gul:True", "gul:False", "roed:True", "roed:False"],
+                    period,
+                ),
+                chart="stacked",
+                summary=_(
+                    "The period's agreed yellow and red positions, by whether at least one "
+                    "follow-up task of the assessment is done."
+                ),
+            ),
+        ],
     )
 
 
 def _without_joint_assessment(scope):
-    """Today: the children enrolled in the scope's groups, with or without a joint assessment
-    of their unit in the last six months."""
-    since = timezone.localdate() - JOINT_ASSESSMENT_CADENCE
-    assessed = JointAssessment.objects.filter(
-        child=OuterRef("child"), round__group__unit=OuterRef("unit"), round__deadline__gte=since
-    )
-    key, label = _by(scope, "")
-    counted = list(
-        current_enrolments()
-        .filter(
-            unit_id__in=scope.unit_ids,
-            unit__municipality_id=scope.municipality_id,
-            group__isnull=False,
-        )
-        .annotate(assessed=Exists(assessed))
-        .values_list(key, label, "assessed")
-        .annotate(n=Count("child", distinct=True))
-        .order_by()
-    )
+    rows = _place_rows(scope, "screening.unassessed", ["False", "True"])
     links = {}
-    if len(scope.unit_ids) == 1 and scope.unit_ids <= scope.led_unit_ids:
+    if _by(scope) == "group" and scope.unit_ids <= scope.led_unit_ids:
+        # Her own list of the children behind the figure (a list she may open anyway).
         links = {
-            label_text: reverse("screening:children_without_assessment", args=[group_id])
-            for group_id, label_text, *_rest in counted
+            label: reverse("screening:children_without_assessment", args=[group_id])
+            for group_id, label, *_rest in counts_for(scope, "screening.unassessed", by="group")
         }
     return Table(
         key="without-joint-assessment",
         row_links=links,
         caption=_("Children without a joint assessment in the last 6 months"),
-        row_heading=_("Group") if len(scope.unit_ids) == 1 else _("Unit"),
+        row_heading=_place_heading(scope),
         columns=[_("Without a joint assessment"), _("With a joint assessment")],
-        rows=pivot(
-            ((row[0], row[2], row[3]) for row in counted),
-            columns=[False, True],
-            labels=_labelled(counted),
-        ),
+        rows=rows,
         share_of=0,
         share_label=_("Share without"),
         summary=_(
-            "Children enrolled today, by whether their unit has agreed a position for them in the "
-            "last six months (the Opsporingsmodel asks for at least two a year)."
-        ),
-    )
-
-
-def _follow_up(scope, rounds):
-    """Agreed yellow and red positions of the period, by whether a follow-up task (a rule's task
-    or a decided action) of that assessment is done."""
-    assessment_id = Cast(OuterRef("pk"), CharField())
-    done = Task.objects.filter(status="done").filter(
-        Q(source_type="screening.action", source_id=assessment_id)
-        | Q(source_type="screening.rule", source_id__startswith=Concat(assessment_id, Value(":")))
-    )
-    key, label = _by(scope, "round__")
-    counted = list(
-        JointAssessment.objects.filter(
-            round__in=rounds, position__in=[Position.YELLOW, Position.RED]
-        )
-        .annotate(done=Exists(done))
-        .values_list(key, label, "position", "done")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    columns = [
-        (Position.YELLOW, True),
-        (Position.YELLOW, False),
-        (Position.RED, True),
-        (Position.RED, False),
-    ]
-    return Table(
-        key="follow-up",
-        caption=_("Agreed yellow and red positions and their follow-up"),
-        row_heading=_("Group") if len(scope.unit_ids) == 1 else _("Unit"),
-        columns=[
-            _("Yellow position, follow-up done"),
-            _("Yellow position, no follow-up done yet"),
-            _("Red position, follow-up done"),
-            _("Red position, no follow-up done yet"),
-        ],
-        rows=pivot(
-            ((row[0], (row[2], row[3]), row[4]) for row in counted),
-            columns=columns,
-            labels=_labelled(counted),
-        ),
-        chart="stacked",
-        summary=_(
-            "The period's agreed yellow and red positions, by whether at least one follow-up task "
-            "of the assessment is done."
+            "Children enrolled today, by whether their unit has agreed a position for them in "
+            "the last six months (the Opsporingsmodel asks for at least two a year)."
         ),
     )

@@ -183,6 +183,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "referrals.tasks.dialogue_meetings_sweep",
         "schedule": env.float("REMINDER_SWEEP_SECONDS", default=300.0),
     },
+    # The figures of /tal/ are counted ahead (trivsel/figures/counting.py).
+    "figures-refresh": {
+        "task": "trivsel.figures.tasks.figures_refresh",
+        "schedule": env.float("FIGURES_REFRESH_SECONDS", default=3600.0),
+    },
     "email-outbox": {
         "task": "trivsel.notifications.tasks.email_outbox_drain",
         "schedule": env.float("REMINDER_EMAIL_SECONDS", default=60.0),

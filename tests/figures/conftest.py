@@ -41,7 +41,16 @@ def figures_world(world):
 
     world.room_round = closed_round(world.room, ["groen"] * 6 + ["gul"] * 2)
     world.class_round = closed_round(world.school_class, ["groen"] * 9 + ["roed"] * 3)
+    count_figures(world)
     return world
+
+
+def count_figures(world):
+    """What the figures job does every hour: the page reads these counts."""
+    from trivsel.figures.counting import figures_count
+
+    figures_count(municipality_id=world.solby.pk)
+    figures_count(municipality_id=world.nabo_kommune.pk)
 
 
 def more_rounds(world, *, count):
@@ -62,3 +71,4 @@ def more_rounds(world, *, count):
             JointAssessment.objects.create(
                 round=round_, child=child, position="gul", decided_by=world.leader
             )
+    count_figures(world)

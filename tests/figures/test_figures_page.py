@@ -115,7 +115,7 @@ def test_the_page_costs_the_same_queries_with_more_data(
 ):
     client = login(figures_world.fagchef)
     client.get(URL)  # warm the session and the caches
-    with django_assert_max_num_queries(24) as first:
+    with django_assert_max_num_queries(26) as first:
         client.get(URL)
     from tests.figures.conftest import more_rounds
 

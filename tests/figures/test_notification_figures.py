@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from referrals.models import Notifier, Route, Underretning
 from tests import factories as f
+from tests.figures.conftest import count_figures
 
 URL = reverse("figures:figures")
 
@@ -45,6 +46,7 @@ def notified(figures_world):
     for _n in range(6):
         child = f.ChildFactory(municipality=world.solby)
         notify(world.solby, Notifier.PROFESSIONAL, 1, child=child, assigned_to=world.social_worker)
+    count_figures(world)
     return world
 
 

@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 
 from tests import factories as f
+from tests.figures.conftest import count_figures
 from trivsel.audit.models import AccessLogEntry, Basis
 
 
@@ -19,6 +20,7 @@ def unassessed(figures_world):
     from cases.access import grants_rebuild
 
     grants_rebuild(child_ids=[world.unassessed.pk])
+    count_figures(world)
     return world
 
 
