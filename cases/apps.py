@@ -8,9 +8,11 @@ class CasesConfig(AppConfig):
 
     def ready(self):
         # The leaders' figures (/tal/) live in the platform, which cannot import the apps.
+        from trivsel.figures.counting import figure_counters
         from trivsel.figures.tables import figure_sections
 
         from . import signals  # noqa: F401  (grants follow role changes)
-        from .figures import casework_figures
+        from .figures import casework_counts, casework_figures
 
         figure_sections.add(casework_figures)
+        figure_counters.add(casework_counts)

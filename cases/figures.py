@@ -1,6 +1,9 @@
-"""Handover and forløb figures for /tal/ (issue #18, DOMAIN.md §11), and the one rule for which
-children a scope's figures count (used by meetings too). Counts only: the figures page
-suppresses small numbers before anyone sees them."""
+"""Handover and forløb figures for /tal/ (issue #18, DOMAIN.md §11), and the one rule for the
+unit a child's figures count under (used by meetings too). Counts only: the figures job counts
+them (casework_counts), the page reads the counts (casework_figures) and suppresses small
+numbers before anyone sees them."""
+
+from datetime import datetime, time
 
 from django.db.models import (
     BooleanField,
@@ -10,34 +13,102 @@ from django.db.models import (
     ExpressionWrapper,
     OuterRef,
     Q,
+    Subquery,
 )
 from django.db.models.functions import Cast, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from trivsel.figures.periods import aware_bounds, month_label, months_of
+from trivsel.figures.counting import Counted, counting_starts, counts_for
+from trivsel.figures.periods import month_label, months_of
 from trivsel.figures.tables import Section, Table, pivot
 
 from .models import Enrolment, Forlob, Handover, Task
 
 
-def counted_children(scope, *, child="child"):
-    """The filter on `child` for a scope: every child of the municipality for the whole
-    municipality, otherwise the children enrolled in one of its units today."""
-    if scope.whole_municipality:
-        return Q(**{f"{child}__municipality_id": scope.municipality_id})
-    enrolled = Enrolment.objects.filter(
-        Q(end__isnull=True) | Q(end__gte=timezone.localdate()),
-        child=OuterRef(child),
-        start__lte=timezone.localdate(),
-        unit_id__in=scope.unit_ids,
-    )
-    return Q(Exists(enrolled), **{f"{child}__municipality_id": scope.municipality_id})
-
-
 def as_flag(condition):
     """A condition as a true/false column to count by."""
     return ExpressionWrapper(condition, output_field=BooleanField())
+
+
+def enrolment_of(child="child", *, today):
+    """(unit, group) subqueries: where the child is enrolled today, the latest enrolment if
+    there are several; a child without one counts for the municipality only."""
+    enrolments = Enrolment.objects.filter(
+        Q(end__isnull=True) | Q(end__gte=today), child=OuterRef(child), start__lte=today
+    ).order_by("-start", "-pk")
+    return (
+        Subquery(enrolments.values("unit_id")[:1]),
+        Subquery(enrolments.values("group_id")[:1]),
+    )
+
+
+def starts_at(today):
+    zone = timezone.get_default_timezone()
+    return timezone.make_aware(datetime.combine(counting_starts(today), time.min), zone)
+
+
+# --- Counting (the figures job) ---------------------------------------------------------------
+
+
+def casework_counts(*, municipality_id, today):
+    zone = timezone.get_default_timezone()
+    evaluated = Task.objects.filter(
+        source_type="cases.handover.evaluate",
+        source_id=Cast(OuterRef("pk"), CharField()),
+        status="done",
+    )
+    handovers = (
+        Handover.objects.filter(
+            child__municipality_id=municipality_id,
+            sent_at__gte=starts_at(today),
+            cancelled_at__isnull=True,
+        )
+        .annotate(
+            month=TruncMonth("sent_at", tzinfo=zone),
+            evaluated=Exists(evaluated),
+            acknowledged=as_flag(Q(acknowledged_at__isnull=False)),
+        )
+        .values_list("sending_unit_id", "receiving_unit_id", "month", "acknowledged", "evaluated")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for sender, receiver, month, acknowledged, was_evaluated, n in handovers:
+        month, key = timezone.localdate(month, zone), f"{acknowledged}:{was_evaluated}"
+        # Each unit sees the handovers it sent and those it received; the municipality once.
+        yield Counted("cases.handovers", sender, None, month, key, n)
+        yield Counted("cases.handovers", receiver, None, month, key, n, whole=False)
+
+    unit, group = enrolment_of(today=today)
+    for unit_id, group_id, kept, n in (
+        Forlob.objects.filter(child__municipality_id=municipality_id, closed_at__isnull=True)
+        .annotate(unit=unit, group=group, kept=as_flag(Q(review_date__gte=today)))
+        .values_list("unit", "group", "kept")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        yield Counted("cases.forlob", unit_id, group_id, None, str(kept), n)
+
+
+# --- Reading (the page) -----------------------------------------------------------------------
+
+
+def month_rows(scope, figure, columns, period):
+    """Rows per month of the period, the scope's units together, from the stored counts."""
+    counted = counts_for(scope, figure, by="month", period=period)
+    return pivot(
+        ((month, key, n) for month, _label, _m, key, n in counted),
+        columns=columns,
+        labels={month: month_label(month) for month in months_of(period)},
+    )
+
+
+def today_row(scope, figure, columns, label):
+    """One row of the counts of the day of the refresh, the scope's units together."""
+    counted = counts_for(scope, figure, by="month")
+    return pivot(
+        ((label, key, n) for _m, _l, _mm, key, n in counted), columns=columns, labels={label: label}
+    )
 
 
 def casework_figures(*, scope, period):
@@ -47,91 +118,38 @@ def casework_figures(*, scope, period):
         key="casework",
         heading=_("Handovers and forløb"),
         order=40,
-        tables=[_handovers(scope, period), _forlob(scope)],
-    )
-
-
-def _handovers(scope, period):
-    """Handovers sent in the period by or to the scope's units: acknowledged, evaluated."""
-    start, end = aware_bounds(period)
-    zone = timezone.get_default_timezone()
-    handovers = Handover.objects.filter(
-        child__municipality_id=scope.municipality_id,
-        sent_at__gte=start,
-        sent_at__lt=end,
-        cancelled_at__isnull=True,
-    )
-    if not scope.whole_municipality:
-        handovers = handovers.filter(
-            Q(sending_unit_id__in=scope.unit_ids) | Q(receiving_unit_id__in=scope.unit_ids)
-        )
-    evaluated = Task.objects.filter(
-        source_type="cases.handover.evaluate",
-        source_id=Cast(OuterRef("pk"), CharField()),
-        status="done",
-    )
-    counted = (
-        handovers.annotate(
-            month=TruncMonth("sent_at", tzinfo=zone),
-            evaluated=Exists(evaluated),
-            acknowledged=as_flag(Q(acknowledged_at__isnull=False)),
-        )
-        .values_list("month", "acknowledged", "evaluated")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    columns = [(True, True), (True, False), (False, False)]
-    return Table(
-        key="handovers",
-        caption=_("Handovers sent per month"),
-        row_heading=_("Month"),
-        columns=[
-            _("Acknowledged and evaluated"),
-            _("Acknowledged, not evaluated"),
-            _("Not acknowledged"),
-        ],
-        rows=pivot(
-            (
-                (timezone.localdate(month, zone).replace(day=1), (ack, ev), n)
-                for month, ack, ev, n in counted
+        tables=[
+            Table(
+                key="handovers",
+                caption=_("Handovers sent per month"),
+                row_heading=_("Month"),
+                columns=[
+                    _("Acknowledged and evaluated"),
+                    _("Acknowledged, not evaluated"),
+                    _("Not acknowledged"),
+                ],
+                rows=month_rows(
+                    scope, "cases.handovers", ["True:True", "True:False", "False:False"], period
+                ),
+                chart="stacked",
+                summary=_(
+                    "Handovers sent each month by or to these units: whether the receiver "
+                    "acknowledged them, and whether the follow-up evaluation is done."
+                ),
             ),
-            columns=columns,
-            labels={month: month_label(month) for month in months_of(period)},
-        ),
-        chart="stacked",
-        summary=_(
-            "Handovers sent each month by or to these units: whether the receiver acknowledged "
-            "them, and whether the follow-up evaluation is done."
-        ),
-    )
-
-
-def _forlob(scope):
-    """Today: the open forløb of the scope's children, each with its one named tovholder, by
-    whether the review date is kept."""
-    today = timezone.localdate()
-    counted = (
-        Forlob.objects.filter(counted_children(scope), closed_at__isnull=True)
-        .annotate(kept=as_flag(Q(review_date__gte=today)))
-        .values_list("kept")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    return Table(
-        key="forlob",
-        caption=_("Open forløb today"),
-        row_heading=_("Forløb"),
-        columns=[_("Review date kept"), _("Review overdue")],
-        rows=pivot(
-            ((_("Open forløb"), kept, n) for kept, n in counted),
-            columns=[True, False],
-            labels={_("Open forløb"): _("Open forløb")},
-        ),
-        share_of=0,
-        share_label=_("Share kept"),
-        chart="none",
-        summary=_(
-            "Every forløb has exactly one named tovholder. Of the open ones: is the review date "
-            "still ahead, or has it passed without a review?"
-        ),
+            Table(
+                key="forlob",
+                caption=_("Open forløb today"),
+                row_heading=_("Forløb"),
+                columns=[_("Review date kept"), _("Review overdue")],
+                rows=today_row(scope, "cases.forlob", ["True", "False"], _("Open forløb")),
+                share_of=0,
+                share_label=_("Share kept"),
+                chart="none",
+                summary=_(
+                    "Every forløb has exactly one named tovholder. Of the open ones: is the "
+                    "review date still ahead, or has it passed without a review?"
+                ),
+            ),
+        ],
     )

@@ -19,8 +19,10 @@ class MeetingsConfig(AppConfig):
         task_rules.add(tasks_hidden_from)
 
         # The leaders' figures (/tal/) live in the platform, which cannot import the apps.
+        from trivsel.figures.counting import figure_counters
         from trivsel.figures.tables import figure_sections
 
-        from .figures import meeting_figures
+        from .figures import meeting_counts, meeting_figures
 
         figure_sections.add(meeting_figures)
+        figure_counters.add(meeting_counts)
