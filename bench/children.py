@@ -29,7 +29,7 @@ from cases.management.skala import SKALA_CODE
 from cases.models import Child, ChildGroupObjectPermission, ChildUserObjectPermission
 from cases.selectors import child_list_visible_to
 from trivsel.audit.models import Basis
-from trivsel.organisation.models import Role, StaffProfile
+from trivsel.organisation.models import Role, StaffProfile, User
 
 REPEAT = 50
 WARMUP = 5
@@ -46,6 +46,7 @@ BACKEND = "trivsel.organisation.backends.StaffModelBackend"
 
 def run():
     call_command("seed_scale")
+    _vacuum(Child, ChildUserObjectPermission, ChildGroupObjectPermission, User.groups.through)
     skala_staff = StaffProfile.objects.filter(user__municipality__code=SKALA_CODE)
     teacher = (
         skala_staff.filter(roles__contains=[Role.TEACHER], groups__isnull=False)
@@ -220,13 +221,20 @@ def _copy_to_generic(content_type, permission):
         batch_size=BATCH,
         ignore_conflicts=True,
     )
-    with connection.cursor() as cursor:
-        for model in (UserObjectPermission, GroupObjectPermission):
-            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+    _vacuum(UserObjectPermission, GroupObjectPermission)
     print(
         f"generic tables now hold {UserObjectPermission.objects.count()} user rows and "
         f"{GroupObjectPermission.objects.count()} group rows"
     )
+
+
+def _vacuum(*models):
+    """VACUUM ANALYZE: the state autovacuum keeps a table in (fresh statistics, the visibility
+    map that index-only scans need). The development server runs with autovacuum off, and
+    seed_scale builds inside a transaction, where it can only ANALYZE."""
+    with connection.cursor() as cursor:
+        for model in models:
+            cursor.execute(f"VACUUM ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
 
 
 def _generic_by_guardian(user):
