@@ -116,9 +116,7 @@ def test_a_guardian_page_fits_a_phone(world, browser, live_server, axe_violation
 
 
 def test_the_main_menu_fits_one_line_at_1280(world, browser, live_server):
-    context, page = _logged_in_page(
-        browser, live_server, {"width": 1280, "height": 800}, "mette"
-    )
+    context, page = _logged_in_page(browser, live_server, {"width": 1280, "height": 800}, "mette")
     try:
         assert not page.get_by_role("button", name="Menu").is_visible()
         items = page.locator(".navigation-menu .mainmenu > li:not(.more-option)")
