@@ -8,6 +8,7 @@ from datetime import datetime, time, timedelta
 
 import pytest
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from meetings import services as meeting_services
 from tests.factories import PASSWORD
@@ -126,5 +127,23 @@ def test_the_main_menu_fits_one_line_at_1280(world, browser, live_server):
         assert page.locator(".navigation-menu .more-option").is_hidden()
         assert page.get_by_role("link", name="Mit overblik").is_visible()
         assert page.get_by_role("link", name="Møder").is_visible()
+    finally:
+        context.close()
+
+
+def test_the_second_login_step_on_a_phone_has_no_menu_but_a_way_out(world, browser, live_server):
+    TOTPDevice.objects.create(user=world.paedagog, name="app", confirmed=True)
+    context = browser.new_context(base_url=live_server.url, locale="da-DK", viewport=PHONE)
+    try:
+        page = context.new_page()
+        page.goto("/log-ind/")
+        page.get_by_label("Brugernavn").fill("mette")
+        page.get_by_label("Adgangskode").fill(PASSWORD)
+        page.get_by_role("button", name="Log ind").click()
+        page.wait_for_url("**/log-ind/kode/**")
+        assert page.get_by_role("button", name="Log ud", exact=True).is_visible()
+        assert page.get_by_role("button", name="Menu").count() == 0
+        assert page.locator("#notification-count").count() == 0
+        assert _fits_the_width(page)
     finally:
         context.close()
