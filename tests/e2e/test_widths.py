@@ -51,6 +51,15 @@ def _fits_the_width(page):
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
+# Buttons, the menu's links and the rating positions: visible ones smaller than 44 × 44 px.
+SMALL_TARGETS = """() => [...document.querySelectorAll(
+    'button, a.button, .mainmenu a, label.trivsel-position, .function-link')]
+  .filter(e => e.offsetParent !== null)
+  .map(e => [e, e.getBoundingClientRect()])
+  .filter(([e, r]) => r.width < 44 || r.height < 44)
+  .map(([e, r]) => `${e.tagName} "${e.textContent.trim().slice(0, 30)}" ${r.width}x${r.height}`)"""
+
+
 def _paedagog_pages(world):
     return [
         "/",
@@ -78,6 +87,7 @@ def test_the_main_pages_fit_a_tablet_and_a_phone(
         for url in _paedagog_pages(day_care):
             page.goto(url)
             found = [] if _fits_the_width(page) else ["scrolls sideways"]
+            found += page.evaluate(SMALL_TARGETS)
             found += axe_violations(page)
             if found:
                 problems[url] = found
