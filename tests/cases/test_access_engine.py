@@ -13,7 +13,12 @@ from django.utils import timezone
 from cases import services
 from cases.access import grants_delete_expired
 from cases.models import ChildUserObjectPermission, Consent, DataKind
-from cases.selectors import child_get_for, child_list_visible_to
+from cases.selectors import (
+    child_bases_for,
+    child_capabilities,
+    child_get_for,
+    child_list_visible_to,
+)
 from tests.factories import ended, noon
 from trivsel.audit.models import AccessLogEntry, Basis
 from trivsel.organisation.models import Role
@@ -248,6 +253,26 @@ def test_a_forged_id_gives_404_and_is_logged_as_denied(world):
 def test_the_list_is_one_query(world, django_assert_num_queries):
     with django_assert_num_queries(1):
         list(child_list_visible_to(world.paedagog))
+
+
+def test_a_child_seen_on_several_bases_is_listed_once(world, django_assert_num_queries):
+    # The pædagog sees the child through her room and her kindergarten, and now by consent too.
+    consent_to_school(world, units=[], people=[world.paedagog], actor=world.leader)
+    bases = child_capabilities(world.paedagog, world.child.pk).bases(DataKind.BASIC)
+    assert bases == {Basis.ENROLMENT, Basis.CONSENT}
+    with django_assert_num_queries(1):
+        listed = list(child_list_visible_to(world.paedagog).values_list("pk", flat=True))
+    assert listed == [world.child.pk]
+    assert child_list_visible_to(world.paedagog).count() == 1
+
+
+def test_one_childs_access_is_one_query(world, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        can = child_capabilities(world.paedagog, world.child.pk)
+    assert can.basis(DataKind.BASIC) == Basis.ENROLMENT
+    with django_assert_num_queries(1):
+        bases = child_bases_for(world.paedagog, [world.child.pk])
+    assert bases == {world.child.pk: Basis.ENROLMENT}
 
 
 def test_a_forlob_has_exactly_one_tovholder_and_a_different_backup(world):
