@@ -1,5 +1,6 @@
 """A fagchef opens /tal/, narrows it to one unit (the figures swap in place), and downloads a
-table as CSV and the report as PDF; axe-core checks the page, charts included."""
+table as CSV and the report as PDF, then reads it on a phone; axe-core checks the page, charts
+included."""
 
 from pathlib import Path
 
@@ -30,3 +31,10 @@ def test_the_fagchef_reads_filters_and_downloads_the_figures(figures_world, log_
     with page.expect_download() as download:
         page.get_by_role("link", name="Hent tallene som PDF-rapport").click()
     assert Path(download.value.path()).read_bytes().startswith(b"%PDF")
+
+    # On a phone: the page fits the screen's width (the tables scroll in their own box).
+    page.set_viewport_size({"width": 375, "height": 812})
+    page.goto("/tal/")
+    page.locator("canvas[data-drawn]").first.wait_for()
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert axe_violations(page) == []
