@@ -38,7 +38,7 @@ from .forms import (
 )
 from .handovers import selectors as handover_selectors
 from .models import Consent, Forlob, Task
-from .worklist import units_note, work_list_for
+from .worklist import work_list_for
 
 PAGE_SIZE = 50
 
@@ -51,7 +51,6 @@ def home(request):
         "home.html",
         {
             "sections": work_list_for(request.user),
-            "units_note": units_note(request.user),
             "today": timezone.localdate(),
         },
     )

@@ -349,17 +349,6 @@ def guardian_children_section(user, *, now):
     )
 
 
-def units_note(user):
-    """The one line under the heading: the units and groups the user works in."""
-    profile = user.staff_profile_or_none
-    if profile is None:
-        return ""
-    places = [u.name for u in profile.units.all()] + [g.name for g in profile.groups.all()]
-    if not places:
-        return _("You are not a member of any unit yet. Ask your municipality's administrator.")
-    return _("You work in %(places)s.") % {"places": ", ".join(places)}
-
-
 CASES_SECTIONS = (
     tasks_section,
     forlob_reviews_section,

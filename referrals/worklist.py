@@ -3,22 +3,30 @@ where they are (the notifier learns their status, nothing more), and for the soc
 the intake queue's counts and my own statutory deadlines. No child is named here: the notifier
 never learns more than the status, and the caseworker opens the notification (logged there)."""
 
-from django.db.models import Count, F, Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from cases.worklist import LIMIT, Item, Section, section_of, total_count
+from trivsel.organisation.models import SOCIAL_WORK_ROLES
 
 from .models import Category, Status
 from .selectors import (
-    QUEUE_FILTERS,
+    _generation,
+    _summary,
     deadline_text,
     is_social_work,
     underretning_list_visible_to,
     underretninger_sent_by,
 )
+
+
+def _social_work(user):
+    # The roles come with the user: only a socialrådgiver or teamleder costs the unit query.
+    profile = user.staff_profile_or_none
+    return profile is not None and profile.has_role(*SOCIAL_WORK_ROLES) and is_social_work(user)
 
 
 def _category(value):
@@ -62,7 +70,7 @@ def sent_section(user, *, now):
 
 def intake_section(user, *, now):
     """For the social-work side: the queue's counts, each a link to the filtered queue."""
-    if not is_social_work(user):
+    if not _social_work(user):
         return None
     names = {
         "new": _("New, not assigned"),
@@ -70,9 +78,9 @@ def intake_section(user, *, now):
         "receipt": _("Receipt due"),
         "investigating": _("Under investigation"),
     }
-    counts = underretning_list_visible_to(user).aggregate(
-        **{name: Count("pk", filter=QUEUE_FILTERS[name]) for name in names}
-    )
+    # The queue page's own counts, shared from the cache until a notification changes.
+    base = underretning_list_visible_to(user)
+    counts = _summary(user, base, _generation(user.municipality_id))["counts"]
     queue = reverse("referrals:underretning_list")
     return Section(
         key="intake",
@@ -90,7 +98,7 @@ def intake_section(user, *, now):
 def my_deadlines_section(user, *, now):
     """For the social-work side: the notifications assigned to me with a clock running, the
     nearest deadline first."""
-    if not is_social_work(user):
+    if not _social_work(user):
         return None
     rows = (
         underretning_list_visible_to(user)
