@@ -36,6 +36,11 @@ def section(page, key):
     return match.group(1) if match else None
 
 
+def plain(html):
+    """The text a reader sees: without tags, whitespace collapsed."""
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
 def links(page):
     sections = re.findall(r'<section class="trivsel-worklist".*?</section>', page, re.S)
     return [href for s in sections for href in re.findall(r'href="([^"]+)"', s)]
@@ -50,7 +55,7 @@ def test_it_sends_anonymous_visitors_to_the_login_page(client):
 def test_a_rater_sees_the_marks_she_owes_with_her_progress_and_the_deadline(school, login):
     page = page_of(login(school.paedagog))
     owed = section(page, "ratings")
-    assert "Vurderinger du mangler at give (1)" in owed
+    assert "Vurderinger du mangler at give (1)" in plain(owed)
     assert "Mejsestuen · Børnehaven Mejsen" in owed
     assert "0 af 2 vurderet" in owed
     assert f'href="/trivsel/runde/{school.round.pk}/"' in owed
@@ -71,7 +76,7 @@ def test_a_leader_sees_the_rounds_she_leads_and_how_many_raters_are_behind(schoo
         rater=school.colleague, round_=school.round, child=school.child, position="groen"
     )
     rounds = section(page_of(login(school.leader)), "rounds")
-    assert "Trivselsrunder du leder (1)" in rounds
+    assert "Trivselsrunder du leder (1)" in plain(rounds)
     assert "2 fagpersoner mangler at vurdere alle børn" in rounds
     # A leader without a group of her own owes no marks.
     assert "(0)" in section(page_of(login(school.leader)), "ratings")
@@ -91,7 +96,7 @@ def test_tasks_come_overdue_first_then_nearest_deadline_marked_in_words(world, l
     for days, title in ((5, "Senere opgave"), (-2, "Glemt opgave"), (1, "Snart opgave")):
         task_create(title=title, owner=world.paedagog, due_date=today() + timedelta(days=days))
     tasks = section(page_of(login(world.paedagog)), "tasks")
-    assert "Mine opgaver (3)" in tasks
+    assert "Mine opgaver (3)" in plain(tasks)
     assert tasks.index("Glemt opgave") < tasks.index("Snart opgave") < tasks.index("Senere")
     overdue = tasks[tasks.index("Glemt opgave") :].split("</li>")[0]
     assert "Overskredet" in overdue
@@ -117,7 +122,7 @@ def test_others_work_never_appears(world, school, login):
 
 def test_empty_sections_say_so_in_one_line(world, login):
     page = page_of(login(world.teacher))
-    assert "Mine opgaver (0)" in page
+    assert "Mine opgaver (0)" in plain(page)
     assert "Du har ingen åbne opgaver." in page
     assert "Ingen overlevering venter på dig." in page
     # The intake's queue is not the teacher's: no section at all.
@@ -169,7 +174,7 @@ def test_a_guardian_sees_what_waits_for_her_answer_and_her_children(world, login
     )
     page = page_of(login(world.guardian))
     answers = section(page, "answers")
-    assert "Venter på dit svar (1)" in answers
+    assert "Venter på dit svar (1)" in plain(answers)
     assert f'href="/boern/{world.child.pk}/#consent-' in answers
     assert "Alma Hansen" in section(page, "children")
     # Staff sections are not hers.
@@ -227,7 +232,7 @@ def test_its_queries_are_pinned_whatever_the_amount_of_work(
 def test_a_long_section_shows_ten_lines_and_links_to_the_rest(school, login):
     _more_work(school, 12)
     tasks = section(page_of(login(school.paedagog)), "tasks")
-    assert "Mine opgaver (12)" in tasks
+    assert "Mine opgaver (12)" in plain(tasks)
     assert tasks.count("<li") == 10
     assert "og 2 mere" in tasks and 'href="/opgaver/"' in tasks
 
@@ -241,6 +246,6 @@ def test_it_switches_to_english_when_the_user_asks(world, login):
     client = login(world.paedagog)
     client.post("/sprog/setlang/", {"language": "en", "next": "/"})
     page = client.get("/").content.decode()
-    assert "My overview" in page and "My tasks (0)" in page
+    assert "My overview" in page and "My tasks (0)" in plain(page)
     client.post("/sprog/setlang/", {"language": "da", "next": "/"})
     assert "Mit overblik" in client.get("/").content.decode()
