@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from trivsel.audit.models import Basis
 from trivsel.extension_points import ExtensionPoint
-from trivsel.organisation.models import LEADER_ROLES
+from trivsel.organisation.models import LEADER_ROLES, SOCIAL_WORK_ROLES, Role
 from trivsel.organisation.selectors import own_units
 
 from .capabilities import WRITER_BASES
@@ -107,6 +107,18 @@ def _is_staff(user):
     return user.staff_profile_or_none is not None
 
 
+# Roles whose work is not the daily care of children: the social-work side (its own queue and
+# deadlines) and the administrators. Screening, handovers, consents and the notifications one
+# sends are not theirs, so those sections are left out rather than shown empty.
+NOT_IN_DAILY_CARE = SOCIAL_WORK_ROLES | {Role.ADMINISTRATOR}
+
+
+def in_daily_care(user):
+    """Whether the user works with children day to day (from the roles: no query)."""
+    profile = user.staff_profile_or_none
+    return profile is not None and any(r not in NOT_IN_DAILY_CARE for r in profile.roles)
+
+
 # --- cases' own sections ------------------------------------------------------------------------
 
 HANDOVER_TASKS = ("cases.handover.acknowledge", "cases.handover.evaluate", "cases.handover.refused")
@@ -125,7 +137,6 @@ def _task_url(task):
 def tasks_section(user, *, now):
     """My open tasks, the overdue first (the meetings' action items and the handovers' receipts
     and evaluations are tasks too)."""
-
     if not _is_staff(user):
         return None
     today = timezone.localdate(now)
@@ -150,7 +161,6 @@ def tasks_section(user, *, now):
 
 def forlob_reviews_section(user, *, now):
     """The plans of the forløb I am tovholder of whose review date is near or passed."""
-
     if not _is_staff(user):
         return None
     today = timezone.localdate(now)
@@ -186,8 +196,7 @@ def forlob_reviews_section(user, *, now):
 def consents_expiring_section(user, *, now):
     """Consents about to expire that give me access (by name, role or unit): the work that
     relies on them needs a new consent in time."""
-
-    if not _is_staff(user):
+    if not in_daily_care(user):
         return None
     today = timezone.localdate(now)
     horizon = today + timedelta(days=settings.REMINDER_CONSENT_DAYS)
@@ -229,9 +238,8 @@ def consents_expiring_section(user, *, now):
 def handovers_section(user, *, now):
     """Handovers of my units that wait: for the parents' answer or to be sent (the sending
     unit), for the receipt (the receiving unit's leaders). Evaluations are tasks."""
-
     profile = user.staff_profile_or_none
-    if profile is None:
+    if not in_daily_care(user):
         return None
     units = own_units(user).values("pk")
     sender_sees = child_list_visible_to(user, kind=DataKind.HANDOVER) | child_list_visible_to(

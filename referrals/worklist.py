@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from cases.worklist import LIMIT, Item, Section, section_of, total_count
+from cases.worklist import LIMIT, Item, Section, in_daily_care, section_of, total_count
 from trivsel.organisation.models import SOCIAL_WORK_ROLES
 
 from .models import Category, Status
@@ -35,7 +35,7 @@ def _category(value):
 
 def sent_section(user, *, now):
     """My notifications whose course is not finished: not yet given the § 137 feedback."""
-    if user.staff_profile_or_none is None:
+    if not in_daily_care(user):
         return None
     rows = (
         underretninger_sent_by(user)
@@ -90,7 +90,7 @@ def intake_section(user, *, now):
             (label, counts[name], f"{queue}?filter={name}") for name, label in names.items()
         ),
         empty="",
-        order=45,
+        order=5,  # the social-work side's own work comes first
         more_url=queue,
     )
 
@@ -136,7 +136,7 @@ def my_deadlines_section(user, *, now):
         key="deadlines",
         heading=_("Your notification deadlines"),
         empty=_("No notification assigned to you has a deadline running."),
-        order=46,
+        order=6,
         more_url=reverse("referrals:underretning_list"),
     )
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from cases.selectors import current_enrolments
-from cases.worklist import LIMIT, Item, section_of, total_count
+from cases.worklist import LIMIT, Item, in_daily_care, section_of, total_count
 from trivsel.organisation.models import LEADER_ROLES, StaffProfile
 from trivsel.organisation.selectors import own_units
 
@@ -21,7 +21,7 @@ from .selectors import round_list_visible_to
 def ratings_owed_section(user, *, now):
     """Open rounds of my own groups where I have marked fewer children than are enrolled."""
     profile = user.staff_profile_or_none
-    if profile is None:
+    if not in_daily_care(user):
         return None
     today = timezone.localdate(now)
     mine = Rating.objects.filter(round_id=OuterRef("pk"), rater_id=user.pk)
@@ -57,7 +57,7 @@ def rounds_to_lead_section(user, *, now):
     many of the group's staff have not marked every child; none behind, or its deadline
     reached, means it is ready for the joint session."""
     profile = user.staff_profile_or_none
-    if profile is None or not profile.has_role(*LEADER_ROLES):
+    if not in_daily_care(user) or not profile.has_role(*LEADER_ROLES):
         return None
     today = timezone.localdate(now)
     # Per round: the group's active staff with fewer marks than children enrolled.
