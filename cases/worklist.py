@@ -302,7 +302,6 @@ def handovers_section(user, *, now):
 def guardian_answers_section(user, *, now):
     """What waits for a guardian's answer: consents, and the handovers' parts (their consent and
     their own view). Minutes to confirm come from meetings."""
-
     if _is_staff(user) or user.municipality_id is None:
         return None
     handover = Handover.objects.filter(consent_id=OuterRef("pk"))
@@ -311,6 +310,7 @@ def guardian_answers_section(user, *, now):
             guardian__user=user,
             status=ConsentStatus.AWAITING_GUARDIAN,
             child__municipality_id=user.municipality_id,
+            child__in=child_list_visible_to(user),
         )
         .annotate(handover_id=handover.values("pk")[:1])
         .select_related("child")
@@ -340,7 +340,6 @@ def guardian_answers_section(user, *, now):
 
 def guardian_children_section(user, *, now):
     """A guardian's own children (the look is logged, as on their pages)."""
-
     if _is_staff(user) or user.municipality_id is None:
         return None
     children = children_of_guardian(user)

@@ -10,7 +10,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from cases.worklist import LIMIT, Item, Section, in_daily_care, section_of, total_count
-from trivsel.organisation.models import SOCIAL_WORK_ROLES
+from trivsel.organisation.models import SOCIAL_WORK_ROLES, Role
 
 from .models import Category, Status
 from .selectors import (
@@ -97,22 +97,27 @@ def intake_section(user, *, now):
 
 def my_deadlines_section(user, *, now):
     """For the social-work side: the notifications assigned to me with a clock running, the
-    nearest deadline first."""
+    nearest deadline first; for a teamleder also those not yet assigned, whose clocks are hers
+    until someone is (as the reminders go, referrals/reminders.py)."""
     if not _social_work(user):
         return None
+    mine = Q(assigned_to=user)
+    if user.staff_profile_or_none.has_role(Role.TEAM_LEADER):
+        mine |= Q(assigned_to__isnull=True)
     rows = (
         underretning_list_visible_to(user)
         .filter(
             Q(closed_at__isnull=True)
             | Q(receipt_due_at__isnull=False, receipt_sent_at__isnull=True),
-            assigned_to=user,
+            mine,
             next_deadline__isnull=False,
         )
-        .only("pk", "category", "received_at", "next_deadline", "status")
+        .only("pk", "category", "received_at", "next_deadline", "status", "assigned_to_id")
         .annotate(total=total_count())
         .order_by(F("next_deadline").asc(), "pk")[:LIMIT]
     )
     status = dict(Status.choices)
+    not_assigned = _("Not assigned")
 
     def item(n):
         received = date_format(timezone.localtime(n.received_at), "j. F Y")
@@ -120,7 +125,8 @@ def my_deadlines_section(user, *, now):
             "concern": _category(n.category),
             "date": received,
         }
-        note = f"{status.get(n.status, '')} · {deadline_text(n.next_deadline, now=now)}"
+        state = status.get(n.status, "") if n.assigned_to_id else not_assigned
+        note = f"{state} · {deadline_text(n.next_deadline, now=now)}"
         return Item(
             text,
             reverse("referrals:underretning_detail", args=[n.pk]),

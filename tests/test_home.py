@@ -160,6 +160,29 @@ def test_the_social_worker_sees_the_queue_counts_and_her_own_deadlines(world, lo
     assert "Alma" not in deadlines and "1705" not in page
 
 
+def test_a_teamleder_holds_the_deadlines_of_the_notifications_nobody_is_assigned(world, login):
+    from trivsel.organisation.models import Role
+
+    teamleder = f.StaffFactory(
+        user=f.UserFactory(username="tove", municipality=world.solby, first_name="Tove"),
+        roles=[Role.TEAM_LEADER],
+        units=[world.authority],
+    ).user
+    waiting = Underretning.objects.create(
+        municipality=world.solby,
+        route=Route.CLASSIC,
+        category="child_wellbeing",
+        child=world.child,
+        text="Bekymring",
+        received_at=timezone.now() - timedelta(hours=2),
+    )
+    deadlines = section(page_of(login(teamleder)), "deadlines")
+    assert f'href="/underretninger/{waiting.pk}/"' in deadlines
+    assert "Ikke tildelt" in deadlines
+    # The caseworker's own list holds only what is assigned to her.
+    assert "(0)" in section(page_of(login(world.social_worker)), "deadlines")
+
+
 def test_a_guardian_sees_what_waits_for_her_answer_and_her_children(world, login):
     consent_record(
         actor=world.paedagog,
