@@ -38,7 +38,7 @@ from .forms import (
 )
 from .handovers import selectors as handover_selectors
 from .models import Consent, Forlob, Task
-from .worklist import work_list_for
+from .worklist import work_list_children_logged, work_list_for
 
 PAGE_SIZE = 50
 
@@ -46,14 +46,9 @@ PAGE_SIZE = 50
 @login_required
 def home(request):
     """Mit overblik: the user's work list, section by section (cases.worklist)."""
-    return render(
-        request,
-        "home.html",
-        {
-            "sections": work_list_for(request.user),
-            "today": timezone.localdate(),
-        },
-    )
+    sections = work_list_for(request.user)
+    work_list_children_logged(request.user, sections)
+    return render(request, "home.html", {"sections": sections})
 
 
 @login_required

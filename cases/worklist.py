@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from trivsel.audit.models import Basis
+from trivsel.audit.models import Basis, Topic
 from trivsel.extension_points import ExtensionPoint
 from trivsel.organisation.models import LEADER_ROLES, SOCIAL_WORK_ROLES, Role
 from trivsel.organisation.selectors import own_units
@@ -37,7 +37,12 @@ from .models import (
     Forlob,
     Handover,
 )
-from .selectors import child_list_visible_to, children_of_guardian, task_list_for
+from .selectors import (
+    access_log_children,
+    child_list_visible_to,
+    children_of_guardian,
+    task_list_for,
+)
 
 # At most this many lines per section; the rest is counted and the heading links to the full list.
 LIMIT = 10
@@ -65,6 +70,8 @@ class Section:
     order: int = 100
     more_url: str = ""  # the full list, linked when the count is larger than the lines shown
     figures: tuple = field(default=())  # (label, number, url) for counts-only sections
+    # The children its lines name: the page logs the look at them (work_list_children_logged).
+    children: tuple = field(default=(), repr=False)
 
     @property
     def more(self):
@@ -89,11 +96,18 @@ def by_deadline(items):
     return tuple(sorted(items, key=lambda item: (item.due is None, item.due or date.min)))
 
 
-def section_of(rows, *, make_item, **section):
-    """A Section from rows carrying `total` (total_count()), each made into an Item."""
+def section_of(rows, *, make_item, names_child=False, **section):
+    """A Section from rows carrying `total` (total_count()), each made into an Item; with
+    `names_child`, each row's `child` is named on its line (and so logged)."""
     rows = list(rows)
     count = rows[0].total if rows else 0
-    return Section(count=count, items=by_deadline(make_item(row) for row in rows), **section)
+    children = tuple(row.child for row in rows if row.child_id) if names_child else ()
+    return Section(
+        count=count,
+        items=by_deadline(make_item(row) for row in rows),
+        children=children,
+        **section,
+    )
 
 
 def work_list_for(user, *, now=None):
@@ -101,6 +115,13 @@ def work_list_for(user, *, now=None):
     now = now or timezone.now()
     sections = [s for s in work_list_sections.call_each(user, now=now) if s is not None]
     return sorted(sections, key=lambda s: (s.order, s.key))
+
+
+def work_list_children_logged(user, sections):
+    """Log the look at the children named on the page, once each, with the user's basis (as the
+    children's list does)."""
+    children = {child.pk: child for s in sections for child in s.children}
+    access_log_children(user, children.values(), purpose=_("My overview"), topic=Topic.DAILY_CARE)
 
 
 def _is_staff(user):
@@ -151,6 +172,7 @@ def tasks_section(user, *, now):
     return section_of(
         rows,
         make_item=item,
+        names_child=True,
         key="tasks",
         heading=_("My tasks"),
         empty=_("You have no open tasks."),
@@ -186,6 +208,7 @@ def forlob_reviews_section(user, *, now):
             f.review_date < today,
             _("Review the plan"),
         ),
+        names_child=True,
         key="reviews",
         heading=_("Plans to review"),
         empty=_("No forløb plan of yours is due for review."),
@@ -228,6 +251,7 @@ def consents_expiring_section(user, *, now):
             False,
             _("A consent you rely on expires"),
         ),
+        names_child=True,
         key="consents",
         heading=_("Consents about to expire"),
         empty=_("No consent you rely on expires soon."),
@@ -288,6 +312,7 @@ def handovers_section(user, *, now):
     return section_of(
         rows,
         make_item=item,
+        names_child=True,
         key="handovers",
         heading=_("Handovers"),
         empty=_("No handover waits for you."),
