@@ -4,10 +4,11 @@ The home page lives in cases, the lowest app layer, so it cannot import the apps
 lists. Each app adds its section functions to `work_list_sections` in its AppConfig.ready(),
 from its own `worklist` module; cases adds its own below. A function is called as
 
-    function(user, *, now) -> Section | None
+    function(user, *, now) -> Section | tuple[Section, ...] | None
 
-(None: the section does not apply to this person, e.g. the intake's queue for a pædagog) and
-reads with at most one query, whatever the data's size. Every item's link opens for the person
+(None: the section does not apply to this person, e.g. the intake's queue for a pædagog; a
+tuple: several sections read with one query) and reads with at most one query per section,
+whatever the data's size. Every item's link opens for the person
 it is shown to: the functions read through the apps' own fetch-and-authorize selectors, so the
 list never shows what the page behind it would refuse. Items name a child only where the user
 may see the child; never a CPR number, never a colour as a property of a child.
@@ -113,7 +114,12 @@ def section_of(rows, *, make_item, names_child=False, **section):
 def work_list_for(user, *, now=None):
     """The sections that apply to the user, in their order."""
     now = now or timezone.now()
-    sections = [s for s in work_list_sections.call_each(user, now=now) if s is not None]
+    sections = []
+    for answer in work_list_sections.call_each(user, now=now):
+        if isinstance(answer, Section):
+            sections.append(answer)
+        elif answer:  # several sections read with one query
+            sections.extend(answer)
     return sorted(sections, key=lambda s: (s.order, s.key))
 
 
@@ -266,9 +272,9 @@ def handovers_section(user, *, now):
     if not in_daily_care(user):
         return None
     units = own_units(user).values("pk")
-    sender_sees = child_list_visible_to(user, kind=DataKind.HANDOVER) | child_list_visible_to(
-        user, kind=DataKind.BASIC, bases=[Basis.ENROLMENT]
-    )
+    # Not yet sent, the handover is its sending unit's, read through the enrolment (the
+    # preparing staff's basis); once sent, the receiver reads it through the consent's grant.
+    sender_sees = child_list_visible_to(user, bases=[Basis.ENROLMENT])
     waiting = Q(
         sending_unit__in=units,
         sent_at__isnull=True,

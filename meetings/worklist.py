@@ -1,23 +1,26 @@
 """Meetings' sections of Mit overblik (cases.worklist): the upcoming meetings I take part in,
-and the minutes I must write, approve or confirm and the decisions whose parents are not yet
-told. Both read through meeting_list_visible_to, so every line opens for whoever sees it (a
-guardian: only the network meetings she takes part in)."""
+and the held meetings whose minutes I must write, approve or confirm or whose decisions the
+parents have not yet been told. Both come from one query through meeting_list_visible_to (its
+access rules are the costly part of the query, so they are built once), so every line opens
+for whoever sees it — a guardian: only the network meetings she takes part in."""
 
 from datetime import timedelta
 
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, Subquery, Value, When, Window
+from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from cases.worklist import LIMIT, Item, section_of, total_count
+from cases.worklist import LIMIT, Item, section_of
 
 from .models import Decision, Meeting, Minutes, MinutesConfirmation, MinutesStatus, Participant
 from .selectors.meetings import HELD_AFTER, meeting_list_visible_to
 
 # How far ahead the work list shows meetings; the meetings page has the rest.
 UPCOMING_DAYS = 30
+UPCOMING, MINUTES = 1, 2
 
 
 def _takes_part(user):
@@ -30,50 +33,15 @@ def _takes_part(user):
     )
 
 
-def upcoming_meetings_section(user, *, now):
-    if not user.is_authenticated or user.municipality_id is None:
-        return None
+def _rows(user, now):
+    """The meetings of both sections, each row with `kind`, and `total` counted per kind; at
+    most LIMIT of each kind, nearest first."""
     mine = Meeting.objects.filter(_takes_part(user), municipality_id=user.municipality_id)
-    rows = (
-        meeting_list_visible_to(user)
-        .filter(
-            pk__in=mine.values("pk"),
-            starts_at__gte=now - HELD_AFTER,
-            starts_at__lte=now + timedelta(days=UPCOMING_DAYS),
-        )
-        .annotate(total=total_count())
-        .order_by("starts_at", "pk")[:LIMIT]
+    upcoming = Q(
+        pk__in=mine.values("pk"),
+        starts_at__gte=now - HELD_AFTER,
+        starts_at__lte=now + timedelta(days=UPCOMING_DAYS),
     )
-
-    def item(m):
-        starts = timezone.localtime(m.starts_at)
-        note = f"{date_format(starts, 'l j. F')} {starts:%H.%M} · {m.place}"
-        return Item(
-            m.title,
-            reverse("meetings:meeting_detail", args=[m.pk]),
-            starts.date(),
-            False,
-            note,
-            deadline=False,
-        )
-
-    return section_of(
-        rows,
-        make_item=item,
-        key="meetings",
-        heading=_("Upcoming meetings"),
-        empty=_("You take part in no meeting in the next 30 days."),
-        order=30,
-        more_url=reverse("meetings:list"),
-    )
-
-
-def minutes_section(user, *, now):
-    """Held meetings whose minutes wait for me: to be written or approved (the tovholder), to be
-    confirmed (those recorded present at a meeting whose minutes need confirmation), or with
-    decisions the parents have not yet been told (the tovholder)."""
-    if not user.is_authenticated or user.municipality_id is None:
-        return None
     approved = Minutes.objects.filter(meeting_id=OuterRef("pk"), status=MinutesStatus.APPROVED)
     draft = Minutes.objects.filter(meeting_id=OuterRef("pk"), status=MinutesStatus.DRAFT)
     confirmed = MinutesConfirmation.objects.filter(
@@ -89,24 +57,45 @@ def minutes_section(user, *, now):
         minutes__status=MinutesStatus.APPROVED,
         parents_informed_at__isnull=True,
     )
-    rows = (
+    waiting = Q(starts_at__lt=now) & (
+        Q(tovholder=user, approved=False)
+        | Q(minutes_need_confirmation=True, draft_pk__isnull=False, to_confirm=True)
+        | Q(tovholder=user, child__isnull=False, untold=True)
+    )
+    in_order = [F("starts_at").asc(), F("pk").asc()]
+    return list(
         meeting_list_visible_to(user)
-        .filter(starts_at__lt=now)
         .annotate(
             approved=Exists(approved),
             draft_pk=Subquery(draft.values("pk")[:1]),
             to_confirm=Exists(my_confirmation_due),
             untold=Exists(untold),
         )
-        .filter(
-            Q(tovholder=user, approved=False)
-            | Q(minutes_need_confirmation=True, draft_pk__isnull=False, to_confirm=True)
-            | Q(tovholder=user, child__isnull=False, untold=True)
+        .filter(upcoming | waiting)
+        .annotate(kind=Case(When(upcoming, then=Value(UPCOMING)), default=Value(MINUTES)))
+        .annotate(
+            number=Window(RowNumber(), partition_by=[F("kind")], order_by=in_order),
+            total=Window(Count("*"), partition_by=[F("kind")]),
         )
-        .annotate(total=total_count())
-        .order_by("starts_at", "pk")[:LIMIT]
+        .filter(number__lte=LIMIT)
+        .order_by(*in_order)
     )
 
+
+def _upcoming_item(m):
+    starts = timezone.localtime(m.starts_at)
+    note = f"{date_format(starts, 'l j. F')} {starts:%H.%M} · {m.place}"
+    return Item(
+        m.title,
+        reverse("meetings:meeting_detail", args=[m.pk]),
+        starts.date(),
+        False,
+        note,
+        deadline=False,
+    )
+
+
+def _minutes_item(user):
     def item(m):
         day = timezone.localdate(m.starts_at)
         if m.tovholder_id == user.pk and not m.approved:
@@ -122,14 +111,33 @@ def minutes_section(user, *, now):
         held = _("held %(date)s") % {"date": date_format(day, "j. F Y")}
         return Item(m.title, url, day, False, f"{note} · {held}", deadline=False)
 
-    return section_of(
-        rows,
-        make_item=item,
-        key="minutes",
-        heading=_("Minutes and decisions"),
-        empty=_("No minutes wait for you."),
-        order=35,
+    return item
+
+
+def meetings_sections(user, *, now):
+    """Two sections from one query: the upcoming meetings, and minutes and decisions."""
+    if not user.is_authenticated or user.municipality_id is None:
+        return None
+    rows = _rows(user, now)
+    return (
+        section_of(
+            [m for m in rows if m.kind == UPCOMING],
+            make_item=_upcoming_item,
+            key="meetings",
+            heading=_("Upcoming meetings"),
+            empty=_("You take part in no meeting in the next 30 days."),
+            order=30,
+            more_url=reverse("meetings:list"),
+        ),
+        section_of(
+            [m for m in rows if m.kind == MINUTES],
+            make_item=_minutes_item(user),
+            key="minutes",
+            heading=_("Minutes and decisions"),
+            empty=_("No minutes wait for you."),
+            order=35,
+        ),
     )
 
 
-SECTIONS = (upcoming_meetings_section, minutes_section)
+SECTIONS = (meetings_sections,)
