@@ -8,14 +8,14 @@ from its own `worklist` module; cases adds its own below. A function is called a
 
 (None: the section does not apply to this person, e.g. the intake's queue for a pædagog; a
 tuple: several sections read with one query) and reads with at most one query per section,
-whatever the data's size. Every item's link opens for the person
-it is shown to: the functions read through the apps' own fetch-and-authorize selectors, so the
-list never shows what the page behind it would refuse. Items name a child only where the user
-may see the child; never a CPR number, never a colour as a property of a child.
+whatever the data's size. Every item's link opens for the person it is shown to: the functions
+read through the apps' own fetch-and-authorize selectors, so the list never shows what the page
+behind it would refuse. Items name a child only where the user may see the child (and the page
+logs that look); never a CPR number, never a colour as a property of a child.
 """
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q, Window
@@ -53,6 +53,8 @@ work_list_sections = ExtensionPoint("work list sections")
 
 @dataclass(frozen=True)
 class Item:
+    """One line: what to do, the link to the page where it is done, and its deadline."""
+
     text: str
     url: str
     due: date | None = None
@@ -63,6 +65,8 @@ class Item:
 
 @dataclass(frozen=True)
 class Section:
+    """One heading of the work list with its count, its first LIMIT lines and its empty text."""
+
     key: str
     heading: str
     count: int
@@ -83,13 +87,6 @@ def total_count():
     """The whole list's length next to each of its first rows: the count and the capped list
     in one query (COUNT(*) OVER ())."""
     return Window(expression=Count("*"))
-
-
-def due_of(value):
-    """A date from a date or an aware datetime, in the local time zone."""
-    if isinstance(value, datetime):
-        return timezone.localdate(value)
-    return value
 
 
 def by_deadline(items):
