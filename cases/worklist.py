@@ -21,6 +21,7 @@ from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q, Window
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from trivsel.audit.models import Basis, Topic
@@ -294,7 +295,6 @@ def handovers_section(user, *, now):
         .annotate(total=total_count())
         .order_by("transition_date", "pk")[:LIMIT]
     )
-    today = timezone.localdate(now)
 
     def item(h):
         if h.sent_at:
@@ -304,12 +304,15 @@ def handovers_section(user, *, now):
         else:
             note = _("Waiting for the parents' answer")
         text = f"{h.child.full_name} · {h.get_transition_display()} → {h.receiving_unit.name}"
+        # The transition's day orders the lines; it is the day the child moves, not a deadline.
+        moves = _("the transition %(date)s") % {"date": date_format(h.transition_date, "j. F Y")}
         return Item(
             text,
             reverse("cases:handover_detail", args=[h.pk]),
             h.transition_date,
-            h.transition_date < today,
-            note,
+            False,
+            f"{note} · {moves}",
+            deadline=False,
         )
 
     return section_of(
