@@ -57,7 +57,10 @@ def _rows(user, now):
         minutes__status=MinutesStatus.APPROVED,
         parents_informed_at__isnull=True,
     )
-    waiting = Q(starts_at__lt=now) & (
+    # A meeting counts as upcoming until HELD_AFTER past its start (as on the meetings page),
+    # its minutes' work from then on: the day alone tells the two apart, cheaply.
+    held_from = now - HELD_AFTER
+    waiting = Q(starts_at__lt=held_from) & (
         Q(tovholder=user, approved=False)
         | Q(minutes_need_confirmation=True, draft_pk__isnull=False, to_confirm=True)
         | Q(tovholder=user, child__isnull=False, untold=True)
@@ -72,7 +75,9 @@ def _rows(user, now):
             untold=Exists(untold),
         )
         .filter(upcoming | waiting)
-        .annotate(kind=Case(When(upcoming, then=Value(UPCOMING)), default=Value(MINUTES)))
+        .annotate(
+            kind=Case(When(starts_at__gte=held_from, then=Value(UPCOMING)), default=Value(MINUTES))
+        )
         .annotate(
             number=Window(RowNumber(), partition_by=[F("kind")], order_by=in_order),
             total=Window(Count("*"), partition_by=[F("kind")]),

@@ -120,6 +120,40 @@ def test_the_look_at_the_children_named_is_logged_once_each(world, login):
     assert entry.purpose == "Mit overblik"
 
 
+def test_meetings_upcoming_and_held_ones_whose_minutes_wait(world, login):
+    from meetings.models import Forum, ForumKind, Meeting
+
+    forum = Forum.objects.create(
+        municipality=world.solby,
+        unit=world.kindergarten,
+        name="Småbørnsteamet",
+        kind=ForumKind.SMALL_CHILDREN_TEAM,
+    )
+    forum.members.add(world.paedagog)
+
+    def meeting(title, days):
+        return Meeting.objects.create(
+            municipality=world.solby,
+            forum=forum,
+            title=title,
+            starts_at=timezone.now() + timedelta(days=days),
+            place="Personalerummet",
+            tovholder=world.paedagog,
+            created_by=world.paedagog,
+        )
+
+    coming, held = meeting("Stuemøde", 2), meeting("Forældremøde", -3)
+    page = page_of(login(world.paedagog))
+    upcoming = section(page, "meetings")
+    assert "Kommende møder (1)" in plain(upcoming)
+    assert f'href="/moeder/{coming.pk}/"' in upcoming
+    minutes = section(page, "minutes")
+    assert "Skriv referatet" in minutes
+    assert f'href="/moeder/{held.pk}/referat/"' in minutes
+    # Nobody else's.
+    assert "Stuemøde" not in page_of(login(world.teacher))
+
+
 def test_others_work_never_appears(world, school, login):
     task_create(title="Mettes egen opgave", owner=world.paedagog, due_date=today())
     # A colleague in another unit, and the neighbouring municipality, see none of it.
