@@ -8,3 +8,7 @@ class CasesConfig(AppConfig):
 
     def ready(self):
         from . import signals  # noqa: F401  (grants follow role changes)
+        from .worklist import CASES_SECTIONS, work_list_sections
+
+        for section in CASES_SECTIONS:
+            work_list_sections.add(section)

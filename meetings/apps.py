@@ -17,3 +17,11 @@ class MeetingsConfig(AppConfig):
         timeline_rules.add(timeline_hidden_from)
         consent_rules.add(consents_hidden_from)
         task_rules.add(tasks_hidden_from)
+
+        # Mit overblik (cases) lists the meetings and minutes that wait for the user.
+        from cases.worklist import work_list_sections
+
+        from .worklist import SECTIONS
+
+        for section in SECTIONS:
+            work_list_sections.add(section)

@@ -18,6 +18,14 @@ class ReferralsConfig(AppConfig):
         after_attendance_recorded.add(attendance_recorded)
         after_minutes_approved.add(minutes_approved)
 
+        # Mit overblik (cases) lists the notifications sent, the intake's queue and deadlines.
+        from cases.worklist import work_list_sections
+
+        from .worklist import SECTIONS
+
+        for section in SECTIONS:
+            work_list_sections.add(section)
+
         # A closing day added, changed or removed in the admin moves the receipt deadlines still
         # running (organisation knows nothing of referrals; referrals listens).
         from django.db.models.signals import post_delete, post_save

@@ -14,3 +14,11 @@ class ScreeningConfig(AppConfig):
         from .selectors import handover_summary
 
         screening_summary_provider.add(handover_summary)
+
+        # Mit overblik (cases) lists the marks a rater owes and the rounds a leader runs.
+        from cases.worklist import work_list_sections
+
+        from .worklist import SECTIONS
+
+        for section in SECTIONS:
+            work_list_sections.add(section)
