@@ -26,6 +26,7 @@ from .models import (
     Guardianship,
     Handover,
     LadderStep,
+    Task,
     TransitionType,
 )
 
@@ -153,6 +154,7 @@ def seed(context):
         grants_rebuild(child_ids=Child.objects.values_list("pk", flat=True))
     _seed_casework(context)
     _seed_handovers(context)
+    _seed_work_lists(context)
     context["summary"]["children"] = Child.objects.count()
     context["summary"]["guardians"] = Guardian.objects.count()
 
@@ -275,6 +277,48 @@ def _seed_casework(context):
         due_date=today + timedelta(days=6),
         created_by=users["teamleder"],
         data_kind=DataKind.NOTIFICATIONS,
+    )
+
+
+def _seed_work_lists(context):
+    """A task for each persona whose Mit overblik would otherwise hold nothing to do: the
+    health visitor's visit, the neighbouring pædagog's talk with the parents, the administrator's
+    closing days. Made once (the administrator's task tells whether it was)."""
+    users = {
+        u.username: u
+        for u in User.objects.filter(username__in=["sundhedsplejerske", "nabo", "admin"])
+    }
+    if Task.objects.filter(owner=users["admin"]).exists():
+        return
+    today = date.today()
+    infant = (
+        Child.objects.filter(enrolments__unit=context["units"]["Sundhedsplejen"])
+        .order_by("pk")
+        .first()
+    )
+    services.task_create(
+        child=infant,
+        title="Aftale besøg om søvn og amning",
+        owner=users["sundhedsplejerske"],
+        due_date=today + timedelta(days=3),
+    )
+    neighbour_child = (
+        Child.objects.filter(
+            enrolments__group=context["neighbour_groups"]["Børnehaven Kilden/Kildestuen"]
+        )
+        .order_by("pk")
+        .first()
+    )
+    services.task_create(
+        child=neighbour_child,
+        title="Forberede forældresamtale om trivsel",
+        owner=users["nabo"],
+        due_date=today + timedelta(days=4),
+    )
+    services.task_create(
+        title="Oprette næste års lukkedage for kommunens kontorer",
+        owner=users["admin"],
+        due_date=today + timedelta(days=10),
     )
 
 

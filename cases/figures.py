@@ -16,6 +16,7 @@ from django.db.models import (
     Subquery,
 )
 from django.db.models.functions import Cast, TruncMonth
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,6 +25,8 @@ from trivsel.figures.periods import month_label, months_of
 from trivsel.figures.tables import Section, Table, pivot
 
 from .models import Enrolment, Forlob, Handover, Task
+from .worklist import Item
+from .worklist import Section as WorkSection
 
 
 def as_flag(condition):
@@ -88,6 +91,30 @@ def casework_counts(*, municipality_id, today):
         .order_by()
     ):
         yield Counted("cases.forlob", unit_id, group_id, None, str(kept), n)
+
+
+# --- Mit overblik -----------------------------------------------------------------------------
+
+
+def figures_work_section(user, *, now):
+    """Those who see figures find them from their work list (a fagchef has nothing else there).
+    No query: the line only points to /tal/."""
+    profile = user.staff_profile_or_none if user.is_authenticated else None
+    if profile is None or not profile.sees_figures:
+        return None
+    return WorkSection(
+        key="figures",
+        heading=_("Figures"),
+        count=1,
+        order=90,
+        items=(
+            Item(
+                text=_("The figures of your units: screening, notifications, meetings, handovers"),
+                url=reverse("figures:figures"),
+                deadline=False,
+            ),
+        ),
+    )
 
 
 # --- Reading (the page) -----------------------------------------------------------------------

@@ -19,7 +19,6 @@ from trivsel.audit.services import get_or_refuse
 from trivsel.organisation.selectors import (
     group_list_visible_to,
     staff_choices,
-    staff_overview_for,
     unit_list_visible_to,
 )
 from trivsel.web import service_errors, staff_only
@@ -39,22 +38,17 @@ from .forms import (
 )
 from .handovers import selectors as handover_selectors
 from .models import Consent, Forlob, Task
+from .worklist import work_list_children_logged, work_list_for
 
 PAGE_SIZE = 50
 
 
 @login_required
 def home(request):
-    """Mit overblik: the user's own units and groups (staff) or children (guardians)."""
-    profile, units, groups = staff_overview_for(request.user)
-    counts = selectors.enrolled_counts_by_group(groups) if groups else {}
-    context = {
-        "profile": profile,
-        "units": units,
-        "groups": [(group, counts.get(group.pk, 0)) for group in groups],
-        "children": [] if profile else selectors.children_of_guardian(request.user),
-    }
-    return render(request, "home.html", context)
+    """Mit overblik: the user's work list, section by section (cases.worklist)."""
+    sections = work_list_for(request.user)
+    work_list_children_logged(request.user, sections)
+    return render(request, "home.html", {"sections": sections})
 
 
 @login_required

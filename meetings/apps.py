@@ -26,3 +26,11 @@ class MeetingsConfig(AppConfig):
 
         figure_sections.add(meeting_figures)
         figure_counters.add(meeting_counts)
+
+        # Mit overblik (cases) lists the meetings and minutes that wait for the user.
+        from cases.worklist import work_list_sections
+
+        from .worklist import SECTIONS
+
+        for section in SECTIONS:
+            work_list_sections.add(section)

@@ -184,3 +184,21 @@ def test_no_link_or_form_shown_to_a_persona_answers_404_or_403(demo_world, db, u
     assert len(results) > 5, results  # the crawl did reach the persona's pages
     broken = {url: found for url, found in results.items() if found[0] in (403, 404, 405)}
     assert not broken, broken
+
+
+def test_every_persona_has_work_on_mit_overblik_and_every_line_opens(demo_world, db):
+    """The demo gives every persona something to do, and each line of the work list (not only
+    the few per page pattern the crawl follows) opens for her."""
+    from tests.test_home import links
+
+    for username in DEMO_USERNAMES:
+        client = Client()
+        client.force_login(
+            User.objects.get(username=username),
+            backend="trivsel.organisation.backends.StaffModelBackend",
+        )
+        hrefs = links(client.get("/").content.decode())
+        lines = [h for h in hrefs if "?filter=" not in h]
+        assert lines, f"{username} has nothing to do on Mit overblik"
+        for href in hrefs:
+            assert client.get(href).status_code == 200, (username, href)

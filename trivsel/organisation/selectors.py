@@ -1,6 +1,6 @@
 """Reads of organisation data, always inside the user's own municipality."""
 
-from django.db.models import Count, Prefetch
+from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
 from .access_groups import GROUP_PREFIX, UNIT_PREFIX
@@ -57,21 +57,6 @@ def staff_choices(user, *, unit_id=None):
     if unit_id is not None:
         people = people.filter(staff_profile__units=unit_id)
     return people.select_related("staff_profile").order_by("first_name", "last_name", "pk")
-
-
-def staff_overview_for(user):
-    """The units and groups of one staff member for "Mit overblik", in a fixed number of queries."""
-    profile = (
-        StaffProfile.objects.filter(user=user, user__municipality_id=_municipality_id(user))
-        .prefetch_related(
-            Prefetch("units", queryset=Unit.objects.annotate(group_count=Count("groups"))),
-            Prefetch("groups", queryset=Group.objects.select_related("unit")),
-        )
-        .first()
-    )
-    if profile is None:
-        return None, [], []
-    return profile, list(profile.units.all()), list(profile.groups.all())
 
 
 def staff_privileges_of(user_id):

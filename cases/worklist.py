@@ -1,0 +1,397 @@
+"""Mit overblik as a work list: what waits for the signed-in person, nearest deadline first.
+
+The home page lives in cases, the lowest app layer, so it cannot import the apps whose work it
+lists. Each app adds its section functions to `work_list_sections` in its AppConfig.ready(),
+from its own `worklist` module; cases adds its own below. A function is called as
+
+    function(user, *, now) -> Section | tuple[Section, ...] | None
+
+(None: the section does not apply to this person, e.g. the intake's queue for a pædagog; a
+tuple: several sections read with one query) and reads with at most one query per section,
+whatever the data's size. Every item's link opens for the person it is shown to: the functions
+read through the apps' own fetch-and-authorize selectors, so the list never shows what the page
+behind it would refuse. Items name a child only where the user may see the child (and the page
+logs that look); never a CPR number, never a colour as a property of a child.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.db.models import Count, Exists, OuterRef, Q, Window
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from trivsel.audit.models import Basis, Topic
+from trivsel.extension_points import ExtensionPoint
+from trivsel.organisation.models import LEADER_ROLES, SOCIAL_WORK_ROLES, Role
+from trivsel.organisation.selectors import own_units
+
+from .capabilities import WRITER_BASES
+from .models import (
+    ChildGroupObjectPermission,
+    ChildUserObjectPermission,
+    Consent,
+    ConsentStatus,
+    DataKind,
+    Forlob,
+    Handover,
+)
+from .selectors import (
+    access_log_children,
+    child_list_visible_to,
+    children_of_guardian,
+    task_list_for,
+)
+
+# At most this many lines per section; the rest is counted and the heading links to the full list.
+LIMIT = 10
+
+work_list_sections = ExtensionPoint("work list sections")
+
+
+@dataclass(frozen=True)
+class Item:
+    """One line: what to do, the link to the page where it is done, and its deadline."""
+
+    text: str
+    url: str
+    due: date | None = None
+    overdue: bool = False
+    note: str = ""  # a short second line: "12 af 22 vurderet", the step that waits
+    deadline: bool = True  # False: `due` only orders the line (a meeting's day), shown in the note
+
+
+@dataclass(frozen=True)
+class Section:
+    """One heading of the work list with its count, its first LIMIT lines and its empty text."""
+
+    key: str
+    heading: str
+    count: int
+    items: tuple = ()
+    empty: str = ""
+    order: int = 100
+    more_url: str = ""  # the full list, linked when the count is larger than the lines shown
+    figures: tuple = field(default=())  # (label, number, url) for counts-only sections
+    # The children its lines name: the page logs the look at them (work_list_children_logged).
+    children: tuple = field(default=(), repr=False)
+
+    @property
+    def more(self):
+        return max(self.count - len(self.items), 0)
+
+
+def total_count():
+    """The whole list's length next to each of its first rows: the count and the capped list
+    in one query (COUNT(*) OVER ())."""
+    return Window(expression=Count("*"))
+
+
+def by_deadline(items):
+    """Nearest deadline first (so the overdue first), the undated last, in a stable order."""
+    return tuple(sorted(items, key=lambda item: (item.due is None, item.due or date.min)))
+
+
+def section_of(rows, *, make_item, names_child=False, **section):
+    """A Section from rows carrying `total` (total_count()), each made into an Item; with
+    `names_child`, each row's `child` is named on its line (and so logged)."""
+    rows = list(rows)
+    count = rows[0].total if rows else 0
+    children = tuple(row.child for row in rows if row.child_id) if names_child else ()
+    return Section(
+        count=count,
+        items=by_deadline(make_item(row) for row in rows),
+        children=children,
+        **section,
+    )
+
+
+def work_list_for(user, *, now=None):
+    """The sections that apply to the user, in their order."""
+    now = now or timezone.now()
+    sections = []
+    for answer in work_list_sections.call_each(user, now=now):
+        if isinstance(answer, Section):
+            sections.append(answer)
+        elif answer:  # several sections read with one query
+            sections.extend(answer)
+    return sorted(sections, key=lambda s: (s.order, s.key))
+
+
+def work_list_children_logged(user, sections):
+    """Log the look at the children named on the page, once each, with the user's basis (as the
+    children's list does)."""
+    children = {child.pk: child for s in sections for child in s.children}
+    access_log_children(user, children.values(), purpose=_("My overview"), topic=Topic.DAILY_CARE)
+
+
+def _is_staff(user):
+    return user.staff_profile_or_none is not None
+
+
+# Roles whose work is not the daily care of children: the social-work side (its own queue and
+# deadlines) and the administrators. Screening, handovers, consents and the notifications one
+# sends are not theirs, so those sections are left out rather than shown empty.
+NOT_IN_DAILY_CARE = SOCIAL_WORK_ROLES | {Role.ADMINISTRATOR}
+
+
+def in_daily_care(user):
+    """Whether the user works with children day to day (from the roles: no query)."""
+    profile = user.staff_profile_or_none
+    return profile is not None and any(r not in NOT_IN_DAILY_CARE for r in profile.roles)
+
+
+# --- cases' own sections ------------------------------------------------------------------------
+
+HANDOVER_TASKS = ("cases.handover.acknowledge", "cases.handover.evaluate", "cases.handover.refused")
+
+
+def _task_url(task):
+    # A handover's task is done on the handover's page; a task about a child beside the child's
+    # record (task_list_for has checked that the user sees the child); the rest on Mine opgaver.
+    if task.source_type in HANDOVER_TASKS and task.source_id.isdigit():
+        return reverse("cases:handover_detail", args=[int(task.source_id)])
+    if task.child_id:
+        return reverse("cases:child_detail", args=[task.child_id])
+    return reverse("cases:task_list")
+
+
+def tasks_section(user, *, now):
+    """My open tasks, the overdue first (the meetings' action items and the handovers' receipts
+    and evaluations are tasks too)."""
+    if not _is_staff(user):
+        return None
+    today = timezone.localdate(now)
+    rows = task_list_for(user).annotate(total=total_count())[:LIMIT]
+
+    def item(task):
+        text = task.title
+        if task.child_id:
+            text = f"{task.title} · {task.child.full_name}"
+        return Item(text, _task_url(task), task.due_date, task.due_date < today)
+
+    return section_of(
+        rows,
+        make_item=item,
+        names_child=True,
+        key="tasks",
+        heading=_("My tasks"),
+        empty=_("You have no open tasks."),
+        order=20,
+        more_url=reverse("cases:task_list"),
+    )
+
+
+def forlob_reviews_section(user, *, now):
+    """The plans of the forløb I am tovholder of whose review date is near or passed."""
+    if not _is_staff(user):
+        return None
+    today = timezone.localdate(now)
+    horizon = today + timedelta(days=settings.REMINDER_REVIEW_DAYS)
+    rows = (
+        Forlob.objects.filter(
+            tovholder=user,
+            closed_at__isnull=True,
+            review_date__lte=horizon,
+            # The plan's page opens for those who write the child's record.
+            child__in=child_list_visible_to(user, bases=list(WRITER_BASES)),
+        )
+        .select_related("child")
+        .annotate(total=total_count())
+        .order_by("review_date", "pk")[:LIMIT]
+    )
+    return section_of(
+        rows,
+        make_item=lambda f: Item(
+            f"{f.title} · {f.child.full_name}",
+            reverse("cases:forlob_plan", args=[f.pk]),
+            f.review_date,
+            f.review_date < today,
+            _("Review the plan"),
+        ),
+        names_child=True,
+        key="reviews",
+        heading=_("Plans to review"),
+        empty=_("No forløb plan of yours is due for review."),
+        order=25,
+    )
+
+
+def consents_expiring_section(user, *, now):
+    """Consents about to expire that give me access (by name, role or unit): the work that
+    relies on them needs a new consent in time."""
+    if not in_daily_care(user):
+        return None
+    today = timezone.localdate(now)
+    horizon = today + timedelta(days=settings.REMINDER_CONSENT_DAYS)
+    mine = ChildUserObjectPermission.objects.filter(
+        user=user, source_type="consent", source_id=OuterRef("pk")
+    )
+    my_units = ChildGroupObjectPermission.objects.filter(
+        group__user=user, source_type="consent", source_id=OuterRef("pk")
+    )
+    rows = (
+        Consent.objects.filter(
+            child__municipality_id=user.municipality_id,
+            status=ConsentStatus.GIVEN,
+            valid_until__gte=today,
+            valid_until__lte=horizon,
+            child__in=child_list_visible_to(user),
+        )
+        .filter(Exists(mine) | Exists(my_units))
+        .select_related("child")
+        .annotate(total=total_count())
+        .order_by("valid_until", "pk")[:LIMIT]
+    )
+    return section_of(
+        rows,
+        make_item=lambda c: Item(
+            c.child.full_name,
+            reverse("cases:child_detail", args=[c.child_id]),
+            c.valid_until,
+            False,
+            _("A consent you rely on expires"),
+        ),
+        names_child=True,
+        key="consents",
+        heading=_("Consents about to expire"),
+        empty=_("No consent you rely on expires soon."),
+        order=27,
+    )
+
+
+def handovers_section(user, *, now):
+    """Handovers of my units that wait: for the parents' answer or to be sent (the sending
+    unit), for the receipt (the receiving unit's leaders). Evaluations are tasks."""
+    profile = user.staff_profile_or_none
+    if not in_daily_care(user):
+        return None
+    units = own_units(user).values("pk")
+    # Not yet sent, the handover is its sending unit's, read through the enrolment (the
+    # preparing staff's basis); once sent, the receiver reads it through the consent's grant.
+    sender_sees = child_list_visible_to(user, bases=[Basis.ENROLMENT])
+    waiting = Q(
+        sending_unit__in=units,
+        sent_at__isnull=True,
+        consent__status__in=[ConsentStatus.AWAITING_GUARDIAN, ConsentStatus.GIVEN],
+        child__in=sender_sees,
+    )
+    if profile.has_role(*LEADER_ROLES):
+        waiting |= Q(
+            receiving_unit__in=units,
+            sent_at__isnull=False,
+            acknowledged_at__isnull=True,
+            consent__status=ConsentStatus.GIVEN,
+            child__in=child_list_visible_to(user, kind=DataKind.HANDOVER),
+        )
+    rows = (
+        Handover.objects.filter(
+            waiting, child__municipality_id=user.municipality_id, cancelled_at__isnull=True
+        )
+        .select_related("child", "consent", "receiving_unit")
+        .annotate(total=total_count())
+        .order_by("transition_date", "pk")[:LIMIT]
+    )
+
+    def item(h):
+        if h.sent_at:
+            note = _("Give the receipt")
+        elif h.consent.status == ConsentStatus.GIVEN:
+            note = _("The parents said yes: send it")
+        else:
+            note = _("Waiting for the parents' answer")
+        text = f"{h.child.full_name} · {h.get_transition_display()} → {h.receiving_unit.name}"
+        # The transition's day orders the lines; it is the day the child moves, not a deadline.
+        moves = _("the transition %(date)s") % {"date": date_format(h.transition_date, "j. F Y")}
+        return Item(
+            text,
+            reverse("cases:handover_detail", args=[h.pk]),
+            h.transition_date,
+            False,
+            f"{note} · {moves}",
+            deadline=False,
+        )
+
+    return section_of(
+        rows,
+        make_item=item,
+        names_child=True,
+        key="handovers",
+        heading=_("Handovers"),
+        empty=_("No handover waits for you."),
+        order=40,
+        more_url=reverse("cases:handover_list"),
+    )
+
+
+# --- for guardians ------------------------------------------------------------------------------
+
+
+def guardian_answers_section(user, *, now):
+    """What waits for a guardian's answer: consents, and the handovers' parts (their consent and
+    their own view). Minutes to confirm come from meetings."""
+    if _is_staff(user) or user.municipality_id is None:
+        return None
+    handover = Handover.objects.filter(consent_id=OuterRef("pk"))
+    rows = (
+        Consent.objects.filter(
+            guardian__user=user,
+            status=ConsentStatus.AWAITING_GUARDIAN,
+            child__municipality_id=user.municipality_id,
+            child__in=child_list_visible_to(user),
+        )
+        .annotate(handover_id=handover.values("pk")[:1])
+        .select_related("child")
+        .annotate(total=total_count())
+        .order_by("valid_until", "pk")[:LIMIT]
+    )
+
+    def item(c):
+        # The answer is given on the handover's page, or on the child's page beside the consent.
+        if c.handover_id:
+            url = reverse("cases:handover_detail", args=[c.handover_id])
+            note = _("A handover waits for your consent and your own view")
+        else:
+            url = reverse("cases:child_detail", args=[c.child_id]) + f"#consent-{c.pk}"
+            note = _("A consent waits for your answer")
+        return Item(c.child.full_name, url, None, False, note)
+
+    return section_of(
+        rows,
+        make_item=item,
+        key="answers",
+        heading=_("Waiting for your answer"),
+        empty=_("Nothing waits for your answer."),
+        order=10,
+    )
+
+
+def guardian_children_section(user, *, now):
+    """A guardian's own children (the look is logged, as on their pages)."""
+    if _is_staff(user) or user.municipality_id is None:
+        return None
+    children = children_of_guardian(user)
+    return Section(
+        key="children",
+        heading=_("Your children"),
+        count=len(children),
+        items=tuple(
+            Item(child.full_name, reverse("cases:child_detail", args=[child.pk]))
+            for child in children
+        ),
+        empty=_("No children are linked to your login."),
+        order=90,
+    )
+
+
+CASES_SECTIONS = (
+    tasks_section,
+    forlob_reviews_section,
+    consents_expiring_section,
+    handovers_section,
+    guardian_answers_section,
+    guardian_children_section,
+)

@@ -1,0 +1,148 @@
+"""Meetings' sections of Mit overblik (cases.worklist): the upcoming meetings I take part in,
+and the held meetings whose minutes I must write, approve or confirm or whose decisions the
+parents have not yet been told. Both come from one query through meeting_list_visible_to (its
+access rules are the costly part of the query, so they are built once), so every line opens
+for whoever sees it — a guardian: only the network meetings she takes part in."""
+
+from datetime import timedelta
+
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, Subquery, Value, When, Window
+from django.db.models.functions import RowNumber
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from cases.worklist import LIMIT, Item, section_of
+
+from .models import Decision, Meeting, Minutes, MinutesConfirmation, MinutesStatus, Participant
+from .selectors.meetings import HELD_AFTER, meeting_list_visible_to
+
+# How far ahead the work list shows meetings; the meetings page has the rest.
+UPCOMING_DAYS = 30
+UPCOMING, MINUTES = 1, 2
+
+
+def _takes_part(user):
+    return (
+        Q(tovholder=user)
+        | Q(chair=user)
+        | Q(participants__user=user)
+        | Q(participants__guardian__user=user)
+        | Q(forum__members=user)
+    )
+
+
+def _rows(user, now):
+    """The meetings of both sections, each row with `kind`, and `total` counted per kind; at
+    most LIMIT of each kind, nearest first."""
+    mine = Meeting.objects.filter(_takes_part(user), municipality_id=user.municipality_id)
+    upcoming = Q(
+        pk__in=mine.values("pk"),
+        starts_at__gte=now - HELD_AFTER,
+        starts_at__lte=now + timedelta(days=UPCOMING_DAYS),
+    )
+    approved = Minutes.objects.filter(meeting_id=OuterRef("pk"), status=MinutesStatus.APPROVED)
+    draft = Minutes.objects.filter(meeting_id=OuterRef("pk"), status=MinutesStatus.DRAFT)
+    confirmed = MinutesConfirmation.objects.filter(
+        minutes__meeting_id=OuterRef(OuterRef("pk")),
+        minutes__status=MinutesStatus.DRAFT,
+        participant_id=OuterRef("pk"),
+    )
+    my_confirmation_due = Participant.objects.filter(
+        Q(user=user) | Q(guardian__user=user), meeting_id=OuterRef("pk"), present=True
+    ).exclude(Exists(confirmed))
+    untold = Decision.objects.filter(
+        minutes__meeting_id=OuterRef("pk"),
+        minutes__status=MinutesStatus.APPROVED,
+        parents_informed_at__isnull=True,
+    )
+    # A meeting counts as upcoming until HELD_AFTER past its start (as on the meetings page),
+    # its minutes' work from then on: the day alone tells the two apart, cheaply.
+    held_from = now - HELD_AFTER
+    waiting = Q(starts_at__lt=held_from) & (
+        Q(tovholder=user, approved=False)
+        | Q(minutes_need_confirmation=True, draft_pk__isnull=False, to_confirm=True)
+        | Q(tovholder=user, child__isnull=False, untold=True)
+    )
+    in_order = [F("starts_at").asc(), F("pk").asc()]
+    return list(
+        meeting_list_visible_to(user)
+        .annotate(
+            approved=Exists(approved),
+            draft_pk=Subquery(draft.values("pk")[:1]),
+            to_confirm=Exists(my_confirmation_due),
+            untold=Exists(untold),
+        )
+        .filter(upcoming | waiting)
+        .annotate(
+            kind=Case(When(starts_at__gte=held_from, then=Value(UPCOMING)), default=Value(MINUTES))
+        )
+        .annotate(
+            number=Window(RowNumber(), partition_by=[F("kind")], order_by=in_order),
+            total=Window(Count("*"), partition_by=[F("kind")]),
+        )
+        .filter(number__lte=LIMIT)
+        .order_by(*in_order)
+    )
+
+
+def _upcoming_item(m):
+    starts = timezone.localtime(m.starts_at)
+    note = f"{date_format(starts, 'l j. F')} {starts:%H.%M} · {m.place}"
+    return Item(
+        m.title,
+        reverse("meetings:meeting_detail", args=[m.pk]),
+        starts.date(),
+        False,
+        note,
+        deadline=False,
+    )
+
+
+def _minutes_item(user):
+    def item(m):
+        day = timezone.localdate(m.starts_at)
+        if m.tovholder_id == user.pk and not m.approved:
+            url = reverse("meetings:minutes_edit", args=[m.pk])
+            note = _("Approve the minutes") if m.draft_pk else _("Write the minutes")
+        elif m.to_confirm and m.draft_pk and m.minutes_need_confirmation:
+            url = reverse("meetings:minutes_confirm", args=[m.draft_pk])
+            note = _("Confirm the minutes")
+        else:
+            url = reverse("meetings:meeting_detail", args=[m.pk])
+            note = _("Tell the parents about the decisions")
+        # The day it was held orders the lines; it is no deadline, so never "overdue".
+        held = _("held %(date)s") % {"date": date_format(day, "j. F Y")}
+        return Item(m.title, url, day, False, f"{note} · {held}", deadline=False)
+
+    return item
+
+
+def meetings_sections(user, *, now):
+    """Two sections from one query: the upcoming meetings, and minutes and decisions."""
+    if not user.is_authenticated or user.municipality_id is None:
+        return None
+    rows = _rows(user, now)
+    return (
+        section_of(
+            [m for m in rows if m.kind == UPCOMING],
+            make_item=_upcoming_item,
+            key="meetings",
+            heading=_("Upcoming meetings"),
+            empty=_("You take part in no meeting in the next 30 days."),
+            order=30,
+            more_url=reverse("meetings:list"),
+        ),
+        section_of(
+            [m for m in rows if m.kind == MINUTES],
+            make_item=_minutes_item(user),
+            key="minutes",
+            heading=_("Minutes and decisions"),
+            empty=_("No minutes wait for you."),
+            order=35,
+        ),
+    )
+
+
+SECTIONS = (meetings_sections,)

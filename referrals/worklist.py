@@ -1,0 +1,150 @@
+"""Referrals' sections of Mit overblik (cases.worklist): the notifications of concern I sent and
+where they are (the notifier learns their status, nothing more), and for the social-work side
+the intake queue's counts and my own statutory deadlines. No child is named here: the notifier
+never learns more than the status, and the caseworker opens the notification (logged there)."""
+
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from cases.worklist import LIMIT, Item, Section, in_daily_care, section_of, total_count
+from trivsel.organisation.models import SOCIAL_WORK_ROLES, Role
+
+from .models import Category, Status
+from .selectors import (
+    _generation,
+    _summary,
+    deadline_text,
+    is_social_work,
+    underretning_list_visible_to,
+    underretninger_sent_by,
+)
+
+
+def _social_work(user):
+    # The roles come with the user: only a socialrådgiver or teamleder costs the unit query.
+    profile = user.staff_profile_or_none
+    return profile is not None and profile.has_role(*SOCIAL_WORK_ROLES) and is_social_work(user)
+
+
+def _category(value):
+    return dict(Category.choices).get(value, "")
+
+
+def sent_section(user, *, now):
+    """My notifications whose course is not finished: not yet given the § 137 feedback."""
+    if not in_daily_care(user):
+        return None
+    rows = (
+        underretninger_sent_by(user)
+        .filter(feedback_sent_at__isnull=True)
+        .only("pk", "category", "received_at", "assessed_at", "receipt_sent_at", "status")
+        .annotate(total=total_count())
+        .order_by("-received_at", "pk")[:LIMIT]
+    )
+    url = reverse("referrals:underretning_sent_list")
+
+    def item(n):
+        if n.receipt_sent_at:
+            note = _("Receipt sent; waiting for the intake's feedback")
+        elif n.assessed_at:
+            note = _("Assessed by the intake")
+        else:
+            note = _("Received by the intake")
+        sent = date_format(timezone.localtime(n.received_at), "j. F Y")
+        text = _("%(concern)s, sent %(date)s") % {"concern": _category(n.category), "date": sent}
+        return Item(text, url, None, False, note)
+
+    return section_of(
+        rows,
+        make_item=item,
+        key="sent",
+        heading=_("Notifications you sent"),
+        empty=_("No notification you sent is waiting for news."),
+        order=50,
+        more_url=url,
+    )
+
+
+def intake_section(user, *, now):
+    """For the social-work side: the queue's counts, each a link to the filtered queue."""
+    if not _social_work(user):
+        return None
+    names = {
+        "new": _("New, not assigned"),
+        "assessment": _("Awaiting the 24-hour assessment"),
+        "receipt": _("Receipt due"),
+        "investigating": _("Under investigation"),
+    }
+    # The queue page's own counts, shared from the cache until a notification changes.
+    base = underretning_list_visible_to(user)
+    counts = _summary(user, base, _generation(user.municipality_id))["counts"]
+    queue = reverse("referrals:underretning_list")
+    return Section(
+        key="intake",
+        heading=_("The intake queue"),
+        count=counts["new"],
+        figures=tuple(
+            (label, counts[name], f"{queue}?filter={name}") for name, label in names.items()
+        ),
+        empty="",
+        order=5,  # the social-work side's own work comes first
+        more_url=queue,
+    )
+
+
+def my_deadlines_section(user, *, now):
+    """For the social-work side: the notifications assigned to me with a clock running, the
+    nearest deadline first; for a teamleder also those not yet assigned, whose clocks are hers
+    until someone is (as the reminders go, referrals/reminders.py)."""
+    if not _social_work(user):
+        return None
+    mine = Q(assigned_to=user)
+    if user.staff_profile_or_none.has_role(Role.TEAM_LEADER):
+        mine |= Q(assigned_to__isnull=True)
+    rows = (
+        underretning_list_visible_to(user)
+        .filter(
+            Q(closed_at__isnull=True)
+            | Q(receipt_due_at__isnull=False, receipt_sent_at__isnull=True),
+            mine,
+            next_deadline__isnull=False,
+        )
+        .only("pk", "category", "received_at", "next_deadline", "status", "assigned_to_id")
+        .annotate(total=total_count())
+        .order_by(F("next_deadline").asc(), "pk")[:LIMIT]
+    )
+    status = dict(Status.choices)
+    not_assigned = _("Not assigned")
+
+    def item(n):
+        received = date_format(timezone.localtime(n.received_at), "j. F Y")
+        text = _("%(concern)s, received %(date)s") % {
+            "concern": _category(n.category),
+            "date": received,
+        }
+        state = status.get(n.status, "") if n.assigned_to_id else not_assigned
+        note = f"{state} · {deadline_text(n.next_deadline, now=now)}"
+        return Item(
+            text,
+            reverse("referrals:underretning_detail", args=[n.pk]),
+            timezone.localdate(n.next_deadline),
+            n.next_deadline < now,
+            note,
+            deadline=False,
+        )
+
+    return section_of(
+        rows,
+        make_item=item,
+        key="deadlines",
+        heading=_("Your notification deadlines"),
+        empty=_("No notification assigned to you has a deadline running."),
+        order=6,
+        more_url=reverse("referrals:underretning_list"),
+    )
+
+
+SECTIONS = (intake_section, my_deadlines_section, sent_section)
