@@ -3,6 +3,7 @@ it costs. /bench-layout/ (bench/urls.py) is an empty page in that layout, the fl
 page of the product."""
 
 import pytest
+from django.urls import set_script_prefix
 
 from tests import factories as f
 from trivsel.organisation.models import Role
@@ -34,3 +35,19 @@ def test_an_empty_signed_in_page_costs_two_queries(world, login, django_assert_m
     with django_assert_max_num_queries(2):
         page = client.get("/bench-layout/").content.decode()
     assert "· Pædagog · Børnehaven Mejsen" in page
+
+
+def test_the_menu_links_follow_the_address_the_product_is_served_under(world, login):
+    """The layout's addresses are built once per process; one served under a sub-path (a proxy's
+    SCRIPT_NAME) is built for that path, not taken from another request."""
+    client = login(world.paedagog)
+    assert 'href="/boern/"' in client.get("/bench-layout/").content.decode()
+    # What Django's WSGI handler does with SCRIPT_NAME (the test client leaves it out).
+    set_script_prefix("/trivsel/")
+    try:
+        page = client.get("/bench-layout/").content.decode()
+    finally:
+        set_script_prefix("/")
+    assert 'href="/trivsel/boern/"' in page
+    assert 'href="/boern/"' not in page
+    assert 'href="/boern/"' in client.get("/bench-layout/").content.decode()
