@@ -19,8 +19,10 @@ from django.utils.translation import get_language
 
 register = template.Library()
 
-# A handful of names × languages × URLconfs: bounded by the templates, never by the requests.
+# A few dozen names × languages × URLconfs × script prefixes. The prefix comes from the server's
+# SCRIPT_NAME; should anything ever make it vary per request, the memory stays bounded.
 _urls = {}
+_MAX_URLS = 2000
 
 
 class RememberingURLNode(URLNode):
@@ -44,6 +46,8 @@ class RememberingURLNode(URLNode):
         )
         url = _urls.get(key)
         if url is None:
+            if len(_urls) >= _MAX_URLS:
+                _urls.clear()
             try:
                 url = _urls[key] = reverse(view_name, current_app=current_app)
             except NoReverseMatch:
