@@ -228,6 +228,15 @@ def run():
             f"gunicorn: {GUNICORN_WORKERS} workers on port {port}; "
             f"load: wrk, {CONNECTIONS} connections"
         )
+        # Every worker starts Django at its first request: on a busy machine that takes seconds,
+        # which would count against whichever page is measured first.
+        for path in ("/bench-minimal/", "/bench-layout/", "/", "/underretninger/"):
+            subprocess.run(
+                ["wrk", "-t1", f"-c{CONNECTIONS}", "-H", f"Cookie: {cookie}"]
+                + ["-d", f"{WARMUP:.0f}s", f"http://127.0.0.1:{port}{path}"],
+                check=True,
+                capture_output=True,
+            )
         base, *problems = _throughput(port, "/bench-minimal/", cookie)
         _line("minimal Django page (baseline)", base, *problems)
         layout, *problems = _throughput(port, "/bench-layout/", cookie)
