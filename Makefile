@@ -52,9 +52,10 @@ lint: python-deps
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports --no-cache
 
-# wrk (Debian) is the load generator of the throughput benchmark (bench/referrals.py).
+# wrk (Debian) is the load generator of the throughput benchmark (bench/referrals.py); valgrind
+# counts the instructions of every signed-in page's floor (bench/floor.py).
 bench: setup $(VENV)/.bench-installed
-	@bash scripts/apt-need.sh wrk wrk
+	@bash scripts/apt-need.sh wrk wrk valgrind valgrind
 	$(PY) -m trivsel.launcher run -- $(PY) -m bench $(BENCH_ARGS)
 
 clean:

@@ -7,7 +7,8 @@ count.
 The load comes from wrk on this machine too (one thread, 16 keep-alive connections, as in
 DESIGN.md §9), so every page shares the same handicap; the ratios are the figures that mean
 something. Two more references are measured in the same run: an empty signed-in page (session,
-user and the base layout: the floor of every page of the product) and "Mit overblik"."""
+user and the base layout: the floor of every page of the product), whose target is ≥ 0.5 × the
+minimal page, and "Mit overblik", whose target is ≥ 0.5 × the empty signed-in page."""
 
 import os
 import random
@@ -161,11 +162,16 @@ def _line(label, rate, errors, socket_errors, base=None):
     print(f"{label:<45} {rate:8.0f} req/s{ratio}{problems}")
 
 
+def _ratio(label, ratio, target=0.5):
+    verdict = "meets" if ratio >= target else "MISSES"
+    print(f"{label:<45} {ratio:8.2f}  ({verdict} the target ≥ {target})")
+
+
 def run():
     from django.conf import settings
     from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
+    from django.test.utils import CaptureQueriesContext, override_settings
 
     from referrals.models import Underretning
 
@@ -186,6 +192,13 @@ def run():
     with CaptureQueriesContext(connection) as queries:
         client.get("/underretninger/", HTTP_HX_REQUEST="true")
     print(f"{'htmx queue refresh queries':<45} {len(queries)}")
+    pages = (("signed-in empty page queries", "/bench-layout/"), ("Mit overblik queries", "/"))
+    with override_settings(ROOT_URLCONF="bench.urls"):
+        for label, path in pages:
+            assert client.get(path).status_code == 200, path
+            with CaptureQueriesContext(connection) as queries:
+                client.get(path)
+            print(f"{label:<45} {len(queries)}")
     cookie = f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
 
     port = _free_port()
@@ -215,6 +228,15 @@ def run():
             f"gunicorn: {GUNICORN_WORKERS} workers on port {port}; "
             f"load: wrk, {CONNECTIONS} connections"
         )
+        # Every worker starts Django at its first request: on a busy machine that takes seconds,
+        # which would count against whichever page is measured first.
+        for path in ("/bench-minimal/", "/bench-layout/", "/", "/underretninger/"):
+            subprocess.run(
+                ["wrk", "-t1", f"-c{CONNECTIONS}", "-H", f"Cookie: {cookie}"]
+                + ["-d", f"{WARMUP:.0f}s", f"http://127.0.0.1:{port}{path}"],
+                check=True,
+                capture_output=True,
+            )
         base, *problems = _throughput(port, "/bench-minimal/", cookie)
         _line("minimal Django page (baseline)", base, *problems)
         layout, *problems = _throughput(port, "/bench-layout/", cookie)
@@ -225,9 +247,9 @@ def run():
         _line("intake dashboard (socialrådgiver)", dash, *problems, base=base)
         queue, *problems = _throughput(port, "/underretninger/", cookie, htmx=True)
         _line("  its htmx queue refresh (every 30 s)", queue, *problems, base=base)
-        ratio = dash / base
-        verdict = "meets" if ratio >= 0.5 else "MISSES"
-        print(f"{'ratio dashboard / minimal page':<45} {ratio:8.2f}  ({verdict} the target ≥ 0.5)")
+        _ratio("ratio signed-in empty page / minimal page", layout / base)
+        _ratio("ratio Mit overblik / signed-in empty page", home / layout)
+        _ratio("ratio dashboard / minimal page", dash / base)
         print(f"{'ratio dashboard / signed-in empty page':<45} {dash / layout:8.2f}")
         print(f"{'ratio htmx refresh / minimal page':<45} {queue / base:8.2f}")
         print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")

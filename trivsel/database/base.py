@@ -1,0 +1,36 @@
+"""PostgreSQL as Django's backend, with a health check that costs no round trip on a connection
+checked a moment ago.
+
+CONN_HEALTH_CHECKS makes Django send `SELECT 1` before the first query of every request, so
+that a connection PostgreSQL has dropped (a restart) is replaced instead of failing the request:
+one round trip more on every page, a third of what the smallest signed-in page sends. Here a
+connection is checked when it has not been checked or opened for HEALTH_CHECK_SECONDS; a busy
+web worker checks it about once a second instead of once a request. A restart takes longer than
+that, so a connection from before it is still checked; a connection cut within that second
+fails one request (the Danish 503 page), is closed at the end of it (Django checks a connection
+that had an error) and the next request opens a new one.
+"""
+
+import time
+
+from django.db.backends.postgresql import base
+
+HEALTH_CHECK_SECONDS = 1.0
+
+
+class DatabaseWrapper(base.DatabaseWrapper):
+    _checked_at = float("-inf")
+
+    def connect(self):
+        super().connect()
+        self._checked_at = time.monotonic()
+
+    def close_if_health_check_failed(self):
+        if self.connection is None or not self.health_check_enabled or self.health_check_done:
+            return
+        if time.monotonic() - self._checked_at < HEALTH_CHECK_SECONDS:
+            self.health_check_done = True
+            return
+        super().close_if_health_check_failed()
+        if self.connection is not None:
+            self._checked_at = time.monotonic()
