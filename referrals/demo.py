@@ -53,8 +53,8 @@ def _history(demo, units, caseworkers):
     now = timezone.now()
     senders = [units["Børnehuset Solsikken"], units["Bakkeskolen"], units["Sundhedsplejen"], None]
     history = []
-    for number in range(48):
-        received = now - timedelta(days=20 + number * 7, hours=rng.randint(0, 20))
+    for number in range(150):  # about three a week
+        received = now - timedelta(days=20 + number * 2.3, hours=rng.randint(0, 20))
         unit = rng.choice(senders)
         kind = (
             Notifier.PROFESSIONAL

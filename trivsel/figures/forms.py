@@ -2,13 +2,16 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from trivsel.forms import DesignSystemForm
+
 from .periods import periods_available
 from .selectors import place_choices_for
 
 
-class FigureFilterForm(forms.Form):
-    """The place and the period; anything else in the query string is ignored, and an unknown
-    value falls back to the default instead of failing."""
+class FigureFilterForm(DesignSystemForm):
+    """The place and the period, as the page shows them. The view reads the query string itself:
+    an unknown period falls back to the default, a place outside the person's scope is a logged
+    404 (selectors.figure_scope_for)."""
 
     sted = forms.ChoiceField(label=_("Place"), required=False)
     periode = forms.ChoiceField(label=_("Period"), required=False)

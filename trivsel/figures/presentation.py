@@ -52,14 +52,18 @@ def shown_table(table):
             for index, column in enumerate(table.columns)
         ],
     }
+    # A chart of nothing but gaps says nothing: when every count is hidden or zero, the table
+    # alone says so.
+    anything_shown = any(value for _l, cells, _t, _s in shown["rows"] for value in cells)
     return {
         "table": table,
+        "all_hidden": bool(shown["rows"]) and not anything_shown,
         # The page's rows: (the row's link to a list the viewer may open anyway, or "", row).
         "page_rows": [(table.row_links.get(row[0], ""), row) for row in body],
         "header": header,
         "body": body,
         "footer": footer,
-        "chart": chart if table.chart != "none" and shown["rows"] else None,
+        "chart": chart if table.chart != "none" and anything_shown else None,
         "empty": not shown["rows"],
     }
 
