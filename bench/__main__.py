@@ -17,6 +17,7 @@ BENCHMARKS = {
     "keyboard": "bench.keyboard",
     "meetings": "bench.meetings",
     "referrals": "bench.referrals",
+    "figures": "bench.figures",
     "floor": "bench.floor",
     "load": "bench.load",
 }

@@ -18,6 +18,15 @@ class ReferralsConfig(AppConfig):
         after_attendance_recorded.add(attendance_recorded)
         after_minutes_approved.add(minutes_approved)
 
+        # The leaders' figures (/tal/) live in the platform, which cannot import referrals.
+        from trivsel.figures.counting import figure_counters
+        from trivsel.figures.tables import figure_sections
+
+        from .figures import notification_counts, notification_figures
+
+        figure_sections.add(notification_figures)
+        figure_counters.add(notification_counts)
+
         # Mit overblik (cases) lists the notifications sent, the intake's queue and deadlines.
         from cases.worklist import work_list_sections
 

@@ -3,6 +3,7 @@ by the demo teacher and still new; one assessed late; a repeat about the same ch
 anonymous from the public page; one closed), a referral to PPR and an anonymous consultation.
 Made once through the services, like real use (seed_demo)."""
 
+import random
 from datetime import timedelta
 
 from django.utils import timezone
@@ -11,7 +12,17 @@ from cases.models import DataKind
 from cases.selectors import current_enrolments
 from trivsel.organisation.models import User
 
-from .models import Underretning
+from .models import (
+    Category,
+    Channel,
+    Delivery,
+    Notifier,
+    Outcome,
+    Route,
+    Status,
+    Triage,
+    Underretning,
+)
 from .selectors import intake_cache_expire
 from .services.consultations import consultation_record
 from .services.intake import (
@@ -32,6 +43,48 @@ def _received(underretning, delta):
     underretning.received_at = timezone.now() - delta
     underretning.save(update_fields=["received_at"])  # the clocks follow (Underretning.save)
     return underretning
+
+
+def _history(demo, units, caseworkers):
+    """A year of handled and closed notifications behind the open ones, so the leaders' figures
+    (/tal/) have months to show. They name no demo child: their story is over, and the demo's
+    children keep the stories told above."""
+    rng = random.Random(137)  # noqa: S311 (fictitious data)
+    now = timezone.now()
+    senders = [units["Børnehuset Solsikken"], units["Bakkeskolen"], units["Sundhedsplejen"], None]
+    history = []
+    for number in range(150):  # about three a week
+        received = now - timedelta(days=20 + number * 2.3, hours=rng.randint(0, 20))
+        unit = rng.choice(senders)
+        kind = (
+            Notifier.PROFESSIONAL
+            if unit
+            else rng.choice([Notifier.CITIZEN, Notifier.CITIZEN, Notifier.ANONYMOUS])
+        )
+        underretning = Underretning(
+            municipality=demo,
+            route=Route.DIALOGUE if unit and number % 4 == 0 else Route.CLASSIC,
+            category=rng.choice(Category.values),
+            text="Afsluttet underretning i demoens historik.",
+            child_name_given="Barn fra før demoen",
+            notifier_kind=kind,
+            notifier_unit=unit,
+            notifier_name="" if kind == Notifier.ANONYMOUS else "Underretter",
+            channel=Channel.FORM if unit else Channel.PHONE,
+            received_at=received,
+            assigned_to=rng.choice(caseworkers),
+            assessed_at=received + timedelta(hours=rng.choice([2, 5, 9, 20, 30])),
+            triage=Triage.ADVICE,
+            outcome=Outcome.NO_ACTION,
+            status=Status.CLOSED,
+            closed_at=received + timedelta(days=14),
+        )
+        if kind != Notifier.ANONYMOUS:
+            underretning.receipt_sent_at = received + timedelta(days=rng.choice([2, 4, 5, 9]))
+            underretning.receipt_via = Delivery.LETTER
+        underretning.clocks_refresh(closed_days=frozenset())
+        history.append(underretning)
+    Underretning.objects.bulk_create(history)
 
 
 def seed(context):
@@ -145,5 +198,6 @@ def seed(context):
         unit=units["Bakkeskolen"],
         topic="Hvornår skal skolen underrette ved højt fravær?",
     )
+    _history(demo, units, [sara, peter])
     intake_cache_expire(demo.pk)  # the clocks were moved back after the services had run
     context["summary"]["notifications"] = Underretning.objects.filter(municipality=demo).count()

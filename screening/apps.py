@@ -15,6 +15,15 @@ class ScreeningConfig(AppConfig):
 
         screening_summary_provider.add(handover_summary)
 
+        # The leaders' figures (/tal/) live in the platform, which cannot import screening.
+        from trivsel.figures.counting import figure_counters
+        from trivsel.figures.tables import figure_sections
+
+        from .figures import screening_counts, screening_figures
+
+        figure_sections.add(screening_figures)
+        figure_counters.add(screening_counts)
+
         # Mit overblik (cases) lists the marks a rater owes and the rounds a leader runs.
         from cases.worklist import work_list_sections
 

@@ -206,6 +206,37 @@ def leader_groups(user):
     return Group.objects.filter(unit__in=own_units(user)).select_related("unit")
 
 
+def children_without_joint_assessment(user, group_pk, *, since):
+    """(group, children) for the group's leader: the children enrolled in one of her groups with
+    no joint assessment of her unit since `since`, as the access engine lets her see them (the
+    list behind the figure of /tal/). Any other group is a logged 404."""
+    group = get_or_refuse(
+        Group.objects.filter(pk__in=leader_groups(user)).select_related("unit"),
+        group_pk,
+        actor=user,
+        purpose=_("Screening: children without a joint assessment"),
+    )
+    enrolled = current_enrolments().filter(group=group).values("child_id")
+    assessed = JointAssessment.objects.filter(
+        child=OuterRef("pk"), round__group__unit=group.unit_id, round__deadline__gte=since
+    )
+    children = list(
+        child_list_visible_to(user, kind=DataKind.SCREENING)
+        .filter(pk__in=enrolled)
+        .exclude(Exists(assessed))
+        .order_by("first_name", "last_name", "pk")
+    )
+    access_log_children(
+        user,
+        children,
+        purpose=_("Screening: children without a joint assessment"),
+        detail=str(group),
+        kind=DataKind.SCREENING,
+        topic=Topic.DAILY_CARE,
+    )
+    return group, children
+
+
 def rating_progress(user, round_):
     """(rated, total) for the rater, for the progress line after a save. Counts only: nothing
     about any child is shown, so nothing is logged (the save itself was)."""

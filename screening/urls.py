@@ -13,6 +13,11 @@ urlpatterns = [
     path("runde/<int:pk>/faelles/", views.round_start_joint, name="round_start_joint"),
     path("barn/<int:child_pk>/", views.child_history, name="child_history"),
     path(
+        "gruppe/<int:group_pk>/uden-faelles-vurdering/",
+        views.children_without_assessment,
+        name="children_without_assessment",
+    ),
+    path(
         "runde/<int:pk>/vurdering/<int:child_pk>/",
         views.joint_assessment_save,
         name="joint_assessment_save",

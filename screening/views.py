@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -15,6 +16,7 @@ from trivsel.organisation.selectors import staff_choices
 from trivsel.web import service_errors
 
 from . import selectors, services
+from .figures import JOINT_ASSESSMENT_CADENCE
 from .forms import JointAssessmentForm, RoundForm, RoundPlanForm
 from .models import Position
 
@@ -207,6 +209,20 @@ def child_history(request, child_pk):
             "summaries": [a for a in assessments if not a.full],
             "for_guardian": for_guardian,
         },
+    )
+
+
+@login_required
+def children_without_assessment(request, group_pk):
+    """The leader's own list behind the figure "children without a joint assessment in the last
+    6 months" on /tal/: the names, each one click from the child's page."""
+    group, children = selectors.children_without_joint_assessment(
+        request.user, group_pk, since=timezone.localdate() - JOINT_ASSESSMENT_CADENCE
+    )
+    return render(
+        request,
+        "screening/children_without_assessment.html",
+        {"group": group, "children": children, "months": 6},
     )
 
 

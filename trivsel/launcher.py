@@ -34,6 +34,7 @@ DEMO_LOGINS_TEXT = """
     ppr                PPR-psykolog
     foraelder          forælder til et barn i paedagog's gruppe
     admin              kommunal administrator (også /admin/)
+    fagchef            fagchef: kommunens tal på /tal/, ingen børn
     nabo               pædagog i Nabo Kommune
 """
 

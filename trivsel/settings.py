@@ -72,6 +72,8 @@ INSTALLED_APPS = [
     "screening",
     "meetings",
     "referrals",
+    # Last: its demo counts the figures of what every app's demo made.
+    "trivsel.figures",
 ]
 
 MIDDLEWARE = [
@@ -187,6 +189,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "referrals.tasks.dialogue_meetings_sweep",
         "schedule": env.float("REMINDER_SWEEP_SECONDS", default=300.0),
     },
+    # The figures of /tal/ are counted ahead (trivsel/figures/counting.py).
+    "figures-refresh": {
+        "task": "trivsel.figures.tasks.figures_refresh",
+        "schedule": env.float("FIGURES_REFRESH_SECONDS", default=3600.0),
+    },
     "email-outbox": {
         "task": "trivsel.notifications.tasks.email_outbox_drain",
         "schedule": env.float("REMINDER_EMAIL_SECONDS", default=60.0),
@@ -226,6 +233,8 @@ UNDERRETNING_INVESTIGATION_AHEAD_DAYS = env.int("UNDERRETNING_INVESTIGATION_AHEA
 DIALOGUE_CONFIRMATION_DAYS = env.int("DIALOGUE_CONFIRMATION_DAYS", default=3)
 # How long a dialogue meeting lasts (Assens: 1–1½ hours): the notification exists from its end.
 DIALOGUE_MEETING_MINUTES = env.int("DIALOGUE_MEETING_MINUTES", default=90)
+# Leader figures (/tal/): a count of fewer children or cases than this is shown as "<N".
+FIGURES_MINIMUM_COUNT = env.int("FIGURES_MINIMUM_COUNT", default=5)
 # Rows per sweep statement; e-mail claims run out after the lease and are then tried again.
 REMINDER_BATCH_SIZE = env.int("REMINDER_BATCH_SIZE", default=10000)
 REMINDER_EMAIL_LEASE_SECONDS = env.int("REMINDER_EMAIL_LEASE_SECONDS", default=300)
@@ -442,6 +451,8 @@ STATIC_ROOT = BASE_DIR / ".data" / "staticfiles"
 STATICFILES_DIRS = [
     BASE_DIR / "static",
     ("dkfds", BASE_DIR / "node_modules" / "dkfds" / "dist"),
+    # Chart.js draws the charts of /tal/ (static/js/figures.js).
+    ("chartjs", BASE_DIR / "node_modules" / "chart.js" / "dist"),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -44,6 +44,7 @@ urlpatterns = [
     path("", include("referrals.urls")),
     path("drift/", notification_views.health, name="health"),
     path("notifikationer/", include("trivsel.notifications.urls")),
+    path("tal/", include("trivsel.figures.urls")),
     path("admin/", admin.site.urls),
 ]
 

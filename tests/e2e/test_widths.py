@@ -102,6 +102,14 @@ def test_the_main_pages_fit_a_tablet_and_a_phone(
             assert box["width"] >= 44 and box["height"] >= 44
         assert buttons.first.inner_text().strip() == "Grøn"
 
+        # From Mit overblik one tap reaches the work: the first line of the list opens its page.
+        page.goto("/")
+        page.locator(".trivsel-worklist-items a").first.click()
+        page.wait_for_load_state()
+        assert page.url.rstrip("/") != live_server.url
+        assert page.locator("h1").first.is_visible() and _fits_the_width(page)
+        assert axe_violations(page) == []
+
         # The menu is folded: the button shows, the links do not until the drawer opens.
         menu_button = page.get_by_role("button", name="Menu")
         assert menu_button.is_visible()

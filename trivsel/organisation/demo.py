@@ -84,6 +84,8 @@ DEMO_STAFF = {
     ),
     "ppr": ("Karen", "Skov", "PPR-psykolog", [Role.PPR_PSYCHOLOGIST], ["PPR"], []),
     "admin": ("Henrik", "Berg", "Systemadministrator", [Role.ADMINISTRATOR], [], []),
+    # Municipal management: every unit's figures on /tal/, aggregated; no child.
+    "fagchef": ("Frede", "Lassen", "Fagchef for Børn og Unge", [Role.MANAGEMENT], [], []),
 }
 
 

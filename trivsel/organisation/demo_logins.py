@@ -10,5 +10,6 @@ DEMO_USERNAMES = (
     "ppr",
     "foraelder",
     "admin",
+    "fagchef",
     "nabo",
 )

@@ -145,6 +145,8 @@ class Role(models.TextChoices):
     SSP_CONSULTANT = "ssp_konsulent", _("SSP consultant")
     UU_COUNSELLOR = "uu_vejleder", _("Youth guidance counsellor")
     ADMINISTRATOR = "administrator", _("Administrator")
+    # Municipal management (e.g. a fagchef): every unit's figures, aggregated only; no child.
+    MANAGEMENT = "fagchef", _("Head of service (figures only)")
 
 
 # Roles that belong to the social-work authority side (statutory basis, DOMAIN.md §5.4).
@@ -205,6 +207,11 @@ class StaffProfile(models.Model):
 
     def has_role(self, *roles):
         return any(role in self.roles for role in roles)
+
+    @property
+    def sees_figures(self):
+        """Leaders, team leaders and municipal management see the figures of /tal/."""
+        return self.has_role(Role.LEADER, Role.TEAM_LEADER, Role.MANAGEMENT)
 
     @property
     def role_labels(self):
