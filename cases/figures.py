@@ -108,7 +108,7 @@ def figures_work_section(user, *, now):
         order=90,
         items=(
             Item(
-                text=_("The figures of your units: screening, notifications, meetings, handovers"),
+                text=_("The figures of your units"),
                 url=reverse("figures:figures"),
                 deadline=False,
             ),
