@@ -20,9 +20,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from trivsel.figures.counting import Counted, counting_starts, counts_for
-from trivsel.figures.periods import month_label, months_of
-from trivsel.figures.tables import Section, Table, pivot
+from trivsel.figures.counting import Counted, counting_starts, row_of_today, rows_by_month
+from trivsel.figures.tables import Section, Table
 
 from .models import Enrolment, Forlob, Handover, Task
 from .worklist import Item
@@ -109,7 +108,7 @@ def figures_work_section(user, *, now):
         order=90,
         items=(
             Item(
-                text=_("The figures of your units: screening, notifications, meetings, handovers"),
+                text=_("The figures of your units"),
                 url=reverse("figures:figures"),
                 deadline=False,
             ),
@@ -118,24 +117,6 @@ def figures_work_section(user, *, now):
 
 
 # --- Reading (the page) -----------------------------------------------------------------------
-
-
-def month_rows(scope, figure, columns, period):
-    """Rows per month of the period, the scope's units together, from the stored counts."""
-    counted = counts_for(scope, figure, by="month", period=period)
-    return pivot(
-        ((month, key, n) for month, _label, _m, key, n in counted),
-        columns=columns,
-        labels={month: month_label(month) for month in months_of(period)},
-    )
-
-
-def today_row(scope, figure, columns, label):
-    """One row of the counts of the day of the refresh, the scope's units together."""
-    counted = counts_for(scope, figure, by="month")
-    return pivot(
-        ((label, key, n) for _m, _l, _mm, key, n in counted), columns=columns, labels={label: label}
-    )
 
 
 def casework_figures(*, scope, period):
@@ -155,7 +136,7 @@ def casework_figures(*, scope, period):
                     _("Acknowledged, not evaluated"),
                     _("Not acknowledged"),
                 ],
-                rows=month_rows(
+                rows=rows_by_month(
                     scope, "cases.handovers", ["True:True", "True:False", "False:False"], period
                 ),
                 chart="stacked",
@@ -169,7 +150,7 @@ def casework_figures(*, scope, period):
                 caption=_("Open forløb today"),
                 row_heading=_("Forløb"),
                 columns=[_("Review date kept"), _("Review overdue")],
-                rows=today_row(scope, "cases.forlob", ["True", "False"], _("Open forløb")),
+                rows=row_of_today(scope, "cases.forlob", ["True", "False"], _("Open forløb")),
                 share_of=0,
                 share_label=_("Share kept"),
                 chart="none",

@@ -11,8 +11,8 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.figures import as_flag, enrolment_of, month_rows, starts_at, today_row
-from trivsel.figures.counting import Counted
+from cases.figures import as_flag, enrolment_of, starts_at
+from trivsel.figures.counting import Counted, row_of_today, rows_by_month
 from trivsel.figures.tables import Section, Table
 
 from .models import (
@@ -114,7 +114,7 @@ def meeting_figures(*, scope, period):
                 caption=_("Network meetings held per month, with and without the parents"),
                 row_heading=_("Month"),
                 columns=[_("A parent present"), _("No parent present")],
-                rows=month_rows(scope, "meetings.parents", ["True", "False"], period),
+                rows=rows_by_month(scope, "meetings.parents", ["True", "False"], period),
                 share_of=0,
                 share_label=_("Share with a parent"),
                 chart="stacked",
@@ -125,7 +125,7 @@ def meeting_figures(*, scope, period):
                 caption=_("Minutes approved within a week"),
                 row_heading=_("Month"),
                 columns=[_("Within a week"), _("Later"), _("Not approved yet")],
-                rows=month_rows(
+                rows=rows_by_month(
                     scope, "meetings.minutes", ["True:True", "False:True", "False:False"], period
                 ),
                 share_of=0,
@@ -141,7 +141,7 @@ def meeting_figures(*, scope, period):
                 caption=_("Decisions the parents were told of"),
                 row_heading=_("Month"),
                 columns=[_("The parents were told"), _("Not yet told")],
-                rows=month_rows(scope, "meetings.decisions", ["True", "False"], period),
+                rows=rows_by_month(scope, "meetings.decisions", ["True", "False"], period),
                 share_of=0,
                 share_label=_("Share told"),
                 chart="stacked",
@@ -152,7 +152,7 @@ def meeting_figures(*, scope, period):
                 caption=_("Open action items today"),
                 row_heading=_("Action items"),
                 columns=[_("Not yet due"), _("Overdue")],
-                rows=today_row(
+                rows=row_of_today(
                     scope, "meetings.action_items", ["False", "True"], _("Open action items")
                 ),
                 share_of=1,

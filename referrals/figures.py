@@ -11,8 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from trivsel.figures.counting import Counted, counting_starts, counts_for
-from trivsel.figures.periods import month_label, months_of
+from trivsel.figures.counting import Counted, counting_starts, rows_by_month
 from trivsel.figures.tables import Section, Table, pivot
 
 from .models import Notifier, Route, Status, Underretning
@@ -91,16 +90,6 @@ def notification_figures(*, scope, period):
     return Section(key="notifications", heading=_("Notifications"), order=20, tables=tables)
 
 
-def _monthly(scope, period, figure, columns):
-    """Rows per month of the period from the stored counts: (month label, [count per column])."""
-    counted = counts_for(scope, figure, by="month", period=period)
-    return pivot(
-        ((month, key, n) for month, _label, _m, key, n in counted),
-        columns=[str(column) for column in columns],
-        labels={month: month_label(month) for month in months_of(period)},
-    )
-
-
 def _by_source(scope, period):
     sources = [Notifier.PROFESSIONAL, Notifier.CITIZEN, Notifier.ANONYMOUS]
     return Table(
@@ -108,7 +97,7 @@ def _by_source(scope, period):
         caption=_("Notifications per month by who notified"),
         row_heading=_("Month"),
         columns=[_("A professional"), _("A citizen"), _("Anonymous")],
-        rows=_monthly(scope, period, "notifications.source", sources),
+        rows=rows_by_month(scope, "notifications.source", sources, period),
         chart="stacked",
         summary=_("The notifications received each month, by who made them."),
     )
@@ -120,7 +109,7 @@ def _by_route(scope, period, *, caption):
         caption=caption,
         row_heading=_("Month"),
         columns=[_("Classic"), _("Dialogue-based")],
-        rows=_monthly(scope, period, "notifications.route", [Route.CLASSIC, Route.DIALOGUE]),
+        rows=rows_by_month(scope, "notifications.route", [Route.CLASSIC, Route.DIALOGUE], period),
         chart="stacked",
         share_of=1,
         share_label=_("Share dialogue-based"),
@@ -158,7 +147,7 @@ CLOCK_TEXTS = {
 
 def _clock(scope, period, name):
     """Kept or missed, by the month the deadline fell: a clock still running is not counted."""
-    table_rows = _monthly(scope, period, f"notifications.clock.{name}", [True, False])
+    table_rows = rows_by_month(scope, f"notifications.clock.{name}", [True, False], period)
     caption, summary = CLOCK_TEXTS[name]
     return Table(
         key=f"clock-{name}",
@@ -179,7 +168,7 @@ def _repeats(scope, period):
         caption=_("Repeat notifications"),
         row_heading=_("Month"),
         columns=[_("First in 12 months"), _("About a child notified about before")],
-        rows=_monthly(scope, period, "notifications.repeats", [False, True]),
+        rows=rows_by_month(scope, "notifications.repeats", [False, True], period),
         share_of=1,
         share_label=_("Share repeated"),
         chart="stacked",

@@ -13,8 +13,7 @@ from django.utils.translation import gettext as _
 
 from cases.models import Enrolment, Task
 from cases.selectors import current_enrolments
-from trivsel.figures.counting import Counted, counting_starts, counts_for
-from trivsel.figures.periods import month_label, months_of
+from trivsel.figures.counting import Counted, counting_starts, counts_for, rows_by_month
 from trivsel.figures.tables import Section, Table, pivot
 
 from .models import JointAssessment, Position, Rating, Round
@@ -136,15 +135,6 @@ def _place_rows(scope, figure, columns, period=None, *, key=lambda key: key):
     return pivot(((row[0], key(row[3]), row[4]) for row in counted), columns=columns, labels=labels)
 
 
-def _month_rows(scope, figure, columns, period):
-    counted = counts_for(scope, figure, by="month", period=period)
-    return pivot(
-        ((month, key, n) for month, _label, _m, key, n in counted),
-        columns=columns,
-        labels={month: month_label(month) for month in months_of(period)},
-    )
-
-
 def screening_figures(*, scope, period):
     if not scope.unit_ids:
         return None
@@ -158,7 +148,7 @@ def screening_figures(*, scope, period):
                 caption=_("Agreed positions per month (by the round's deadline)"),
                 row_heading=_("Month"),
                 columns=_position_columns(),
-                rows=_month_rows(scope, "screening.positions", POSITIONS, period),
+                rows=rows_by_month(scope, "screening.positions", POSITIONS, period),
                 chart="stacked",
                 palette="positions",
                 summary=_(

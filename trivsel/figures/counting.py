@@ -13,6 +13,8 @@ from trivsel.extension_points import ExtensionPoint
 from trivsel.organisation.models import Municipality
 
 from .models import FigureCount, FigureRefresh
+from .periods import month_label, months_of
+from .tables import pivot
 
 # function(*, municipality_id, today) -> iterable of Counted, for each app's figures.
 figure_counters = ExtensionPoint("figure counters")
@@ -109,6 +111,27 @@ def counts_for(scope, figure, *, by, period=None):
     if fields:
         return list(rows)
     return [(month, month, month, key, total) for month, key, total in rows]
+
+
+def rows_by_month(scope, figure, columns, period):
+    """A table's rows per month of the period, the scope's units together: [(month label,
+    [count per column])], every month of the period present. `columns`: the keys, in order."""
+    counted = counts_for(scope, figure, by="month", period=period)
+    return pivot(
+        ((month, key, n) for month, _label, _m, key, n in counted),
+        columns=[str(column) for column in columns],
+        labels={month: month_label(month) for month in months_of(period)},
+    )
+
+
+def row_of_today(scope, figure, columns, label):
+    """A table's one row of the counts of the day of the refresh, the scope's units together."""
+    counted = counts_for(scope, figure, by="month")
+    return pivot(
+        ((label, key, n) for _m, _l, _mm, key, n in counted),
+        columns=[str(column) for column in columns],
+        labels={label: label},
+    )
 
 
 def refreshed_at(municipality_id):
