@@ -4,8 +4,10 @@ the same middleware stack in the same run, measured turn about so a busy moment 
 machine falls on all alike. The goal (issue #17): Mit overblik at most about twice the empty
 signed-in page's time, i.e. at least half its throughput."""
 
+import time
+
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, reset_queries
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 
@@ -24,6 +26,15 @@ def _client(username):
     return client
 
 
+def cpu_ms(function, *, repeat=100):
+    """The benchmark process's own CPU time per call (Python: ORM, templates; not PostgreSQL's),
+    in milliseconds: steadier than wall time on a shared machine."""
+    start = time.process_time()
+    for _ in range(repeat):
+        function()
+    return (time.process_time() - start) * 1000 / repeat
+
+
 def run(personas=PERSONAS, repeat=200):
     call_command("seed_demo", verbosity=0)
     with override_settings(ROOT_URLCONF="bench.urls"):
@@ -39,10 +50,14 @@ def run(personas=PERSONAS, repeat=200):
                 repeat=repeat,
             )
             minimal, layout, home = figures["minimal"], figures["layout"], figures["home"]
+            # With DEBUG on, the measured requests have filled the query log (it keeps 9,000).
+            reset_queries()
             with CaptureQueriesContext(connection) as queries:
                 client.get("/")
             with CaptureQueriesContext(connection) as layout_queries:
                 client.get("/bench-layout/")
+            layout_cpu = cpu_ms(lambda c=client: c.get("/bench-layout/"))
+            home_cpu = cpu_ms(lambda c=client: c.get("/"))
             print(f"-- {username}")
             report("minimal Django page", *minimal)
             report("empty signed-in page (/bench-layout/)", *layout, minimal[0])
@@ -50,6 +65,10 @@ def run(personas=PERSONAS, repeat=200):
             print(
                 f"{'Mit overblik / empty signed-in page':<45} {home[0] / layout[0]:.2f}× "
                 f"(throughput {layout[0] / home[0]:.2f}×; goal ≥ 0.5×)"
+            )
+            print(
+                f"{'Python CPU per page: Mit overblik / empty':<45} {home_cpu:.2f} / "
+                f"{layout_cpu:.2f} ms ({home_cpu / layout_cpu:.2f}×)"
             )
             print(
                 f"{'queries: Mit overblik / empty page':<45} {len(queries)} / {len(layout_queries)}"

@@ -313,14 +313,19 @@ def access_log_children(
         )
 
 
-def children_of_guardian(user):
-    """A guardian's own children (party access), logged with that basis."""
+def children_of_guardian(user, *, access=None):
+    """A guardian's own children (party access), logged with that basis. `access`: the user's
+    ChildAccess, if the page has read one."""
+    if access is not None:
+        visible = Child.objects.filter(access.visible("id"), municipality_id=user.municipality_id)
+    else:
+        visible = child_list_visible_to(user)
     children = list(
-        child_list_visible_to(user)
-        .filter(guardianship__guardian__user=user, guardianship__has_custody=True)
-        .order_by("first_name")
+        visible.filter(guardianship__guardian__user=user, guardianship__has_custody=True).order_by(
+            "first_name"
+        )
     )
-    access_log_children(user, children, purpose=_("My overview"))
+    access_log_children(user, children, purpose=_("My overview"), access=access)
     return children
 
 

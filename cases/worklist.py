@@ -381,7 +381,7 @@ def guardian_children_section(user, *, now, access):
     """A guardian's own children (the look is logged, as on their pages)."""
     if _is_staff(user) or user.municipality_id is None:
         return None
-    children = children_of_guardian(user)
+    children = children_of_guardian(user, access=access)
     return Section(
         key="children",
         heading=_("Your children"),

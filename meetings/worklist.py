@@ -76,9 +76,7 @@ def _rows(user, now, access):
         )
         .filter(upcoming | waiting)
         .annotate(
-            kind=Case(When(starts_at__gte=held_from, then=Value(UPCOMING)), default=Value(MINUTES))
-        )
-        .annotate(
+            kind=Case(When(starts_at__gte=held_from, then=Value(UPCOMING)), default=Value(MINUTES)),
             number=Window(RowNumber(), partition_by=[F("kind")], order_by=in_order),
             total=Window(Count("*"), partition_by=[F("kind")]),
         )
