@@ -126,7 +126,6 @@ class ChildAccess:
     instead of once per question. It lives for one request: never cache it."""
 
     def __init__(self, user):
-        self.user = user
         if not user.is_authenticated or user.municipality_id is None:
             self._rows = ()
             return

@@ -84,7 +84,7 @@ def _rows(user, now, access):
     )
     # At most LIMIT of each kind. `.filter(number__lte=LIMIT)` says the same, but Django
     # emulates the filter on a window function by compiling the whole query a second time
-    # (a third of the page's time); the rows are read as the same model instances either way.
+    # (about a third of this section's time); the rows are the same model instances either way.
     # `sql` is Django's own compiled query, every value in it a parameter.
     sql, params = rows.query.sql_with_params()
     return list(
