@@ -46,8 +46,10 @@ PAGE_SIZE = 50
 @login_required
 def home(request):
     """Mit overblik: the user's work list, section by section (cases.worklist)."""
-    sections = work_list_for(request.user)
-    work_list_children_logged(request.user, sections)
+    # The user's grants are read once for every section and the access log (ChildAccess).
+    access = selectors.ChildAccess(request.user)
+    sections = work_list_for(request.user, access=access)
+    work_list_children_logged(request.user, sections, access=access)
     return render(request, "home.html", {"sections": sections})
 
 

@@ -4,14 +4,17 @@ The home page lives in cases, the lowest app layer, so it cannot import the apps
 lists. Each app adds its section functions to `work_list_sections` in its AppConfig.ready(),
 from its own `worklist` module; cases adds its own below. A function is called as
 
-    function(user, *, now) -> Section | tuple[Section, ...] | None
+    function(user, *, now, access) -> Section | tuple[Section, ...] | None
 
 (None: the section does not apply to this person, e.g. the intake's queue for a pædagog; a
 tuple: several sections read with one query) and reads with at most one query per section,
-whatever the data's size. Every item's link opens for the person it is shown to: the functions
-read through the apps' own fetch-and-authorize selectors, so the list never shows what the page
-behind it would refuse. Items name a child only where the user may see the child (and the page
-logs that look); never a CPR number, never a colour as a property of a child.
+whatever the data's size. `access` is the user's ChildAccess (cases.selectors), their grants
+read once for the whole page: the sections ask it which children the user sees instead of each
+building, compiling and planning the grants' subqueries again. Every item's link opens for the
+person it is shown to: the functions read through the apps' own fetch-and-authorize selectors,
+so the list never shows what the page behind it would refuse. Items name a child only where the
+user may see the child (and the page logs that look); never a CPR number, never a colour as a
+property of a child.
 """
 
 from dataclasses import dataclass, field
@@ -40,8 +43,8 @@ from .models import (
     Handover,
 )
 from .selectors import (
+    ChildAccess,
     access_log_children,
-    child_list_visible_to,
     children_of_guardian,
     task_list_for,
 )
@@ -109,11 +112,12 @@ def section_of(rows, *, make_item, names_child=False, **section):
     )
 
 
-def work_list_for(user, *, now=None):
+def work_list_for(user, *, now=None, access=None):
     """The sections that apply to the user, in their order."""
     now = now or timezone.now()
+    access = access or ChildAccess(user)
     sections = []
-    for answer in work_list_sections.call_each(user, now=now):
+    for answer in work_list_sections.call_each(user, now=now, access=access):
         if isinstance(answer, Section):
             sections.append(answer)
         elif answer:  # several sections read with one query
@@ -121,11 +125,17 @@ def work_list_for(user, *, now=None):
     return sorted(sections, key=lambda s: (s.order, s.key))
 
 
-def work_list_children_logged(user, sections):
+def work_list_children_logged(user, sections, *, access=None):
     """Log the look at the children named on the page, once each, with the user's basis (as the
-    children's list does)."""
+    children's list does), in one insert."""
     children = {child.pk: child for s in sections for child in s.children}
-    access_log_children(user, children.values(), purpose=_("My overview"), topic=Topic.DAILY_CARE)
+    access_log_children(
+        user,
+        children.values(),
+        purpose=_("My overview"),
+        topic=Topic.DAILY_CARE,
+        access=access,
+    )
 
 
 def _is_staff(user):
@@ -159,13 +169,13 @@ def _task_url(task):
     return reverse("cases:task_list")
 
 
-def tasks_section(user, *, now):
+def tasks_section(user, *, now, access):
     """My open tasks, the overdue first (the meetings' action items and the handovers' receipts
     and evaluations are tasks too)."""
     if not _is_staff(user):
         return None
     today = timezone.localdate(now)
-    rows = task_list_for(user).annotate(total=total_count())[:LIMIT]
+    rows = task_list_for(user, access=access).annotate(total=total_count())[:LIMIT]
 
     def item(task):
         text = task.title
@@ -185,7 +195,7 @@ def tasks_section(user, *, now):
     )
 
 
-def forlob_reviews_section(user, *, now):
+def forlob_reviews_section(user, *, now, access):
     """The plans of the forløb I am tovholder of whose review date is near or passed."""
     if not _is_staff(user):
         return None
@@ -197,8 +207,8 @@ def forlob_reviews_section(user, *, now):
             closed_at__isnull=True,
             review_date__lte=horizon,
             # The plan's page opens for those who write the child's record.
-            child__in=child_list_visible_to(user, bases=list(WRITER_BASES)),
         )
+        .filter(access.visible("child_id", bases=WRITER_BASES))
         .select_related("child")
         .annotate(total=total_count())
         .order_by("review_date", "pk")[:LIMIT]
@@ -220,7 +230,7 @@ def forlob_reviews_section(user, *, now):
     )
 
 
-def consents_expiring_section(user, *, now):
+def consents_expiring_section(user, *, now, access):
     """Consents about to expire that give me access (by name, role or unit): the work that
     relies on them needs a new consent in time."""
     if not in_daily_care(user):
@@ -239,9 +249,8 @@ def consents_expiring_section(user, *, now):
             status=ConsentStatus.GIVEN,
             valid_until__gte=today,
             valid_until__lte=horizon,
-            child__in=child_list_visible_to(user),
         )
-        .filter(Exists(mine) | Exists(my_units))
+        .filter(access.visible("child_id"), Exists(mine) | Exists(my_units))
         .select_related("child")
         .annotate(total=total_count())
         .order_by("valid_until", "pk")[:LIMIT]
@@ -263,7 +272,7 @@ def consents_expiring_section(user, *, now):
     )
 
 
-def handovers_section(user, *, now):
+def handovers_section(user, *, now, access):
     """Handovers of my units that wait: for the parents' answer or to be sent (the sending
     unit), for the receipt (the receiving unit's leaders). Evaluations are tasks."""
     profile = user.staff_profile_or_none
@@ -272,20 +281,19 @@ def handovers_section(user, *, now):
     units = own_units(user).values("pk")
     # Not yet sent, the handover is its sending unit's, read through the enrolment (the
     # preparing staff's basis); once sent, the receiver reads it through the consent's grant.
-    sender_sees = child_list_visible_to(user, bases=[Basis.ENROLMENT])
     waiting = Q(
+        access.visible("child_id", bases=[Basis.ENROLMENT]),
         sending_unit__in=units,
         sent_at__isnull=True,
         consent__status__in=[ConsentStatus.AWAITING_GUARDIAN, ConsentStatus.GIVEN],
-        child__in=sender_sees,
     )
     if profile.has_role(*LEADER_ROLES):
         waiting |= Q(
+            access.visible("child_id", kind=DataKind.HANDOVER),
             receiving_unit__in=units,
             sent_at__isnull=False,
             acknowledged_at__isnull=True,
             consent__status=ConsentStatus.GIVEN,
-            child__in=child_list_visible_to(user, kind=DataKind.HANDOVER),
         )
     rows = (
         Handover.objects.filter(
@@ -330,7 +338,7 @@ def handovers_section(user, *, now):
 # --- for guardians ------------------------------------------------------------------------------
 
 
-def guardian_answers_section(user, *, now):
+def guardian_answers_section(user, *, now, access):
     """What waits for a guardian's answer: consents, and the handovers' parts (their consent and
     their own view). Minutes to confirm come from meetings."""
     if _is_staff(user) or user.municipality_id is None:
@@ -341,8 +349,8 @@ def guardian_answers_section(user, *, now):
             guardian__user=user,
             status=ConsentStatus.AWAITING_GUARDIAN,
             child__municipality_id=user.municipality_id,
-            child__in=child_list_visible_to(user),
         )
+        .filter(access.visible("child_id"))
         .annotate(handover_id=handover.values("pk")[:1])
         .select_related("child")
         .annotate(total=total_count())
@@ -369,11 +377,11 @@ def guardian_answers_section(user, *, now):
     )
 
 
-def guardian_children_section(user, *, now):
+def guardian_children_section(user, *, now, access):
     """A guardian's own children (the look is logged, as on their pages)."""
     if _is_staff(user) or user.municipality_id is None:
         return None
-    children = children_of_guardian(user)
+    children = children_of_guardian(user, access=access)
     return Section(
         key="children",
         heading=_("Your children"),

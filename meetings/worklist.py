@@ -33,7 +33,7 @@ def _takes_part(user):
     )
 
 
-def _rows(user, now):
+def _rows(user, now, access):
     """The meetings of both sections, each row with `kind`, and `total` counted per kind; at
     most LIMIT of each kind, nearest first."""
     mine = Meeting.objects.filter(_takes_part(user), municipality_id=user.municipality_id)
@@ -66,8 +66,8 @@ def _rows(user, now):
         | Q(tovholder=user, child__isnull=False, untold=True)
     )
     in_order = [F("starts_at").asc(), F("pk").asc()]
-    return list(
-        meeting_list_visible_to(user)
+    rows = (
+        meeting_list_visible_to(user, access=access)
         .annotate(
             approved=Exists(approved),
             draft_pk=Subquery(draft.values("pk")[:1]),
@@ -76,14 +76,22 @@ def _rows(user, now):
         )
         .filter(upcoming | waiting)
         .annotate(
-            kind=Case(When(starts_at__gte=held_from, then=Value(UPCOMING)), default=Value(MINUTES))
-        )
-        .annotate(
+            kind=Case(When(starts_at__gte=held_from, then=Value(UPCOMING)), default=Value(MINUTES)),
             number=Window(RowNumber(), partition_by=[F("kind")], order_by=in_order),
             total=Window(Count("*"), partition_by=[F("kind")]),
         )
-        .filter(number__lte=LIMIT)
-        .order_by(*in_order)
+        .order_by()
+    )
+    # At most LIMIT of each kind. `.filter(number__lte=LIMIT)` says the same, but Django
+    # emulates the filter on a window function by compiling the whole query a second time
+    # (about a third of this section's time); the rows are the same model instances either way.
+    # `sql` is Django's own compiled query, every value in it a parameter.
+    sql, params = rows.query.sql_with_params()
+    return list(
+        Meeting.objects.raw(
+            f"SELECT * FROM ({sql}) AS worklist WHERE number <= %s ORDER BY starts_at, id",  # noqa: S608
+            (*params, LIMIT),
+        )
     )
 
 
@@ -119,11 +127,11 @@ def _minutes_item(user):
     return item
 
 
-def meetings_sections(user, *, now):
+def meetings_sections(user, *, now, access):
     """Two sections from one query: the upcoming meetings, and minutes and decisions."""
     if not user.is_authenticated or user.municipality_id is None:
         return None
-    rows = _rows(user, now)
+    rows = _rows(user, now, access)
     return (
         section_of(
             [m for m in rows if m.kind == UPCOMING],

@@ -33,7 +33,7 @@ def _category(value):
     return dict(Category.choices).get(value, "")
 
 
-def sent_section(user, *, now):
+def sent_section(user, *, now, access):
     """My notifications whose course is not finished: not yet given the § 137 feedback."""
     if not in_daily_care(user):
         return None
@@ -68,7 +68,7 @@ def sent_section(user, *, now):
     )
 
 
-def intake_section(user, *, now):
+def intake_section(user, *, now, access):
     """For the social-work side: the queue's counts, each a link to the filtered queue."""
     if not _social_work(user):
         return None
@@ -95,7 +95,7 @@ def intake_section(user, *, now):
     )
 
 
-def my_deadlines_section(user, *, now):
+def my_deadlines_section(user, *, now, access):
     """For the social-work side: the notifications assigned to me with a clock running, the
     nearest deadline first; for a teamleder also those not yet assigned, whose clocks are hers
     until someone is (as the reminders go, referrals/reminders.py)."""

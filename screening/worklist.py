@@ -18,7 +18,7 @@ from .reminders import _count
 from .selectors import round_list_visible_to
 
 
-def ratings_owed_section(user, *, now):
+def ratings_owed_section(user, *, now, access):
     """Open rounds of my own groups where I have marked fewer children than are enrolled."""
     profile = user.staff_profile_or_none
     if not in_daily_care(user):
@@ -52,7 +52,7 @@ def ratings_owed_section(user, *, now):
     )
 
 
-def rounds_to_lead_section(user, *, now):
+def rounds_to_lead_section(user, *, now, access):
     """For the leaders: the open rounds of the units they lead. A round in marking shows how
     many of the group's staff have not marked every child; none behind, or its deadline
     reached, means it is ready for the joint session."""

@@ -80,19 +80,27 @@ def _organiser_q(user):
     return Q(tovholder=user) | Q(chair=user) | Q(created_by=user)
 
 
-def meeting_list_visible_to(user):
+def meeting_list_visible_to(user, *, access=None):
     """Meetings the user may open, as one query. A network meeting also needs a basis for its
     child: minutes-kind access (the parents' consent, statutory, the guardian's own), or — for
-    the organisers setting it up — the enrolment or statutory basis they create it on."""
+    the organisers setting it up — the enrolment or statutory basis they create it on.
+    `access`: the user's ChildAccess (cases.selectors), if the page has read one — the same
+    children, given as ids rather than as the grants' subqueries."""
     if not user.is_authenticated or user.municipality_id is None:
         return Meeting.objects.none()
+
+    def child_visible(**kwargs):
+        if access is not None:
+            return access.visible("child_id", **kwargs)
+        return Q(child__in=child_list_visible_to(user, **kwargs))
+
     meetings = Meeting.objects.filter(municipality_id=user.municipality_id)
     if _profile(user) is None:
         # A guardian: the network meetings about their own children that they take part in. A
         # meeting about the child without them — its purpose may be a concern about the home — is
         # not theirs to see.
         return meetings.filter(
-            child__in=child_list_visible_to(user, kind=DataKind.MINUTES, bases=[Basis.GUARDIAN]),
+            child_visible(kind=DataKind.MINUTES, bases=[Basis.GUARDIAN]),
             pk__in=meetings_a_guardian_takes_part_in(user),
         )
     involved = (
@@ -102,11 +110,8 @@ def meeting_list_visible_to(user):
     )
     child_ok = (
         Q(child__isnull=True)
-        | Q(child__in=child_list_visible_to(user, kind=DataKind.MINUTES))
-        | (
-            _organiser_q(user)
-            & Q(child__in=child_list_visible_to(user, kind=DataKind.BASIC, bases=WRITER_BASES))
-        )
+        | child_visible(kind=DataKind.MINUTES)
+        | (_organiser_q(user) & child_visible(kind=DataKind.BASIC, bases=WRITER_BASES))
     )
     ids = meetings.filter(involved).values("pk")
     return Meeting.objects.filter(child_ok, pk__in=ids)
