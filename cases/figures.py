@@ -95,7 +95,7 @@ def casework_counts(*, municipality_id, today):
 # --- Mit overblik -----------------------------------------------------------------------------
 
 
-def figures_work_section(user, *, now):
+def figures_work_section(user, *, now, access):
     """Those who see figures find them from their work list (a fagchef has nothing else there).
     No query: the line only points to /tal/."""
     profile = user.staff_profile_or_none if user.is_authenticated else None
