@@ -3,7 +3,7 @@ answer 404 for missing and forbidden alike, and write the access log."""
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import PermissionDenied
-from django.db.models import BooleanField, CharField, Count, F, Func, Q
+from django.db.models import BooleanField, CharField, F, Func, Q
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast
 from django.utils import timezone
@@ -50,17 +50,6 @@ from .models import (
 def current_enrolments():
     today = timezone.localdate()
     return Enrolment.objects.filter(Q(end__isnull=True) | Q(end__gte=today), start__lte=today)
-
-
-def enrolled_counts_by_group(groups):
-    """How many children are enrolled in each group today: {group id: count}, one query."""
-    rows = (
-        current_enrolments()
-        .filter(group__in=groups)
-        .values("group")
-        .annotate(children=Count("child", distinct=True))
-    )
-    return {row["group"]: row["children"] for row in rows}
 
 
 class _AnyOf(Func):

@@ -1,6 +1,6 @@
 """The periods a leader can choose on /tal/: the last twelve months, a quarter or a year."""
 
-from datetime import date, datetime
+from datetime import date
 
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -65,13 +65,3 @@ def months_of(period):
 
 def month_label(month):
     return date_format(month, "F Y")
-
-
-def aware_bounds(period):
-    """The period as [start, end) instants in the municipality's time zone."""
-    zone = timezone.get_default_timezone()
-
-    def at_midnight(day):
-        return timezone.make_aware(datetime.combine(day, datetime.min.time()), zone)
-
-    return at_midnight(period.start), at_midnight(period.end)

@@ -23,13 +23,7 @@ def _places_of(user):
         return None
     if profile.has_role(Role.MANAGEMENT):
         return Unit.objects.filter(municipality_id=user.municipality_id), True
-    if profile.sees_figures:
-        return own_units(user), profile.has_role(Role.TEAM_LEADER)
-    return None
-
-
-def may_see_figures(user):
-    return _places_of(user) is not None
+    return own_units(user), profile.has_role(Role.TEAM_LEADER)
 
 
 def place_choices_for(user):
