@@ -27,6 +27,7 @@ from trivsel.organisation.models import SOCIAL_WORK_ROLES, StaffProfile
 
 from .capabilities import takes_part_in_exchange
 from .models import (
+    AGE_OF_MAJORITY,
     CONSENT_KINDS,
     Child,
     ChildGroupObjectPermission,
@@ -40,6 +41,7 @@ from .models import (
     Handover,
     Involvement,
 )
+from .models.children import birthday
 
 ALL_KINDS = tuple(DataKind)
 # Staff of the unit and group where the child is enrolled: basic data and the unit's own
@@ -50,6 +52,9 @@ EXCHANGE_KINDS = (DataKind.BASIC, DataKind.SCREENING)
 # Party access for a guardian with custody. Never notifications: when violence or abuse is
 # suspected the parents are not told before the notification (DOMAIN.md §5).
 GUARDIAN_KINDS = (DataKind.BASIC, DataKind.SCREENING, DataKind.MINUTES, DataKind.HANDOVER)
+# The young person's own access: what their guardians see of them, no more — never
+# notifications, for the same reason (a notification may concern the family they live in).
+YOUNG_PERSON_KINDS = GUARDIAN_KINDS
 
 
 def day_start(day):
@@ -123,6 +128,7 @@ def grants_rebuild(*, child_ids):
     _from_exchanges(rows, child_ids, today)
     _from_statutory_involvements(rows, child_ids, today)
     _from_guardianships(rows, child_ids)
+    _from_own_logins(rows, child_ids)
     _from_handovers(rows, child_ids, today)
 
     for model, holder_field, rows_by_key in (
@@ -301,9 +307,12 @@ def _from_statutory_involvements(rows, child_ids, today):
 
 
 def _from_guardianships(rows, child_ids):
+    """Party access while custody lasts: it ends at midnight on the child's 18th birthday, on
+    the row itself, so no look after that waits for the daily job (cases.tasks) that records the
+    end of custody."""
     guardianships = Guardianship.objects.filter(
         child_id__in=child_ids, has_custody=True, guardian__user__isnull=False
-    ).values("pk", "child_id", "guardian__user_id")
+    ).values("pk", "child_id", "guardian__user_id", "child__birth_date")
     for g in guardianships:
         rows.add(
             table="user",
@@ -314,6 +323,27 @@ def _from_guardianships(rows, child_ids):
             source="guardianship",
             source_id=g["pk"],
             start=None,
+            end=day_start(birthday(g["child__birth_date"], AGE_OF_MAJORITY)),
+        )
+
+
+def _from_own_logins(rows, child_ids):
+    """The young person's own access, a basis of its own: from the birthday on which they reach
+    settings.YOUNG_PERSON_OWN_LOGIN_AGE (a login given earlier waits for it), with no end — it
+    goes on past 18, when the guardians' ends."""
+    children = Child.objects.filter(
+        pk__in=child_ids, user__isnull=False, user__is_active=True
+    ).values("pk", "user_id", "birth_date")
+    for child in children:
+        rows.add(
+            table="user",
+            holder_id=child["user_id"],
+            child_id=child["pk"],
+            kinds=YOUNG_PERSON_KINDS,
+            basis=Basis.YOUNG_PERSON,
+            source="own_login",
+            source_id=child["pk"],
+            start=day_start(birthday(child["birth_date"], settings.YOUNG_PERSON_OWN_LOGIN_AGE)),
             end=None,
         )
 

@@ -22,6 +22,7 @@ WRITER_BASES = frozenset({Basis.ENROLMENT, Basis.STATUTORY})
 
 # When several bases cover the same look, the access log names the first of these.
 BASIS_PRIORITY = (
+    Basis.YOUNG_PERSON,
     Basis.GUARDIAN,
     Basis.STATUTORY,
     Basis.ENROLMENT,
@@ -86,6 +87,17 @@ class ChildCapabilities:
         return self.basis() == Basis.GUARDIAN
 
     @property
+    def is_young_person(self):
+        """The young person themself, through their own login (cases.access._from_own_logins)."""
+        return self.basis() == Basis.YOUNG_PERSON
+
+    @property
+    def is_family(self):
+        """The child's own side — a guardian or the young person: the pages show them what is
+        meant for the family, never the professionals' internal work."""
+        return self.is_guardian or self.is_young_person
+
+    @property
     def by_exchange_only(self):
         return self.bases() == {Basis.MEETING_EXCHANGE}
 
@@ -146,20 +158,30 @@ class ChildCapabilities:
     def see_access_log(self):
         return self.is_guardian
 
+    @property
+    def write_own_view(self):
+        # "Barnets/den unges egne ord" in the forløb's plan and the handovers: the young person
+        # writes them themself.
+        return self.is_young_person
+
+    def gave_consent(self, consent):
+        """Is the user the one who gives this consent: the guardian it names, or — for a consent
+        the young person gives for themself — the young person?"""
+        if self.is_young_person:
+            return consent.given_by_child
+        if self.is_guardian:
+            return consent.guardian is not None and consent.guardian.user_id == self.user_id
+        return False
+
     def answer_consent(self, consent):
-        return (
-            self.is_guardian
-            and consent.status == ConsentStatus.AWAITING_GUARDIAN
-            and consent.guardian is not None
-            and consent.guardian.user_id == self.user_id
-        )
+        return consent.status == ConsentStatus.AWAITING_GUARDIAN and self.gave_consent(consent)
 
     def withdraw_consent(self, consent):
         if consent.status not in (ConsentStatus.GIVEN, ConsentStatus.AWAITING_GUARDIAN):
             return False
-        if self.is_guardian:
-            # A guardian withdraws the consents they gave themselves.
-            return consent.guardian is not None and consent.guardian.user_id == self.user_id
+        if self.is_family:
+            # A guardian, or the young person, withdraws the consents they gave themselves.
+            return self.gave_consent(consent)
         return self.writes_record
 
     def may(self, action):
@@ -232,8 +254,9 @@ def screening_scope_from(sources):
     - Enrolment: the records of the unit the child is enrolled in — the user's own unit. Another
       unit's screening reaches a new unit only through a handover the parents consented to, as
       the handover's written summary (read on the handover, never here).
-    - Guardian: every unit, but the parents read only the summaries written for them (the
-      positions and the reflections are internal, DOMAIN.md §6).
+    - Guardian (and the young person's own access): every unit, but the family reads only the
+      summaries written for the parents (the positions and the reflections are internal,
+      DOMAIN.md §6).
     - Statutory: every unit, in full: the social-work side sees what its case needs.
     - Consent naming the screening kind (not a handover's): the summaries written for the
       parents, from every unit. A consent is informed only about what the parents know, and they
@@ -250,7 +273,7 @@ def screening_scope_from(sources):
     for basis, source_type, unit_ids in sources:
         if basis == Basis.STATUTORY:
             full_everywhere = True
-        elif basis == Basis.GUARDIAN:
+        elif basis in (Basis.GUARDIAN, Basis.YOUNG_PERSON):
             summaries_everywhere = True
         elif basis == Basis.ENROLMENT:
             full_units |= set(unit_ids)

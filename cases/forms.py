@@ -9,6 +9,8 @@ from trivsel.organisation.models import Role
 from .cpr import cpr_normalise
 from .models import (
     CONSENT_KINDS,
+    ChildHeard,
+    child_heard_required,
     EXCHANGE_FOLLOW_UP_WITHIN_DAYS,
     EXCHANGE_MAX_DAYS_AHEAD,
     LadderStep,
@@ -193,8 +195,52 @@ class ConsentForm(PaperDateMixin, DesignSystemForm):
         return self.guardians.get(self.cleaned_data["giver"])
 
 
-class PlanFields(DesignSystemForm):
+class ChildHeardFormFields(DesignSystemForm):
+    """Whether and how the child was heard (Barnets lov § 5). Required from the age the child's
+    municipality sets (the service checks it again: cases.services.heard)."""
+
+    child_heard = forms.ChoiceField(
+        label=_("Was the child heard? (Barnets lov § 5)"),
+        choices=ChildHeard.choices,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    child_heard_note = forms.CharField(
+        label=_("How the child was heard, or why not"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        required=False,
+    )
+
+    def __init__(self, *args, child=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if child is not None and child_heard_required(child, timezone.localdate()):
+            self.fields["child_heard"].required = True
+            self.fields["child_heard"].error_messages["required"] = _(
+                "Record whether the child was heard (Barnets lov § 5)."
+            )
+
+
+class OwnViewForm(DesignSystemForm):
+    """The young person's own words ("den unges egne ord") in a plan or a handover."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    text = forms.CharField(
+        label=_("In your own words"),
+        help_text=_("What you think yourself: the staff and your parents read it."),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=4000,
+        required=False,
+    )
+
+
+PLAN_FIELD_ORDER = ["title", "goal", "child_view", "child_heard", "child_heard_note"]
+
+
+class PlanFields(ChildHeardFormFields):
     """The shared plan's fields, used when a forløb is opened and when its plan is edited."""
+
+    field_order = PLAN_FIELD_ORDER
 
     title = forms.CharField(label=_("Title"), max_length=200)
     goal = forms.CharField(
@@ -231,7 +277,7 @@ class TovholderFields(DesignSystemForm):
 
 
 class ForlobForm(TovholderFields, PlanFields):
-    field_order = ["title", "tovholder", "backup"]
+    field_order = ["title", "tovholder", "backup", *PLAN_FIELD_ORDER[1:]]
 
 
 class HandOverForm(TovholderFields):

@@ -317,6 +317,22 @@ def children_of_guardian(user, *, access=None):
     return children
 
 
+def child_of_young_person(user, *, access=None):
+    """The young person's own record, through their own login (a basis of its own), logged with
+    that basis; None before they are old enough (settings.YOUNG_PERSON_OWN_LOGIN_AGE)."""
+    if access is not None:
+        visible = Child.objects.filter(
+            access.visible("id", bases=[Basis.YOUNG_PERSON]),
+            municipality_id=user.municipality_id,
+        )
+    else:
+        visible = child_list_visible_to(user, bases=[Basis.YOUNG_PERSON])
+    own = visible.filter(user=user).first()
+    if own is not None:
+        access_log_children(user, [own], purpose=_("My overview"), access=access)
+    return own
+
+
 # Apps above cases decide who sees the timeline entries about their own things (a meeting: those
 # who may open it); cases cannot import them (DESIGN.md §2). A rule is called as
 # rule(user, child, for_guardian=…) and returns a Q of the entries to hide from the user, or None.

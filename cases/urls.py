@@ -15,6 +15,7 @@ urlpatterns = [
     path("samtykke/<int:consent_pk>/tilbagekald/", views.consent_withdraw, name="consent_withdraw"),
     path("samtykke/<int:consent_pk>/svar/", views.consent_answer, name="consent_answer"),
     path("forloeb/<int:forlob_pk>/plan/", views.forlob_plan, name="forlob_plan"),
+    path("forloeb/<int:forlob_pk>/egne-ord/", views.forlob_own_view, name="forlob_own_view"),
     path("forloeb/<int:forlob_pk>/tovholder/", views.forlob_hand_over, name="forlob_hand_over"),
     path("forloeb/<int:forlob_pk>/afslut/", views.forlob_close, name="forlob_close"),
     # Transition handovers: their own module, the same names in the `cases` namespace.

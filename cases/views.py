@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -34,6 +35,7 @@ from .forms import (
     ForlobForm,
     HandOverForm,
     InvolvementForm,
+    OwnViewForm,
     PlanForm,
 )
 from .handovers import selectors as handover_selectors
@@ -123,17 +125,18 @@ def child_detail(request, pk):
         request.user, pk, purpose=_("Child's page"), topic=Topic.DAILY_CARE
     )
     kinds = child.can.kinds
-    is_guardian = child.can.is_guardian
+    # A guardian and the young person see the family's view of the record (is_family).
+    is_family = child.can.is_family
     screening = (
         selectors.screening_scope_for(request.user, child) if child.can.see_screening else None
     )
     consents = list(
-        selectors.consents_visible_to(request.user, child, kinds, for_guardian=is_guardian)
+        selectors.consents_visible_to(request.user, child, kinds, for_guardian=is_family)
     )
     context = {
         "child": child,
         "kinds": kinds,
-        "is_guardian": is_guardian,
+        "is_family": is_family,
         "guardians": child.guardianship_set.select_related("guardian"),
         "enrolments": child.enrolments.select_related("unit", "group").order_by("-start"),
         "involvements": selectors.involvements_visible_to(request.user, child, kinds),
@@ -144,9 +147,9 @@ def child_detail(request, pk):
         "consents": consents,
         "consents_to_answer": [c for c in consents if child.can.answer_consent(c)],
         "consents_to_withdraw": [c for c in consents if child.can.withdraw_consent(c)],
-        "exchanges": selectors.exchanges_visible_to(child, for_guardian=is_guardian),
+        "exchanges": selectors.exchanges_visible_to(child, for_guardian=is_family),
         "timeline": selectors.timeline_visible_to(
-            request.user, child, kinds, for_guardian=is_guardian, screening=screening
+            request.user, child, kinds, for_guardian=is_family, screening=screening
         )[:50],
         "tasks": selectors.tasks_of_child_visible_to(
             request.user, child, kinds, screening=screening
@@ -254,7 +257,7 @@ def consent_answer(request, consent_pk):
         return redirect("cases:child_detail", pk=child.pk)
     accept = answer == "accept"
     with service_errors(request=request) as outcome:
-        services.consent_answer(guardian_user=request.user, consent=consent, accept=accept)
+        services.consent_answer(actor=request.user, consent=consent, accept=accept)
     if outcome.ok:
         messages.success(
             request,
@@ -289,6 +292,7 @@ def forlob_create(request, pk):
     )
     form = ForlobForm(
         request.POST or None,
+        child=child,
         people=staff_choices(request.user),
         initial={"tovholder": request.user},
     )
@@ -327,8 +331,10 @@ def forlob_plan(request, forlob_pk):
         "ladder_step": forlob.ladder_step,
         "review_date": forlob.review_date,
         "sub_goals": "\n".join(f"{g.actor}: {g.text}" for g in forlob.sub_goals.all()),
+        "child_heard": forlob.child_heard,
+        "child_heard_note": forlob.child_heard_note,
     }
-    form = PlanForm(request.POST or None, initial=initial)
+    form = PlanForm(request.POST or None, child=child, initial=initial)
     conflict = False
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -348,6 +354,57 @@ def forlob_plan(request, forlob_pk):
         request,
         "cases/plan_form.html",
         {"child": child, "forlob": forlob, "form": form, "conflict": conflict},
+    )
+
+
+@login_required
+def forlob_own_view(request, forlob_pk):
+    """The young person's own words in the plan, through their own login."""
+    purpose = _("Own words in the plan")
+    forlob = get_or_refuse(
+        Forlob.objects.only("pk", "child_id"), forlob_pk, actor=request.user, purpose=purpose
+    )
+    child = selectors.child_get_for(
+        request.user,
+        forlob.child_id,
+        purpose=purpose,
+        topic=Topic.DAILY_CARE,
+        need="write_own_view",
+    )
+    forlob = child.forlob_set.filter(closed_at__isnull=True, pk=forlob.pk).first()
+    if forlob is None:
+        raise Http404
+    form = OwnViewForm(
+        request.POST or None, initial={"version": forlob.version, "text": forlob.child_view}
+    )
+    conflict = False
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.forlob_own_view_write(
+                actor=request.user,
+                forlob=forlob,
+                version=form.cleaned_data["version"] or 0,
+                text=form.cleaned_data["text"],
+            )
+        except services.EditConflict:
+            # Nothing is lost: their text stays in the form, the saved words are shown above it.
+            conflict = True
+            forlob.refresh_from_db()
+        else:
+            messages.success(request, _("Your own words are saved in the plan."))
+            return redirect("cases:child_detail", pk=child.pk)
+    return render(
+        request,
+        "cases/own_view_form.html",
+        {
+            "child": child,
+            "form": form,
+            "heading": _("Your own words in the plan"),
+            "context_line": forlob.title,
+            "saved_text": forlob.child_view if conflict else None,
+            "version": forlob.version,
+            "cancel_url": reverse("cases:child_detail", args=[child.pk]),
+        },
     )
 
 

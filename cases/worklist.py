@@ -45,6 +45,7 @@ from .models import (
 from .selectors import (
     ChildAccess,
     access_log_children,
+    child_of_young_person,
     children_of_guardian,
     task_list_for,
 )
@@ -346,7 +347,8 @@ def guardian_answers_section(user, *, now, access):
     handover = Handover.objects.filter(consent_id=OuterRef("pk"))
     rows = (
         Consent.objects.filter(
-            guardian__user=user,
+            # The guardian it names, or the young person giving it for themself.
+            Q(guardian__user=user) | Q(given_by_child=True, child__user=user),
             status=ConsentStatus.AWAITING_GUARDIAN,
             child__municipality_id=user.municipality_id,
         )
@@ -381,6 +383,8 @@ def guardian_children_section(user, *, now, access):
     """A guardian's own children (the look is logged, as on their pages)."""
     if _is_staff(user) or user.municipality_id is None:
         return None
+    if access.ids(bases=[Basis.YOUNG_PERSON]) and not access.ids(bases=[Basis.GUARDIAN]):
+        return None  # a young person's own login: young_person_section
     children = children_of_guardian(user, access=access)
     return Section(
         key="children",
@@ -395,6 +399,31 @@ def guardian_children_section(user, *, now, access):
     )
 
 
+def young_person_section(user, *, now, access):
+    """The young person's own page, through their own login (the look is logged there)."""
+    if _is_staff(user) or not access.ids(bases=[Basis.YOUNG_PERSON]):
+        return None
+    own = child_of_young_person(user, access=access)
+    return Section(
+        key="own_page",
+        heading=_("Your page"),
+        count=1 if own else 0,
+        items=(
+            (
+                Item(
+                    own.full_name,
+                    reverse("cases:child_detail", args=[own.pk]),
+                    note=_("Your consents, your plan and your own words"),
+                ),
+            )
+            if own
+            else ()
+        ),
+        empty=_("No page is linked to your login."),
+        order=90,
+    )
+
+
 CASES_SECTIONS = (
     tasks_section,
     forlob_reviews_section,
@@ -402,4 +431,5 @@ CASES_SECTIONS = (
     handovers_section,
     guardian_answers_section,
     guardian_children_section,
+    young_person_section,
 )

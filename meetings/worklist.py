@@ -15,7 +15,15 @@ from django.utils.translation import gettext as _
 
 from cases.worklist import LIMIT, Item, section_of
 
-from .models import Decision, Meeting, Minutes, MinutesConfirmation, MinutesStatus, Participant
+from .models import (
+    Decision,
+    Meeting,
+    Minutes,
+    MinutesConfirmation,
+    MinutesStatus,
+    Participant,
+    ParticipantKind,
+)
 from .selectors.meetings import HELD_AFTER, meeting_list_visible_to
 
 # How far ahead the work list shows meetings; the meetings page has the rest.
@@ -29,6 +37,8 @@ def _takes_part(user):
         | Q(chair=user)
         | Q(participants__user=user)
         | Q(participants__guardian__user=user)
+        # The young person on the list of a meeting about themself.
+        | Q(participants__kind=ParticipantKind.CHILD, child__user=user)
         | Q(forum__members=user)
     )
 

@@ -203,6 +203,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": env.float("REMINDER_EMAIL_SECONDS", default=60.0),
     },
     # The failed-login log (addresses and user names) is kept only as long as it is useful.
+    # Custody ends on the 18th birthday: the guardians' access ends with it (cases/tasks.py).
+    "guardian-access-at-18": {
+        "task": "cases.tasks.guardian_access_end_at_18",
+        "schedule": crontab(minute=5, hour=0),
+    },
     "login-failures-prune": {
         "task": "trivsel.organisation.tasks.login_failures_prune",
         "schedule": crontab(minute=20, hour=3),
@@ -424,6 +429,10 @@ HANDOVER_EVALUATION_DAYS = env.int("HANDOVER_EVALUATION_DAYS", default=105)
 # --- Consent and the exchange without consent (DOMAIN.md §5) ----------------------------------
 # A consent lasts at most this many months; the form says so and the service refuses longer.
 CONSENT_MAX_MONTHS = env.int("CONSENT_MAX_MONTHS", default=12)
+# A young person may have their own login from this age (a basis of its own in the access
+# engine): their own page, consents, meetings and minutes, their own words. The guardians' access
+# ends on the 18th birthday whatever this says (cases.tasks.guardian_access_end_at_18).
+YOUNG_PERSON_OWN_LOGIN_AGE = env.int("YOUNG_PERSON_OWN_LOGIN_AGE", default=15)
 # The one-meeting exchange without consent: access on the meeting day and for this many days of
 # minutes follow-up after it (and after the follow-up meeting, if one is held).
 EXCHANGE_FOLLOW_UP_DAYS = env.int("EXCHANGE_FOLLOW_UP_DAYS", default=14)

@@ -32,6 +32,8 @@ class HandoverCapabilities:
     leads_receiver: bool
     # The guardian whose consent the handover asks for.
     is_asked_guardian: bool
+    # The young person themself, through their own login.
+    is_young_person: bool = False
 
     @property
     def edit(self):
@@ -60,6 +62,14 @@ class HandoverCapabilities:
     @property
     def answer(self):
         return self.is_asked_guardian and self.state == HandoverState.AWAITING_CONSENT
+
+    @property
+    def write_own_view(self):
+        # Their own words go with the handover: they can change them until it is sent. A draft
+        # not yet put to the parents is the professional's own work (not shown to the family).
+        return self.is_young_person and self.state in (
+            HANDOVER_OPEN_STATES - {HandoverState.DRAFT}
+        )
 
     def may(self, action):
         return bool(getattr(self, action))

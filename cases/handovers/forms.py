@@ -3,11 +3,17 @@ from django.utils.translation import gettext_lazy as _
 
 from trivsel.forms import DesignSystemForm
 
-from ..forms import DayField, PaperDateMixin, consent_period_help, paper_date_field
+from ..forms import (
+    ChildHeardFormFields,
+    DayField,
+    PaperDateMixin,
+    consent_period_help,
+    paper_date_field,
+)
 from ..models import TransitionType
 
 
-class TransitionHandoverForm(DesignSystemForm):
+class TransitionHandoverForm(ChildHeardFormFields):
     """The professional's part of the handover form. Resources and strengths come first."""
 
     transition = forms.ChoiceField(label=_("Transition"), choices=TransitionType.choices)
@@ -51,6 +57,16 @@ class TransitionHandoverForm(DesignSystemForm):
         label=_("Evaluate the transition with the receiver after a few months"),
         required=False,
     )
+    field_order = [
+        "transition",
+        "receiving_unit",
+        "transition_date",
+        "strengths",
+        "professional_view",
+        "child_voice",
+        "child_heard",
+        "child_heard_note",
+    ]
 
     def __init__(self, *args, units=(), editing=False, **kwargs):
         super().__init__(*args, **kwargs)

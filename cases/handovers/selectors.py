@@ -56,7 +56,7 @@ def _handover_side(user, handover, unit_ids):
     if handover.consent_id is None:
         # A draft is the professional's own work until the parents are asked.
         return DataKind.HANDOVER, [Basis.STATUTORY]
-    return DataKind.HANDOVER, [Basis.GUARDIAN, Basis.STATUTORY]
+    return DataKind.HANDOVER, [Basis.GUARDIAN, Basis.YOUNG_PERSON, Basis.STATUTORY]
 
 
 def is_handover_sender(user, child_id, sending_unit_id):
@@ -78,6 +78,9 @@ def handover_capabilities(user, handover):
         is_asked_guardian=consent is not None
         and consent.guardian is not None
         and consent.guardian.user_id == user.pk,
+        is_young_person=bool(
+            child_bases_for(user, [handover.child_id], bases=[Basis.YOUNG_PERSON])
+        ),
     )
 
 
@@ -123,9 +126,9 @@ def handover_get_for(user, pk, *, purpose, need=None):
 
 def handovers_of_child_visible_to(user, child):
     """The handovers on the child's page: each one the user is a party to (or all, for the
-    guardian and the social-work side). The caller has fetched the child."""
+    guardian, the young person and the social-work side). The caller has fetched the child."""
     handovers = child.handovers.select_related("sending_unit", "receiving_unit", "consent")
-    if child.access_basis in (Basis.GUARDIAN, Basis.STATUTORY):
+    if child.access_basis in (Basis.GUARDIAN, Basis.YOUNG_PERSON, Basis.STATUTORY):
         return handovers.exclude(consent__isnull=True, sent_at__isnull=True)
     # The user's units as a subquery: one query for the whole list.
     my_units = own_units(user).values("pk")

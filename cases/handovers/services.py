@@ -31,6 +31,7 @@ from ..models import (
 )
 from ..selectors import child_require, unit_leaders
 from ..services.consent import consent_answer, consent_record, consent_withdraw
+from ..services.heard import child_heard_check
 from ..services.tasks import task_create
 from ..services.timeline import timeline_add
 from .capabilities import may_evaluate_handover_seasons
@@ -72,7 +73,14 @@ def _handover_purpose(handover):
     }
 
 
-HANDOVER_TEXT_FIELDS = ("strengths", "professional_view", "parents_view", "child_voice")
+HANDOVER_TEXT_FIELDS = (
+    "strengths",
+    "professional_view",
+    "parents_view",
+    "child_voice",
+    "child_heard",
+    "child_heard_note",
+)
 
 
 def _handover_on_timeline(child, actor, text):
@@ -95,11 +103,14 @@ def handover_create(
     sending_group=None,
     parents_view="",
     child_voice="",
+    child_heard="",
+    child_heard_note="",
     attach_screening=False,
     evaluation_needed=False,
 ):
     child_require(actor, child, "prepare_handover")
     _check_sender(actor, child, sending_unit)
+    child_heard_check(child=child, child_heard=child_heard, child_heard_note=child_heard_note)
     if receiving_unit.municipality_id != child.municipality_id:
         raise ValidationError(
             {"receiving_unit": _("The receiving unit must belong to the child's municipality.")}
@@ -129,6 +140,8 @@ def handover_create(
                 professional_view=professional_view,
                 parents_view=parents_view,
                 child_voice=child_voice,
+                child_heard=child_heard,
+                child_heard_note=child_heard_note.strip(),
                 attach_screening=attach_screening,
                 evaluation_needed=evaluation_needed,
                 follow_up_days=settings.HANDOVER_FOLLOW_UP_DAYS,
@@ -166,6 +179,12 @@ def handover_update(*, actor, handover, **changes):
     _check_sender(actor, handover.child, handover.sending_unit)
     if handover.sent_at or handover.cancelled_at:
         raise ValidationError(_("A handover that has been sent can no longer be changed."))
+    if "child_heard" in changes:
+        child_heard_check(
+            child=handover.child,
+            child_heard=changes["child_heard"],
+            child_heard_note=changes.get("child_heard_note", ""),
+        )
     fields = [
         f for f in (*HANDOVER_TEXT_FIELDS, "transition_date", "evaluation_needed") if f in changes
     ]
@@ -258,10 +277,37 @@ def handover_parent_answer(*, guardian_user, handover, accept, parents_view="", 
     if child_voice.strip():
         handover.child_voice = child_voice.strip()
     handover.save(update_fields=["parents_view", "child_voice"])
-    consent_answer(guardian_user=guardian_user, consent=handover.consent, accept=accept)
+    consent_answer(actor=guardian_user, consent=handover.consent, accept=accept)
     handover.consent.refresh_from_db()
     if not accept:
         _handover_refusal_task(handover)
+    return handover
+
+
+@transaction.atomic
+def handover_own_view_write(*, actor, handover, text):
+    """The young person writes their own words in the handover ("den unges egne ord"), through
+    their own login, while it can still change (before it is sent)."""
+    handover = Handover.objects.select_for_update().get(pk=handover.pk)
+    if not handover_capabilities(actor, handover).write_own_view:
+        raise PermissionDenied
+    handover.child_voice = (text or "").strip()
+    handover.save(update_fields=["child_voice"])
+    _handover_on_timeline(
+        handover.child,
+        actor,
+        _("The young person wrote their own words in the handover to %(unit)s")
+        % {"unit": handover.receiving_unit.name},
+    )
+    access_log_record(
+        actor=actor,
+        action=Action.CHANGE,
+        basis=Basis.YOUNG_PERSON,
+        obj=handover,
+        child_id=handover.child_id,
+        purpose=_("Own words in the handover"),
+        topic=Topic.HANDOVER,
+    )
     return handover
 
 

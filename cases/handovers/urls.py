@@ -11,6 +11,7 @@ urlpatterns = [
     path("overleveringer/<int:pk>/", views.handover_detail, name="handover_detail"),
     path("overleveringer/<int:pk>/rediger/", views.handover_edit, name="handover_edit"),
     path("overleveringer/<int:pk>/samtykke/", views.handover_consent, name="handover_consent"),
+    path("overleveringer/<int:pk>/egne-ord/", views.handover_own_view, name="handover_own_view"),
     path("overleveringer/<int:pk>/svar/", views.handover_parent_answer, name="handover_answer"),
     path("overleveringer/<int:pk>/send/", views.handover_send, name="handover_send"),
     path(

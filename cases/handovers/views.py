@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -20,6 +21,7 @@ from trivsel.pdf import html_to_pdf
 from trivsel.web import service_errors, staff_only
 
 from .. import selectors as case_selectors
+from ..forms import OwnViewForm
 from . import selectors, services
 from .capabilities import may_evaluate_handover_seasons
 from .forms import (
@@ -55,6 +57,7 @@ def handover_create(request, pk):
         raise Http404
     form = TransitionHandoverForm(
         request.POST or None,
+        child=child,
         units=unit_list_visible_to(request.user).exclude(pk=enrolment.unit_id).order_by("name"),
     )
     if request.method == "POST" and form.is_valid():
@@ -91,7 +94,7 @@ def handover_detail(request, pk):
         "handover": handover,
         "child": child,
         "state": handover.state,
-        "is_guardian": child.access_basis == Basis.GUARDIAN,
+        "is_family": child.can.is_family,
         # The receiver reads the attached assessment only if the parents consented to it.
         "show_screening": handover.covers_screening and bool(handover.screening_summary),
     }
@@ -116,6 +119,7 @@ def handover_edit(request, pk):
     handover = _sender_handover(request, pk, _("Edit a handover"), "edit")
     form = TransitionHandoverForm(
         request.POST or None,
+        child=handover.child,
         editing=True,
         initial={
             "transition_date": handover.transition_date,
@@ -187,6 +191,36 @@ def handover_consent(request, pk):
 
 
 @login_required
+def handover_own_view(request, pk):
+    """The young person's own words in the handover, through their own login."""
+    handover = selectors.handover_get_for(
+        request.user, pk, purpose=_("Own words in the handover"), need="write_own_view"
+    )
+    form = OwnViewForm(request.POST or None, initial={"text": handover.child_voice})
+    del form.fields["version"]  # the handover is locked while it is written (select_for_update)
+    if request.method == "POST" and form.is_valid():
+        with service_errors(form=form) as outcome:
+            services.handover_own_view_write(
+                actor=request.user, handover=handover, text=form.cleaned_data["text"]
+            )
+        if outcome.ok:
+            messages.success(request, _("Your own words are saved in the handover."))
+            return redirect("cases:handover_detail", pk=handover.pk)
+    return render(
+        request,
+        "cases/own_view_form.html",
+        {
+            "child": handover.child,
+            "form": form,
+            "heading": _("Your own words in the handover"),
+            "context_line": f"{handover.sending_unit.name} → {handover.receiving_unit.name}",
+            "saved_text": None,
+            "cancel_url": reverse("cases:handover_detail", args=[handover.pk]),
+        },
+    )
+
+
+@login_required
 @require_POST
 def handover_parent_answer(request, pk):
     handover = _handover(request, pk, _("Answer a handover"))
@@ -202,7 +236,7 @@ def handover_parent_answer(request, pk):
                 "handover": handover,
                 "child": handover.child,
                 "state": handover.state,
-                "is_guardian": True,
+                "is_family": True,
                 "parent_form": form,
             },
             status=422,

@@ -6,6 +6,7 @@ Every name is re-exported here, so `from cases.models import Child` works everyw
 finds every model when it imports the app's `models`)."""
 
 from .children import (
+    AGE_OF_MAJORITY,
     Child,
     Enrolment,
     Guardian,
@@ -20,6 +21,11 @@ from .consent import (
     DataKind,
     consent_default_end,
     consent_last_day,
+)
+from .heard import (
+    ChildHeard,
+    ChildHeardFields,
+    child_heard_required,
 )
 from .forlob import (
     Forlob,
@@ -56,6 +62,7 @@ from .timeline import (
 )
 
 __all__ = [
+    "AGE_OF_MAJORITY",
     "CONSENT_KINDS",
     "CONSENT_SOURCE",
     "EXCHANGES_PER_YEAR",
@@ -63,6 +70,8 @@ __all__ = [
     "EXCHANGE_MAX_DAYS_AHEAD",
     "EXCHANGE_YEAR_DAYS",
     "Child",
+    "ChildHeard",
+    "ChildHeardFields",
     "ChildGroupObjectPermission",
     "ChildUserObjectPermission",
     "Consent",
@@ -87,6 +96,7 @@ __all__ = [
     "TimelineEntry",
     "TimelineKind",
     "TransitionType",
+    "child_heard_required",
     "consent_default_end",
     "consent_last_day",
 ]

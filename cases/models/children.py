@@ -6,6 +6,18 @@ from django.utils.translation import gettext_lazy as _
 
 from ..cpr import cpr_mask
 
+# Custody ends on the 18th birthday (myndighedsalder): the guardians' access with it.
+AGE_OF_MAJORITY = 18
+
+
+def birthday(birth_date, years):
+    """The day a person born on `birth_date` turns `years` (a 29 February birthday: 1 March in
+    other years, as the law counts it)."""
+    try:
+        return birth_date.replace(year=birth_date.year + years)
+    except ValueError:
+        return birth_date.replace(year=birth_date.year + years, month=3, day=1)
+
 
 class Child(models.Model):
     municipality = models.ForeignKey(
@@ -20,6 +32,16 @@ class Child(models.Model):
     cpr = models.CharField(_("CPR number"), max_length=10)
     birth_date = models.DateField(_("birth date"))
     language_needs = models.CharField(_("language needs"), max_length=200, blank=True)
+    # The young person's own login (from settings.YOUNG_PERSON_OWN_LOGIN_AGE): a basis of its
+    # own in the access engine (cases.access._from_own_login).
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="own_child",
+        verbose_name=_("the young person's own login"),
+    )
     household = models.ForeignKey(
         "Household",
         on_delete=models.SET_NULL,
@@ -53,6 +75,9 @@ class Child(models.Model):
     def age_on(self, day):
         years = day.year - self.birth_date.year
         return years - ((day.month, day.day) < (self.birth_date.month, self.birth_date.day))
+
+    def turns(self, years):
+        return birthday(self.birth_date, years)
 
     @property
     def full_name(self):

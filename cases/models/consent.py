@@ -53,6 +53,7 @@ class ConsentStatus(models.TextChoices):
 
 class ConsentEvidence(models.TextChoices):
     GUARDIAN_LOGIN = "login", _("Confirmed by the guardian's own login")
+    YOUNG_PERSON_LOGIN = "own_login", _("Confirmed by the young person's own login")
     PAPER = "paper", _("Paper consent recorded by staff")
 
 

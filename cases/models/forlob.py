@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .children import Child
+from .heard import ChildHeardFields
 
 
 class LadderStep(models.TextChoices):
@@ -18,7 +19,7 @@ class LadderStep(models.TextChoices):
     INSTITUTION = "institution", _("Institution")
 
 
-class Forlob(models.Model):
+class Forlob(ChildHeardFields):
     """A course of work around a child, with exactly one tovholder at a time."""
 
     child = models.ForeignKey(

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .children import Child
 from .consent import Consent, ConsentStatus, DataKind
+from .heard import ChildHeardFields
 
 
 class TransitionType(models.TextChoices):
@@ -20,7 +21,7 @@ class TransitionType(models.TextChoices):
     OTHER = "andet", _("Other transition")
 
 
-class Handover(models.Model):
+class Handover(ChildHeardFields):
     """One short form for every transition: resources first, the parents' own view and the
     child's own voice. Nothing reaches the receiver before the parents have consented and the
     sender has sent it; the receiver acknowledges it."""

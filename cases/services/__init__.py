@@ -17,14 +17,17 @@ from .forlob import (
     forlob_close,
     forlob_hand_over,
     forlob_open,
+    forlob_own_view_write,
     forlob_plan_update,
 )
+from .heard import child_heard_check
 from .tasks import task_complete, task_create
 from .timeline import timeline_add
 
 __all__ = [
     "PLAN_FIELDS",
     "EditConflict",
+    "child_heard_check",
     "consent_answer",
     "consent_record",
     "consent_withdraw",
@@ -32,6 +35,7 @@ __all__ = [
     "forlob_close",
     "forlob_hand_over",
     "forlob_open",
+    "forlob_own_view_write",
     "forlob_plan_update",
     "involvement_add",
     "statutory_involvement_add",

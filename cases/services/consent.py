@@ -97,7 +97,7 @@ def _consent_validate(
             errors["given_by_child"] = _(
                 "The young person can give their own consent from the age of %(age)s."
             ) % {"age": child.municipality.own_consent_age}
-        elif not paper:
+        elif not paper and not young_person_confirms(child):
             errors["evidence"] = _(
                 "The young person has no login to confirm with: record the consent on paper."
             )
@@ -207,11 +207,23 @@ def consent_record(
     return consent
 
 
+def young_person_confirms(child):
+    """May the young person confirm a consent through their own login now? Only if the engine
+    gives them their own access (a login, and old enough: settings.YOUNG_PERSON_OWN_LOGIN_AGE)."""
+    return child.user_id is not None and bool(
+        child_bases_for(child.user, [child.pk], bases=[Basis.YOUNG_PERSON])
+    )
+
+
 def _consent_tell_guardian(consent):
-    """The guardian a consent names learns of it through their own login: a paper consent
-    recorded in their name (staff's word that they gave it), or one waiting for their answer."""
-    guardian = consent.guardian
-    if guardian is None or guardian.user_id is None:
+    """The one a consent names as its giver learns of it through their own login — the guardian,
+    or the young person giving it for themself: a paper consent recorded in their name (staff's
+    word that they gave it), or one waiting for their answer."""
+    if consent.given_by_child:
+        giver = consent.child.user if young_person_confirms(consent.child) else None
+    else:
+        giver = consent.guardian.user if consent.guardian is not None else None
+    if giver is None:
         return
     kind = {
         ConsentStatus.GIVEN: CONSENT_RECORDED,
@@ -220,7 +232,7 @@ def _consent_tell_guardian(consent):
     if kind is None:
         return
     notification_send(
-        recipient=guardian.user,
+        recipient=giver,
         kind=kind,
         key=f"cases.consent:{consent.pk}:{kind}",
         link=reverse("cases:child_detail", args=[consent.child_id]) + "#samtykker",
@@ -233,35 +245,48 @@ def _actor_basis(actor, child):
 
 
 @transaction.atomic
-def consent_answer(*, guardian_user, consent, accept):
-    """The guardian confirms (or refuses) a consent through their own login."""
+def consent_answer(*, actor, consent, accept):
+    """The one who gives the consent confirms (or refuses) it through their own login: the
+    guardian it names, or — for a consent the young person gives for themself — the young
+    person (cases.capabilities decides which)."""
     consent = Consent.objects.select_for_update().get(pk=consent.pk)
     if consent.status != ConsentStatus.AWAITING_GUARDIAN:
         raise ValidationError(_("This consent is no longer waiting for an answer."))
-    if consent.guardian is None or consent.guardian.user_id != guardian_user.pk:
-        raise ValidationError(_("Only the guardian the consent was sent to can answer it."))
+    can = child_capabilities(actor, consent.child_id)
+    if not can.gave_consent(consent):
+        raise ValidationError(_("Only the one the consent was sent to can answer it."))
+    by_young_person = can.is_young_person
     consent.status = ConsentStatus.GIVEN if accept else ConsentStatus.REFUSED
-    consent.evidence = ConsentEvidence.GUARDIAN_LOGIN
+    consent.evidence = (
+        ConsentEvidence.YOUNG_PERSON_LOGIN if by_young_person else ConsentEvidence.GUARDIAN_LOGIN
+    )
     consent.confirmed_at = timezone.now()
     consent.save(update_fields=["status", "evidence", "confirmed_at"])
-    text = (
-        _("The guardian gave consent: %(purpose)s")
-        if accept
-        else _("The guardian refused consent: %(purpose)s")
-    )
+    if by_young_person:
+        text = (
+            _("The young person gave consent: %(purpose)s")
+            if accept
+            else _("The young person refused consent: %(purpose)s")
+        )
+    else:
+        text = (
+            _("The guardian gave consent: %(purpose)s")
+            if accept
+            else _("The guardian refused consent: %(purpose)s")
+        )
     timeline_add(
         child=consent.child,
         kind=TimelineKind.CONSENT,
         data_kind=DataKind.BASIC,
-        actor=guardian_user,
+        actor=actor,
         text=text % {"purpose": consent.purpose},
         source_type=CONSENT_SOURCE,
         source_id=consent.pk,
     )
     access_log_record(
-        actor=guardian_user,
+        actor=actor,
         action=Action.CHANGE,
-        basis=Basis.GUARDIAN,
+        basis=Basis.YOUNG_PERSON if by_young_person else Basis.GUARDIAN,
         obj=consent,
         child_id=consent.child_id,
         purpose=_("Answer consent"),

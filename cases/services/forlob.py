@@ -5,10 +5,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from trivsel.audit.models import Action, Basis, Topic
+from trivsel.audit.services import access_log_record
 from trivsel.locking import row_lock
 
 from ..models import DataKind, Forlob, SubGoal, TimelineKind
 from ..selectors import child_require
+from .heard import child_heard_check
 from .timeline import timeline_add
 
 
@@ -37,9 +40,12 @@ def forlob_open(
     child_view="",
     parents_view="",
     ladder_step=None,
+    child_heard="",
+    child_heard_note="",
 ):
     child_require(actor, child, "open_forlob")
     _check_tovholder_pair(child, tovholder, backup)
+    child_heard_check(child=child, child_heard=child_heard, child_heard_note=child_heard_note)
     already_open = ValidationError(_("The child already has an open forløb. Work in that one."))
     if Forlob.objects.filter(child=child, closed_at__isnull=True).exists():
         raise already_open
@@ -55,6 +61,8 @@ def forlob_open(
                 goal=goal,
                 child_view=child_view,
                 parents_view=parents_view,
+                child_heard=child_heard,
+                child_heard_note=child_heard_note.strip(),
                 **({"ladder_step": ladder_step} if ladder_step else {}),
             )
     except IntegrityError:
@@ -70,13 +78,28 @@ def forlob_open(
     return forlob
 
 
-PLAN_FIELDS = ("title", "goal", "child_view", "parents_view", "ladder_step", "review_date")
+PLAN_FIELDS = (
+    "title",
+    "goal",
+    "child_view",
+    "parents_view",
+    "ladder_step",
+    "review_date",
+    "child_heard",
+    "child_heard_note",
+)
 
 
 @transaction.atomic
 def forlob_plan_update(*, actor, forlob, version, sub_goals=None, **changes):
     """Save the plan only if nobody saved it since `version` was read."""
     child_require(actor, forlob.child, "edit_forlob")
+    if "child_heard" in changes:
+        child_heard_check(
+            child=forlob.child,
+            child_heard=changes["child_heard"],
+            child_heard_note=changes.get("child_heard_note", ""),
+        )
     updated = Forlob.objects.filter(pk=forlob.pk, version=version, closed_at__isnull=True).update(
         version=version + 1, **{k: v for k, v in changes.items() if k in PLAN_FIELDS}
     )
@@ -96,6 +119,39 @@ def forlob_plan_update(*, actor, forlob, version, sub_goals=None, **changes):
         data_kind=DataKind.BASIC,
         actor=actor,
         text=_("The plan of %(title)s was updated") % {"title": forlob.title},
+    )
+    return forlob
+
+
+@transaction.atomic
+def forlob_own_view_write(*, actor, forlob, version, text):
+    """The young person writes their own words in the plan ("den unges egne ord"), through their
+    own login. Like any edit of the plan, only on the version they read: a tovholder's save in
+    between is never overwritten (nor theirs by the tovholder's)."""
+    child_require(actor, forlob.child, "write_own_view")
+    text = (text or "").strip()
+    updated = Forlob.objects.filter(pk=forlob.pk, version=version, closed_at__isnull=True).update(
+        version=version + 1, child_view=text
+    )
+    if not updated:
+        raise EditConflict
+    forlob.refresh_from_db()
+    timeline_add(
+        child=forlob.child,
+        kind=TimelineKind.FORLOB,
+        data_kind=DataKind.BASIC,
+        actor=actor,
+        text=_("The young person wrote their own words in the plan of %(title)s")
+        % {"title": forlob.title},
+    )
+    access_log_record(
+        actor=actor,
+        action=Action.CHANGE,
+        basis=Basis.YOUNG_PERSON,
+        obj=forlob,
+        child_id=forlob.child_id,
+        purpose=_("Own words in the plan"),
+        topic=Topic.DAILY_CARE,
     )
     return forlob
 

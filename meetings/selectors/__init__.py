@@ -61,14 +61,14 @@ from .topics import (
     MEETING_SOURCE,
     LogTopic,
     log_topic,
-    meetings_a_guardian_takes_part_in,
+    meetings_the_family_takes_part_in,
     with_topic_facts,
 )
 
 __all__ = [
     "MEETING_SOURCE",
     "ACTION_SOURCE",
-    "meetings_a_guardian_takes_part_in",
+    "meetings_the_family_takes_part_in",
     "with_topic_facts",
     "LogTopic",
     "log_topic",

@@ -10,10 +10,9 @@ from ..models import (
     ActionItem,
     Meeting,
     Participant,
-    ParticipantKind,
 )
 from .meetings import meeting_list_visible_to
-from .topics import ACTION_SOURCE, MEETING_SOURCE
+from .topics import ACTION_SOURCE, MEETING_SOURCE, family_participant
 
 
 def _meetings_about_the_child_seen_by(user, child, *, for_guardian):
@@ -21,9 +20,9 @@ def _meetings_about_the_child_seen_by(user, child, *, for_guardian):
     as a subquery of their ids as text: a guardian, the meetings they take part in; staff, what
     meeting_list_visible_to gives them."""
     if for_guardian:
-        seen = Participant.objects.filter(
-            kind=ParticipantKind.PARENT, guardian__user=user, meeting__child=child
-        ).values("meeting_id")
+        seen = Participant.objects.filter(family_participant(user), meeting__child=child).values(
+            "meeting_id"
+        )
     else:
         seen = (
             meeting_list_visible_to(user)
@@ -65,5 +64,7 @@ def consents_hidden_from(user, child, *, for_guardian):
         .exclude(pk__in=seen.values("pk"))
         .values("consent_id")
     )
-    # A guardian always sees a consent given in her own name: to answer or withdraw it.
-    return hidden & ~Q(guardian__user=user) if for_guardian else hidden
+    # A guardian always sees a consent given in her own name, the young person one they give
+    # for themself: to answer or withdraw it.
+    own = Q(guardian__user=user) | Q(given_by_child=True, child__user=user)
+    return hidden & ~own if for_guardian else hidden

@@ -38,7 +38,7 @@ from .topics import (
     MEETING_SOURCE,
     _profile,
     log_topic,
-    meetings_a_guardian_takes_part_in,
+    meetings_the_family_takes_part_in,
     with_topic_facts,
 )
 
@@ -96,12 +96,12 @@ def meeting_list_visible_to(user, *, access=None):
 
     meetings = Meeting.objects.filter(municipality_id=user.municipality_id)
     if _profile(user) is None:
-        # A guardian: the network meetings about their own children that they take part in. A
-        # meeting about the child without them — its purpose may be a concern about the home — is
-        # not theirs to see.
+        # A guardian (or a young person): the network meetings about their own children (about
+        # themself) that they take part in. A meeting about the child without them — its purpose
+        # may be a concern about the home — is not theirs to see.
         return meetings.filter(
-            child_visible(kind=DataKind.MINUTES, bases=[Basis.GUARDIAN]),
-            pk__in=meetings_a_guardian_takes_part_in(user),
+            child_visible(kind=DataKind.MINUTES, bases=[Basis.GUARDIAN, Basis.YOUNG_PERSON]),
+            pk__in=meetings_the_family_takes_part_in(user),
         )
     involved = (
         _organiser_q(user)
@@ -153,7 +153,8 @@ def meeting_capabilities(user, meeting, *, child_can=None, may_open=None):
             return replace(NO_ACCESS, plans_for_child=plans, on_list=on_list)
         read_minutes = DataKind.MINUTES in child_can.kinds
         records_consent = child_can.record_consent
-        parent = child_can.is_guardian
+        # The young person reads what is meant for the family: the parents' copy.
+        parent = child_can.is_family
     else:
         if not may_open:
             return NO_ACCESS

@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import NamedTuple
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from cases.access import day_after
@@ -26,14 +26,20 @@ def _profile(user):
     return user.staff_profile_or_none if user.is_authenticated else None
 
 
-def meetings_a_guardian_takes_part_in(user):
-    """The meetings this guardian takes part in: those with a parent row naming them. Matched
-    through their guardian record, so a login that came after they were put on the list counts
-    too. The one rule for what a guardian sees of meetings: the meeting itself, its minutes, its
-    entries on the child's timeline."""
-    return Participant.objects.filter(kind=ParticipantKind.PARENT, guardian__user=user).values(
-        "meeting_id"
+def family_participant(user):
+    """A participant row that is this user on the family's side: a parent row naming their
+    guardian record (so a login that came after they were put on the list counts too), or the
+    child's own row on a meeting about the young person whose own login this is."""
+    return Q(kind=ParticipantKind.PARENT, guardian__user=user) | Q(
+        kind=ParticipantKind.CHILD, meeting__child__user=user
     )
+
+
+def meetings_the_family_takes_part_in(user):
+    """The meetings this guardian — or young person — takes part in: those with their row on the
+    list (family_participant). The one rule for what the family sees of meetings: the meeting
+    itself, its minutes (the parents' copy), its entries on the child's timeline."""
+    return Participant.objects.filter(family_participant(user)).values("meeting_id")
 
 
 def _parents_take_part():

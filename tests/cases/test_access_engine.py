@@ -95,7 +95,7 @@ def test_a_consent_starting_later_opens_nothing_before_its_first_day(world):
 def test_a_consent_awaiting_the_guardian_opens_nothing_until_confirmed(world):
     consent = consent_to_school(world, paper=False)
     assert not visible(world.teacher, world.child)
-    services.consent_answer(guardian_user=world.guardian, consent=consent, accept=True)
+    services.consent_answer(actor=world.guardian, consent=consent, accept=True)
     assert visible(world.teacher, world.child)
     assert Consent.objects.get(pk=consent.pk).evidence == "login"
 

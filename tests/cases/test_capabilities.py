@@ -46,7 +46,7 @@ def consented(world):
         valid_until=timezone.localdate() + timedelta(days=90),
         paper=False,
     )
-    services.consent_answer(guardian_user=world.guardian, consent=consent, accept=True)
+    services.consent_answer(actor=world.guardian, consent=consent, accept=True)
     return world
 
 

@@ -1,6 +1,6 @@
 """Guardians see the meetings they take part in — a parent row naming them — and nothing of any
 other meeting about their child: not in Møder, not its page or minutes, not on the child's
-timeline, not in their access log (meetings.selectors.meetings_a_guardian_takes_part_in and
+timeline, not in their access log (meetings.selectors.meetings_the_family_takes_part_in and
 log_topic)."""
 
 import pytest

@@ -21,6 +21,7 @@ class Basis(models.TextChoices):
     STATUTORY = "statutory", _("Statutory authority")
     SSP = "ssp", _("SSP exchange")
     GUARDIAN = "guardian", _("Guardian's own access")
+    YOUNG_PERSON = "young_person", _("The young person's own access")
     OWN_RECORD = "own_record", _("Own record")
     ADMINISTRATION = "administration", _("Administration")
     # A request for something the user may not see (or that does not exist): answered with 404.

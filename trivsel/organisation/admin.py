@@ -179,7 +179,7 @@ class ClosedDayInline(admin.TabularInline):
 @admin.register(Municipality)
 class MunicipalityAdmin(TenantScopedAdmin):
     municipality_path = "pk"
-    list_display = ["name", "code", "own_consent_age"]
+    list_display = ["name", "code", "own_consent_age", "child_heard_from_age"]
     inlines = [ClosedDayInline]
 
     def has_add_permission(self, request):

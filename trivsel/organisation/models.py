@@ -11,6 +11,16 @@ class Municipality(models.Model):
     code = models.CharField(_("municipality code"), max_length=3, unique=True)
     # Some municipalities let young people from 15 give their own consent (issue: cases).
     own_consent_age = models.PositiveSmallIntegerField(_("age for own consent"), default=15)
+    # Barnets lov § 5 has no lower age limit, so by default every form asking for the child's
+    # view records whether and how the child was heard; a municipality may set a later age.
+    child_heard_from_age = models.PositiveSmallIntegerField(
+        _("record whether the child was heard from the age of"),
+        default=0,
+        help_text=_(
+            "Forms asking for the child's view (forløb, handover, network meeting, "
+            "notification) require the answer from this age. Barnets lov § 5 has no age limit."
+        ),
+    )
     # The exchange without consent keeps its legal reference configurable (DOMAIN.md §5.3).
     exchange_legal_reference = models.CharField(
         _("legal reference for exchange without consent"),
