@@ -9,11 +9,11 @@ from trivsel.organisation.models import Role
 from .cpr import cpr_normalise
 from .models import (
     CONSENT_KINDS,
-    ChildHeard,
-    child_heard_required,
     EXCHANGE_FOLLOW_UP_WITHIN_DAYS,
     EXCHANGE_MAX_DAYS_AHEAD,
+    ChildHeard,
     LadderStep,
+    child_heard_required,
 )
 
 

@@ -23,6 +23,7 @@ from trivsel.notifications.clocks import (
 from trivsel.organisation.models import LEADER_ROLES
 
 from .models import (
+    AGE_OF_MAJORITY,
     ChildGroupObjectPermission,
     ChildUserObjectPermission,
     Consent,
@@ -127,8 +128,8 @@ def turning_18(now):
     return (
         Enrolment.objects.filter(Q(end__isnull=True) | Q(end__gte=today), start__lte=today)
         .filter(
-            child__birth_date__gt=years_before(today, 18),
-            child__birth_date__lte=years_before(latest, 18),
+            child__birth_date__gt=years_before(today, AGE_OF_MAJORITY),
+            child__birth_date__lte=years_before(latest, AGE_OF_MAJORITY),
             unit__staff__roles__overlap=list(LEADER_ROLES),
             unit__staff__user__is_active=True,
         )
@@ -136,7 +137,7 @@ def turning_18(now):
             cursor=F("pk"),
             recipient=F("unit__staff__user_id"),
             key=key("cases.child:", F("child_id"), ":age18:", F("child__birth_date")),
-            due_at=local_midnight(PlusYears(F("child__birth_date"), 18)),
+            due_at=local_midnight(PlusYears(F("child__birth_date"), AGE_OF_MAJORITY)),
             link=link("cases:child_detail", F("child_id")),
         )
     )
@@ -177,7 +178,11 @@ register(
     ClockSource(
         kind="cases.age18",
         queryset=turning_18,
-        title=_("A young person in your unit turns 18 on %(date)s: plan the transition."),
+        # The guardians' access ends that day by itself (cases.access, cases.tasks).
+        title=_(
+            "A young person in your unit turns 18 on %(date)s: plan the transition. The "
+            "guardians' access ends that day."
+        ),
         paged=False,
     )
 )

@@ -67,9 +67,7 @@ class HandoverCapabilities:
     def write_own_view(self):
         # Their own words go with the handover: they can change them until it is sent. A draft
         # not yet put to the parents is the professional's own work (not shown to the family).
-        return self.is_young_person and self.state in (
-            HANDOVER_OPEN_STATES - {HandoverState.DRAFT}
-        )
+        return self.is_young_person and self.state in (HANDOVER_OPEN_STATES - {HandoverState.DRAFT})
 
     def may(self, action):
         return bool(getattr(self, action))

@@ -22,11 +22,6 @@ from .consent import (
     consent_default_end,
     consent_last_day,
 )
-from .heard import (
-    ChildHeard,
-    ChildHeardFields,
-    child_heard_required,
-)
 from .forlob import (
     Forlob,
     LadderStep,
@@ -42,6 +37,11 @@ from .handovers import (
     HandoverSeasonEvaluation,
     HandoverState,
     TransitionType,
+)
+from .heard import (
+    ChildHeard,
+    ChildHeardFields,
+    child_heard_required,
 )
 from .involvement import (
     EXCHANGE_FOLLOW_UP_WITHIN_DAYS,
