@@ -40,7 +40,7 @@ def forlob_open(
     child_view="",
     parents_view="",
     ladder_step=None,
-    child_heard="",
+    child_heard=None,
     child_heard_note="",
 ):
     child_require(actor, child, "open_forlob")
@@ -61,7 +61,7 @@ def forlob_open(
                 goal=goal,
                 child_view=child_view,
                 parents_view=parents_view,
-                child_heard=child_heard,
+                child_heard=child_heard or "",
                 child_heard_note=child_heard_note.strip(),
                 **({"ladder_step": ladder_step} if ladder_step else {}),
             )

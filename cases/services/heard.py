@@ -10,7 +10,12 @@ from ..models import ChildHeard, child_heard_required
 
 def child_heard_check(*, child, child_heard, child_heard_note, on=None):
     """Refuse (with Danish messages on the two fields) an answer that is missing from the age the
-    child's municipality sets, a choice that is not one, or a choice without its how or why."""
+    child's municipality sets, a choice that is not one, or a choice without its how or why.
+
+    `child_heard` None: the caller does not ask (seeded data, another app's automation); a form
+    always answers, "" when the person left it empty."""
+    if child_heard is None:
+        return
     on = on or timezone.localdate()
     note = (child_heard_note or "").strip()
     if child_heard and child_heard not in ChildHeard.values:

@@ -219,6 +219,8 @@ def test_a_second_handover_to_the_same_unit_shows_the_open_one(transition):
             "transition_date": "01.08.2027",
             "strengths": "x",
             "professional_view": "y",
+            "child_heard": "conversation",
+            "child_heard_note": "z",
         },
     )
     assert response.status_code == 302

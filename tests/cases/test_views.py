@@ -202,6 +202,8 @@ def test_the_plan_editor_warns_about_a_conflict_and_keeps_the_text(world, forlob
             "ladder_step": "universal",
             "review_date": "01.03.2027",
             "sub_goals": "",
+            "child_heard": "conversation",
+            "child_heard_note": "Vi talte med Alma i legen.",
         },
     )
     page = response.content.decode()

@@ -26,6 +26,11 @@ def test_prepare_consent_send_and_acknowledge_a_handover(world, log_in, axe_viol
     paedagog.get_by_label("Dato for overgangen").fill("01.08.2027")
     paedagog.get_by_label("Barnets ressourcer og styrker").fill("Alma er nysgerrig og hjælpsom.")
     paedagog.get_by_label("Hvad der hjælper barnet").fill("Ro og forudsigelighed ved skift.")
+    # Barnets lov § 5: from the municipality's age (0 by default) the form asks how.
+    paedagog.get_by_label("Hørt i en samtale").check()
+    paedagog.get_by_label("Hvordan barnet blev hørt, eller hvorfor ikke").fill(
+        "Vi talte med Alma om skolen under frileg."
+    )
     paedagog.get_by_role("button", name="Gem").click()
     paedagog.get_by_text("Overleveringen er gemt").wait_for()
     assert axe_violations(paedagog) == []

@@ -7,7 +7,13 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils import translation
 
-from cases.access import ALL_KINDS, ENROLMENT_KINDS, EXCHANGE_KINDS, GUARDIAN_KINDS
+from cases.access import (
+    ALL_KINDS,
+    ENROLMENT_KINDS,
+    EXCHANGE_KINDS,
+    GUARDIAN_KINDS,
+    YOUNG_PERSON_KINDS,
+)
 from cases.capabilities import ChildCapabilities, exchange_roles, screening_scope_from
 from cases.models import CONSENT_KINDS, DataKind
 from trivsel.audit.models import Basis, Topic
@@ -52,7 +58,13 @@ SOURCES = [
         "Guardian",
         Basis.GUARDIAN,
         GUARDIAN_KINDS,
-        "a guardian with custody and a login, always",
+        "a guardian with custody and a login, until midnight on the child's 18th birthday",
+    ),
+    (
+        "The young person",
+        Basis.YOUNG_PERSON,
+        YOUNG_PERSON_KINDS,
+        "the young person's own login, from their {own_login_age}th birthday, past 18",
     ),
 ]
 
@@ -69,6 +81,7 @@ ACTIONS = [
     ("prepare_handover", "Prepare a handover"),
     ("plan_network_meeting", "Plan a network meeting"),
     ("see_access_log", "See the look-ups on the child"),
+    ("write_own_view", "Write their own words in the plan and the handovers"),
 ]
 
 
@@ -77,7 +90,8 @@ def _yes(value):
 
 
 def _capabilities(basis, kinds):
-    staff_roles = frozenset() if basis == Basis.GUARDIAN else frozenset({Role.PAEDAGOG})
+    family = basis in (Basis.GUARDIAN, Basis.YOUNG_PERSON)
+    staff_roles = frozenset() if family else frozenset({Role.PAEDAGOG})
     return ChildCapabilities(
         user_id=1, grants=frozenset((kind, basis) for kind in kinds), roles=staff_roles
     )
@@ -111,6 +125,7 @@ def access_rules_markdown():
         text_values = {
             "consent_months": settings.CONSENT_MAX_MONTHS,
             "exchange_days": settings.EXCHANGE_FOLLOW_UP_DAYS,
+            "own_login_age": settings.YOUNG_PERSON_OWN_LOGIN_AGE,
         }
         for label, _basis, granted, who in SOURCES:
             cells = [_yes(kind in granted) for kind in kinds]
