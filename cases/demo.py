@@ -7,6 +7,7 @@ fails the old modulus-11 check — no real person's number has been issued that 
 import random
 from datetime import date, timedelta
 
+from dateutil.relativedelta import relativedelta
 from django.db import transaction
 from faker import Faker
 
@@ -155,6 +156,7 @@ def seed(context):
     _seed_casework(context)
     _seed_handovers(context)
     _seed_work_lists(context)
+    _seed_young_person(context)
     context["summary"]["children"] = Child.objects.count()
     context["summary"]["guardians"] = Guardian.objects.count()
 
@@ -375,3 +377,113 @@ def _seed_handovers(context):
     )
     handover_services.handover_send(actor=users["paedagog"], handover=sent)
     context["summary"]["handovers"] = Handover.objects.filter(child__municipality=demo).count()
+
+
+YOUNG_PERSON_USERNAME = "ung"
+
+
+def _seed_young_person(context):
+    """The `ung` login: a pupil of 16 at Bakkeskolen with their own login (a basis of its own),
+    a forløb whose plan waits for their own words, a consent waiting for their answer and one
+    they gave on paper, and a handover to UU-vejledningen they can write in. Made once, through
+    the services."""
+    demo = context["demo"]
+    if User.objects.filter(username=YOUNG_PERSON_USERNAME).exists():
+        return
+    users = {u.username: u for u in User.objects.filter(municipality=demo)}
+    units = context["units"]
+    laerer = users["laerer"]
+    today = date.today()
+    # 16 years and a few months: old enough for their own login and their own consent, two
+    # years from the day their guardians' access ends.
+    birth = today - relativedelta(years=16, months=3)
+    rng = random.Random(YOUNG_PERSON_USERNAME)
+    existing = set(Child.objects.filter(municipality=demo).values_list("cpr", flat=True))
+    cpr = fictitious_cpr(birth, rng)
+    while cpr in existing:
+        cpr = fictitious_cpr(birth, rng)
+    user = User.objects.create(
+        username=YOUNG_PERSON_USERNAME,
+        municipality=demo,
+        first_name="Asta",
+        last_name="Vinther",
+        email="ung@demo.trivsel.invalid",
+    )
+    user.set_password(DEMO_PASSWORD)
+    user.save(update_fields=["password"])
+    child = Child.objects.create(
+        municipality=demo,
+        first_name="Asta",
+        last_name="Vinther",
+        cpr=cpr,
+        birth_date=birth,
+        user=user,
+    )
+    Enrolment.objects.create(
+        child=child,
+        unit=units["Bakkeskolen"],
+        start=today.replace(month=8, day=1)
+        if today.month >= 8
+        else today.replace(year=today.year - 1, month=8, day=1),
+    )
+    for first in ("Hanne", "Peter"):
+        guardian = Guardian.objects.create(municipality=demo, first_name=first, last_name="Vinther")
+        Guardianship.objects.create(child=child, guardian=guardian)
+    grants_rebuild(child_ids=[child.pk])
+
+    services.forlob_open(
+        actor=laerer,
+        child=child,
+        title="Fravær og lyst til skolen",
+        tovholder=laerer,
+        review_date=today + timedelta(days=60),
+        goal="At Asta kommer i skole hver dag og har en plan for tiden efter 9. klasse.",
+        parents_view="Vi vil gerne have en fast aftale om, hvordan vi hører fra skolen.",
+        ladder_step=LadderStep.PREVENTIVE,
+        child_heard="conversation",
+        child_heard_note="Samtale med klasselæreren i skolens stille rum; Asta skriver selv sine "
+        "egne ord i planen.",
+    )
+    services.consent_record(
+        actor=laerer,
+        child=child,
+        given_by_child=True,
+        kinds=[DataKind.BASIC],
+        units=[units["UU-vejledningen"]],
+        purpose="At UU-vejlederen kan tale med mig om valg af ungdomsuddannelse",
+        valid_from=today,
+        valid_until=today + timedelta(days=180),
+        paper=False,
+    )
+    services.consent_record(
+        actor=laerer,
+        child=child,
+        given_by_child=True,
+        kinds=[DataKind.BASIC],
+        units=[units["PPR"]],
+        purpose="At PPR kan give skolen råd om min skolegang",
+        valid_from=today,
+        valid_until=today + timedelta(days=120),
+        paper_date=today,
+    )
+    handover = handover_services.handover_create(
+        actor=laerer,
+        child=child,
+        transition=TransitionType.YOUTH_EDUCATION,
+        sending_unit=units["Bakkeskolen"],
+        receiving_unit=units["UU-vejledningen"],
+        transition_date=today + timedelta(days=90),
+        strengths="Kreativ, god til at tegne og hjælpsom over for yngre elever.",
+        professional_view="Har det bedst med en fast voksen og besked i god tid om ændringer.",
+        child_heard="conversation",
+        child_heard_note="Talt med Asta om overgangen; hun skriver selv sine egne ord.",
+    )
+    handover_services.handover_request_consent(
+        actor=laerer,
+        handover=handover,
+        guardian=child.guardians.order_by("pk").first(),
+        valid_until=handover_consent_default_end(handover),
+        paper=True,
+        paper_date=today,
+    )
+    context["young_person_child"] = child

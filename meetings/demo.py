@@ -5,7 +5,7 @@ from datetime import datetime, time, timedelta
 
 from django.utils import timezone
 
-from cases.models import Guardian
+from cases.models import Child, Guardian
 from trivsel.organisation.models import User
 
 from .models import AgendaKind, Forum, ForumKind, Meeting
@@ -28,6 +28,7 @@ def _at(day, hour):
 
 
 def seed(context):
+    _seed_young_person_meetings(context)
     demo = context["demo"]
     if Forum.objects.filter(municipality=demo, name=FORUM_NAME).exists():
         return
@@ -125,3 +126,49 @@ def seed(context):
     )
     minutes_approve(actor=paedagog, minutes=minutes)
     context["summary"]["meetings"] = Meeting.objects.count()
+
+
+def _seed_young_person_meetings(context):
+    """Two network meetings about the `ung` login's own record with the young person on the list:
+    one held, with approved minutes (they read the parents' copy), and the next one coming up."""
+    child = Child.objects.filter(user__username="ung").first()
+    if child is None or Meeting.objects.filter(child=child).exists():
+        return
+    laerer = User.objects.get(username="laerer")
+    today = timezone.localdate()
+    meetings = []
+    for days in (1, 21):
+        meeting = network_meeting_create(
+            actor=laerer,
+            child=child,
+            purpose="At lægge en plan sammen med Asta for fremmøde og valg efter 9. klasse.",
+            starts_at=_at(today + timedelta(days=days), 10),
+            place="Bakkeskolen, mødelokale 2",
+            tovholder=laerer,
+        )
+        participant_add(
+            actor=laerer,
+            meeting=meeting,
+            kind="child",
+            name=child.full_name,
+            role="Eleven selv",
+        )
+        meetings.append(meeting)
+    held = meetings[0]
+    Meeting.objects.filter(pk=held.pk).update(starts_at=_at(today - timedelta(days=10), 10))
+    held.refresh_from_db()
+    minutes = minutes_start(actor=laerer, meeting=held)
+    minutes_update(
+        actor=laerer,
+        minutes=minutes,
+        lock=minutes.lock,
+        going_well="Asta er glad for billedkunst og for sin faste makker i klassen.",
+        challenges="Morgenerne er svære, og fraværet er steget siden efterårsferien.",
+        agreements="Asta skriver til klasselæreren, når hun ikke kommer; vi mødes igen om tre "
+        "uger.",
+        child_view="Asta siger, at hun gerne vil i skole, men at det første kvarter er det "
+        "sværeste.",
+        next_meeting=today + timedelta(days=21),
+        internal_notes="Klasselæreren taler med UU-vejlederen før næste møde.",
+    )
+    minutes_approve(actor=laerer, minutes=minutes)

@@ -33,6 +33,7 @@ DEMO_LOGINS_TEXT = """
     skoleleder         skoleleder
     ppr                PPR-psykolog
     foraelder          forælder til et barn i paedagog's gruppe
+    ung                en ung på 16 med sit eget login (egen side, samtykker, møder)
     admin              kommunal administrator (også /admin/)
     fagchef            fagchef: kommunens tal på /tal/, ingen børn
     nabo               pædagog i Nabo Kommune

@@ -9,6 +9,7 @@ DEMO_USERNAMES = (
     "skoleleder",
     "ppr",
     "foraelder",
+    "ung",
     "admin",
     "fagchef",
     "nabo",
