@@ -155,6 +155,16 @@ def _seed_young_person_meetings(context):
         )
         meetings.append(meeting)
     held = meetings[0]
+    # The minutes are read under the parents' consent to the meeting's purpose and list.
+    participant_add(
+        actor=laerer, meeting=held, kind="staff", user=User.objects.get(username="skoleleder")
+    )
+    network_consent_record(
+        actor=laerer,
+        meeting=held,
+        guardian=child.guardians.order_by("pk").first(),
+        paper_date=today,
+    )
     Meeting.objects.filter(pk=held.pk).update(starts_at=_at(today - timedelta(days=10), 10))
     held.refresh_from_db()
     minutes = minutes_start(actor=laerer, meeting=held)
