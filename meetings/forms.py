@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.forms import DayField, PaperDateMixin, consent_period_help, paper_date_field
+from cases.models import ChildHeard
 from trivsel.forms import DesignSystemForm
 from trivsel.organisation.models import User
 
@@ -185,6 +186,17 @@ class MinutesForm(DesignSystemForm):
     agreements = _section(_("Concrete agreements"))
     assessment = _section(_("Assessments"))
     child_view = _section(_("The child's own view"))
+    child_heard = forms.ChoiceField(
+        label=_("Was the child heard? (Barnets lov § 5)"),
+        choices=ChildHeard.choices,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    child_heard_note = _section(
+        _("How the child was heard, or why not"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+    )
     parents_view = _section(_("The parents' view"))
     evaluation = _section(_("What was good about the meeting"))
     next_meeting = DayField(label=_("Next meeting or review date"), required=False)
@@ -194,6 +206,13 @@ class MinutesForm(DesignSystemForm):
     internal_notes = _section(
         _("Internal notes"), help_text=_("For the professionals only: never in the parents' copy.")
     )
+
+    def __init__(self, *args, about_a_child=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not about_a_child:
+            # A forum meeting discusses several children (or none): no one child to hear here.
+            del self.fields["child_heard"]
+            del self.fields["child_heard_note"]
 
 
 class DecisionForm(DesignSystemForm):

@@ -9,6 +9,8 @@ from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from cases.models import ChildHeardFields
+
 
 class ForumKind(models.TextChoices):
     SMALL_CHILDREN_TEAM = "smaaboernsteam", _("Early-years team (småbørnsteam)")
@@ -298,6 +300,9 @@ MINUTES_SECTIONS = (
     "agreements",
     "assessment",
     "child_view",
+    # Whether and how the child was heard (Barnets lov § 5): a network meeting's only.
+    "child_heard",
+    "child_heard_note",
     "parents_view",
     "evaluation",
     "next_meeting_note",
@@ -317,7 +322,7 @@ def colour_words_in(text):
     return sorted({m.group(0).lower() for m in COLOUR_WORDS.finditer(text or "")})
 
 
-class Minutes(models.Model):
+class Minutes(ChildHeardFields):
     """One version of a meeting's minutes. Approval locks it; a correction is a new version
     that points back to the one it corrects."""
 

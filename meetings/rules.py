@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.models import Consent, ConsentStatus, ExchangeGrant, Involvement
+from cases.models import ChildHeard, Consent, ConsentStatus, ExchangeGrant, Involvement
 from trivsel.organisation.models import SOCIAL_WORK_ROLES
 
 from .models import ForumKind, Meeting, MinutesConfirmation, Participant
@@ -153,6 +153,13 @@ def approval_problems(minutes, *, participants=None):
         )
     if meeting.minutes_need_confirmation:
         problems += confirmation_problems(minutes, participants=participants)
+    if minutes.child_heard and not minutes.child_heard_note.strip():
+        # Barnets lov § 5: an answer carries how the child was heard, or why not.
+        problems.append(
+            _("Write why the child was not heard.")
+            if minutes.child_heard == ChildHeard.NOT_HEARD
+            else _("Write how the child was heard.")
+        )
     for item in minutes.action_items.all():
         missing = []
         if not item.owner_id and not item.owner_name:

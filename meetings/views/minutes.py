@@ -58,6 +58,7 @@ def minutes_edit(request, pk):
     )
     form = MinutesForm(
         request.POST or None,
+        about_a_child=meeting.child_id is not None,
         initial={
             "lock": minutes.lock,
             "next_meeting": minutes.next_meeting,
