@@ -12,9 +12,11 @@ from pathlib import Path
 from django.conf import settings
 from django.utils import timezone
 
+from cases import services as case_services
 from meetings import services as meeting_services
 from meetings.models import Forum, ForumKind
 from referrals.models import Underretning
+from tests.cases.test_young_person import make_young_person
 from tests.meetings.conftest import at, write_minutes
 from tests.referrals.conftest import intake  # noqa: F401 (a fixture)
 from tests.referrals.test_public import answers
@@ -71,6 +73,14 @@ def pages(world, login, client):
     )
     client.post(f"/underret/{world.solby.code}/", answers())
     notification = Underretning.objects.get()
+    young_child, young, _parent = make_young_person(world, age_years=16)
+    young_forlob = case_services.forlob_open(
+        actor=world.teacher,
+        child=young_child,
+        title="Fremmøde",
+        tovholder=world.teacher,
+        review_date=timezone.localdate() + timezone.timedelta(days=30),
+    )
     return [
         ("login", None, "/log-ind/"),
         ("public-choose", None, "/underret/"),
@@ -104,6 +114,9 @@ def pages(world, login, client):
         ("notification-record", world.social_worker, "/underretninger/modtaget/"),
         ("intake", world.social_worker, "/underretninger/"),
         ("notify", world.paedagog, "/underretninger/ny/"),
+        ("home-young-person", young, "/"),
+        ("child-young-person", young, f"/boern/{young_child.pk}/"),
+        ("own-words", young, f"/forloeb/{young_forlob.pk}/egne-ord/"),
     ]
 
 

@@ -19,6 +19,7 @@ EXPECTED = {
     "teamleder": None,
     "admin": None,
     "nabo": None,  # another municipality
+    "ung": None,  # a young person sees their own record only
 }
 
 

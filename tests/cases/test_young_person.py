@@ -25,6 +25,7 @@ from cases.models import (
     TransitionType,
 )
 from cases.tasks import guardian_access_end_at_18
+from meetings import rules
 from meetings.services.meetings import network_meeting_create
 from meetings.services.minutes import minutes_approve, minutes_start, minutes_update
 from meetings.services.participants import network_consent_record, participant_add
@@ -127,7 +128,7 @@ def test_mit_overblik_shows_their_page_and_what_waits_for_their_answer(
     assert "Alma" not in text
 
 
-def _network_meeting(world, *, with_the_young_person=True):
+def _network_meeting(world, *, with_the_young_person=True, approve=True):
     meeting = network_meeting_create(
         actor=world.teacher,
         child=world.young_child,
@@ -155,7 +156,8 @@ def _network_meeting(world, *, with_the_young_person=True):
         agreements="Emil skriver, når han ikke kommer.",
         internal_notes="Kun for de professionelle.",
     )
-    minutes_approve(actor=world.teacher, minutes=minutes)
+    if approve:
+        minutes_approve(actor=world.teacher, minutes=minutes)
     return meeting, minutes
 
 
@@ -375,3 +377,19 @@ def test_the_forlob_form_asks_whether_the_child_was_heard_from_the_municipalitys
     assert response.status_code == 302
     page = client.get(f"/boern/{world.child.pk}/").content.decode()
     assert "Ikke hørt" in page and "Alma var syg i ugen." in page
+
+
+def test_network_meeting_minutes_record_how_the_child_was_heard(young, login):
+    world = young
+    meeting, new = _network_meeting(world, approve=False)
+    new.refresh_from_db()
+    minutes_update(actor=world.teacher, minutes=new, lock=new.lock, child_heard="conversation")
+    new.refresh_from_db()
+    assert "Skriv, hvordan barnet blev hørt." in rules.approval_problems(new)
+    minutes_update(
+        actor=world.teacher, minutes=new, lock=new.lock, child_heard_note="Samtale før mødet."
+    )
+    new.refresh_from_db()
+    assert not rules.approval_problems(new)
+    page = login(world.teacher).get(f"/moeder/{meeting.pk}/referat/").content.decode()
+    assert 'value="conversation"' in page and "Samtale før mødet." in page
