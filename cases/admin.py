@@ -15,7 +15,19 @@ from .models import Child, Enrolment, Guardian, Guardianship
 class ChildAdminForm(forms.ModelForm):
     class Meta:
         model = Child
-        fields = ["municipality", "first_name", "last_name", "cpr", "language_needs"]
+        fields = ["municipality", "first_name", "last_name", "cpr", "language_needs", "user"]
+
+    def clean_user(self):
+        # The young person's own login is theirs alone: never a professional's or a parent's,
+        # whose access would otherwise mix with the young person's own basis.
+        user = self.cleaned_data.get("user")
+        if user is not None and (
+            user.staff_profile_or_none is not None or Guardian.objects.filter(user=user).exists()
+        ):
+            raise forms.ValidationError(
+                _("Choose a login of the young person's own: not a staff member's or a parent's.")
+            )
+        return user
 
     def clean_cpr(self):
         try:
@@ -56,7 +68,7 @@ class ChildAdmin(TenantScopedAdmin):
 
     def get_fields(self, request, obj=None):
         # Once saved, the number is shown masked; corrections go through support, not here.
-        fields = ["municipality", "first_name", "last_name", "cpr", "language_needs"]
+        fields = ["municipality", "first_name", "last_name", "cpr", "language_needs", "user"]
         if obj is not None:
             fields[fields.index("cpr")] = "masked_cpr"
         return fields

@@ -160,7 +160,7 @@ class ConsentForm(PaperDateMixin, DesignSystemForm):
         label=_("How is the consent given?"),
         choices=[
             ("paper", _("The guardian has signed on paper (I record it now)")),
-            ("login", _("The guardian confirms through their own login")),
+            ("login", _("The guardian (or the young person) confirms through their own login")),
             ("refused", _("The guardian refused (record the refusal)")),
         ],
         widget=forms.RadioSelect,
