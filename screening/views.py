@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from cases.models import DataKind
 from cases.selectors import child_get_for
-from trivsel.audit.models import Basis, Topic
+from trivsel.audit.models import Topic
 from trivsel.organisation.selectors import staff_choices
 from trivsel.web import service_errors
 
@@ -196,7 +196,8 @@ def child_history(request, child_pk):
         purpose=_("Screening: history"),
         topic=Topic.DAILY_CARE,
     )
-    for_guardian = child.access_basis == Basis.GUARDIAN
+    # The family's view — a guardian's, or the young person's own: the summaries written for them.
+    for_guardian = child.can.is_family
     if for_guardian and not selectors.parents_may_read_assessments(child):
         raise Http404
     assessments = selectors.position_history(request.user, child)
