@@ -6,6 +6,7 @@ child's view."""
 
 import re
 from datetime import datetime, time, timedelta
+from time import monotonic, sleep
 
 import pytest
 import time_machine
@@ -30,6 +31,7 @@ from meetings.services.meetings import network_meeting_create
 from meetings.services.minutes import minutes_approve, minutes_start, minutes_update
 from meetings.services.participants import network_consent_record, participant_add
 from tests import factories as f
+from tests.notifications.test_celery_worker import worker  # noqa: F401 (a fixture)
 from trivsel.audit.models import AccessLogEntry, Basis
 
 
@@ -339,6 +341,21 @@ def test_the_guardians_grant_stops_at_midnight_on_the_birthday_before_the_job_ru
     with time_machine.travel(timezone.make_aware(datetime.combine(birthday, time(0, 1)))):
         assert status(login(parent), f"/boern/{child.pk}/") == 404
         assert status(login(own), f"/boern/{child.pk}/") == 200
+
+
+@pytest.mark.worker
+def test_a_real_worker_ends_the_custody_of_a_child_who_turned_18(world, worker, login):  # noqa: F811
+    # Born 18 years and a day ago, with custody still on the books: what the beat job finds
+    # each morning. The task goes through the real broker to a real worker.
+    child, own, parent = make_young_person(world, age_years=18, age_days=1, username="noah")
+    guardian_access_end_at_18.delay()
+    deadline = monotonic() + 60
+    while Guardianship.objects.filter(child=child, has_custody=True).exists():
+        assert worker.poll() is None, "the worker died"
+        assert monotonic() < deadline, "the worker did not run the job within 60 s"
+        sleep(0.2)
+    assert status(login(parent), f"/boern/{child.pk}/") == 404
+    assert status(login(own), f"/boern/{child.pk}/") == 200
 
 
 # --- Barnets lov § 5: was the child heard? ------------------------------------------------------
