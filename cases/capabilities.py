@@ -156,7 +156,9 @@ class ChildCapabilities:
 
     @property
     def see_access_log(self):
-        return self.is_guardian
+        # The family's view of the log: the same allow-list for a guardian and the young person
+        # (trivsel.audit.rules), so neither learns of the other's own looks.
+        return self.is_family
 
     @property
     def write_own_view(self):

@@ -524,7 +524,8 @@ def task_complete(request, task_pk):
 
 @login_required
 def child_access_log(request, pk):
-    """For guardians: the dates and purposes of look-ups on their child (no staff names)."""
+    """For guardians (and the young person): the dates and purposes of look-ups on the child (no
+    staff names)."""
     child = selectors.child_get_for(
         request.user, pk, purpose=_("Access log for guardian"), need="see_access_log"
     )

@@ -87,14 +87,17 @@ def test_the_young_person_sees_their_own_page_and_nothing_else(young, login):
         "/overleveringer/",
         f"/boern/{own.pk}/samtykke/ny/",
         f"/boern/{own.pk}/forloeb/ny/",
-        f"/boern/{own.pk}/adgangslog/",
     ):
         assert status(client, url) == 404, url
     looks = AccessLogEntry.objects.filter(actor=world.young, child_id=own.pk)
     assert looks.filter(basis=Basis.YOUNG_PERSON).exists()
     assert AccessLogEntry.objects.filter(actor=world.young, basis=Basis.DENIED).count() >= 2
-    # Their look never shows in the guardians' log.
+    # Their look never shows in the family's log — not their guardians', not their own — while
+    # a teacher's look does, by date and purpose.
     assert not looks.filter(guardian_visible_from__isnull=False).exists()
+    login(world.teacher).get(f"/boern/{own.pk}/")
+    log = login(world.young).get(f"/boern/{own.pk}/adgangslog/").content.decode()
+    assert "Opslag om dig" in log and "Barnets side" in log and "Jonas" not in log
 
 
 def test_before_the_age_the_login_opens_nothing_and_on_the_birthday_it_opens(world, login):
