@@ -120,6 +120,26 @@ def consent_expiry_guardians(now):
     )
 
 
+def consent_expiry_young_people(now):
+    """The young person who gave the consent for themself, through their own login (from the age
+    it opens their record: settings.YOUNG_PERSON_OWN_LOGIN_AGE)."""
+    return (
+        _expiring_consents(now)
+        .filter(
+            given_by_child=True,
+            child__user__is_active=True,
+            child__birth_date__lte=years_before(_today(now), settings.YOUNG_PERSON_OWN_LOGIN_AGE),
+        )
+        .annotate(
+            cursor=F("pk"),
+            recipient=F("child__user_id"),
+            key=key("cases.consent:", F("pk"), ":expiry:", F("valid_until")),
+            due_at=local_midnight(F("valid_until")),
+            link=link("cases:child_detail", F("child_id")),
+        )
+    )
+
+
 def turning_18(now):
     """Children who turn 18 within REMINDER_AGE_18_DAYS → the leaders of the unit where they are
     enrolled, so support does not stop abruptly (DOMAIN.md §7)."""
@@ -165,6 +185,7 @@ for kind, queryset, paged in (
     ("cases.consent_expiry", consent_expiry_people, True),
     ("cases.consent_expiry_unit", consent_expiry_units, False),
     ("cases.consent_expiry_guardian", consent_expiry_guardians, True),
+    ("cases.consent_expiry_young_person", consent_expiry_young_people, True),
 ):
     register(
         ClockSource(

@@ -33,6 +33,8 @@ from meetings.services.participants import network_consent_record, participant_a
 from tests import factories as f
 from tests.notifications.test_celery_worker import worker  # noqa: F401 (a fixture)
 from trivsel.audit.models import AccessLogEntry, Basis
+from trivsel.notifications.models import Notification
+from trivsel.notifications.services import reminders_sweep
 
 
 def today():
@@ -248,6 +250,34 @@ def test_they_cannot_withdraw_a_consent_their_guardian_gave(young, login):
     assert status(login(world.young), f"/boern/{world.young_child.pk}/") == 200
     assert login(world.young).post(f"/samtykke/{consent.pk}/tilbagekald/").status_code == 404
     assert Consent.objects.get(pk=consent.pk).status == ConsentStatus.GIVEN
+
+
+def test_they_are_reminded_before_their_own_consent_expires(young, time_machine):
+    world = young
+    time_machine.move_to(noon(today()))
+    services.consent_record(
+        actor=world.teacher,
+        child=world.young_child,
+        given_by_child=True,
+        kinds=[DataKind.BASIC],
+        units=[world.kindergarten],
+        purpose="Råd fra børnehaven",
+        valid_from=today(),
+        valid_until=today() + timedelta(days=30),
+        paper_date=today(),
+    )
+    time_machine.move_to(noon(today() + timedelta(days=20)))
+    reminders_sweep()
+    reminders_sweep()
+    mine = Notification.objects.filter(recipient=world.young)
+    # Told when the paper consent was recorded in their name, and once before it expires.
+    assert sorted(mine.values_list("kind", flat=True)) == [
+        "cases.consent_expiry_young_person",
+        "cases.consent_recorded",
+    ]
+    assert mine.get(kind="cases.consent_expiry_young_person").link == (
+        f"/boern/{world.young_child.pk}/"
+    )
 
 
 # --- Their own words ----------------------------------------------------------------------------
