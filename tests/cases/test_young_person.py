@@ -327,6 +327,8 @@ def test_they_write_their_own_words_in_a_handover_until_it_is_sent(young, login)
         transition_date=today() + timedelta(days=30),
         strengths="Hjælpsom",
         professional_view="Ro",
+        child_heard="conversation",
+        child_heard_note="Talt med Emil i frikvarteret.",
     )
     url = f"/overleveringer/{handover.pk}/egne-ord/"
     # A draft nobody has been asked about yet is the professional's own work.
@@ -340,7 +342,9 @@ def test_they_write_their_own_words_in_a_handover_until_it_is_sent(young, login)
         paper_date=today(),
     )
     client = login(world.young)
-    assert url in client.get(f"/overleveringer/{handover.pk}/").content.decode()
+    page = client.get(f"/overleveringer/{handover.pk}/").content.decode()
+    assert url in page
+    assert "Hørt i en samtale" in page and "Talt med Emil i frikvarteret." in page
     assert client.post(url, {"text": "Jeg glæder mig."}).status_code == 302
     assert Handover.objects.get(pk=handover.pk).child_voice == "Jeg glæder mig."
     assert status(login(world.young_parent), url) == 404
