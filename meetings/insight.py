@@ -109,6 +109,3 @@ def meetings_sections(context):
             redact=redact,
         )
     ]
-
-
-

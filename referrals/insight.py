@@ -65,7 +65,10 @@ def referrals_sections(context):
                     (_("Review done"), day(u.review_done_at)),
                     (_("Investigation started"), day(u.investigation_started_at)),
                     (_("Investigation finished"), day(u.investigation_finished_at)),
-                    (_("Was the child heard?"), u.get_child_heard_display() if u.child_heard else ""),
+                    (
+                        _("Was the child heard?"),
+                        u.get_child_heard_display() if u.child_heard else "",
+                    ),
                     (_("Closed"), day(u.closed_at)),
                 ),
                 exception_path=u.suspected_violence,

@@ -177,4 +177,3 @@ def package_pdf(package):
 
 def package_json(package):
     return json.dumps(package, ensure_ascii=False, indent=2)
-

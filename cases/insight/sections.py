@@ -181,7 +181,10 @@ def handovers(context):
                 fields=text_fields(
                     (_("Transition"), handover.get_transition_display()),
                     (_("The child's resources and strengths"), handover.strengths),
-                    (_("What helps the child, and what to be aware of"), handover.professional_view),
+                    (
+                        _("What helps the child, and what to be aware of"),
+                        handover.professional_view,
+                    ),
                     (_("The parents' own view"), handover.parents_view),
                     (_("The child's own voice"), handover.child_voice),
                     (_("Attached joint assessment"), handover.screening_summary),
@@ -221,4 +224,3 @@ CASES_SECTIONS = (child_and_family, consents, involvement, forlob, tasks, handov
 
 def cases_sections(context):
     return [section(context) for section in CASES_SECTIONS]
-

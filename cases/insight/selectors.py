@@ -19,9 +19,12 @@ def preparer_basis(user):
         return None
     if profile.has_role(Role.ADMINISTRATOR):
         return Basis.ADMINISTRATION
-    if profile.has_role(*SOCIAL_WORK_ROLES) and profile.units.filter(
-        type__in=list(SOCIAL_WORK_UNIT_TYPES), municipality_id=user.municipality_id
-    ).exists():
+    if (
+        profile.has_role(*SOCIAL_WORK_ROLES)
+        and profile.units.filter(
+            type__in=list(SOCIAL_WORK_UNIT_TYPES), municipality_id=user.municipality_id
+        ).exists()
+    ):
         return Basis.STATUTORY
     return None
 
@@ -107,4 +110,3 @@ def insight_pending_child_ids(*, municipality_id=None):
     if municipality_id is not None:
         pending = pending.filter(municipality_id=municipality_id)
     return pending.values_list("child_id", flat=True).distinct()
-

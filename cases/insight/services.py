@@ -20,7 +20,6 @@ from . import package as insight_package
 from .selectors import preparer_basis
 
 
-
 def insight_due_date(requested_at):
     """Art. 12(3): an answer within one month of the request."""
     return timezone.localdate(requested_at) + relativedelta(months=1)
@@ -128,8 +127,14 @@ def insight_decision_record(*, actor, request, entry_key, decision, reason, sect
     )
     _unprepare(request)
     label = InsightDecisionKind(decision).label
-    _log(actor, basis, request, Action.CHANGE, _("Decision on an insight entry"),
-         f"{entry_key}: {label}")
+    _log(
+        actor,
+        basis,
+        request,
+        Action.CHANGE,
+        _("Decision on an insight entry"),
+        f"{entry_key}: {label}",
+    )
 
 
 @transaction.atomic

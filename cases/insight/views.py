@@ -7,8 +7,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from trivsel.audit.models import Topic
-from trivsel.web import service_errors, staff_only
+from trivsel.audit.models import Action, Topic
+from trivsel.audit.services import access_log_record_many, refuse
+from trivsel.web import service_errors
 
 from .. import selectors as case_selectors
 from ..models import InsightStatus
@@ -42,14 +43,17 @@ def insight_request_create(request, pk):
 @login_required
 def insight_list(request):
     """The municipality's insight requests not yet answered, nearest due date first."""
-    staff_only(request.user)
-    if not selectors.may_prepare_insight(request.user):
-        raise Http404
+    purpose = _("Insight requests")
+    basis = selectors.preparer_basis(request.user)
+    if basis is None:
+        refuse(actor=request.user, what="cases.insightrequest", pk="list", purpose=purpose)
     requests = list(selectors.insight_request_list_visible_to(request.user))
-    case_selectors.access_log_children(
-        request.user,
-        [r.child for r in requests],
-        purpose=_("Insight requests"),
+    # The preparers see the children by their task, not by a grant on each child.
+    access_log_record_many(
+        actor=request.user,
+        action=Action.READ,
+        looks=[(r, r.child_id, basis) for r in requests],
+        purpose=purpose,
         topic=Topic.SOCIAL_WORK,
     )
     return render(
@@ -60,7 +64,6 @@ def insight_list(request):
 
 
 def _request_for(request, pk, purpose):
-    staff_only(request.user)
     return selectors.insight_request_get_for(request.user, pk, purpose=purpose)
 
 

@@ -82,9 +82,6 @@ def test_it_lets_the_guardian_ask_from_her_childs_page(family, login):
     assert response.status_code == 302
     request = InsightRequest.objects.get(child=family.child)
     assert request.requested_by == family.guardian
-    assert request.due_date == timezone.localdate() + timedelta(days=0) + (
-        request.due_date - timezone.localdate()
-    )
     assert 28 <= (request.due_date - timezone.localdate()).days <= 31
     assert logged(family.guardian, Action.CREATE, object_id=str(request.pk)).exists()
     # The administrators are told in the app; the title says nothing about the child.
@@ -146,8 +143,12 @@ def test_everyone_else_gets_404_on_the_preparers_pages(family, login, persona):
         assert client.get(reverse(f"cases:{name}", args=[request.pk])).status_code == 404
     for name in ("insight_prepare", "insight_release"):
         assert client.post(reverse(f"cases:{name}", args=[request.pk])).status_code == 404
-    assert client.get(reverse("cases:insight_list")).status_code == 404
-    assert logged(user, basis=Basis.DENIED).exists() or persona == "guardian"
+    listing = client.get(reverse("cases:insight_list"))
+    if persona == "nabo_admin":  # her own municipality's list: without Alma
+        assert listing.status_code == 200 and "Alma" not in listing.content.decode()
+    else:
+        assert listing.status_code == 404
+    assert logged(user, basis=Basis.DENIED).count() >= 4  # every refused request
     request.refresh_from_db()
     assert request.status == InsightStatus.REQUESTED
 
