@@ -1,3 +1,5 @@
+import re
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -6,10 +8,15 @@ from trivsel.forms import DesignSystemForm
 from ..models import InsightDecisionKind
 
 
-class InsightDecisionForm(DesignSystemForm):
-    """The preparer's decision on one entry on the exception path."""
+def decision_prefix(entry_key):
+    """One form per entry on the page: each with its own field names and ids."""
+    return "entry-" + re.sub(r"[^a-z0-9]+", "-", entry_key.lower())
 
-    entry_key = forms.CharField(widget=forms.HiddenInput, max_length=120)
+
+class InsightDecisionForm(DesignSystemForm):
+    """The preparer's decision on one entry on the exception path (which entry: the page's
+    `entry` field, outside the form's prefix)."""
+
     decision = forms.ChoiceField(
         label=_("Decision"),
         choices=InsightDecisionKind.choices,

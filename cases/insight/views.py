@@ -15,7 +15,7 @@ from .. import selectors as case_selectors
 from ..models import InsightStatus
 from . import package as insight_package
 from . import selectors, services
-from .forms import InsightDecisionForm
+from .forms import InsightDecisionForm, decision_prefix
 
 
 @login_required
@@ -75,15 +75,17 @@ def insight_detail(request, pk):
     insight = _request_for(request, pk, _("Prepare the answer to an insight request"))
     sections = insight_package.sections_for(insight.child)
     decisions = {d.entry_key: d for d in insight.decisions.select_related("decided_by")}
-    failed = None
+    posted_key, failed = None, None
     if request.method == "POST":
-        failed = InsightDecisionForm(request.POST, prefix="decision")
+        posted_key = request.POST.get("entry", "")[:120]
+        failed = InsightDecisionForm(request.POST, prefix=decision_prefix(posted_key))
         if failed.is_valid():
             with service_errors(form=failed) as outcome:
                 services.insight_decision_record(
                     actor=request.user,
                     request=insight,
                     sections=sections,
+                    entry_key=posted_key,
                     **failed.cleaned_data,
                 )
             if outcome.ok:
@@ -92,14 +94,14 @@ def insight_detail(request, pk):
     exception = []
     for section, entry in insight_package.exception_entries(sections):
         decision = decisions.get(entry.key)
-        if failed is not None and failed.data.get("decision-entry_key") == entry.key:
-            form = failed
+        if failed is not None and posted_key == entry.key:
+            form = failed  # what was typed stays, with the errors
         else:
-            initial = {"entry_key": entry.key}
-            if decision:
-                initial.update(decision=decision.decision, reason=decision.reason)
-            form = InsightDecisionForm(initial=initial, prefix="decision")
+            initial = {"decision": decision.decision, "reason": decision.reason} if decision else {}
+            form = InsightDecisionForm(initial=initial, prefix=decision_prefix(entry.key))
         exception.append({"section": section, "entry": entry, "decision": decision, "form": form})
+    if failed is not None and posted_key not in {item["entry"].key for item in exception}:
+        messages.error(request, _("This entry is not on the exception path."))
     preview = insight.package or insight_package.package_build(insight, sections=sections)
     return render(
         request,

@@ -244,17 +244,16 @@ def test_an_entry_on_the_exception_path_is_withheld_on_a_recorded_decision(famil
 
     # A decision without a reason is refused, and nothing typed is lost.
     url = reverse("cases:insight_detail", args=[request.pk])
+    prefix = f"entry-referrals-underretning-{suspected.pk}"
     response = client.post(
-        url, {"decision-entry_key": key, "decision-decision": "withhold", "decision-reason": ""}
+        url, {"entry": key, f"{prefix}-decision": "withhold", f"{prefix}-reason": ""}
     )
     assert response.status_code == 200
     assert "Giv begrundelsen" in response.content.decode()
     assert not InsightDecision.objects.exists()
 
     reason = "Mistanke om vold fra forælder; politiet er ikke færdige (§ 22, stk. 1, nr. 4)."
-    client.post(
-        url, {"decision-entry_key": key, "decision-decision": "withhold", "decision-reason": reason}
-    )
+    client.post(url, {"entry": key, f"{prefix}-decision": "withhold", f"{prefix}-reason": reason})
     decision = InsightDecision.objects.get()
     assert (decision.decision, decision.reason, decision.decided_by) == (
         "withhold",
