@@ -325,3 +325,20 @@ def test_an_answer_released_in_time_stops_the_clock(family, time_machine):
     time_machine.move_to(at(request.due_date + timedelta(days=5)))
     reminders_sweep()
     assert not Notification.objects.filter(kind="cases.insight").exists()
+
+
+# --- The demo -----------------------------------------------------------------------------------
+
+
+def test_the_demo_parent_has_a_request_waiting_with_the_administrators(db):
+    from django.core.management import call_command
+
+    from trivsel.organisation.models import User
+
+    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo", verbosity=0)  # run again: still one request
+    request = InsightRequest.objects.get()
+    assert request.requested_by.username == "foraelder"
+    assert list(insight_pending_child_ids()) == [request.child_id]
+    admin = User.objects.get(username="admin")
+    assert Notification.objects.filter(recipient=admin, kind="cases.insight_requested").exists()
