@@ -2,12 +2,27 @@
 social-work side) see the requests of their own municipality; a guardian sees her own requests
 on her child's page and downloads a released answer. Everyone else gets 404."""
 
+from django.db.models import Exists
+
 from trivsel.audit.models import Action, Basis, Topic
 from trivsel.audit.services import access_log_record, get_or_refuse, refuse
-from trivsel.organisation.models import SOCIAL_WORK_ROLES, SOCIAL_WORK_UNIT_TYPES, Role
+from trivsel.organisation.models import (
+    SOCIAL_WORK_ROLES,
+    SOCIAL_WORK_UNIT_TYPES,
+    Role,
+    StaffProfile,
+)
 
 from ..models import InsightRequest, InsightStatus
 from ..selectors import child_get_for
+
+
+def _social_work_units_of(user):
+    return StaffProfile.units.through.objects.filter(
+        staffprofile__user_id=user.pk,
+        unit__type__in=list(SOCIAL_WORK_UNIT_TYPES),
+        unit__municipality_id=user.municipality_id,
+    )
 
 
 def preparer_basis(user):
@@ -29,19 +44,18 @@ def preparer_basis(user):
     return None
 
 
-def may_prepare_insight(user):
-    return preparer_basis(user) is not None
-
-
 def insight_request_list_visible_to(user):
-    """The pending requests of the user's municipality, nearest due date first (preparers)."""
-    if not may_prepare_insight(user):
+    """The pending requests of the user's municipality, nearest due date first, for its
+    preparers (preparer_basis, asked inside the one query); none for anyone else."""
+    profile = user.staff_profile_or_none if user.is_authenticated else None
+    if profile is None or user.municipality_id is None:
         return InsightRequest.objects.none()
-    return (
-        InsightRequest.objects.filter(municipality_id=user.municipality_id, released_at=None)
-        .select_related("child")
-        .order_by("due_date", "pk")
-    )
+    requests = InsightRequest.objects.filter(municipality_id=user.municipality_id, released_at=None)
+    if not profile.has_role(Role.ADMINISTRATOR):
+        if not profile.has_role(*SOCIAL_WORK_ROLES):
+            return InsightRequest.objects.none()
+        requests = requests.filter(Exists(_social_work_units_of(user)))
+    return requests.select_related("child").order_by("due_date", "pk")
 
 
 def insight_request_get_for(user, pk, *, purpose):
