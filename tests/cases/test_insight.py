@@ -104,7 +104,9 @@ def test_asking_twice_starts_no_second_clock(family, login):
     assert InsightRequest.objects.count() == 1
 
 
-@pytest.mark.parametrize("persona", ["other_guardian", "paedagog", "social_worker", "outsider"])
+@pytest.mark.parametrize(
+    "persona", ["other_guardian", "paedagog", "teacher", "social_worker", "outsider"]
+)
 def test_nobody_else_may_ask(family, login, persona):
     user = getattr(family, persona)
     client = login(user)
@@ -133,7 +135,8 @@ def test_the_preparers_see_the_request(family, login, persona):
 
 
 @pytest.mark.parametrize(
-    "persona", ["guardian", "other_guardian", "paedagog", "leader", "outsider", "nabo_admin"]
+    "persona",
+    ["guardian", "other_guardian", "paedagog", "teacher", "leader", "outsider", "nabo_admin"],
 )
 def test_everyone_else_gets_404_on_the_preparers_pages(family, login, persona):
     request = ask(family)
