@@ -6,7 +6,7 @@ children too, and their names are redacted wherever they appear."""
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
-from cases.insight.package import Entry, Section, day, text_fields
+from cases.insight.package import Entry, Section, day, other_children, text_fields
 
 from .models import MINUTES_SECTIONS, ActionItem, AgendaItem, Meeting, Minutes, ParticipantKind
 
@@ -84,8 +84,7 @@ def meetings_sections(context):
     others = AgendaItem.objects.filter(
         meeting_id__in={i.meeting_id for i in items}, child__isnull=False
     ).exclude(child=child)
-    for first, last in others.values_list("child__first_name", "child__last_name"):
-        redact.add(f"{first} {last}")
+    redact |= other_children(others.values_list("child__first_name", "child__last_name"), child)
     for item in items:
         entries.append(
             Entry(

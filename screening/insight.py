@@ -3,7 +3,7 @@ marks and the joint assessments. Only this child's rows: never the group's overv
 
 from django.utils.translation import gettext as _
 
-from cases.insight.package import Entry, Section, day, text_fields
+from cases.insight.package import Entry, Section, day, other_children, text_fields
 
 from .models import JointAssessment, Position, Rating
 
@@ -14,7 +14,11 @@ def _position(value):
 
 def screening_sections(context):
     child = context.child
-    marks = Rating.objects.filter(child=child).select_related("round__group__unit")
+    marks = list(
+        Rating.objects.filter(child=child)
+        .select_related("round__group__unit")
+        .order_by("updated_at", "pk")
+    )
     entries = [
         Entry(
             key=f"screening.rating:{mark.pk}",
@@ -26,9 +30,13 @@ def screening_sections(context):
                 (_("Comment"), mark.comment),
             ),
         )
-        for mark in marks.order_by("updated_at", "pk")
+        for mark in marks
     ]
-    assessments = JointAssessment.objects.filter(child=child).select_related("round__group__unit")
+    assessments = list(
+        JointAssessment.objects.filter(child=child)
+        .select_related("round__group__unit")
+        .order_by("decided_at", "pk")
+    )
     entries += [
         Entry(
             key=f"screening.assessment:{assessment.pk}",
@@ -41,6 +49,22 @@ def screening_sections(context):
                 (_("Involve the parents"), _("Yes") if assessment.involve_parents else _("No")),
             ),
         )
-        for assessment in assessments.order_by("decided_at", "pk")
+        for assessment in assessments
     ]
-    return [Section("screening", _("Screening marks and joint assessments"), 70, entries)]
+    # The other children of the same rounds (the group): a comment may name them.
+    rounds = {mark.round_id for mark in marks} | {a.round_id for a in assessments}
+    others = (
+        Rating.objects.filter(round_id__in=rounds)
+        .exclude(child=child)
+        .values_list("child__first_name", "child__last_name")
+        .distinct()
+    )
+    return [
+        Section(
+            "screening",
+            _("Screening marks and joint assessments"),
+            70,
+            entries,
+            redact=other_children(others, child) if rounds else set(),
+        )
+    ]

@@ -79,6 +79,21 @@ def text_fields(*pairs):
     return [(str(label), str(value)) for label, value in pairs if value not in (None, "")]
 
 
+def other_children(names, child):
+    """The strings to redact for other children (first and last names from `names`): the full
+    name, and the first name alone — a note says "Alma og Otto" — unless it is this child's own
+    or one of her guardians'."""
+    own = {child.first_name.lower()} | {
+        g.first_name.lower() for g in child.guardians.all() if g.first_name
+    }
+    terms = set()
+    for first, last in names:
+        terms.add(f"{first} {last}")
+        if first and first.lower() not in own:
+            terms.add(first)
+    return terms
+
+
 def context_for(child):
     return Context(child=child, exception_path=any(insight_exception_path.call_each(child)))
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from cases.access import grants_rebuild
 from cases.insight import services
 from cases.insight.selectors import insight_pending_child_ids
-from cases.models import InsightDecision, InsightRequest, InsightStatus
+from cases.models import Consent, InsightDecision, InsightRequest, InsightStatus
 from referrals.models import Notifier, Route, Underretning
 from tests import factories as f
 from trivsel.audit.models import AccessLogEntry, Action, Basis
@@ -38,6 +38,7 @@ def family(world):
     )
     grants_rebuild(child_ids=[other_child.pk])
     world.other_guardian = other
+    world.other_child = other_child
     world.nabo_admin = f.StaffFactory(
         user=f.UserFactory(username="nina", municipality=world.nabo_kommune),
         roles=[Role.ADMINISTRATOR],
@@ -276,6 +277,62 @@ def test_an_entry_on_the_exception_path_is_withheld_on_a_recorded_decision(famil
         child_id=family.child.pk, guardian_visible_from__isnull=False
     )
     assert not guardian_log.filter(object_type="cases.insightrequest").exists()
+
+
+def test_other_children_in_the_group_and_at_the_meeting_are_redacted(school, family):
+    from meetings.models import AgendaItem, Forum, Meeting
+    from screening import services as screening_services
+
+    screening_services.rating_save(
+        rater=school.paedagog,
+        round_=school.round,
+        child=school.child,
+        position="gul",
+        comment="Leger mest med Bo Berg og bliver ked af det.",
+    )
+    screening_services.rating_save(
+        rater=school.colleague, round_=school.round, child=school.child2, position="groen"
+    )
+    forum = Forum.objects.create(
+        municipality=school.solby, unit=school.kindergarten, name="Team Mejsen", kind="tvaerfagligt"
+    )
+    meeting = Meeting.objects.create(
+        municipality=school.solby,
+        forum=forum,
+        title="Teammøde",
+        starts_at=timezone.now(),
+        place="Personalerummet",
+        tovholder=school.leader,
+        created_by=school.leader,
+    )
+    for child, text in ((school.child, "Alma og Otto slås ved frokost"), (family.other_child, "")):
+        AgendaItem.objects.create(
+            meeting=meeting,
+            kind="child",
+            child=child,
+            title="Samspil",
+            description=text,
+            submitted_by=school.paedagog,
+            # The forum's basis for discussing the child (built here as a row: the forum's own
+            # consent flow is the meetings tests' business).
+            consent=Consent.objects.create(
+                child=child,
+                guardian=child.guardians.first(),
+                kinds=["basic"],
+                purpose="Drøftelse i teamet",
+                valid_from=timezone.localdate(),
+                valid_until=timezone.localdate() + timedelta(days=30),
+                status="given",
+                recorded_by=school.paedagog,
+            ),
+        )
+    request = ask(school)
+    request = services.insight_package_prepare(actor=school.administrator, request=request)
+    data = json.dumps(request.package, ensure_ascii=False)
+    assert "Leger mest med" in data and "slås ved frokost" in data
+    assert "Bo Berg" not in data
+    assert "Otto" not in data
+    assert "Alma" in data  # her own name stays
 
 
 # --- The clock ----------------------------------------------------------------------------------
