@@ -21,3 +21,12 @@ class CasesConfig(AppConfig):
 
         figure_sections.add(casework_figures)
         figure_counters.add(casework_counts)
+
+        # The insight package: cases' own sections; the apps above add theirs from their
+        # insight.py (cases.insight.package).
+        from .insight.package import insight_sections
+        from .insight.sections import cases_sections
+        from .insight.worklist import insight_requests_section
+
+        insight_sections.add(cases_sections)
+        work_list_sections.add(insight_requests_section)

@@ -53,6 +53,13 @@ def exchange_staff():
     return Q(staff_profile__roles__overlap=sorted(exchange_roles()))
 
 
+def may_ask_for_insight(bases):
+    """Who may ask for insight about a child (GDPR art. 15) and download the answer, from the
+    bases of their access to the child's basic data: the one place that says it. The guardians
+    with custody ask through their own access; the young person's own login joins here."""
+    return Basis.GUARDIAN in bases
+
+
 @dataclass(frozen=True)
 class ChildCapabilities:
     user_id: int
@@ -145,6 +152,10 @@ class ChildCapabilities:
     @property
     def see_access_log(self):
         return self.is_guardian
+
+    @property
+    def ask_for_insight(self):
+        return may_ask_for_insight(self.bases())
 
     def answer_consent(self, consent):
         return (

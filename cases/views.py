@@ -37,6 +37,7 @@ from .forms import (
     PlanForm,
 )
 from .handovers import selectors as handover_selectors
+from .insight import selectors as insight_selectors
 from .models import Consent, Forlob, Task
 from .worklist import work_list_children_logged, work_list_for
 
@@ -153,6 +154,9 @@ def child_detail(request, pk):
         ),
         "siblings": selectors.siblings_visible_to(request.user, child),
         "handovers": handover_selectors.handovers_of_child_visible_to(request.user, child),
+        "insight_requests": list(insight_selectors.insight_requests_of(request.user, child))
+        if child.can.ask_for_insight
+        else [],
         "today": timezone.localdate(),
     }
     return render(request, "cases/child_detail.html", context)

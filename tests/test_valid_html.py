@@ -12,6 +12,7 @@ from pathlib import Path
 from django.conf import settings
 from django.utils import timezone
 
+from cases.insight import services as insight_services
 from meetings import services as meeting_services
 from meetings.models import Forum, ForumKind
 from referrals.models import Underretning
@@ -71,6 +72,17 @@ def pages(world, login, client):
     )
     client.post(f"/underret/{world.solby.code}/", answers())
     notification = Underretning.objects.get()
+    # An insight request with an entry on the exception path to decide.
+    Underretning.objects.create(
+        municipality=world.solby,
+        route="classic",
+        category="violence",
+        child=world.child,
+        text="Mistanke om vold i hjemmet.",
+        suspected_violence=True,
+        received_at=timezone.now(),
+    )
+    insight = insight_services.insight_request_create(actor=world.guardian, child=world.child)
     return [
         ("login", None, "/log-ind/"),
         ("public-choose", None, "/underret/"),
@@ -104,6 +116,9 @@ def pages(world, login, client):
         ("notification-record", world.social_worker, "/underretninger/modtaget/"),
         ("intake", world.social_worker, "/underretninger/"),
         ("notify", world.paedagog, "/underretninger/ny/"),
+        ("child-guardian", world.guardian, f"/boern/{world.child.pk}/"),
+        ("insight-list", world.administrator, "/indsigt/"),
+        ("insight", world.social_worker, f"/indsigt/{insight.pk}/"),
     ]
 
 

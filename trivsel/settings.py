@@ -223,6 +223,8 @@ REMINDER_REVIEW_DAYS = env.int("REMINDER_REVIEW_DAYS", default=7)
 REMINDER_CONSENT_DAYS = env.int("REMINDER_CONSENT_DAYS", default=14)
 REMINDER_AGE_18_DAYS = env.int("REMINDER_AGE_18_DAYS", default=90)
 REMINDER_ROUND_DAYS = env.int("REMINDER_ROUND_DAYS", default=3)
+# An insight request's answer (one month, GDPR art. 12(3)) is reminded this many days ahead.
+REMINDER_INSIGHT_DAYS = env.int("REMINDER_INSIGHT_DAYS", default=7)
 # How far ahead each statutory clock of a notification reminds (referrals/reminders.py).
 UNDERRETNING_ASSESSMENT_AHEAD_HOURS = env.int("UNDERRETNING_ASSESSMENT_AHEAD_HOURS", default=12)
 UNDERRETNING_RECEIPT_AHEAD_DAYS = env.int("UNDERRETNING_RECEIPT_AHEAD_DAYS", default=2)

@@ -37,6 +37,12 @@ from .handovers import (
     HandoverState,
     TransitionType,
 )
+from .insight import (
+    InsightDecision,
+    InsightDecisionKind,
+    InsightRequest,
+    InsightStatus,
+)
 from .involvement import (
     EXCHANGE_FOLLOW_UP_WITHIN_DAYS,
     EXCHANGE_MAX_DAYS_AHEAD,
@@ -79,6 +85,10 @@ __all__ = [
     "HandoverSeasonEvaluation",
     "HandoverState",
     "Household",
+    "InsightDecision",
+    "InsightDecisionKind",
+    "InsightRequest",
+    "InsightStatus",
     "Involvement",
     "LadderStep",
     "SubGoal",
