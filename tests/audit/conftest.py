@@ -45,9 +45,7 @@ def review_world(world):
     world.dpo = staff(
         "dorthe", [Role.DATA_PROTECTION_OFFICER], first_name="Dorthe", last_name="Juhl"
     )
-    world.nabo_dpo = staff(
-        "nanna", [Role.DATA_PROTECTION_OFFICER], municipality=world.nabo_kommune
-    )
+    world.nabo_dpo = staff("nanna", [Role.DATA_PROTECTION_OFFICER], municipality=world.nabo_kommune)
     # A child of the school: the kindergarten's leader may not see her.
     world.pupil = f.ChildFactory(municipality=world.solby, first_name="Sofie", last_name="Skov")
     f.EnrolmentFactory(child=world.pupil, group=world.school_class)

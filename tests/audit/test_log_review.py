@@ -26,9 +26,7 @@ def looked_up(review_world, settings):
     week's look-ups are not for the review."""
     w = review_world
     settings.AUDIT_REVIEW_SAMPLE_SIZE = 3
-    w.mette_looks = [
-        look(w.paedagog, w.child, at=LAST_WEEK + timedelta(hours=i)) for i in range(6)
-    ]
+    w.mette_looks = [look(w.paedagog, w.child, at=LAST_WEEK + timedelta(hours=i)) for i in range(6)]
     w.jonas_looks = [look(w.teacher, w.pupil, at=LAST_WEEK + timedelta(hours=i)) for i in (1, 2)]
     w.lone_look = look(w.leader, w.child, at=LAST_WEEK)
     for i in range(4):

@@ -65,7 +65,7 @@ def _candidates(start, end, thresholds):
     at or over a threshold. The children outside her units are counted here as children looked
     up; which of them are outside is asked afterwards, for these few actors only."""
     rows = (
-        AccessLogEntry.objects.filter(at__gte=start, at__lt=end, actor__isnull=False)
+        AccessLogEntry.objects.filter(at__gte=start, at__lte=end, actor__isnull=False)
         .values("actor_id", "municipality_id")
         .annotate(
             children=Count(
@@ -106,7 +106,7 @@ def _children_outside(actor_id, start, end):
             AccessLogEntry.objects.filter(
                 actor_id=actor_id,
                 at__gte=start,
-                at__lt=end,
+                at__lte=end,
                 child_id__isnull=False,
                 listed=False,
                 action__in=REVIEWED_ACTIONS,
