@@ -17,6 +17,7 @@ from . import services
 from .access import grants_rebuild
 from .handovers import services as handover_services
 from .handovers.selectors import handover_consent_default_end
+from .log_review import log_review_demo_seed
 from .models import (
     Child,
     Consent,
@@ -155,6 +156,7 @@ def seed(context):
     _seed_casework(context)
     _seed_handovers(context)
     _seed_work_lists(context)
+    log_review_demo_seed(context)
     context["summary"]["children"] = Child.objects.count()
     context["summary"]["guardians"] = Guardian.objects.count()
 

@@ -2,16 +2,36 @@
 a reviewing leader may see named, which children are outside a user's units, and the log
 review's lines on Mit overblik. Added in CasesConfig.ready()."""
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.db.models import Count
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from trivsel.audit.models import SampledLookup
+from trivsel.audit.models import (
+    AccessLogEntry,
+    Action,
+    Basis,
+    LookupSample,
+    SampledLookup,
+    Topic,
+)
+from trivsel.audit.patterns import log_alerts_raise
 from trivsel.audit.selectors import log_review_counts
-from trivsel.organisation.models import LEADER_ROLES
+from trivsel.audit.services import (
+    access_log_record,
+    access_log_refused,
+    lookup_samples_draw,
+    review_week_of,
+    sampled_lookup_answer,
+)
+from trivsel.organisation.models import LEADER_ROLES, User
 from trivsel.organisation.selectors import leads_units, may_see_data_protection
 
+from .models import Child
 from .selectors import access_log_children, child_list_visible_to, current_enrolments
 from .worklist import Item, Section
 
@@ -99,3 +119,67 @@ def lookup_review_work_section(user, *, now, access):
             )
         )
     return tuple(sections) or None
+
+
+# --- Demo -------------------------------------------------------------------------------------
+
+
+def log_review_demo_seed(context):
+    """Last week's look-ups in the demo municipality, this week's samples drawn from them with
+    one answer given, and an alert, so `leder` and `dpo` find the review filled in. Once: a
+    second run finds the samples and leaves everything as it is."""
+    demo = context["demo"]
+    if LookupSample.objects.filter(municipality=demo).exists():
+        return
+    now = timezone.now()
+    week, start, _end = review_week_of(now)
+    people = {
+        u.username: u for u in User.objects.filter(username__in=["paedagog", "leder", "laerer"])
+    }
+    groups = context["groups"]
+    solstuen = list(
+        Child.objects.filter(enrolments__group=groups["Børnehuset Solsikken/Solstuen"]).order_by(
+            "pk"
+        )[:4]
+    )
+    class_3b = list(
+        Child.objects.filter(enrolments__group=groups["Bakkeskolen/3.B"]).order_by("pk")[:3]
+    )
+    looks = [(people["paedagog"], child, Basis.ENROLMENT, _("Child's page")) for child in solstuen]
+    looks += [(people["laerer"], child, Basis.ENROLMENT, _("Child's page")) for child in class_3b]
+    # A pædagog's look at a school child: her leader sees it masked.
+    looks.append((people["paedagog"], class_3b[0], Basis.CONSENT, _("Child's page")))
+    for i, (actor, child, basis, purpose) in enumerate(looks):
+        entry = access_log_record(
+            actor=actor,
+            action=Action.READ,
+            basis=basis,
+            obj=child,
+            child_id=child.pk,
+            purpose=purpose,
+            topic=Topic.DAILY_CARE,
+        )
+        AccessLogEntry.objects.filter(pk=entry.pk).update(
+            at=start + timedelta(days=i % 5, hours=9 + i)
+        )
+    lookup_samples_draw(now=now)
+    first = (
+        SampledLookup.objects.filter(
+            sample__unit=context["units"]["Børnehuset Solsikken"], entry__basis=Basis.ENROLMENT
+        )
+        .order_by("pk")
+        .first()
+    )
+    if first is not None:
+        sampled_lookup_answer(
+            actor=people["leder"],
+            lookup=first,
+            part_of_work=True,
+            comment=_("Daily care in the room"),
+        )
+    for pk in range(settings.AUDIT_ALERT_REFUSALS):
+        access_log_refused(actor=people["laerer"], what="cases.child", pk=900000 + pk)
+    log_alerts_raise(now=now)
+    context["summary"]["sampled look-ups"] = SampledLookup.objects.filter(
+        sample__municipality=demo
+    ).count()

@@ -7,6 +7,7 @@ import os
 import re
 import shutil
 import subprocess
+from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -15,9 +16,12 @@ from django.utils import timezone
 from meetings import services as meeting_services
 from meetings.models import Forum, ForumKind
 from referrals.models import Underretning
+from tests.audit.conftest import look, this_monday
 from tests.meetings.conftest import at, write_minutes
 from tests.referrals.conftest import intake  # noqa: F401 (a fixture)
 from tests.referrals.test_public import answers
+from trivsel.audit.models import SampledLookup
+from trivsel.audit.services import lookup_samples_draw
 
 VNU_JAR = Path(
     os.environ.get("VNU_JAR") or settings.BASE_DIR / "node_modules/vnu-jar/build/dist/vnu.jar"
@@ -71,6 +75,9 @@ def pages(world, login, client):
     )
     client.post(f"/underret/{world.solby.code}/", answers())
     notification = Underretning.objects.get()
+    looked_up = look(world.paedagog, world.child, at=this_monday(10) - timedelta(days=3))
+    lookup_samples_draw(now=this_monday(9))
+    sampled = SampledLookup.objects.get(entry=looked_up)
     return [
         ("login", None, "/log-ind/"),
         ("public-choose", None, "/underret/"),
@@ -104,6 +111,9 @@ def pages(world, login, client):
         ("notification-record", world.social_worker, "/underretninger/modtaget/"),
         ("intake", world.social_worker, "/underretninger/"),
         ("notify", world.paedagog, "/underretninger/ny/"),
+        ("log-review", world.leader, "/adgangslog/gennemgang/"),
+        ("sampled-lookup", world.leader, f"/adgangslog/gennemgang/{sampled.pk}/"),
+        ("data-protection", world.administrator, "/adgangslog/databeskyttelse/"),
     ]
 
 
