@@ -177,8 +177,11 @@ def test_the_leader_finds_her_review_on_her_work_list(looked_up, login):
     _sample(w, w.mette_looks)
     client = login(w.leader)
     page = client.get(reverse("home")).content.decode()
-    assert "Opslag til gennemgang" in page
-    assert "6 opslag venter på dit svar" in page  # her own look-up is not hers to answer
+    # Her own look-up is not hers to answer.
+    assert 'Opslag til gennemgang <span class="trivsel-worklist-count">(6)</span>' in page
+    assert f"Opslag nr. {w.mette_looks[0].pk} · Mette" in page
+    assert f"Opslag nr. {w.lone_look.pk}" not in page
+    assert "Alma" not in page.split("Opslag til gennemgang")[1]  # never the child here
     assert reverse("audit:lookup_review") in page
     assert "Opslag til gennemgang" not in login(w.paedagog).get(reverse("home")).content.decode()
 

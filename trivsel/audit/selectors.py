@@ -157,7 +157,7 @@ def data_protection_require(user, *, purpose):
 
 def sampled_lookups_of_municipality(user, *, state="", week=None):
     """Every sampled look-up of the user's municipality (the data-protection officer's view),
-    unanswered first within each week; `state` "open", "yes" or "no" narrows it."""
+    the newest week first; `state` "open", "yes" or "no" narrows it."""
     data_protection_require(user, purpose=_("Log review"))
     lookups = _reviewed_lookups().filter(sample__municipality_id=user.municipality_id)
     if state == "open":
