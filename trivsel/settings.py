@@ -339,8 +339,10 @@ AXES_VERBOSE = False
 # TWO_FACTOR_REQUIRED is on (the default in production); everyone else may turn it on from their
 # own page. The demo and the tests leave it to each user.
 TWO_FACTOR_REQUIRED = env.bool("TWO_FACTOR_REQUIRED", default=PRODUCTION)
+# The data-protection officer reads the whole municipality's access log.
 TWO_FACTOR_REQUIRED_ROLES = env.list(
-    "TWO_FACTOR_REQUIRED_ROLES", default=["administrator", "socialraadgiver", "teamleder"]
+    "TWO_FACTOR_REQUIRED_ROLES",
+    default=["administrator", "socialraadgiver", "teamleder", "databeskyttelsesraadgiver"],
 )
 TWO_FACTOR_RECOVERY_CODES = env.int("TWO_FACTOR_RECOVERY_CODES", default=10)
 # The name the authenticator app shows next to the code.
