@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('audit', '0004_guardian_visibility_of_earlier_entries'),
-        ('organisation', '0004_data_protection_officer_role'),
+        ('organisation', '0003_management_role'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
