@@ -18,6 +18,7 @@ BENCHMARKS = {
     "meetings": "bench.meetings",
     "referrals": "bench.referrals",
     "figures": "bench.figures",
+    "log_review": "bench.log_review",
     "floor": "bench.floor",
     "load": "bench.load",
 }

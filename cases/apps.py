@@ -15,6 +15,16 @@ class CasesConfig(AppConfig):
             work_list_sections.add(section)
         work_list_sections.add(figures_work_section)
 
+        # The log review lives in the platform (trivsel.audit), which cannot import cases.
+        from trivsel.audit.patterns import children_outside_units
+        from trivsel.audit.selectors import review_child_names
+
+        from . import log_review
+
+        work_list_sections.add(log_review.lookup_review_work_section)
+        review_child_names.add(log_review.review_child_names)
+        children_outside_units.add(log_review.children_outside_units)
+
         # The leaders' figures (/tal/) live in the platform, which cannot import the apps.
         from trivsel.figures.counting import figure_counters
         from trivsel.figures.tables import figure_sections

@@ -18,6 +18,7 @@ from .access import grants_rebuild
 from .handovers import services as handover_services
 from .handovers.selectors import handover_consent_default_end
 from .insight import services as insight_services
+from .log_review import log_review_demo_seed
 from .models import (
     Child,
     Consent,
@@ -158,6 +159,7 @@ def seed(context):
     _seed_handovers(context)
     _seed_work_lists(context)
     _seed_insight_request(context)
+    log_review_demo_seed(context)
     context["summary"]["children"] = Child.objects.count()
     context["summary"]["guardians"] = Guardian.objects.count()
 

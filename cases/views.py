@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
+from trivsel.audit.cpr import CPR_REVEAL_PURPOSE
 from trivsel.audit.models import Topic
 from trivsel.audit.selectors import access_log_for_guardian
 from trivsel.audit.services import get_or_refuse
@@ -167,7 +168,7 @@ def child_detail(request, pk):
 def child_cpr(request, pk):
     """ "Vis CPR": the full number only on request, and the request is logged."""
     child = selectors.child_get_for(
-        request.user, pk, purpose=_("Show CPR number"), topic=Topic.DAILY_CARE, need="show_cpr"
+        request.user, pk, purpose=_(CPR_REVEAL_PURPOSE), topic=Topic.DAILY_CARE, need="show_cpr"
     )
     cpr = child.cpr  # the selector above logged this look with its purpose, "Vis CPR"
     if request.htmx:

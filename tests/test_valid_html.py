@@ -7,6 +7,7 @@ import os
 import re
 import shutil
 import subprocess
+from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -16,9 +17,12 @@ from cases.insight import services as insight_services
 from meetings import services as meeting_services
 from meetings.models import Forum, ForumKind
 from referrals.models import Underretning
+from tests.audit.conftest import look, this_monday
 from tests.meetings.conftest import at, write_minutes
 from tests.referrals.conftest import intake  # noqa: F401 (a fixture)
 from tests.referrals.test_public import answers
+from trivsel.audit.models import SampledLookup
+from trivsel.audit.services import lookup_samples_draw
 
 VNU_JAR = Path(
     os.environ.get("VNU_JAR") or settings.BASE_DIR / "node_modules/vnu-jar/build/dist/vnu.jar"
@@ -83,6 +87,9 @@ def pages(world, login, client):
         received_at=timezone.now(),
     )
     insight = insight_services.insight_request_create(actor=world.guardian, child=world.child)
+    looked_up = look(world.paedagog, world.child, at=this_monday(10) - timedelta(days=3))
+    lookup_samples_draw(now=this_monday(9))
+    sampled = SampledLookup.objects.get(entry=looked_up)
     return [
         ("login", None, "/log-ind/"),
         ("public-choose", None, "/underret/"),
@@ -119,6 +126,9 @@ def pages(world, login, client):
         ("child-guardian", world.guardian, f"/boern/{world.child.pk}/"),
         ("insight-list", world.administrator, "/indsigt/"),
         ("insight", world.social_worker, f"/indsigt/{insight.pk}/"),
+        ("log-review", world.leader, "/adgangslog/gennemgang/"),
+        ("sampled-lookup", world.leader, f"/adgangslog/gennemgang/{sampled.pk}/"),
+        ("data-protection", world.administrator, "/adgangslog/databeskyttelse/"),
     ]
 
 

@@ -35,6 +35,7 @@ DEMO_LOGINS_TEXT = """
     foraelder          forælder til et barn i paedagog's gruppe
     admin              kommunal administrator (også /admin/)
     fagchef            fagchef: kommunens tal på /tal/, ingen børn
+    dpo                databeskyttelsesrådgiver: logkontrol og advarsler
     nabo               pædagog i Nabo Kommune
 """
 

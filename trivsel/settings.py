@@ -207,6 +207,17 @@ CELERY_BEAT_SCHEDULE = {
         "task": "trivsel.organisation.tasks.login_failures_prune",
         "schedule": crontab(minute=20, hour=3),
     },
+    # The log review (README "Logkontrol"): each unit's weekly sample of look-ups, drawn by the
+    # first run of the week (hourly, so a week whose Monday run was missed is caught up), and the
+    # unusual patterns in the recent look-ups.
+    "log-review-samples": {
+        "task": "trivsel.audit.tasks.lookup_samples_draw",
+        "schedule": crontab(minute=10),
+    },
+    "log-alerts": {
+        "task": "trivsel.audit.tasks.log_alerts_raise",
+        "schedule": env.float("AUDIT_ALERT_SECONDS", default=600.0),
+    },
     "daily-digest": {
         "task": "trivsel.notifications.tasks.daily_digest",
         # Every hour from the digest hour on: a day whose first run was missed is caught up.
@@ -237,6 +248,15 @@ DIALOGUE_CONFIRMATION_DAYS = env.int("DIALOGUE_CONFIRMATION_DAYS", default=3)
 DIALOGUE_MEETING_MINUTES = env.int("DIALOGUE_MEETING_MINUTES", default=90)
 # Leader figures (/tal/): a count of fewer children or cases than this is shown as "<N".
 FIGURES_MINIMUM_COUNT = env.int("FIGURES_MINIMUM_COUNT", default=5)
+# The log review: look-ups per unit and week put to the unit's leaders, and the thresholds of
+# the unusual patterns told to the administrators and the data-protection officer: within
+# AUDIT_ALERT_WINDOW_MINUTES, one user's children looked up outside her units, "Vis CPR", and
+# refused look-ups.
+AUDIT_REVIEW_SAMPLE_SIZE = env.int("AUDIT_REVIEW_SAMPLE_SIZE", default=5)
+AUDIT_ALERT_WINDOW_MINUTES = env.int("AUDIT_ALERT_WINDOW_MINUTES", default=60)
+AUDIT_ALERT_CHILDREN_OUTSIDE_UNITS = env.int("AUDIT_ALERT_CHILDREN_OUTSIDE_UNITS", default=20)
+AUDIT_ALERT_CPR_REVEALS = env.int("AUDIT_ALERT_CPR_REVEALS", default=10)
+AUDIT_ALERT_REFUSALS = env.int("AUDIT_ALERT_REFUSALS", default=10)
 # Rows per sweep statement; e-mail claims run out after the lease and are then tried again.
 REMINDER_BATCH_SIZE = env.int("REMINDER_BATCH_SIZE", default=10000)
 REMINDER_EMAIL_LEASE_SECONDS = env.int("REMINDER_EMAIL_LEASE_SECONDS", default=300)
@@ -321,8 +341,10 @@ AXES_VERBOSE = False
 # TWO_FACTOR_REQUIRED is on (the default in production); everyone else may turn it on from their
 # own page. The demo and the tests leave it to each user.
 TWO_FACTOR_REQUIRED = env.bool("TWO_FACTOR_REQUIRED", default=PRODUCTION)
+# The data-protection officer reads the whole municipality's access log.
 TWO_FACTOR_REQUIRED_ROLES = env.list(
-    "TWO_FACTOR_REQUIRED_ROLES", default=["administrator", "socialraadgiver", "teamleder"]
+    "TWO_FACTOR_REQUIRED_ROLES",
+    default=["administrator", "socialraadgiver", "teamleder", "databeskyttelsesraadgiver"],
 )
 TWO_FACTOR_RECOVERY_CODES = env.int("TWO_FACTOR_RECOVERY_CODES", default=10)
 # The name the authenticator app shows next to the code.

@@ -11,5 +11,6 @@ DEMO_USERNAMES = (
     "foraelder",
     "admin",
     "fagchef",
+    "dpo",
     "nabo",
 )

@@ -147,6 +147,9 @@ class Role(models.TextChoices):
     ADMINISTRATOR = "administrator", _("Administrator")
     # Municipal management (e.g. a fagchef): every unit's figures, aggregated only; no child.
     MANAGEMENT = "fagchef", _("Head of service (figures only)")
+    # The municipality's data-protection officer (databeskyttelsesrådgiver, GDPR art. 37–39):
+    # the data-protection pages (trivsel.audit.selectors.may_see_data_protection); no child.
+    DATA_PROTECTION_OFFICER = "databeskyttelsesraadgiver", _("Data protection officer")
 
 
 # Roles that belong to the social-work authority side (statutory basis, DOMAIN.md §5.4).
@@ -212,6 +215,12 @@ class StaffProfile(models.Model):
     def sees_figures(self):
         """Leaders, team leaders and municipal management see the figures of /tal/."""
         return self.has_role(Role.LEADER, Role.TEAM_LEADER, Role.MANAGEMENT)
+
+    @property
+    def sees_data_protection(self):
+        """The data-protection pages (the access log, the log review of the whole municipality,
+        the alerts, retention's reports): its data-protection officer and administrators."""
+        return self.has_role(Role.DATA_PROTECTION_OFFICER, Role.ADMINISTRATOR)
 
     @property
     def role_labels(self):
