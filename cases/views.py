@@ -21,6 +21,7 @@ from trivsel.organisation.selectors import (
     staff_choices,
     unit_list_visible_to,
 )
+from trivsel.retention.selectors import retention_periods_for_guardians
 from trivsel.web import service_errors, staff_only
 
 from . import selectors, services
@@ -154,6 +155,10 @@ def child_detail(request, pk):
         "siblings": selectors.siblings_visible_to(request.user, child),
         "handovers": handover_selectors.handovers_of_child_visible_to(request.user, child),
         "today": timezone.localdate(),
+        # Guardians read how long each kind of information is kept (the municipality's rules).
+        "retention_periods": retention_periods_for_guardians(child.municipality_id)
+        if is_guardian
+        else None,
     }
     return render(request, "cases/child_detail.html", context)
 

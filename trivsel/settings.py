@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "trivsel.audit",
     "trivsel.notifications",
     "trivsel.two_factor",
+    "trivsel.retention",
     # The product
     "cases",
     "screening",
@@ -207,6 +208,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "trivsel.organisation.tasks.login_failures_prune",
         "schedule": crontab(minute=20, hour=3),
     },
+    # Records past their retention period are deleted or anonymised (trivsel/retention), at night.
+    "retention-sweep": {
+        "task": "trivsel.retention.tasks.retention_sweep",
+        "schedule": crontab(minute=40, hour=2),
+    },
     "daily-digest": {
         "task": "trivsel.notifications.tasks.daily_digest",
         # Every hour from the digest hour on: a day whose first run was missed is caught up.
@@ -237,6 +243,8 @@ DIALOGUE_MEETING_MINUTES = env.int("DIALOGUE_MEETING_MINUTES", default=90)
 FIGURES_MINIMUM_COUNT = env.int("FIGURES_MINIMUM_COUNT", default=5)
 # Rows per sweep statement; e-mail claims run out after the lease and are then tried again.
 REMINDER_BATCH_SIZE = env.int("REMINDER_BATCH_SIZE", default=10000)
+# Rows the retention job removes per transaction (trivsel/retention/services.py).
+RETENTION_BATCH_SIZE = env.int("RETENTION_BATCH_SIZE", default=2000)
 REMINDER_EMAIL_LEASE_SECONDS = env.int("REMINDER_EMAIL_LEASE_SECONDS", default=300)
 REMINDER_EMAIL_MAX_ATTEMPTS = env.int("REMINDER_EMAIL_MAX_ATTEMPTS", default=10)
 # The address the links in e-mails start with (password reset, reminders, invitations): a
