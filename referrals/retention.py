@@ -80,11 +80,9 @@ def expired_referrals(*, municipality_id, before, held):
 def expired_consultations(*, municipality_id, before, held):
     # Never about a child, so never on hold; the words go, the count per unit and month stays.
     return (
-        AnonymousConsultation.objects.filter(
-            municipality_id=municipality_id, month__lt=timezone.localdate(before)
-        )
+        AnonymousConsultation.objects.filter(municipality_id=municipality_id, created_at__lt=before)
         .exclude(topic="")
-        .annotate(retention_event=F("month"))
+        .annotate(retention_event=F("created_at"))
     )
 
 
@@ -114,7 +112,7 @@ RECORD_TYPES = [
     RecordType(
         key="referrals.consultation",
         label=_("Anonymous consultations"),
-        event=_("after the month of the consultation"),
+        event=_("after the consultation"),
         default_months=24,
         expired=expired_consultations,
         action=ANONYMISE,
