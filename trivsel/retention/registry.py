@@ -50,7 +50,11 @@ class RecordType:
     def action_label(self):
         from django.utils.translation import gettext_lazy as _
 
-        return _("anonymised") if self.action == ANONYMISE else _("deleted")
+        return (
+            _("is anonymised (the figures are kept)")
+            if self.action == ANONYMISE
+            else _("is deleted")
+        )
 
 
 def record_types():
