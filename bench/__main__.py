@@ -18,6 +18,7 @@ BENCHMARKS = {
     "meetings": "bench.meetings",
     "referrals": "bench.referrals",
     "figures": "bench.figures",
+    "retention": "bench.retention",
     "floor": "bench.floor",
     "load": "bench.load",
 }
