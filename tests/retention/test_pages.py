@@ -103,3 +103,33 @@ def test_the_real_worker_runs_the_nightly_job(worker, world):  # noqa: F811
     run = RetentionRun.objects.get(municipality=world.solby)
     assert run.total == len(records)
     assert not any(still_there(records).values())
+
+
+def test_the_administrator_sets_her_municipalitys_period_in_the_admin(world, login):
+    from django.contrib.auth.models import Permission
+
+    world.administrator.user_permissions.add(
+        *Permission.objects.filter(content_type__app_label="retention")
+    )
+    client = login(world.administrator)
+    form = client.get("/admin/retention/retentionrule/add/").content.decode()
+    assert "Individuelle trivselsvurderinger (standard: 1 år efter runden blev lukket)" in form
+    assert world.nabo_kommune.name not in form
+    response = client.post(
+        "/admin/retention/retentionrule/add/",
+        {
+            "municipality": world.solby.pk,
+            "record_type": "audit.access_log",
+            "months": 24,
+            "reason": "DPO 1.12.2026",
+        },
+    )
+    assert response.status_code == 302
+    assert RetentionRule.objects.get(municipality=world.solby).months == 24
+    # Nabo is not hers to set.
+    response = client.post(
+        "/admin/retention/retentionrule/add/",
+        {"municipality": world.nabo_kommune.pk, "record_type": "cases.task", "months": 24},
+    )
+    assert response.status_code == 200
+    assert not RetentionRule.objects.filter(municipality=world.nabo_kommune).exists()

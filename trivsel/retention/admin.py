@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from trivsel.organisation.admin import TenantScopedAdmin
 
 from .models import RetentionRule, RetentionRun
-from .registry import record_type_choices, record_type_get
+from .registry import Rule, record_type_get, record_types
 
 
 class RetentionRuleForm(forms.ModelForm):
@@ -20,11 +20,11 @@ class RetentionRuleForm(forms.ModelForm):
             label=_("kind of record"),
             choices=[
                 (
-                    key,
-                    f"{label} ({_('default')}: {record_type_get(key).default_months} "
-                    f"{_('months')} {record_type_get(key).event})",
+                    t.key,
+                    _("%(label)s (default: %(period)s)")
+                    % {"label": t.label, "period": Rule(t, t.default_months, True).period_text},
                 )
-                for key, label in record_type_choices()
+                for t in record_types()
             ],
         )
 
