@@ -61,10 +61,6 @@ def record_types():
     return sorted(retention_record_types, key=lambda t: (t.order, t.key))
 
 
-def record_type_choices():
-    return [(t.key, t.label) for t in record_types()]
-
-
 def record_type_get(key):
     return next((t for t in retention_record_types if t.key == key), None)
 

@@ -7,9 +7,10 @@ twice: a removed row no longer matches, a row another worker holds is skipped.""
 import logging
 import time
 
+from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Min
+from django.db.models import Count, Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -41,49 +42,51 @@ def _removal_log(*, municipality_id, record_type, count):
 
 
 def _delete(batch):
-    """Delete the batch; rows something else still protects are left (and returned as such)."""
+    """Delete the batch; rows something else still protects are left for a later night."""
     model = batch.model
     try:
         with transaction.atomic():
             _total, per_model = batch.delete()
-        return per_model.get(model._meta.label, 0), []
+        return per_model.get(model._meta.label, 0)
     except PROTECTION_ERRORS:
         pass
     # Rare: a record deleted with these (minutes of a meeting) is still needed by another (the
     # notification they are the content of). Row by row, and the protected ones wait.
-    removed, stuck = 0, []
+    removed = 0
     for pk in batch.values_list("pk", flat=True):
         try:
             with transaction.atomic():
                 _total, per_model = model._base_manager.filter(pk=pk).delete()
             removed += per_model.get(model._meta.label, 0)
         except PROTECTION_ERRORS:
-            stuck.append(pk)
-    return removed, stuck
+            pass
+    return removed
 
 
 def record_type_sweep(*, record_type, municipality_id, before, held, batch_size, on_batch=None):
     """Remove one kind of record of one municipality (or of none) whose period has passed.
     Returns (rows removed, batches)."""
-    removed_total, batches, stuck = 0, 0, []
+    removed_total, batches, after = 0, 0, 0
     while True:
         expired = record_type.expired(municipality_id=municipality_id, before=before, held=held)
         started = time.perf_counter()
         with transaction.atomic():
+            # By primary key from where the last batch ended: rows this run has passed (removed,
+            # still protected, or held by another worker) are not read again.
             pks = list(
-                expired.exclude(pk__in=stuck)
+                expired.filter(pk__gt=after)
                 .order_by("pk")
                 .select_for_update(skip_locked=True, of=("self",))
                 .values_list("pk", flat=True)[:batch_size]
             )
             if not pks:
                 break
+            after = pks[-1]
             batch = expired.model._base_manager.filter(pk__in=pks)
             if record_type.action == ANONYMISE:
                 removed = record_type.anonymise(batch, expired=expired)
             else:
-                removed, newly_stuck = _delete(batch)
-                stuck += newly_stuck
+                removed = _delete(batch)
             if removed:
                 _removal_log(
                     municipality_id=municipality_id, record_type=record_type, count=removed
@@ -119,6 +122,7 @@ def retention_run(*, municipality_id, now=None, batch_size=None, on_batch=None):
             run.save(update_fields=["removed", "batches"])
     run.finished_at = timezone.now()
     run.save(update_fields=["removed", "batches", "finished_at"])
+    log.info("Retention, municipality %s: %s rows removed", municipality_id, run.total)
     return run
 
 
@@ -135,8 +139,6 @@ def retention_sweep(*, now=None, batch_size=None, on_batch=None):
         removed[municipality_id] = run.total
     for record_type in record_types():
         if record_type.without_municipality:
-            from dateutil.relativedelta import relativedelta
-
             count, _batches = record_type_sweep(
                 record_type=record_type,
                 municipality_id=None,
@@ -159,13 +161,6 @@ def retention_preview(*, municipality_id, now=None):
         expired = rule.record_type.expired(
             municipality_id=municipality_id, before=rule.before(now), held=held
         )
-        summary = expired.order_by().aggregate(oldest=Min("retention_event"))
-        count = expired.order_by().count()
-        rows.append(
-            {
-                "rule": rule,
-                "count": count,
-                "oldest": summary["oldest"] if count else None,
-            }
-        )
+        summary = expired.order_by().aggregate(count=Count("pk"), oldest=Min("retention_event"))
+        rows.append({"rule": rule, **summary})
     return rows, len(held)
