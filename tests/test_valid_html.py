@@ -104,6 +104,8 @@ def pages(world, login, client):
         ("notification-record", world.social_worker, "/underretninger/modtaget/"),
         ("intake", world.social_worker, "/underretninger/"),
         ("notify", world.paedagog, "/underretninger/ny/"),
+        ("retention-report", world.administrator, "/opbevaring/"),
+        ("child-guardian", world.guardian, f"/boern/{world.child.pk}/"),
     ]
 
 

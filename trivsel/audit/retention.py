@@ -10,6 +10,7 @@ from .models import AccessLogEntry
 
 def expired_log_entries(*, municipality_id, before, held):
     return (
+        # Entries of no municipality (a refused look without a login) go by the default period.
         AccessLogEntry.objects.filter(municipality_id=municipality_id, at__lt=before)
         .exclude(child_id__in=held)
         .annotate(retention_event=F("at"))
@@ -24,6 +25,7 @@ RECORD_TYPES = [
         default_months=60,
         expired=expired_log_entries,
         order=100,
+        without_municipality=True,
     ),
 ]
 
