@@ -120,6 +120,8 @@ def test_the_administrator_sets_her_municipalitys_period_in_the_admin(world, log
     form = client.get("/admin/retention/retentionrule/add/").content.decode()
     assert "Individuelle trivselsvurderinger (standard: 1 år efter runden blev lukket)" in form
     assert world.nabo_kommune.name not in form
+    # The report links to the rules for whoever may change them.
+    assert "/admin/retention/retentionrule/" in client.get(URL).content.decode()
     response = client.post(
         "/admin/retention/retentionrule/add/",
         {
