@@ -1,7 +1,7 @@
 """How long screening is kept (trivsel.retention; README "Sletning og opbevaring"). Both kinds
 are anonymised rather than deleted: /tal/ counts the rounds' marks and agreed positions."""
 
-from django.db.models import Count, F
+from django.db.models import Case, Count, F, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from trivsel.retention.registry import ANONYMISE, RecordType, retention_record_types
@@ -39,9 +39,11 @@ def ratings_anonymise(batch, *, expired):
         .values("round_id")
         .annotate(n=Count("child", distinct=True))
     )
-    for row in rated:
-        Round.objects.filter(pk=row["round_id"]).update(
-            removed_marks_rated=F("removed_marks_rated") + row["n"]
+    added = {row["round_id"]: row["n"] for row in rated}
+    if added:  # one statement for the batch's rounds
+        Round.objects.filter(pk__in=added).update(
+            removed_marks_rated=F("removed_marks_rated")
+            + Case(*(When(pk=pk, then=Value(n)) for pk, n in added.items()), default=Value(0))
         )
     _total, per_model = marks.delete()
     return per_model.get(Rating._meta.label, 0)

@@ -229,3 +229,45 @@ def test_a_network_meeting_whose_minutes_are_a_notifications_content_waits_for_i
         retention_sweep()  # the notification lets go of the minutes …
         retention_sweep()  # … and the next night the meeting goes
     assert still_there(records)["meetings.meeting"] is False
+
+
+def test_the_marks_leave_each_round_the_count_of_children_rated_by_its_deadline(world):
+    from screening.defaults import install_default_templates
+    from screening.models import FormTemplate, Rating, Round
+    from tests import factories as f
+
+    install_default_templates(FormTemplate)
+    template = FormTemplate.objects.get(municipality=None, sector="boernehave", version=1)
+    bo = f.ChildFactory(municipality=world.solby, first_name="Bo", last_name="Berg")
+    rounds = []
+    with at(0):
+        for late in (False, True):
+            round_ = Round.objects.create(
+                group=world.room,
+                template=template,
+                deadline=EVENT.date() - timedelta(days=3),
+                status="closed",
+                opened_by=world.leader,
+                closed_at=EVENT,
+            )
+            for child in (world.child, bo):
+                for rater in (world.paedagog, world.leader):
+                    Rating.objects.create(round=round_, child=child, rater=rater, position="groen")
+            if late:  # Bo's marks in the second round came after its deadline
+                Rating.objects.filter(round=round_, child=bo).update(updated_at=timezone.now())
+            else:
+                Rating.objects.filter(round=round_).update(updated_at=EVENT - timedelta(days=5))
+            rounds.append(round_)
+        Rating.objects.filter(round=rounds[1], child=world.child).update(
+            updated_at=EVENT - timedelta(days=5)
+        )
+    with at(+1, months=12):
+        removed, _batches = record_type_sweep(
+            record_type=record_type_get("screening.rating"),
+            municipality_id=world.solby.pk,
+            before=timezone.now() - timedelta(days=365),
+            held=[],
+            batch_size=3,
+        )
+    assert removed == 8
+    assert [Round.objects.get(pk=r.pk).removed_marks_rated for r in rounds] == [2, 1]
