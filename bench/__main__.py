@@ -19,6 +19,7 @@ BENCHMARKS = {
     "referrals": "bench.referrals",
     "figures": "bench.figures",
     "log_review": "bench.log_review",
+    "retention": "bench.retention",
     "floor": "bench.floor",
     "load": "bench.load",
 }

@@ -22,6 +22,7 @@ from trivsel.organisation.selectors import (
     staff_choices,
     unit_list_visible_to,
 )
+from trivsel.retention.selectors import retention_periods_for_guardians
 from trivsel.web import service_errors, staff_only
 
 from . import selectors, services
@@ -159,6 +160,10 @@ def child_detail(request, pk):
         if child.can.ask_for_insight
         else [],
         "today": timezone.localdate(),
+        # Guardians read how long each kind of information is kept (the municipality's rules).
+        "retention_periods": retention_periods_for_guardians(child.municipality_id)
+        if is_guardian
+        else None,
     }
     return render(request, "cases/child_detail.html", context)
 

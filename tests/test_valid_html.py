@@ -129,6 +129,7 @@ def pages(world, login, client):
         ("log-review", world.leader, "/adgangslog/gennemgang/"),
         ("sampled-lookup", world.leader, f"/adgangslog/gennemgang/{sampled.pk}/"),
         ("data-protection", world.administrator, "/adgangslog/databeskyttelse/"),
+        ("retention-report", world.administrator, "/opbevaring/"),
     ]
 
 

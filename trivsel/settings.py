@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "trivsel.audit",
     "trivsel.notifications",
     "trivsel.two_factor",
+    "trivsel.retention",
     # The product
     "cases",
     "screening",
@@ -218,6 +219,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "trivsel.audit.tasks.log_alerts_raise",
         "schedule": env.float("AUDIT_ALERT_SECONDS", default=600.0),
     },
+    # Records past their retention period are deleted or anonymised (trivsel/retention), at night.
+    "retention-sweep": {
+        "task": "trivsel.retention.tasks.retention_sweep",
+        "schedule": crontab(minute=40, hour=2),
+    },
     "daily-digest": {
         "task": "trivsel.notifications.tasks.daily_digest",
         # Every hour from the digest hour on: a day whose first run was missed is caught up.
@@ -259,6 +265,8 @@ AUDIT_ALERT_CPR_REVEALS = env.int("AUDIT_ALERT_CPR_REVEALS", default=10)
 AUDIT_ALERT_REFUSALS = env.int("AUDIT_ALERT_REFUSALS", default=10)
 # Rows per sweep statement; e-mail claims run out after the lease and are then tried again.
 REMINDER_BATCH_SIZE = env.int("REMINDER_BATCH_SIZE", default=10000)
+# Rows the retention job removes per transaction (trivsel/retention/services.py).
+RETENTION_BATCH_SIZE = env.int("RETENTION_BATCH_SIZE", default=2000)
 REMINDER_EMAIL_LEASE_SECONDS = env.int("REMINDER_EMAIL_LEASE_SECONDS", default=300)
 REMINDER_EMAIL_MAX_ATTEMPTS = env.int("REMINDER_EMAIL_MAX_ATTEMPTS", default=10)
 # The address the links in e-mails start with (password reset, reminders, invitations): a

@@ -45,6 +45,7 @@ urlpatterns = [
     path("drift/", notification_views.health, name="health"),
     path("notifikationer/", include("trivsel.notifications.urls")),
     path("tal/", include("trivsel.figures.urls")),
+    path("opbevaring/", include("trivsel.retention.urls")),
     path("admin/", admin.site.urls),
 ]
 
