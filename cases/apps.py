@@ -21,3 +21,10 @@ class CasesConfig(AppConfig):
 
         figure_sections.add(casework_figures)
         figure_counters.add(casework_counts)
+
+        # The imports' runs on the operations page (/drift/), which lives in the platform.
+        from trivsel.notifications.selectors import operations_sections
+
+        from .imports.selectors import imports_operations_section
+
+        operations_sections.add(imports_operations_section)

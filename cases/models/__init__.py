@@ -37,6 +37,7 @@ from .handovers import (
     HandoverState,
     TransitionType,
 )
+from .imports import ImportKind, ImportRun, ImportSource, ImportStatus
 from .involvement import (
     EXCHANGE_FOLLOW_UP_WITHIN_DAYS,
     EXCHANGE_MAX_DAYS_AHEAD,
@@ -79,6 +80,10 @@ __all__ = [
     "HandoverSeasonEvaluation",
     "HandoverState",
     "Household",
+    "ImportKind",
+    "ImportRun",
+    "ImportSource",
+    "ImportStatus",
     "Involvement",
     "LadderStep",
     "SubGoal",
