@@ -10,7 +10,7 @@ class ImportKind(models.TextChoices):
     CHILDREN = "boern", _("Children")
     GUARDIANS = "foraeldre", _("Guardians with custody")
     ENROLMENTS = "indskrivninger", _("Enrolments")
-    STAFF = "personale", _("Staff")
+    STAFF = "personale", _("Staff and their roles")
 
 
 class ImportStatus(models.TextChoices):
