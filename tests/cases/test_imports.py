@@ -325,13 +325,14 @@ def test_another_municipalitys_administrator_gets_404(world, login, admin):
     assert AccessLogEntry.objects.filter(actor=nabo_admin, basis=Basis.DENIED).exists()
 
 
-def test_cancel_and_expiry_delete_the_file(world, admin):
+def test_cancel_and_expiry_delete_the_file(world, admin, settings):
+    settings.IMPORT_PREVIEW_MINUTES = 5
     run, _page = preview_of(admin, FIRST_FILE)
     assert admin.post(f"/import/{run.pk}/annuller/").status_code == 302
     run.refresh_from_db()
     assert (run.status, run.content) == (ImportStatus.CANCELLED, None)
     run, _page = preview_of(admin, FIRST_FILE)
-    with time_machine.travel(timezone.now() + timedelta(hours=2)):
+    with time_machine.travel(timezone.now() + timedelta(minutes=10)):
         assert imports_expire() == 1
         response = admin.post(f"/import/{run.pk}/bekraeft/", follow=True)
         assert "venter ikke længere" in response.content.decode()
