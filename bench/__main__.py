@@ -20,6 +20,7 @@ BENCHMARKS = {
     "figures": "bench.figures",
     "floor": "bench.floor",
     "load": "bench.load",
+    "import": "bench.import",
 }
 
 
