@@ -12,6 +12,7 @@ from pathlib import Path
 from django.conf import settings
 from django.utils import timezone
 
+from cases.imports.services import import_preview
 from meetings import services as meeting_services
 from meetings.models import Forum, ForumKind
 from referrals.models import Underretning
@@ -71,6 +72,15 @@ def pages(world, login, client):
     )
     client.post(f"/underret/{world.solby.code}/", answers())
     notification = Underretning.objects.get()
+    import_run, _plan = import_preview(
+        actor=world.administrator,
+        kind="indskrivninger",
+        file_name="indskrivninger.csv",
+        content=(
+            "cpr;enhed;gruppe;fra\n1403219702;Børnehaven Mejsen;Mejsestuen;01.08.2025\n"
+            "1403219702;Ukendt;;01.08.2025\n"
+        ).encode(),
+    )
     return [
         ("login", None, "/log-ind/"),
         ("public-choose", None, "/underret/"),
@@ -104,6 +114,9 @@ def pages(world, login, client):
         ("notification-record", world.social_worker, "/underretninger/modtaget/"),
         ("intake", world.social_worker, "/underretninger/"),
         ("notify", world.paedagog, "/underretninger/ny/"),
+        ("import", world.administrator, "/import/"),
+        ("import-preview", world.administrator, f"/import/{import_run.pk}/"),
+        ("operations", world.administrator, "/drift/"),
     ]
 
 
