@@ -99,14 +99,12 @@ ALIASES = {
     "e_mail": "email",
     "mail": "email",
     "telefonnummer": "telefon",
-    "forældremyndighed": "foraeldremyndighed",
     "enhedsnavn": "enhed",
     "klasse": "gruppe",
     "stue": "gruppe",
     "startdato": "fra",
     "slutdato": "til",
     "rolle": "roller",
-    "enhed": "enhed",
 }
 
 
