@@ -498,6 +498,8 @@ TEST_RUNNER = "django.test.runner.DiscoverRunner"
 IMPORT_PREVIEW_MINUTES = env.int("IMPORT_PREVIEW_MINUTES", default=60)
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_MB", default=50) * 1024 * 1024
 IMPORT_DROP_DIR = env.str("IMPORT_DROP_DIR", default="")
+# The nightly sync refuses a file that would end more than this share of what it covers.
+IMPORT_MAX_END_PERCENT = env.int("IMPORT_MAX_END_PERCENT", default=20)
 CELERY_BEAT_SCHEDULE["imports-expire"] = {
     "task": "cases.tasks.imports_expire",
     "schedule": 15 * 60.0,

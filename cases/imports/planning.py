@@ -13,10 +13,13 @@ from datetime import date, datetime
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from trivsel.audit.services import privilege_change_record
 from trivsel.organisation.models import Group, Role, StaffProfile, Unit, User
+from trivsel.organisation.selectors import staff_privileges_of
 
 from ..access import grants_rebuild
 from ..cpr import cpr_birth_date, cpr_mask, cpr_normalise
@@ -714,13 +717,21 @@ def _split(value):
 
 def _plan_staff(plan, *, municipality, table, present, today, actor):
     index = UnitIndex(municipality)
-    users = {
-        u.email.casefold(): u
-        for u in User.objects.filter(municipality=municipality)
-        .exclude(email="")
+    people = list(
+        User.objects.filter(municipality=municipality)
         .select_related("staff_profile")
         .prefetch_related("staff_profile__units", "staff_profile__groups")
-    }
+    )
+    # By e-mail address, and by user name (the name an earlier import gave).
+    users = {u.username.casefold(): u for u in people}
+    users |= {u.email.casefold(): u for u in people if u.email}
+    emails = {values.get("email", "").strip().casefold() for _number, values in table.rows}
+    taken_elsewhere = set(
+        User.objects.exclude(municipality=municipality)
+        .annotate(name=Lower("username"))
+        .filter(name__in=emails)
+        .values_list("name", flat=True)
+    )
     seen, work = {}, []
     for number, values in table.rows:
         try:
@@ -746,7 +757,7 @@ def _plan_staff(plan, *, municipality, table, present, today, actor):
                 unit = index.unit(name=unit_name, external_id=unit_name)
                 groups.append(index.group(unit, name=group_name, external_id=group_name))
             user = users.get(email)
-            if user is None and User.objects.filter(username__iexact=email).exists():
+            if user is None and email in taken_elsewhere:
                 raise RowProblem(_("The e-mail address belongs to a user of another municipality."))
             if user is not None and (user.is_superuser or user == actor):
                 raise RowProblem(
@@ -782,9 +793,6 @@ def _plan_staff(plan, *, municipality, table, present, today, actor):
         )
 
     def apply(actor):
-        from trivsel.audit.services import privilege_change_record
-        from trivsel.organisation.selectors import staff_privileges_of
-
         for email, first, last, title, roles, units, groups in work:
             user = users.get(email)
             before = staff_privileges_of(user.pk) if user else {}

@@ -1,6 +1,7 @@
 """Who may import, and the runs an administrator sees: her own municipality's, nobody else's."""
 
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from trivsel.audit.services import get_or_refuse
 from trivsel.organisation.models import Role
@@ -30,6 +31,28 @@ def import_run_get_for(user, pk):
     return get_or_refuse(import_run_list_visible_to(user), pk, actor=user)
 
 
+def import_plan_for(user, run):
+    """The plan of a stored preview, computed again against today's records; the look at the
+    names and masked CPR numbers it lists is logged."""
+    from trivsel.audit.models import Action, Basis
+    from trivsel.audit.services import access_log_record
+
+    from .planning import plan_build
+    from .reading import table_read
+
+    table = table_read(file_name=run.file_name, content=bytes(run.content))
+    plan = plan_build(kind=run.kind, municipality=run.municipality, table=table, actor=user)
+    access_log_record(
+        actor=user,
+        action=Action.READ,
+        basis=Basis.ADMINISTRATION,
+        obj=run,
+        purpose=_("Import preview"),
+        detail=run.file_name,
+    )
+    return plan
+
+
 def import_runs_for_operations(user, *, limit=10):
     """The last runs on /drift/: a municipality's administrator sees her own municipality's, a
     platform superuser every municipality's."""
@@ -43,8 +66,6 @@ def imports_operations_section(user):
     """The imports' part of /drift/ (trivsel.notifications.selectors.operations_sections)."""
     if not (user.is_superuser or user.municipality_id):
         return None
-    from django.utils.translation import gettext as _
-
     return {
         "heading": _("Imports and nightly syncs"),
         "template": "cases/imports/operations_section.html",

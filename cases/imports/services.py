@@ -80,14 +80,6 @@ def import_preview(*, actor, kind, file_name, content):
     return run, plan
 
 
-def import_plan_of(run):
-    """The plan of a stored preview, computed again against today's records."""
-    table = table_read(file_name=run.file_name, content=bytes(run.content))
-    return plan_build(
-        kind=run.kind, municipality=run.municipality, table=table, actor=run.created_by
-    )
-
-
 def import_expired(run, now=None):
     now = now or timezone.now()
     return run.created_at < now - timedelta(minutes=settings.IMPORT_PREVIEW_MINUTES)
@@ -120,6 +112,8 @@ def _apply(*, actor, run, content):
         with transaction.atomic():
             table = table_read(file_name=run.file_name, content=content)
             plan = plan_build(kind=run.kind, municipality=municipality, table=table, actor=actor)
+            if run.source == ImportSource.COMMAND:
+                _unattended_check(plan)
             grants_follow(plan.apply(actor))
     except FileProblem as problem:
         run.message = problem.message
@@ -139,6 +133,22 @@ def _apply(*, actor, run, content):
         _forget(run, ImportStatus.APPLIED)
     _log(actor=actor, run=run, municipality=municipality)
     return run
+
+
+def _unattended_check(plan):
+    """Nobody sees the nightly sync's preview: a file that would end a large share of what it
+    covers (a half-written export, the wrong system's file) is refused rather than trusted."""
+    covered = len(plan.ends) + len(plan.changes) + plan.unchanged
+    share = settings.IMPORT_MAX_END_PERCENT
+    if len(plan.ends) > 20 and len(plan.ends) * 100 > share * covered:
+        raise FileProblem(
+            _(
+                "The file would end %(ends)s of %(covered)s enrolments, more than %(share)s %%: "
+                "the nightly sync does not trust it. If it is right, import it in the browser, "
+                "where you see the preview first."
+            )
+            % {"ends": len(plan.ends), "covered": covered, "share": share}
+        )
 
 
 def _forget(run, status):

@@ -50,7 +50,7 @@ def import_preview(request, pk):
             context["expired"] = True
         else:
             try:
-                plan = services.import_plan_of(run)
+                plan = selectors.import_plan_for(request.user, run)
             except FileProblem as problem:
                 context["problem"] = problem.message
             else:

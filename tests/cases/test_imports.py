@@ -95,6 +95,8 @@ def test_it_shows_what_would_happen_and_changes_nothing_until_confirmed(world, a
     assert (run.created, run.changed, run.ended, run.unchanged) == (4, 0, 0, 1)
     assert state() == before
     assert run.status == ImportStatus.PREVIEW and bytes(run.content).startswith(b"cpr;")
+    looks = AccessLogEntry.objects.filter(actor=world.administrator, object_id=str(run.pk))
+    assert looks.filter(purpose="Forhåndsvisning af import").exists()
 
 
 def test_confirming_imports_all_of_it_and_the_grants_follow(world, admin):
@@ -369,6 +371,17 @@ def test_the_nightly_command_syncs_and_reports(world, tmp_path, login):
     # Its summary on /drift/, for the municipality's administrator.
     page = login(world.administrator).get("/drift/").content.decode()
     assert "Natlig synkronisering" in page and "Afvist" in page
+
+
+def test_the_nightly_sync_refuses_a_file_that_would_end_most_of_what_it_covers(world, tmp_path):
+    for _ in range(25):
+        f.EnrolmentFactory(child=f.ChildFactory(municipality=world.solby), group=world.school_class)
+    before = state()
+    path = tmp_path / "halv.csv"
+    path.write_text(FIRST_FILE, encoding="utf-8")
+    with pytest.raises(CommandError, match="ville afslutte 25 af 26 indskrivninger"):
+        call_command("import_enrolments", str(path), municipality="901")
+    assert state() == before
 
 
 def test_the_drop_folder_imports_each_municipalitys_files_and_deletes_them(world, tmp_path):
