@@ -19,7 +19,11 @@ RECENT_RUNS = 20
 @require_http_methods(["GET", "POST"])
 def import_start(request):
     runs = selectors.import_run_list_visible_to(request.user)  # 404 for anyone else
-    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    form = (
+        ImportUploadForm(request.POST, request.FILES)
+        if request.method == "POST"
+        else ImportUploadForm()
+    )
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         with service_errors(form=form):

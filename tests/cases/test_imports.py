@@ -181,6 +181,21 @@ def test_a_file_that_cannot_be_read_is_refused_in_danish_and_changes_nothing(wor
     assert AccessLogEntry.objects.filter(object_id=str(run.pk), detail__contains=name).exists()
 
 
+def test_a_form_without_a_file_or_a_kind_says_so_in_danish(world, admin):
+    response = admin.post("/import/", {})
+    text = response.content.decode()
+    assert response.status_code == 400
+    assert "Vælg, hvad filen indeholder." in text and "Vælg en fil, der skal importeres." in text
+    assert not ImportRun.objects.exists()
+
+
+def test_a_cpr_number_in_the_files_name_is_masked(world, admin):
+    run, page = preview_of(admin, FIRST_FILE, name=f"C:\\eksport\\{BO}.csv")
+    assert run.file_name == "140321-XXXX.csv"
+    assert BO not in page.content.decode()
+    assert not AccessLogEntry.objects.filter(detail__contains=BO).exists()
+
+
 def test_rows_that_cannot_be_taken_are_named_with_their_row_and_the_rest_is_imported(world, admin):
     content = (
         HEADER
