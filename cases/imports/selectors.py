@@ -31,17 +31,12 @@ def import_run_get_for(user, pk):
     return get_or_refuse(import_run_list_visible_to(user), pk, actor=user)
 
 
-def import_plan_for(user, run):
-    """The plan of a stored preview, computed again against today's records; the look at the
-    names and masked CPR numbers it lists is logged."""
+def import_preview_for(user, run):
+    """What a stored preview lists, as {section: [(row, text), …]}; the look at the names and
+    masked CPR numbers in it is logged."""
     from trivsel.audit.models import Action, Basis
     from trivsel.audit.services import access_log_record
 
-    from .planning import plan_build
-    from .reading import table_read
-
-    table = table_read(file_name=run.file_name, content=bytes(run.content))
-    plan = plan_build(kind=run.kind, municipality=run.municipality, table=table, actor=user)
     access_log_record(
         actor=user,
         action=Action.READ,
@@ -50,13 +45,15 @@ def import_plan_for(user, run):
         purpose=_("Import preview"),
         detail=run.file_name,
     )
-    return plan
+    return {section: [tuple(line) for line in lines] for section, lines in run.preview.items()}
 
 
 def import_runs_for_operations(user, *, limit=10):
     """The last runs on /drift/: a municipality's administrator sees her own municipality's, a
     platform superuser every municipality's."""
-    runs = ImportRun.objects.select_related("municipality", "created_by").defer("content")
+    runs = ImportRun.objects.select_related("municipality", "created_by").defer(
+        "content", "preview"
+    )
     if not user.is_superuser:
         runs = runs.filter(municipality_id=user.municipality_id)
     return list(runs[:limit])

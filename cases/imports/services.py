@@ -19,7 +19,7 @@ from trivsel.locking import row_lock
 from trivsel.organisation.models import Municipality
 
 from ..models import ImportKind, ImportRun, ImportSource, ImportStatus
-from .planning import grants_follow, plan_build
+from .planning import PREVIEW_LINES, grants_follow, plan_build
 from .reading import FileProblem, table_read
 from .selectors import may_import
 
@@ -75,6 +75,10 @@ def import_preview(*, actor, kind, file_name, content):
         return run, None
     _set_counts(run, plan)
     run.status, run.content = ImportStatus.PREVIEW, content
+    run.preview = {
+        section: [[line.row, line.text] for line in getattr(plan, section)[:PREVIEW_LINES]]
+        for section in ("errors", "creates", "changes", "ends")
+    }
     run.save()
     _log(actor=actor, run=run, municipality=municipality)
     return run, plan
@@ -152,7 +156,8 @@ def _unattended_check(plan):
 
 
 def _forget(run, status):
-    run.status, run.content, run.finished_at = status, None, timezone.now()
+    run.status, run.finished_at = status, timezone.now()
+    run.content = run.preview = None
     run.save()
 
 
@@ -173,7 +178,7 @@ def imports_expire(*, now=None):
     return ImportRun.objects.filter(
         status=ImportStatus.PREVIEW,
         created_at__lt=now - timedelta(minutes=settings.IMPORT_PREVIEW_MINUTES),
-    ).update(status=ImportStatus.EXPIRED, content=None, finished_at=now)
+    ).update(status=ImportStatus.EXPIRED, content=None, preview=None, finished_at=now)
 
 
 @transaction.atomic

@@ -10,7 +10,6 @@ from ..models import ImportStatus
 from . import selectors, services
 from .forms import ImportUploadForm
 from .planning import PREVIEW_LINES
-from .reading import FileProblem
 
 RECENT_RUNS = 20
 
@@ -40,7 +39,7 @@ def import_start(request):
     return render(
         request,
         "cases/imports/import_start.html",
-        {"form": form, "runs": runs.defer("content")[:RECENT_RUNS]},
+        {"form": form, "runs": runs.defer("content", "preview")[:RECENT_RUNS]},
         status=400 if form.errors else 200,
     )
 
@@ -53,21 +52,16 @@ def import_preview(request, pk):
         if services.import_expired(run):
             context["expired"] = True
         else:
-            try:
-                plan = selectors.import_plan_for(request.user, run)
-            except FileProblem as problem:
-                context["problem"] = problem.message
-            else:
-                context["plan"] = plan
-                context["sections"] = [
-                    (key, heading, lines[:PREVIEW_LINES], len(lines))
-                    for key, heading, lines in (
-                        ("errors", _("Rows that cannot be taken"), plan.errors),
-                        ("creates", _("Would be created"), plan.creates),
-                        ("changes", _("Would be changed"), plan.changes),
-                        ("ends", _("Would end"), plan.ends),
-                    )
-                ]
+            lines = selectors.import_preview_for(request.user, run)
+            context["sections"] = [
+                (key, heading, lines[key], count)
+                for key, heading, count in (
+                    ("errors", _("Rows that cannot be taken"), run.rejected),
+                    ("creates", _("Would be created"), run.created),
+                    ("changes", _("Would be changed"), run.changed),
+                    ("ends", _("Would end"), run.ended),
+                )
+            ]
     return render(request, "cases/imports/import_preview.html", context)
 
 

@@ -41,6 +41,9 @@ class ImportRun(models.Model):
     # The uploaded file itself, kept only between the preview and the confirmation (or the
     # preview's expiry), then emptied: the file holds CPR numbers.
     content = models.BinaryField(null=True, editable=False)
+    # What the preview lists (the first lines of each section, CPR numbers masked), kept and
+    # emptied with the file: {"errors": [[row, text], …], "creates": …, "changes": …, "ends": …}.
+    preview = models.JSONField(null=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

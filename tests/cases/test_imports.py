@@ -103,7 +103,7 @@ def test_confirming_imports_all_of_it_and_the_grants_follow(world, admin):
     run, _page = preview_of(admin, FIRST_FILE)
     run = confirm(admin, run)
     assert run.status == ImportStatus.APPLIED
-    assert run.content is None  # the file is deleted with the import
+    assert run.content is None and run.preview is None  # the file is deleted with the import
     bo = Child.objects.get(cpr=BO)
     assert bo.birth_date == date(2021, 3, 14) and bo.municipality == world.solby
     assert sees(world.paedagog, BO) and not sees(world.teacher, BO)
