@@ -323,12 +323,16 @@ def _bulk_set(model, changes):
 # --- guardians ---------------------------------------------------------------------------------
 
 
+class NoCustody(RowProblem):
+    pass
+
+
 def _custody(value):
     value = value.strip().casefold()
     if value in YES:
         return True
     if value in NO:
-        raise RowProblem(
+        raise NoCustody(
             _(
                 "The guardian has no custody (»foraeldremyndighed« is not »ja«): only holders of "
                 "custody are imported."
@@ -354,7 +358,7 @@ def _plan_guardians(plan, *, municipality, table, present, today, actor):
         )
     }
     optional = [c for c in ("email", "telefon") if c in present]
-    seen, protected_children = {}, set()
+    seen, protected_children, no_longer = {}, set(), set()
     wanted_pairs = set()  # (child id, guardian cpr)
     new_guardians, guardian_changes, new_custody, custody_on = {}, {}, [], []
     for number, values in table.rows:
@@ -384,8 +388,11 @@ def _plan_guardians(plan, *, municipality, table, present, today, actor):
                     ) from None
             _custody(values.get("foraeldremyndighed", ""))
         except RowProblem as problem:
-            if child_id is not None:
-                # Its custody is left as it is rather than ended for a typing error.
+            if isinstance(problem, NoCustody):
+                no_longer.add(child_id)
+            elif child_id is not None:
+                # Its custody is left as it is rather than ended for a typing error (a guardian
+                # the file says has no custody is, like one it leaves out, no longer a holder).
                 protected_children.add(child_id)
             plan.reject(number, str(problem))
             continue
@@ -433,7 +440,9 @@ def _plan_guardians(plan, *, municipality, table, present, today, actor):
         elif have and have["pk"] not in guardian_changes:
             plan.unchanged += 1
     # Custody of an imported guardian that the file no longer names, for the children it names.
-    children_in_file = {child_id for child_id, _cpr_ in wanted_pairs} - protected_children
+    children_in_file = {child_id for child_id, _cpr_ in wanted_pairs} | no_longer
+    children_in_file -= protected_children
+    cpr_of_child = {pk: cpr for cpr, pk in children.items() if pk in children_in_file}
     custody_off = []
     for (child_id, _guardian_id), link in custody.items():
         if (
@@ -446,7 +455,11 @@ def _plan_guardians(plan, *, municipality, table, present, today, actor):
             plan.ends.append(
                 Line(
                     None,
-                    _("Custody ends: %(who)s") % {"who": cpr_mask(link["guardian__cpr"])},
+                    _("Custody ends: %(who)s for the child %(child)s")
+                    % {
+                        "who": cpr_mask(link["guardian__cpr"]),
+                        "child": cpr_mask(cpr_of_child[child_id]),
+                    },
                 )
             )
 

@@ -279,6 +279,11 @@ def test_children_then_guardians_with_custody(world, admin):
     run = confirm(admin, preview_of(admin, only_father, kind="foraeldre", name="f.csv")[0])
     assert (run.created, run.ended) == (2, 1)
     assert not Guardianship.objects.get(guardian__cpr=MOTHER).has_custody
+    # A row saying the father no longer has custody is not taken, and his custody ends.
+    father_without = only_father.replace(";ja\n", ";nej\n")
+    run = confirm(admin, preview_of(admin, father_without, kind="foraeldre", name="f.csv")[0])
+    assert (run.rejected, run.ended) == (1, 1)
+    assert not Guardianship.objects.filter(child=bo, has_custody=True).exists()
 
 
 def test_staff_are_created_and_kept_in_step(world, admin):
