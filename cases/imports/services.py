@@ -20,7 +20,7 @@ from trivsel.organisation.models import Municipality
 
 from ..models import ImportKind, ImportRun, ImportSource, ImportStatus
 from .planning import PREVIEW_LINES, grants_follow, plan_build
-from .reading import FileProblem, table_read
+from .reading import FileProblem, table_dump, table_load, table_read
 from .selectors import may_import
 
 
@@ -74,7 +74,7 @@ def import_preview(*, actor, kind, file_name, content):
         _log(actor=actor, run=run, municipality=municipality)
         return run, None
     _set_counts(run, plan)
-    run.status, run.content = ImportStatus.PREVIEW, content
+    run.status, run.content = ImportStatus.PREVIEW, table_dump(table)
     run.preview = {
         section: [[line.row, line.text] for line in getattr(plan, section)[:PREVIEW_LINES]]
         for section in ("errors", "creates", "changes", "ends")
@@ -104,17 +104,18 @@ def import_confirm(*, actor, run):
     if import_expired(run):
         _forget(run, ImportStatus.EXPIRED)
         raise ValidationError(_("The preview has expired. Upload the file again."))
-    _apply(actor=actor, run=run, content=bytes(run.content))
+    _apply(actor=actor, run=run, table=table_load(run.content))
     return run
 
 
-def _apply(*, actor, run, content):
+def _apply(*, actor, run, content=None, table=None):
     municipality = run.municipality
     # One import at a time per municipality: two would plan against the same records.
     Municipality.objects.select_for_update().filter(pk=municipality.pk).first()
     try:
         with transaction.atomic():
-            table = table_read(file_name=run.file_name, content=content)
+            if table is None:
+                table = table_read(file_name=run.file_name, content=content)
             plan = plan_build(kind=run.kind, municipality=municipality, table=table, actor=actor)
             if run.source == ImportSource.COMMAND:
                 _unattended_check(plan)

@@ -38,8 +38,8 @@ class ImportRun(models.Model):
     source = models.CharField(_("source"), max_length=20, choices=ImportSource.choices)
     # The uploaded file's name with anything CPR-shaped masked.
     file_name = models.CharField(_("file name"), max_length=200)
-    # The uploaded file itself, kept only between the preview and the confirmation (or the
-    # preview's expiry), then emptied: the file holds CPR numbers.
+    # The uploaded file's rows as read (cases.imports.reading.table_dump), kept only between the
+    # preview and the confirmation, cancellation or expiry, then emptied: they hold CPR numbers.
     content = models.BinaryField(null=True, editable=False)
     # What the preview lists (the first lines of each section, CPR numbers masked), kept and
     # emptied with the file: {"errors": [[row, text], …], "creates": …, "changes": …, "ends": …}.
