@@ -17,9 +17,8 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from trivsel.audit.services import privilege_change_record
-from trivsel.organisation.models import Group, Role, StaffProfile, Unit, User
-from trivsel.organisation.selectors import staff_privileges_of
+from trivsel.organisation.models import Group, Role, Unit, User
+from trivsel.organisation.services import UNCHANGED, staff_provision
 
 from ..access import grants_rebuild
 from ..cpr import cpr_birth_date, cpr_mask, cpr_normalise
@@ -807,23 +806,17 @@ def _plan_staff(plan, *, municipality, table, present, today, actor):
 
     def apply(actor):
         for email, first, last, title, roles, units, groups in work:
-            user = users.get(email)
-            before = staff_privileges_of(user.pk) if user else {}
-            if user is None:
-                user = User(username=email, email=email, municipality=municipality)
-                # They log in through the identity provider or set a password by e-mail.
-                user.set_unusable_password()
-            user.first_name, user.last_name, user.is_active = first, last, True
-            user.save()
-            profile = user.staff_profile_or_none or StaffProfile(user=user)
-            profile.roles = roles
-            if title is not None:
-                profile.title = title
-            profile.save()
-            profile.units.set(units)
-            profile.groups.set(groups)
-            privilege_change_record(
-                actor=actor, user=user, before=before, after=staff_privileges_of(user.pk)
+            staff_provision(
+                municipality=municipality,
+                user=users.get(email),
+                email=email,
+                first_name=first,
+                last_name=last,
+                title=UNCHANGED if title is None else title,
+                roles=roles,
+                units=units,
+                groups=groups,
+                actor=actor,
             )
         # Staff see children through their units' and groups' auth groups, kept in step by the
         # organisation's signals: no child's grants change here.
