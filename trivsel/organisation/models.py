@@ -230,3 +230,26 @@ class StaffProfile(models.Model):
     @property
     def role_labels(self):
         return [Role(role).label for role in self.roles]
+
+
+class ProvisioningToken(models.Model):
+    """A municipality's identity provider's key to the SCIM endpoint (trivsel.organisation.scim):
+    only its hash is stored; the token is shown once, by `manage.py scim_token`."""
+
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.CASCADE,
+        related_name="provisioning_tokens",
+        verbose_name=_("municipality"),
+    )
+    name = models.CharField(_("name"), max_length=100)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("provisioning token (SCIM)")
+        verbose_name_plural = _("provisioning tokens (SCIM)")
+
+    def __str__(self):
+        return f"{self.municipality} · {self.name}"
