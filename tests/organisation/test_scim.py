@@ -111,6 +111,29 @@ def test_bad_requests_get_scim_errors_and_change_nothing(world, provider):
     assert admin.staff_profile.roles == [Role.LEADER, Role.ADMINISTRATOR]
 
 
+GARBAGE = [
+    [],
+    {"userName": {"x": 1}},
+    {"userName": "x" * 300},
+    {"userName": "a@b.invalid", "name": "Anja", "emails": "a", "roles": [{"value": {}}]},
+    {"userName": "a@b.invalid", "active": "maybe"},
+    {"schemas": [PATCH], "Operations": {"op": "replace"}},
+    {"schemas": [PATCH], "Operations": [{"op": "replace", "value": 7}]},
+    {"schemas": [PATCH], "Operations": [{"op": "remove", "path": "active"}]},
+]
+
+
+def test_garbage_gets_a_400_never_a_500(world, provider):
+    before = User.objects.count()
+    for body in GARBAGE:
+        assert provider("post", "Users", body).status_code in (400, 409), body
+        assert provider("patch", f"Users/{world.paedagog.pk}", body).status_code == 400, body
+    assert provider("put", "Users/abc", NEW).status_code == 404
+    assert User.objects.count() == before
+    world.paedagog.refresh_from_db()
+    assert world.paedagog.is_active and world.paedagog.first_name == "Mette"
+
+
 def test_the_command_prints_a_token_once_and_keeps_its_hash(world, capsys):
     call_command("scim_token", municipality="901")
     token = capsys.readouterr().out.strip()

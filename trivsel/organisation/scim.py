@@ -146,7 +146,7 @@ def _roles(values, *, current):
     roles = []
     for item in values:
         value = item.get("value") if isinstance(item, dict) else item
-        if value not in PROVIDER_ROLES:
+        if not isinstance(value, str) or value not in PROVIDER_ROLES:
             raise ScimError(400, f"Unknown or reserved role: {str(value)[:40]}", "invalidValue")
         if value not in roles:
             roles.append(value)
@@ -157,21 +157,23 @@ def _roles(values, *, current):
 
 def _fields(data, user=None):
     """What a User resource sets, as staff_provision's arguments."""
-    name = data.get("name") or {}
-    emails = data.get("emails") or []
+    name = data.get("name") if isinstance(data.get("name"), dict) else {}
+    emails = data.get("emails") if isinstance(data.get("emails"), list) else []
     email = next(
         (e.get("value") for e in emails if isinstance(e, dict) and e.get("primary")), None
     ) or next((e.get("value") for e in emails if isinstance(e, dict)), None)
-    username = str(data.get("userName") or (user.username if user else "")).strip()
-    if not username:
-        raise ScimError(400, "userName is required.", "invalidValue")
+    if not isinstance(data.get("userName", ""), str):
+        raise ScimError(400, "userName must be a string.", "invalidValue")
+    username = (data.get("userName") or (user.username if user else "")).strip()
+    if not username or len(username) > 150:
+        raise ScimError(400, "userName is required (at most 150 characters).", "invalidValue")
     active = data.get("active", True)
     if not isinstance(active, bool):
         raise ScimError(400, "active must be true or false.", "invalidValue")
     current = user.staff_profile_or_none.roles if user and user.staff_profile_or_none else []
     return {
         "username": username,
-        "email": (email or (username if "@" in username else "")).strip()[:254],
+        "email": str(email or (username if "@" in username else "")).strip()[:254],
         "first_name": str(name.get("givenName", "")).strip()[:150],
         "last_name": str(name.get("familyName", "")).strip()[:150],
         "active": active,
@@ -276,13 +278,18 @@ def _patched(person, data):
         "emails": [{"value": person.email, "primary": True}] if person.email else [],
         "active": person.is_active,
     }
-    for operation in data.get("Operations") or []:
+    operations = data.get("Operations")
+    if not isinstance(operations, list) or not all(isinstance(o, dict) for o in operations):
+        raise ScimError(400, "Operations must be a list of objects.", "invalidSyntax")
+    for operation in operations:
         op = str(operation.get("op", "")).lower()
         path = operation.get("path")
         value = operation.get("value")
         if op not in ("add", "replace"):
             raise ScimError(400, f"Unsupported operation: {op[:20]}", "invalidSyntax")
-        changes = value if path is None and isinstance(value, dict) else {path: value}
+        if path is None and not isinstance(value, dict):
+            raise ScimError(400, "An operation without a path needs an object.", "invalidValue")
+        changes = value if path is None else {path: value}
         for key, new in changes.items():
             if key in ("name.givenName", "name.familyName"):
                 resource["name"][key.split(".")[1]] = new
