@@ -48,6 +48,7 @@ def _set_counts(run, plan):
         setattr(run, name, value)
 
 
+@transaction.atomic
 def import_preview(*, actor, kind, file_name, content):
     """Read and plan the file without changing anything; keep the file for the confirmation.
     A file that cannot be read is refused (the run says why) and not kept."""
