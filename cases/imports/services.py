@@ -103,8 +103,11 @@ def import_confirm(*, actor, run):
             % {"status": run.get_status_display().lower()}
         )
     if import_expired(run):
+        # Said by the run, not raised: the file must be forgotten, not rolled back with an error.
+        run.message = _("The preview has expired. Upload the file again.")
         _forget(run, ImportStatus.EXPIRED)
-        raise ValidationError(_("The preview has expired. Upload the file again."))
+        _log(actor=actor, run=run, municipality=run.municipality)
+        return run
     _apply(actor=actor, run=run, table=table_load(run.content))
     return run
 

@@ -355,6 +355,13 @@ def test_cancel_and_expiry_delete_the_file(world, admin, settings):
     assert (run.status, run.content) == (ImportStatus.CANCELLED, None)
     run, _page = preview_of(admin, FIRST_FILE)
     with time_machine.travel(timezone.now() + timedelta(minutes=10)):
+        # Confirmed too late (before the sweep): refused, and the file forgotten all the same.
+        response = admin.post(f"/import/{run.pk}/bekraeft/", follow=True)
+        assert "Forhåndsvisningen er udløbet" in response.content.decode()
+        run.refresh_from_db()
+        assert (run.status, run.content) == (ImportStatus.EXPIRED, None)
+    run, _page = preview_of(admin, FIRST_FILE)
+    with time_machine.travel(timezone.now() + timedelta(minutes=10)):
         assert imports_expire() == 1
         response = admin.post(f"/import/{run.pk}/bekraeft/", follow=True)
         assert "venter ikke længere" in response.content.decode()
