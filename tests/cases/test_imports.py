@@ -424,3 +424,48 @@ def test_the_drop_folder_imports_each_municipalitys_files_and_deletes_them(world
     ]
     assert not list(tmp_path.rglob("*.csv"))
     assert not Child.objects.filter(municipality=world.nabo_kommune, cpr=BO).exists()
+
+
+def test_the_sample_files_import_cleanly_and_a_second_time_change_nothing(world):
+    """docs/import/: every sample file is taken whole in a municipality with the demo's units."""
+    from pathlib import Path
+
+    from cases.imports.services import import_confirm, import_preview
+
+    for unit_name, group_names in {
+        "Børnehuset Solsikken": ["Solstuen", "Månestuen"],
+        "Vuggestuen Mælkebøtten": ["Myrestuen"],
+        "Bakkeskolen": ["0.A", "3.B"],
+        "SFO Bakken": ["SFO 1"],
+    }.items():
+        unit = f.UnitFactory(municipality=world.solby, name=unit_name)
+        for name in group_names:
+            f.GroupFactory(unit=unit, name=name)
+    samples = Path(__file__).resolve().parents[2] / "docs" / "import"
+    for round_ in (1, 2):
+        for kind, name in [
+            ("boern", "boern.csv"),
+            ("foraeldre", "foraeldre.csv"),
+            ("indskrivninger", "indskrivninger.csv"),
+            ("personale", "personale.csv"),
+        ]:
+            run, _plan = import_preview(
+                actor=world.administrator,
+                kind=kind,
+                file_name=name,
+                content=(samples / name).read_bytes(),
+            )
+            assert run.rejected == 0, (name, _plan.errors)
+            run = import_confirm(actor=world.administrator, run=run)
+            assert run.status == ImportStatus.APPLIED
+            if round_ == 2:
+                assert (run.created, run.changed, run.ended) == (0, 0, 0), name
+    assert Enrolment.objects.filter(child__cpr="0805174893").count() == 2
+    assert Guardianship.objects.filter(guardian__cpr=MOTHER, has_custody=True).count() == 2
+    sample_staff = ["anja.lund", "bo.kristensen", "camilla.holt"]
+    assert (
+        StaffProfile.objects.filter(
+            user__username__in=[f"{name}@example.invalid" for name in sample_staff]
+        ).count()
+        == 3
+    )
