@@ -376,6 +376,8 @@ def test_the_start_page_lists_runs_in_constant_queries(world, admin, django_asse
     with django_assert_max_num_queries(12):
         response = admin.get("/import/")
     assert response.content.decode().count("indskrivninger.csv") == 3
+    run = ImportRun.objects.latest("pk")
+    assert f'href="/import/{run.pk}/"' in response.content.decode()  # back to a preview
 
 
 def test_the_nightly_command_syncs_and_reports(world, tmp_path, login):
