@@ -22,6 +22,7 @@ BENCHMARKS = {
     "retention": "bench.retention",
     "floor": "bench.floor",
     "load": "bench.load",
+    "import": "bench.import",
 }
 
 

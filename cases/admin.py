@@ -15,7 +15,7 @@ from .models import Child, Enrolment, Guardian, Guardianship
 class ChildAdminForm(forms.ModelForm):
     class Meta:
         model = Child
-        fields = ["municipality", "first_name", "last_name", "cpr", "language_needs"]
+        fields = ["municipality", "first_name", "last_name", "cpr", "address", "language_needs"]
 
     def clean_cpr(self):
         try:
@@ -56,7 +56,7 @@ class ChildAdmin(TenantScopedAdmin):
 
     def get_fields(self, request, obj=None):
         # Once saved, the number is shown masked; corrections go through support, not here.
-        fields = ["municipality", "first_name", "last_name", "cpr", "language_needs"]
+        fields = ["municipality", "first_name", "last_name", "cpr", "address", "language_needs"]
         if obj is not None:
             fields[fields.index("cpr")] = "masked_cpr"
         return fields

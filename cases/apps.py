@@ -40,3 +40,9 @@ class CasesConfig(AppConfig):
 
         insight_sections.add(cases_sections)
         work_list_sections.add(insight_requests_section)
+        # The imports' runs on the operations page (/drift/), which lives in the platform.
+        from trivsel.notifications.selectors import operations_sections
+
+        from .imports.selectors import imports_operations_section
+
+        operations_sections.add(imports_operations_section)

@@ -13,6 +13,7 @@ from pathlib import Path
 from django.conf import settings
 from django.utils import timezone
 
+from cases.imports.services import import_preview
 from cases.insight import services as insight_services
 from meetings import services as meeting_services
 from meetings.models import Forum, ForumKind
@@ -90,6 +91,15 @@ def pages(world, login, client):
     looked_up = look(world.paedagog, world.child, at=this_monday(10) - timedelta(days=3))
     lookup_samples_draw(now=this_monday(9))
     sampled = SampledLookup.objects.get(entry=looked_up)
+    import_run, _plan = import_preview(
+        actor=world.administrator,
+        kind="indskrivninger",
+        file_name="indskrivninger.csv",
+        content=(
+            "cpr;enhed;gruppe;fra\n1403219702;Børnehaven Mejsen;Mejsestuen;01.08.2025\n"
+            "1403219702;Ukendt;;01.08.2025\n"
+        ).encode(),
+    )
     return [
         ("login", None, "/log-ind/"),
         ("public-choose", None, "/underret/"),
@@ -130,6 +140,9 @@ def pages(world, login, client):
         ("sampled-lookup", world.leader, f"/adgangslog/gennemgang/{sampled.pk}/"),
         ("data-protection", world.administrator, "/adgangslog/databeskyttelse/"),
         ("retention-report", world.administrator, "/opbevaring/"),
+        ("import", world.administrator, "/import/"),
+        ("import-preview", world.administrator, f"/import/{import_run.pk}/"),
+        ("operations", world.administrator, "/drift/"),
     ]
 
 

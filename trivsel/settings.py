@@ -523,3 +523,24 @@ GUARDIAN_RENDER_403 = False
 ANONYMOUS_USER_NAME = None
 
 TEST_RUNNER = "django.test.runner.DiscoverRunner"
+
+# Imports (README "Import"): how long an uploaded file waits for its confirmation, the largest
+# file taken, and the drop folder of the nightly enrolment sync (one folder per municipality code;
+# no beat entry without it).
+IMPORT_PREVIEW_MINUTES = env.int("IMPORT_PREVIEW_MINUTES", default=60)
+IMPORT_MAX_BYTES = env.int("IMPORT_MAX_MB", default=50) * 1024 * 1024
+IMPORT_DROP_DIR = env.str("IMPORT_DROP_DIR", default="")
+# The nightly sync refuses a file that would end more than this share of what it covers.
+IMPORT_MAX_END_PERCENT = env.int("IMPORT_MAX_END_PERCENT", default=20)
+CELERY_BEAT_SCHEDULE["imports-expire"] = {
+    "task": "cases.tasks.imports_expire",
+    "schedule": 15 * 60.0,
+}
+if IMPORT_DROP_DIR:
+    CELERY_BEAT_SCHEDULE["imports-drop-folder"] = {
+        "task": "cases.tasks.imports_drop_folder",
+        "schedule": crontab(
+            minute=env.int("IMPORT_DROP_MINUTE", default=30),
+            hour=env.int("IMPORT_DROP_HOUR", default=2),
+        ),
+    }

@@ -37,6 +37,7 @@ from .handovers import (
     HandoverState,
     TransitionType,
 )
+from .imports import ImportKind, ImportRun, ImportSource, ImportStatus
 from .insight import (
     InsightDecision,
     InsightDecisionKind,
@@ -89,6 +90,10 @@ __all__ = [
     "InsightDecisionKind",
     "InsightRequest",
     "InsightStatus",
+    "ImportKind",
+    "ImportRun",
+    "ImportSource",
+    "ImportStatus",
     "Involvement",
     "LadderStep",
     "SubGoal",

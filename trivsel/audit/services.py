@@ -29,15 +29,19 @@ def access_log_record(
     detail="",
     topic=Topic.INTERNAL,
     guardian_not_before=None,
+    municipality=None,
 ):
     """Write one access-log entry. Every selector and view that touches personal data calls this.
 
     `detail` may carry a search term or similar free text; CPR numbers in it are masked here so
     no caller can forget it. `topic` says what the look was about: the guardians' log shows it only
-    if trivsel.audit.rules allows it (an internal look, the default, never)."""
+    if trivsel.audit.rules allows it (an internal look, the default, never). `municipality`: the
+    entry's municipality where there is no actor to take it from (a nightly import)."""
     now = timezone.now()
     return AccessLogEntry.objects.create(
-        municipality_id=getattr(actor, "municipality_id", None),
+        municipality_id=municipality.pk
+        if municipality
+        else getattr(actor, "municipality_id", None),
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         action=action,
         basis=basis,

@@ -86,6 +86,8 @@ class Unit(models.Model):
     type = models.CharField(_("type"), max_length=20, choices=UnitType.choices)
     district = models.CharField(_("district"), max_length=100, blank=True)
     email = models.EmailField(_("shared e-mail"), blank=True)
+    # The unit's id in the municipality's own systems: imports match on it before the name.
+    external_id = models.CharField(_("external id"), max_length=50, blank=True)
 
     class Meta:
         verbose_name = _("unit")
@@ -94,7 +96,12 @@ class Unit(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["municipality", "name"], name="unit_name_unique_in_municipality"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["municipality", "external_id"],
+                condition=~models.Q(external_id=""),
+                name="unit_external_id_unique_in_municipality",
+            ),
         ]
 
     def __str__(self):
@@ -117,13 +124,20 @@ class Group(models.Model):
     )
     name = models.CharField(_("name"), max_length=100)
     kind = models.CharField(_("kind"), max_length=20, choices=GroupKind.choices)
+    # The group's id in the municipality's own systems: imports match on it before the name.
+    external_id = models.CharField(_("external id"), max_length=50, blank=True)
 
     class Meta:
         verbose_name = _("group")
         verbose_name_plural = _("groups")
         ordering = ["unit__name", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["unit", "name"], name="group_name_unique_in_unit")
+            models.UniqueConstraint(fields=["unit", "name"], name="group_name_unique_in_unit"),
+            models.UniqueConstraint(
+                fields=["unit", "external_id"],
+                condition=~models.Q(external_id=""),
+                name="group_external_id_unique_in_unit",
+            ),
         ]
 
     def __str__(self):
@@ -225,3 +239,26 @@ class StaffProfile(models.Model):
     @property
     def role_labels(self):
         return [Role(role).label for role in self.roles]
+
+
+class ProvisioningToken(models.Model):
+    """A municipality's identity provider's key to the SCIM endpoint (trivsel.organisation.scim):
+    only its hash is stored; the token is shown once, by `manage.py scim_token`."""
+
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.CASCADE,
+        related_name="provisioning_tokens",
+        verbose_name=_("municipality"),
+    )
+    name = models.CharField(_("name"), max_length=100)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("provisioning token (SCIM)")
+        verbose_name_plural = _("provisioning tokens (SCIM)")
+
+    def __str__(self):
+        return f"{self.municipality} · {self.name}"
