@@ -18,8 +18,11 @@ BENCHMARKS = {
     "meetings": "bench.meetings",
     "referrals": "bench.referrals",
     "figures": "bench.figures",
+    "log_review": "bench.log_review",
+    "retention": "bench.retention",
     "floor": "bench.floor",
     "load": "bench.load",
+    "import": "bench.import",
 }
 
 

@@ -15,7 +15,15 @@ from .models import Child, Enrolment, Guardian, Guardianship
 class ChildAdminForm(forms.ModelForm):
     class Meta:
         model = Child
-        fields = ["municipality", "first_name", "last_name", "cpr", "language_needs", "user"]
+        fields = [
+            "municipality",
+            "first_name",
+            "last_name",
+            "cpr",
+            "address",
+            "language_needs",
+            "user",
+        ]
 
     def clean_user(self):
         # The young person's own login is theirs alone: never a professional's or a parent's,
@@ -68,7 +76,15 @@ class ChildAdmin(TenantScopedAdmin):
 
     def get_fields(self, request, obj=None):
         # Once saved, the number is shown masked; corrections go through support, not here.
-        fields = ["municipality", "first_name", "last_name", "cpr", "language_needs", "user"]
+        fields = [
+            "municipality",
+            "first_name",
+            "last_name",
+            "cpr",
+            "address",
+            "language_needs",
+            "user",
+        ]
         if obj is not None:
             fields[fields.index("cpr")] = "masked_cpr"
         return fields

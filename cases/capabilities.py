@@ -54,6 +54,14 @@ def exchange_staff():
     return Q(staff_profile__roles__overlap=sorted(exchange_roles()))
 
 
+def may_ask_for_insight(bases):
+    """Who may ask for insight about a child (GDPR art. 15) and download the answer, from the
+    bases of their access to the child's basic data: the one place that says it. The guardians
+    with custody ask through their own access, and so does a young person with their own login
+    (GDPR art. 15 is the data subject's own right)."""
+    return Basis.GUARDIAN in bases or Basis.YOUNG_PERSON in bases
+
+
 @dataclass(frozen=True)
 class ChildCapabilities:
     user_id: int
@@ -174,6 +182,10 @@ class ChildCapabilities:
         if self.is_guardian:
             return consent.guardian is not None and consent.guardian.user_id == self.user_id
         return False
+
+    @property
+    def ask_for_insight(self):
+        return may_ask_for_insight(self.bases())
 
     def answer_consent(self, consent):
         return consent.status == ConsentStatus.AWAITING_GUARDIAN and self.gave_consent(consent)

@@ -18,6 +18,8 @@ from . import services
 from .access import grants_rebuild
 from .handovers import services as handover_services
 from .handovers.selectors import handover_consent_default_end
+from .insight import services as insight_services
+from .log_review import log_review_demo_seed
 from .models import (
     Child,
     Consent,
@@ -26,6 +28,7 @@ from .models import (
     Guardian,
     Guardianship,
     Handover,
+    InsightRequest,
     LadderStep,
     Task,
     TransitionType,
@@ -157,6 +160,8 @@ def seed(context):
     _seed_handovers(context)
     _seed_work_lists(context)
     _seed_young_person(context)
+    _seed_insight_request(context)
+    log_review_demo_seed(context)
     context["summary"]["children"] = Child.objects.count()
     context["summary"]["guardians"] = Guardian.objects.count()
 
@@ -322,6 +327,19 @@ def _seed_work_lists(context):
         owner=users["admin"],
         due_date=today + timedelta(days=10),
     )
+
+
+def _seed_insight_request(context):
+    """The `foraelder` login has asked for insight about her child (GDPR art. 15): the request
+    waits with the administrators (`admin`) and the social-work side, its month running. Made
+    once: any request about a demo child means it was."""
+    demo = context["demo"]
+    if InsightRequest.objects.filter(municipality=demo).exists():
+        return
+    guardian = Guardian.objects.get(user__username="foraelder")
+    child = guardian.children.order_by("pk").first()
+    insight_services.insight_request_create(actor=guardian.user, child=child)
+    context["summary"]["insight requests"] = 1
 
 
 def _seed_handovers(context):

@@ -20,7 +20,7 @@ from trivsel.notifications.clocks import (
     unit_leader_of,
     years_before,
 )
-from trivsel.organisation.models import LEADER_ROLES
+from trivsel.organisation.models import LEADER_ROLES, Role
 
 from .models import (
     AGE_OF_MAJORITY,
@@ -30,6 +30,7 @@ from .models import (
     ConsentStatus,
     Enrolment,
     Forlob,
+    InsightRequest,
     Task,
     TaskStatus,
 )
@@ -163,6 +164,40 @@ def turning_18(now):
     )
 
 
+def insight_requests_due(now):
+    """An insight request not answered within REMINDER_INSIGHT_DAYS of its one-month deadline
+    (GDPR art. 12(3)) → every administrator of the municipality; still unanswered the day after
+    the deadline → the same people again, as overdue."""
+    horizon = _today(now) + timedelta(days=settings.REMINDER_INSIGHT_DAYS)
+    return InsightRequest.objects.filter(
+        released_at__isnull=True,
+        due_date__lte=horizon,
+        municipality__users__staff_profile__roles__contains=[Role.ADMINISTRATOR],
+        municipality__users__is_active=True,
+    ).annotate(
+        cursor=F("pk"),
+        recipient=F("municipality__users__id"),
+        key=key("cases.insight:", F("pk"), ":", F("due_date")),
+        due_at=local_midnight(F("due_date")),
+        link=link("cases:insight_detail", F("pk")),
+        leader=F("municipality__users__id"),
+    )
+
+
+register(
+    ClockSource(
+        kind="cases.insight",
+        queryset=insight_requests_due,
+        title=_("An answer to a request for insight is due on %(date)s."),
+        escalation_title=_(
+            "An answer to a request for insight was due on %(date)s and has not been released."
+        ),
+        # One row per administrator: no cursor unique per row.
+        paged=False,
+        # Overdue from the day after the due date.
+        grace=timedelta(days=1),
+    )
+)
 register(
     ClockSource(
         kind="cases.task",
@@ -216,3 +251,10 @@ CONSENT_RECORDED = "cases.consent_recorded"
 CONSENT_AWAITING = "cases.consent_awaiting"
 register_event(CONSENT_RECORDED, _("A consent has been recorded in your name."))
 register_event(CONSENT_AWAITING, _("A consent is waiting for your answer."))
+
+# The insight requests' events (cases.insight.services): a request waits for the
+# administrators; the answer waits for the guardian who asked.
+INSIGHT_REQUESTED = "cases.insight_requested"
+INSIGHT_RELEASED = "cases.insight_released"
+register_event(INSIGHT_REQUESTED, _("A request for insight waits for an answer."))
+register_event(INSIGHT_RELEASED, _("The answer to your request for insight is ready."))

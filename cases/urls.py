@@ -20,6 +20,10 @@ urlpatterns = [
     path("forloeb/<int:forlob_pk>/afslut/", views.forlob_close, name="forlob_close"),
     # Transition handovers: their own module, the same names in the `cases` namespace.
     path("", include("cases.handovers.urls")),
+    # Insight requests (GDPR art. 15): the same way.
+    path("", include("cases.insight.urls")),
+    # Imports of children, guardians, enrolments and staff (administrators).
+    path("", include("cases.imports.urls")),
     path("opgaver/", views.task_list, name="task_list"),
     path("opgaver/<int:task_pk>/udfoert/", views.task_complete, name="task_complete"),
 ]

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
+from trivsel.audit.cpr import CPR_REVEAL_PURPOSE
 from trivsel.audit.models import Topic
 from trivsel.audit.selectors import access_log_for_guardian
 from trivsel.audit.services import get_or_refuse
@@ -22,6 +23,7 @@ from trivsel.organisation.selectors import (
     staff_choices,
     unit_list_visible_to,
 )
+from trivsel.retention.selectors import retention_periods_for_guardians
 from trivsel.web import service_errors, staff_only
 
 from . import selectors, services
@@ -39,6 +41,7 @@ from .forms import (
     PlanForm,
 )
 from .handovers import selectors as handover_selectors
+from .insight import selectors as insight_selectors
 from .models import Consent, Forlob, Task
 from .worklist import work_list_children_logged, work_list_for
 
@@ -156,7 +159,15 @@ def child_detail(request, pk):
         ),
         "siblings": selectors.siblings_visible_to(request.user, child),
         "handovers": handover_selectors.handovers_of_child_visible_to(request.user, child),
+        "insight_requests": list(insight_selectors.insight_requests_of(request.user, child))
+        if child.can.ask_for_insight
+        else [],
         "today": timezone.localdate(),
+        # The family (guardians, the young person) reads how long each kind of information is
+        # kept (the municipality's rules).
+        "retention_periods": retention_periods_for_guardians(child.municipality_id)
+        if is_family
+        else None,
     }
     return render(request, "cases/child_detail.html", context)
 
@@ -166,7 +177,7 @@ def child_detail(request, pk):
 def child_cpr(request, pk):
     """ "Vis CPR": the full number only on request, and the request is logged."""
     child = selectors.child_get_for(
-        request.user, pk, purpose=_("Show CPR number"), topic=Topic.DAILY_CARE, need="show_cpr"
+        request.user, pk, purpose=_(CPR_REVEAL_PURPOSE), topic=Topic.DAILY_CARE, need="show_cpr"
     )
     cpr = child.cpr  # the selector above logged this look with its purpose, "Vis CPR"
     if request.htmx:

@@ -146,7 +146,7 @@ def _is_staff(user):
 # Roles whose work is not the daily care of children: the social-work side (its own queue and
 # deadlines) and the administrators. Screening, handovers, consents and the notifications one
 # sends are not theirs, so those sections are left out rather than shown empty.
-NOT_IN_DAILY_CARE = SOCIAL_WORK_ROLES | {Role.ADMINISTRATOR}
+NOT_IN_DAILY_CARE = SOCIAL_WORK_ROLES | {Role.ADMINISTRATOR, Role.DATA_PROTECTION_OFFICER}
 
 
 def in_daily_care(user):

@@ -18,6 +18,13 @@ class MeetingsConfig(AppConfig):
         consent_rules.add(consents_hidden_from)
         task_rules.add(tasks_hidden_from)
 
+        # The insight package (cases) holds the child's meetings and minutes.
+        from cases.insight.package import insight_sections
+
+        from .insight import meetings_sections
+
+        insight_sections.add(meetings_sections)
+
         # The leaders' figures (/tal/) live in the platform, which cannot import the apps.
         from trivsel.figures.counting import figure_counters
         from trivsel.figures.tables import figure_sections

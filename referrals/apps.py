@@ -18,6 +18,15 @@ class ReferralsConfig(AppConfig):
         after_attendance_recorded.add(attendance_recorded)
         after_minutes_approved.add(minutes_approved)
 
+        # The insight package (cases) holds the notifications and referrals, with the exception
+        # path marked and the notifiers' identities redacted.
+        from cases.insight.package import insight_exception_path, insight_sections
+
+        from .insight import on_exception_path, referrals_sections
+
+        insight_sections.add(referrals_sections)
+        insight_exception_path.add(on_exception_path)
+
         # The leaders' figures (/tal/) live in the platform, which cannot import referrals.
         from trivsel.figures.counting import figure_counters
         from trivsel.figures.tables import figure_sections

@@ -287,6 +287,9 @@ class Underretning(ChildVoice):
         _("a bisidder took part in the investigation"), null=True, blank=True
     )
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    # Set when retention has stripped the notification of the child, the notifier and every word
+    # about them; what /tal/ counts is kept (referrals.retention).
+    anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True, editable=False)
     # Each clock's deadline, set from received_at (clocks_refresh), so every clock is reminded
     # and escalated on its own in SQL. Empty: the clock does not run (no receipt for an
     # anonymous notifier; no 4-month deadline without an investigation).

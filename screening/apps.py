@@ -15,6 +15,13 @@ class ScreeningConfig(AppConfig):
 
         screening_summary_provider.add(handover_summary)
 
+        # The insight package (cases) holds the child's marks and joint assessments.
+        from cases.insight.package import insight_sections
+
+        from .insight import screening_sections
+
+        insight_sections.add(screening_sections)
+
         # The leaders' figures (/tal/) live in the platform, which cannot import screening.
         from trivsel.figures.counting import figure_counters
         from trivsel.figures.tables import figure_sections

@@ -6,7 +6,7 @@ child: the figures job counts them (screening_counts), the page reads the counts
 
 from datetime import timedelta
 
-from django.db.models import CharField, Count, Exists, OuterRef, Q, Subquery, Value
+from django.db.models import CharField, Count, Exists, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Cast, Coalesce, Concat, TruncMonth
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -84,7 +84,8 @@ def _rated_counts(rounds):
     for unit_id, group_id, month, enrolled_count, rated_count in rounds.annotate(
         month=TruncMonth("deadline"),
         enrolled=Coalesce(Subquery(enrolled), 0),
-        rated=Coalesce(Subquery(rated), 0),
+        # Marks removed by retention are counted on the round (screening.retention).
+        rated=Coalesce(Subquery(rated), 0) + F("removed_marks_rated"),
     ).values_list("group__unit_id", "group_id", "month", "enrolled", "rated"):
         rated_count = min(rated_count, enrolled_count)
         yield Counted("screening.rated", unit_id, group_id, month, "rated", rated_count)

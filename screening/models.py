@@ -96,6 +96,9 @@ class Round(models.Model):
     opened_at = models.DateTimeField(_("opened"), auto_now_add=True)
     joint_started_at = models.DateTimeField(_("joint session started"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    # When retention removes the round's individual marks, how many of those children had been
+    # rated by the deadline: /tal/'s "rated by the deadline" adds it to the marks still kept.
+    removed_marks_rated = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("screening round")
@@ -136,8 +139,12 @@ class JointAssessment(models.Model):
     """The agreed position after the joint session, with a short reflection."""
 
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="assessments")
+    # Empty once retention has anonymised the assessment: the position stays counted on /tal/.
     child = models.ForeignKey(
-        "cases.Child", on_delete=models.CASCADE, related_name="joint_assessments"
+        "cases.Child",
+        on_delete=models.CASCADE,
+        null=True,
+        related_name="joint_assessments",
     )
     position = models.CharField(_("agreed position"), max_length=5, choices=Position.choices)
     reflection = models.TextField(_("reflection"), blank=True)

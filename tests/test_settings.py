@@ -66,7 +66,9 @@ def two_factor_settings(env):
 
 
 def test_production_requires_two_factor_login_of_administrators_and_the_social_work_side():
-    assert two_factor_settings(PRODUCTION_ENV) == "True administrator,socialraadgiver,teamleder"
+    assert two_factor_settings(PRODUCTION_ENV) == (
+        "True administrator,socialraadgiver,teamleder,databeskyttelsesraadgiver"
+    )
     # The roles are a setting of their own.
     roles = {**PRODUCTION_ENV, "TWO_FACTOR_REQUIRED_ROLES": "administrator,leder"}
     assert two_factor_settings(roles) == "True administrator,leder"

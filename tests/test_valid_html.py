@@ -7,19 +7,25 @@ import os
 import re
 import shutil
 import subprocess
+from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
 from django.utils import timezone
 
 from cases import services as case_services
+from cases.imports.services import import_preview
+from cases.insight import services as insight_services
 from meetings import services as meeting_services
 from meetings.models import Forum, ForumKind
 from referrals.models import Underretning
+from tests.audit.conftest import look, this_monday
 from tests.cases.test_young_person import make_young_person
 from tests.meetings.conftest import at, write_minutes
 from tests.referrals.conftest import intake  # noqa: F401 (a fixture)
 from tests.referrals.test_public import answers
+from trivsel.audit.models import SampledLookup
+from trivsel.audit.services import lookup_samples_draw
 
 VNU_JAR = Path(
     os.environ.get("VNU_JAR") or settings.BASE_DIR / "node_modules/vnu-jar/build/dist/vnu.jar"
@@ -81,6 +87,29 @@ def pages(world, login, client):
         tovholder=world.teacher,
         review_date=timezone.localdate() + timezone.timedelta(days=30),
     )
+    # An insight request with an entry on the exception path to decide.
+    Underretning.objects.create(
+        municipality=world.solby,
+        route="classic",
+        category="violence",
+        child=world.child,
+        text="Mistanke om vold i hjemmet.",
+        suspected_violence=True,
+        received_at=timezone.now(),
+    )
+    insight = insight_services.insight_request_create(actor=world.guardian, child=world.child)
+    looked_up = look(world.paedagog, world.child, at=this_monday(10) - timedelta(days=3))
+    lookup_samples_draw(now=this_monday(9))
+    sampled = SampledLookup.objects.get(entry=looked_up)
+    import_run, _plan = import_preview(
+        actor=world.administrator,
+        kind="indskrivninger",
+        file_name="indskrivninger.csv",
+        content=(
+            "cpr;enhed;gruppe;fra\n1403219702;Børnehaven Mejsen;Mejsestuen;01.08.2025\n"
+            "1403219702;Ukendt;;01.08.2025\n"
+        ).encode(),
+    )
     return [
         ("login", None, "/log-ind/"),
         ("public-choose", None, "/underret/"),
@@ -117,6 +146,16 @@ def pages(world, login, client):
         ("home-young-person", young, "/"),
         ("child-young-person", young, f"/boern/{young_child.pk}/"),
         ("own-words", young, f"/forloeb/{young_forlob.pk}/egne-ord/"),
+        ("child-guardian", world.guardian, f"/boern/{world.child.pk}/"),
+        ("insight-list", world.administrator, "/indsigt/"),
+        ("insight", world.social_worker, f"/indsigt/{insight.pk}/"),
+        ("log-review", world.leader, "/adgangslog/gennemgang/"),
+        ("sampled-lookup", world.leader, f"/adgangslog/gennemgang/{sampled.pk}/"),
+        ("data-protection", world.administrator, "/adgangslog/databeskyttelse/"),
+        ("retention-report", world.administrator, "/opbevaring/"),
+        ("import", world.administrator, "/import/"),
+        ("import-preview", world.administrator, f"/import/{import_run.pk}/"),
+        ("operations", world.administrator, "/drift/"),
     ]
 
 

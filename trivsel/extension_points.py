@@ -5,7 +5,8 @@ The lower app declares an ExtensionPoint next to the code that uses it and docum
 functions are called; a higher app adds its function in its AppConfig.ready(). It is the one
 mechanism for all of them: the clocks of the reminders (trivsel.notifications.clocks), the rules
 by which meetings hide their own entries on a child's page (cases.selectors), the screening
-summary of a handover (cases.handovers.services), and what follows approved minutes (meetings).
+summary of a handover (cases.handovers.services), what follows approved minutes (meetings), and
+the kinds of record and legal holds of retention (trivsel.retention.registry).
 """
 
 

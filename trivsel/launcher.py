@@ -36,6 +36,7 @@ DEMO_LOGINS_TEXT = """
     ung                en ung på 16 med sit eget login (egen side, samtykker, møder)
     admin              kommunal administrator (også /admin/)
     fagchef            fagchef: kommunens tal på /tal/, ingen børn
+    dpo                databeskyttelsesrådgiver: logkontrol og advarsler
     nabo               pædagog i Nabo Kommune
 """
 

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "trivsel.audit",
     "trivsel.notifications",
     "trivsel.two_factor",
+    "trivsel.retention",
     # The product
     "cases",
     "screening",
@@ -212,6 +213,22 @@ CELERY_BEAT_SCHEDULE = {
         "task": "trivsel.organisation.tasks.login_failures_prune",
         "schedule": crontab(minute=20, hour=3),
     },
+    # The log review (README "Logkontrol"): each unit's weekly sample of look-ups, drawn by the
+    # first run of the week (hourly, so a week whose Monday run was missed is caught up), and the
+    # unusual patterns in the recent look-ups.
+    "log-review-samples": {
+        "task": "trivsel.audit.tasks.lookup_samples_draw",
+        "schedule": crontab(minute=10),
+    },
+    "log-alerts": {
+        "task": "trivsel.audit.tasks.log_alerts_raise",
+        "schedule": env.float("AUDIT_ALERT_SECONDS", default=600.0),
+    },
+    # Records past their retention period are deleted or anonymised (trivsel/retention), at night.
+    "retention-sweep": {
+        "task": "trivsel.retention.tasks.retention_sweep",
+        "schedule": crontab(minute=40, hour=2),
+    },
     "daily-digest": {
         "task": "trivsel.notifications.tasks.daily_digest",
         # Every hour from the digest hour on: a day whose first run was missed is caught up.
@@ -228,6 +245,8 @@ REMINDER_REVIEW_DAYS = env.int("REMINDER_REVIEW_DAYS", default=7)
 REMINDER_CONSENT_DAYS = env.int("REMINDER_CONSENT_DAYS", default=14)
 REMINDER_AGE_18_DAYS = env.int("REMINDER_AGE_18_DAYS", default=90)
 REMINDER_ROUND_DAYS = env.int("REMINDER_ROUND_DAYS", default=3)
+# An insight request's answer (one month, GDPR art. 12(3)) is reminded this many days ahead.
+REMINDER_INSIGHT_DAYS = env.int("REMINDER_INSIGHT_DAYS", default=7)
 # How far ahead each statutory clock of a notification reminds (referrals/reminders.py).
 UNDERRETNING_ASSESSMENT_AHEAD_HOURS = env.int("UNDERRETNING_ASSESSMENT_AHEAD_HOURS", default=12)
 UNDERRETNING_RECEIPT_AHEAD_DAYS = env.int("UNDERRETNING_RECEIPT_AHEAD_DAYS", default=2)
@@ -240,8 +259,19 @@ DIALOGUE_CONFIRMATION_DAYS = env.int("DIALOGUE_CONFIRMATION_DAYS", default=3)
 DIALOGUE_MEETING_MINUTES = env.int("DIALOGUE_MEETING_MINUTES", default=90)
 # Leader figures (/tal/): a count of fewer children or cases than this is shown as "<N".
 FIGURES_MINIMUM_COUNT = env.int("FIGURES_MINIMUM_COUNT", default=5)
+# The log review: look-ups per unit and week put to the unit's leaders, and the thresholds of
+# the unusual patterns told to the administrators and the data-protection officer: within
+# AUDIT_ALERT_WINDOW_MINUTES, one user's children looked up outside her units, "Vis CPR", and
+# refused look-ups.
+AUDIT_REVIEW_SAMPLE_SIZE = env.int("AUDIT_REVIEW_SAMPLE_SIZE", default=5)
+AUDIT_ALERT_WINDOW_MINUTES = env.int("AUDIT_ALERT_WINDOW_MINUTES", default=60)
+AUDIT_ALERT_CHILDREN_OUTSIDE_UNITS = env.int("AUDIT_ALERT_CHILDREN_OUTSIDE_UNITS", default=20)
+AUDIT_ALERT_CPR_REVEALS = env.int("AUDIT_ALERT_CPR_REVEALS", default=10)
+AUDIT_ALERT_REFUSALS = env.int("AUDIT_ALERT_REFUSALS", default=10)
 # Rows per sweep statement; e-mail claims run out after the lease and are then tried again.
 REMINDER_BATCH_SIZE = env.int("REMINDER_BATCH_SIZE", default=10000)
+# Rows the retention job removes per transaction (trivsel/retention/services.py).
+RETENTION_BATCH_SIZE = env.int("RETENTION_BATCH_SIZE", default=2000)
 REMINDER_EMAIL_LEASE_SECONDS = env.int("REMINDER_EMAIL_LEASE_SECONDS", default=300)
 REMINDER_EMAIL_MAX_ATTEMPTS = env.int("REMINDER_EMAIL_MAX_ATTEMPTS", default=10)
 # The address the links in e-mails start with (password reset, reminders, invitations): a
@@ -324,8 +354,10 @@ AXES_VERBOSE = False
 # TWO_FACTOR_REQUIRED is on (the default in production); everyone else may turn it on from their
 # own page. The demo and the tests leave it to each user.
 TWO_FACTOR_REQUIRED = env.bool("TWO_FACTOR_REQUIRED", default=PRODUCTION)
+# The data-protection officer reads the whole municipality's access log.
 TWO_FACTOR_REQUIRED_ROLES = env.list(
-    "TWO_FACTOR_REQUIRED_ROLES", default=["administrator", "socialraadgiver", "teamleder"]
+    "TWO_FACTOR_REQUIRED_ROLES",
+    default=["administrator", "socialraadgiver", "teamleder", "databeskyttelsesraadgiver"],
 )
 TWO_FACTOR_RECOVERY_CODES = env.int("TWO_FACTOR_RECOVERY_CODES", default=10)
 # The name the authenticator app shows next to the code.
@@ -500,3 +532,24 @@ GUARDIAN_RENDER_403 = False
 ANONYMOUS_USER_NAME = None
 
 TEST_RUNNER = "django.test.runner.DiscoverRunner"
+
+# Imports (README "Import"): how long an uploaded file waits for its confirmation, the largest
+# file taken, and the drop folder of the nightly enrolment sync (one folder per municipality code;
+# no beat entry without it).
+IMPORT_PREVIEW_MINUTES = env.int("IMPORT_PREVIEW_MINUTES", default=60)
+IMPORT_MAX_BYTES = env.int("IMPORT_MAX_MB", default=50) * 1024 * 1024
+IMPORT_DROP_DIR = env.str("IMPORT_DROP_DIR", default="")
+# The nightly sync refuses a file that would end more than this share of what it covers.
+IMPORT_MAX_END_PERCENT = env.int("IMPORT_MAX_END_PERCENT", default=20)
+CELERY_BEAT_SCHEDULE["imports-expire"] = {
+    "task": "cases.tasks.imports_expire",
+    "schedule": 15 * 60.0,
+}
+if IMPORT_DROP_DIR:
+    CELERY_BEAT_SCHEDULE["imports-drop-folder"] = {
+        "task": "cases.tasks.imports_drop_folder",
+        "schedule": crontab(
+            minute=env.int("IMPORT_DROP_MINUTE", default=30),
+            hour=env.int("IMPORT_DROP_HOUR", default=2),
+        ),
+    }

@@ -45,7 +45,10 @@ urlpatterns = [
     path("drift/", notification_views.health, name="health"),
     path("notifikationer/", include("trivsel.notifications.urls")),
     path("tal/", include("trivsel.figures.urls")),
+    path("opbevaring/", include("trivsel.retention.urls")),
     path("admin/", admin.site.urls),
+    # Staff provisioned by the municipality's identity provider (SCIM 2.0, README "Import").
+    path("scim/v2/", include("trivsel.organisation.scim_urls")),
 ]
 
 if settings.OIDC_ENABLED:

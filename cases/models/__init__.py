@@ -43,6 +43,13 @@ from .heard import (
     ChildHeardFields,
     child_heard_required,
 )
+from .imports import ImportKind, ImportRun, ImportSource, ImportStatus
+from .insight import (
+    InsightDecision,
+    InsightDecisionKind,
+    InsightRequest,
+    InsightStatus,
+)
 from .involvement import (
     EXCHANGE_FOLLOW_UP_WITHIN_DAYS,
     EXCHANGE_MAX_DAYS_AHEAD,
@@ -88,6 +95,14 @@ __all__ = [
     "HandoverSeasonEvaluation",
     "HandoverState",
     "Household",
+    "InsightDecision",
+    "InsightDecisionKind",
+    "InsightRequest",
+    "InsightStatus",
+    "ImportKind",
+    "ImportRun",
+    "ImportSource",
+    "ImportStatus",
     "Involvement",
     "LadderStep",
     "SubGoal",

@@ -42,6 +42,9 @@ class Child(models.Model):
         related_name="own_child",
         verbose_name=_("the young person's own login"),
     )
+    # From the municipality's import (the folkeregister address the school and daycare systems
+    # hold); shown with the basic data.
+    address = models.CharField(_("address"), max_length=200, blank=True)
     household = models.ForeignKey(
         "Household",
         on_delete=models.SET_NULL,
@@ -122,6 +125,9 @@ class Guardian(models.Model):
     )
     first_name = models.CharField(_("first name"), max_length=100)
     last_name = models.CharField(_("last name"), max_length=100)
+    # Ten digits when the guardian came from an import (matched by it on the next one); empty for
+    # guardians entered by hand. Never shown unmasked.
+    cpr = models.CharField(_("CPR number"), max_length=10, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     children = models.ManyToManyField(
@@ -131,6 +137,13 @@ class Guardian(models.Model):
     class Meta:
         verbose_name = _("guardian")
         verbose_name_plural = _("guardians")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "cpr"],
+                condition=~models.Q(cpr=""),
+                name="guardian_cpr_unique_in_municipality",
+            )
+        ]
 
     def __str__(self):
         return f"{self.first_name} {self.last_name}"

@@ -11,6 +11,7 @@ from time import monotonic, sleep
 import pytest
 import time_machine
 from dateutil.relativedelta import relativedelta
+from django.urls import reverse
 from django.utils import timezone
 
 from cases import services
@@ -23,6 +24,7 @@ from cases.models import (
     DataKind,
     Guardianship,
     Handover,
+    InsightRequest,
     TransitionType,
 )
 from cases.tasks import guardian_access_end_at_18
@@ -448,3 +450,19 @@ def test_network_meeting_minutes_record_how_the_child_was_heard(young, login):
     assert not rules.approval_problems(new)
     page = login(world.teacher).get(f"/moeder/{meeting.pk}/referat/").content.decode()
     assert 'value="conversation"' in page and "Samtale før mødet." in page
+
+
+def test_the_young_person_asks_for_insight_about_themself(young, login):
+    # GDPR art. 15 is the data subject's own right: with their own login they ask, as a
+    # guardian does, and the request is logged with their own basis.
+    client = login(young.young)
+    page = client.get(reverse("cases:child_detail", args=[young.young_child.pk])).content.decode()
+    assert "Indsigt i, hvad der er registreret om dig" in page
+    assert "Bed om indsigt" in page
+    response = client.post(reverse("cases:insight_request_create", args=[young.young_child.pk]))
+    assert response.status_code == 302
+    request = InsightRequest.objects.get(child=young.young_child)
+    assert request.requested_by == young.young
+    assert AccessLogEntry.objects.filter(
+        actor=young.young, object_id=str(request.pk), basis=Basis.YOUNG_PERSON
+    ).exists()

@@ -1,9 +1,20 @@
+from datetime import datetime, time, timedelta
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, transaction
+from django.db.models import F, Window
+from django.db.models.functions import Random, RowNumber
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from trivsel.locking import row_lock
+from trivsel.organisation.models import Municipality, Unit
+from trivsel.organisation.selectors import leads_unit
+
 from .cpr import mask_cpr
-from .models import AccessLogEntry, Action, Basis, Topic
+from .models import AccessLogEntry, Action, Basis, LookupSample, SampledLookup, Topic
 from .rules import guardian_visible_from, is_on_the_social_work_side
 
 
@@ -18,15 +29,19 @@ def access_log_record(
     detail="",
     topic=Topic.INTERNAL,
     guardian_not_before=None,
+    municipality=None,
 ):
     """Write one access-log entry. Every selector and view that touches personal data calls this.
 
     `detail` may carry a search term or similar free text; CPR numbers in it are masked here so
     no caller can forget it. `topic` says what the look was about: the guardians' log shows it only
-    if trivsel.audit.rules allows it (an internal look, the default, never)."""
+    if trivsel.audit.rules allows it (an internal look, the default, never). `municipality`: the
+    entry's municipality where there is no actor to take it from (a nightly import)."""
     now = timezone.now()
     return AccessLogEntry.objects.create(
-        municipality_id=getattr(actor, "municipality_id", None),
+        municipality_id=municipality.pk
+        if municipality
+        else getattr(actor, "municipality_id", None),
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         action=action,
         basis=basis,
@@ -84,6 +99,7 @@ def access_log_record_many(
             purpose=purpose,
             detail=detail,
             topic=topic,
+            listed=True,
             guardian_visible_from=guardian_visible_from(
                 topic=topic,
                 basis=basis,
@@ -154,3 +170,114 @@ def privilege_change_record(*, actor, user, before, after):
         detail=mask_cpr(f"{whose} ({user.username}): " + "; ".join(changes)),
         topic=Topic.INTERNAL,
     )
+
+
+# --- The log review ---------------------------------------------------------------------------
+
+# The look-ups a leader is asked about: a child's record opened or exported by staff, on a basis
+# the staff member had. Not what a list showed (listed), not a refused look (no child, and the
+# alerts watch those), not a guardian's or the young person's own look.
+REVIEWED_ACTIONS = (Action.READ, Action.EXPORT)
+REVIEWED_BASES = tuple(
+    b for b in Basis if b not in (Basis.DENIED, Basis.GUARDIAN, Basis.OWN_RECORD)
+)
+
+
+def review_week_of(now):
+    """The Monday of the week before `now`'s (Copenhagen), and that week's bounds: the week
+    whose look-ups a draw at `now` samples."""
+    today = timezone.localdate(now)
+    this_monday = today - timedelta(days=today.weekday())
+    week = this_monday - timedelta(days=7)
+    start = timezone.make_aware(datetime.combine(week, time.min))
+    end = timezone.make_aware(datetime.combine(this_monday, time.min))
+    return week, start, end
+
+
+def lookup_samples_draw(*, now=None, size=None):
+    """Draw each unit's sample of last week's look-ups, once per unit and week, for every
+    municipality; the number of look-ups drawn. Run by beat every hour: the first run of a week
+    draws, later runs (and a second worker) find the week claimed and draw nothing."""
+    now = now or timezone.now()
+    size = settings.AUDIT_REVIEW_SAMPLE_SIZE if size is None else size
+    drawn = 0
+    for municipality_id in Municipality.objects.order_by("pk").values_list("pk", flat=True):
+        drawn += _samples_draw_for(municipality_id, now=now, size=size)
+    return drawn
+
+
+@transaction.atomic
+def _samples_draw_for(municipality_id, *, now, size):
+    week, start, end = review_week_of(now)
+    # The claim: one sample row per unit and week, inserted in one statement; a unit already
+    # claimed (an earlier run, another worker) is not returned and so not drawn again. A unit
+    # whose staff looked nothing up keeps its empty sample: the week was reviewed.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            INSERT INTO {LookupSample._meta.db_table} (municipality_id, unit_id, week, drawn_at)
+            SELECT municipality_id, id, %s, %s FROM {Unit._meta.db_table}
+            WHERE municipality_id = %s
+            ON CONFLICT (unit_id, week) DO NOTHING
+            RETURNING unit_id, id
+            """,  # noqa: S608 (table names from the models, values as parameters)
+            [week, now, municipality_id],
+        )
+        claimed = dict(cursor.fetchall())
+    if not claimed or size <= 0:
+        return 0
+    # A random `size` of each claimed unit's staff's look-ups, in one query: a look-up by
+    # someone in two units may be drawn for both, and each leader is asked on her own.
+    picked = (
+        AccessLogEntry.objects.filter(
+            municipality_id=municipality_id,
+            at__gte=start,
+            at__lt=end,
+            child_id__isnull=False,
+            listed=False,
+            action__in=REVIEWED_ACTIONS,
+            basis__in=REVIEWED_BASES,
+        )
+        .annotate(unit_id=F("actor__staff_profile__units"))
+        .filter(unit_id__in=list(claimed))
+        .annotate(rank=Window(RowNumber(), partition_by=[F("unit_id")], order_by=Random().asc()))
+        .filter(rank__lte=size)
+        .values_list("pk", "unit_id")
+    )
+    lookups = [SampledLookup(sample_id=claimed[unit_id], entry_id=pk) for pk, unit_id in picked]
+    SampledLookup.objects.bulk_create(lookups)
+    return len(lookups)
+
+
+@transaction.atomic
+def sampled_lookup_answer(*, actor, lookup, part_of_work, comment=""):
+    """A leader's answer to "Var dette opslag en del af arbejdet?", once, with who and when.
+    Only a leader of the sample's unit answers, and never about her own look-up; a second answer
+    (a colleague's at the same moment) is refused with who answered first."""
+    row_lock(lookup)
+    if not leads_unit(actor, lookup.sample.unit_id) or actor.municipality_id != (
+        lookup.sample.municipality_id
+    ):
+        raise PermissionDenied
+    if lookup.entry.actor_id == actor.pk:
+        raise ValidationError(gettext("You cannot answer about your own look-up."))
+    if lookup.answered_at is not None:
+        who = lookup.answered_by.get_full_name() or lookup.answered_by.username
+        raise ValidationError(
+            gettext("%(name)s has already answered about this look-up.") % {"name": who}
+        )
+    lookup.part_of_work = part_of_work
+    lookup.comment = comment.strip()
+    lookup.answered_by = actor
+    lookup.answered_at = timezone.now()
+    lookup.save(update_fields=["part_of_work", "comment", "answered_by", "answered_at"])
+    access_log_record(
+        actor=actor,
+        action=Action.CHANGE,
+        basis=Basis.ADMINISTRATION,
+        obj=lookup,
+        purpose=gettext("Log review: answer"),
+        detail=gettext("Part of the work: %(answer)s")
+        % {"answer": gettext("yes") if part_of_work else gettext("no")},
+    )
+    return lookup

@@ -6,12 +6,18 @@ from django.db import connection
 from django.utils import timezone
 
 from trivsel.audit.services import get_or_refuse
+from trivsel.extension_points import ExtensionPoint
 
 from .models import JobHeartbeat, Notification, NotificationPreference
 
+# Sections the apps add to the operations page (/drift/), e.g. the imports of cases: each is
+# called with the user and returns {"heading": …, "template": …, **its context}, or None.
+operations_sections = ExtensionPoint("operations page sections")
 
-def system_health():
-    """What the health page shows: the database, Redis and the periodic jobs."""
+
+def system_health(user=None):
+    """What the health page shows: the database, Redis, the periodic jobs and the apps'
+    sections."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
         database_ok = cursor.fetchone() == (1,)
@@ -27,7 +33,8 @@ def system_health():
         {"job": job, "late": job.last_run_at < stale_before}
         for job in JobHeartbeat.objects.order_by("name")
     ]
-    return {"database_ok": database_ok, "redis_ok": redis_ok, "jobs": jobs}
+    sections = [s for s in operations_sections.call_each(user) if s] if user else []
+    return {"database_ok": database_ok, "redis_ok": redis_ok, "jobs": jobs, "sections": sections}
 
 
 def notification_list_for(user):

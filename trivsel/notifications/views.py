@@ -18,7 +18,7 @@ HTMX_STOP_POLLING = 286
 
 @staff_member_required
 def health(request):
-    return render(request, "notifications/health.html", selectors.system_health())
+    return render(request, "notifications/health.html", selectors.system_health(request.user))
 
 
 @login_required

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from trivsel.audit.selectors import privilege_changes_of
 from trivsel.audit.services import privilege_change_record
 
-from .models import ClosedDay, Group, Municipality, StaffProfile, Unit, User
+from .models import ClosedDay, Group, Municipality, ProvisioningToken, StaffProfile, Unit, User
 from .selectors import staff_privileges_of
 
 
@@ -311,3 +311,16 @@ class MunicipalUserAdmin(PrivilegeChangesAudited, UserAdmin, TenantScopedAdmin):
                 after={label: str(_("set by an administrator"))},
             )
         return response
+
+
+@admin.register(ProvisioningToken)
+class ProvisioningTokenAdmin(TenantScopedAdmin):
+    """The identity providers' SCIM tokens: revoked by deleting them here; made only by
+    `manage.py scim_token`, which shows the token once."""
+
+    list_display = ["name", "municipality", "created_at", "last_used_at"]
+    fields = ["municipality", "name", "created_at", "last_used_at"]
+    readonly_fields = ["created_at", "last_used_at"]
+
+    def has_add_permission(self, request):
+        return False

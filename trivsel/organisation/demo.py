@@ -86,6 +86,15 @@ DEMO_STAFF = {
     "admin": ("Henrik", "Berg", "Systemadministrator", [Role.ADMINISTRATOR], [], []),
     # Municipal management: every unit's figures on /tal/, aggregated; no child.
     "fagchef": ("Frede", "Lassen", "Fagchef for Børn og Unge", [Role.MANAGEMENT], [], []),
+    # The data-protection officer: the log review and the alerts of the whole municipality.
+    "dpo": (
+        "Dorthe",
+        "Juhl",
+        "Databeskyttelsesrådgiver",
+        [Role.DATA_PROTECTION_OFFICER],
+        [],
+        [],
+    ),
 }
 
 

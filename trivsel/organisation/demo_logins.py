@@ -12,5 +12,6 @@ DEMO_USERNAMES = (
     "ung",
     "admin",
     "fagchef",
+    "dpo",
     "nabo",
 )

@@ -96,6 +96,8 @@ class Unit(models.Model):
     type = models.CharField(_("type"), max_length=20, choices=UnitType.choices)
     district = models.CharField(_("district"), max_length=100, blank=True)
     email = models.EmailField(_("shared e-mail"), blank=True)
+    # The unit's id in the municipality's own systems: imports match on it before the name.
+    external_id = models.CharField(_("external id"), max_length=50, blank=True)
 
     class Meta:
         verbose_name = _("unit")
@@ -104,7 +106,12 @@ class Unit(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["municipality", "name"], name="unit_name_unique_in_municipality"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["municipality", "external_id"],
+                condition=~models.Q(external_id=""),
+                name="unit_external_id_unique_in_municipality",
+            ),
         ]
 
     def __str__(self):
@@ -127,13 +134,20 @@ class Group(models.Model):
     )
     name = models.CharField(_("name"), max_length=100)
     kind = models.CharField(_("kind"), max_length=20, choices=GroupKind.choices)
+    # The group's id in the municipality's own systems: imports match on it before the name.
+    external_id = models.CharField(_("external id"), max_length=50, blank=True)
 
     class Meta:
         verbose_name = _("group")
         verbose_name_plural = _("groups")
         ordering = ["unit__name", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["unit", "name"], name="group_name_unique_in_unit")
+            models.UniqueConstraint(fields=["unit", "name"], name="group_name_unique_in_unit"),
+            models.UniqueConstraint(
+                fields=["unit", "external_id"],
+                condition=~models.Q(external_id=""),
+                name="group_external_id_unique_in_unit",
+            ),
         ]
 
     def __str__(self):
@@ -157,6 +171,9 @@ class Role(models.TextChoices):
     ADMINISTRATOR = "administrator", _("Administrator")
     # Municipal management (e.g. a fagchef): every unit's figures, aggregated only; no child.
     MANAGEMENT = "fagchef", _("Head of service (figures only)")
+    # The municipality's data-protection officer (databeskyttelsesrådgiver, GDPR art. 37–39):
+    # the data-protection pages (trivsel.audit.selectors.may_see_data_protection); no child.
+    DATA_PROTECTION_OFFICER = "databeskyttelsesraadgiver", _("Data protection officer")
 
 
 # Roles that belong to the social-work authority side (statutory basis, DOMAIN.md §5.4).
@@ -224,5 +241,34 @@ class StaffProfile(models.Model):
         return self.has_role(Role.LEADER, Role.TEAM_LEADER, Role.MANAGEMENT)
 
     @property
+    def sees_data_protection(self):
+        """The data-protection pages (the access log, the log review of the whole municipality,
+        the alerts, retention's reports): its data-protection officer and administrators."""
+        return self.has_role(Role.DATA_PROTECTION_OFFICER, Role.ADMINISTRATOR)
+
+    @property
     def role_labels(self):
         return [Role(role).label for role in self.roles]
+
+
+class ProvisioningToken(models.Model):
+    """A municipality's identity provider's key to the SCIM endpoint (trivsel.organisation.scim):
+    only its hash is stored; the token is shown once, by `manage.py scim_token`."""
+
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.CASCADE,
+        related_name="provisioning_tokens",
+        verbose_name=_("municipality"),
+    )
+    name = models.CharField(_("name"), max_length=100)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("provisioning token (SCIM)")
+        verbose_name_plural = _("provisioning tokens (SCIM)")
+
+    def __str__(self):
+        return f"{self.municipality} · {self.name}"

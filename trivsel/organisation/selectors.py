@@ -23,6 +23,22 @@ def leads_unit(user, unit_id):
     )
 
 
+def may_see_data_protection(user):
+    """Whether the user may see the data-protection pages of her municipality — the access log,
+    the log review and its alerts (trivsel.audit), retention's reports: the one rule for all of
+    them (StaffProfile.sees_data_protection, which the menu asks without a query)."""
+    profile = user.staff_profile_or_none if user.is_authenticated else None
+    return profile is not None and user.municipality_id is not None and profile.sees_data_protection
+
+
+def leads_units(user):
+    """The units the user leads (as leader or team leader), inside her municipality."""
+    profile = user.staff_profile_or_none if user.is_authenticated else None
+    if profile is None or not profile.has_role(*LEADER_ROLES):
+        return Unit.objects.none()
+    return own_units(user)
+
+
 def unit_list_visible_to(user):
     return Unit.objects.filter(municipality_id=_municipality_id(user))
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('audit', '0004_guardian_visibility_of_earlier_entries'),
+        ('audit', '0005_log_review'),
     ]
 
     operations = [

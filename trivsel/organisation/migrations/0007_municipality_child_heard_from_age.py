@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('organisation', '0003_management_role'),
+        ('organisation', '0006_provisioning_token'),
     ]
 
     operations = [

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0007_grant_list_indexes'),
+        ('cases', '0009_imports'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
