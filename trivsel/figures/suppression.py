@@ -46,7 +46,7 @@ are shown, so it adds nothing that cannot be added up from shown cells.
 
 from collections import defaultdict, namedtuple
 from dataclasses import dataclass, field
-from fractions import Fraction
+from math import gcd
 
 HIDDEN = None
 TOTAL = "*"
@@ -127,13 +127,10 @@ def suppress_linked(values, equations, *, minimum, rank=lambda cell: 0):
                 if second is not None:
                     hidden.add(second)
                     todo.extend(of_cell[second])
-        for cell in sorted(determined_cells(hidden, equations, of_cell), key=repr):
-            neighbours = [
-                member
-                for index in of_cell[cell]
-                for member in (equations[index].total, *equations[index].parts)
-            ]
-            second = least_useful(neighbours)
+        pinned = determined_cells(hidden, equations, of_cell)
+        for cell in sorted(pinned, key=repr):
+            # The shown counts it follows from: hiding one of them undoes this reckoning.
+            second = least_useful(pinned[cell])
             if second is not None:
                 hidden.add(second)
                 todo.extend(of_cell[second])
@@ -142,23 +139,14 @@ def suppress_linked(values, equations, *, minimum, rank=lambda cell: 0):
 
 
 def determined_cells(hidden, equations, of_cell=None):
-    """The hidden cells whose value follows from the shown ones by the equations (exact
-    rational Gauss-Jordan elimination, one connected part of the hidden cells at a time)."""
+    """The hidden cells whose value follows from the shown ones by the equations, each with the
+    shown cells it follows from: {cell: [shown cell, …]}. Exact (whole numbers, no rounding):
+    Gauss-Jordan elimination on the hidden members, one connected part at a time."""
     if of_cell is None:
         of_cell = defaultdict(list)
         for index, equation in enumerate(equations):
             for cell in (equation.total, *equation.parts):
                 of_cell[cell].append(index)
-    rows = {}
-    for cell in hidden:
-        for index in of_cell[cell]:
-            if index not in rows:
-                equation = equations[index]
-                row = defaultdict(Fraction)
-                row[equation.total] -= equation.weight
-                for part in equation.parts:
-                    row[part] += 1
-                rows[index] = {c: v for c, v in row.items() if c in hidden and v}
     parent = {cell: cell for cell in hidden}
 
     def root(cell):
@@ -167,57 +155,71 @@ def determined_cells(hidden, equations, of_cell=None):
             cell = parent[cell]
         return cell
 
-    for row in rows.values():
-        first, *others = row
-        for other in others:
-            parent[root(other)] = root(first)
+    rows = {}
+    for cell in hidden:
+        for index in of_cell[cell]:
+            if index in rows:
+                continue
+            equation = equations[index]
+            row = defaultdict(int)
+            row[equation.total] -= equation.weight
+            for part in equation.parts:
+                row[part] += 1
+            rows[index] = {member: value for member, value in row.items() if value}
+            first, *others = [member for member in rows[index] if member in hidden]
+            for other in others:
+                parent[root(other)] = root(first)
     parts = defaultdict(list)
     for index in sorted(rows):
-        if rows[index]:
-            parts[root(next(iter(rows[index])))].append(rows[index])
-    found = set()
+        first = next(member for member in rows[index] if member in hidden)
+        parts[root(first)].append(rows[index])
+    found = {}
     for part_rows in parts.values():
-        found |= _pinned(part_rows)
+        found |= _pinned(part_rows, hidden)
     return found
 
 
-def _pinned(rows):
-    """Gauss-Jordan on sparse rows ({cell: Fraction}); the pivots whose reduced row has no other
-    member: exactly the cells whose unit vector is in the rows' span."""
-    pivots = {}  # pivot cell -> its reduced row (pivot coefficient 1)
-    holding = defaultdict(set)  # cell -> the pivots whose rows hold it
-    for original in rows:
-        row = dict(original)
+def _pinned(rows, hidden):
+    """Gauss-Jordan on sparse integer rows ({cell: coefficient}), pivoting on hidden cells only:
+    a pivot whose reduced row has no other hidden member is worked out from the shown members
+    left in its row. Returns {pivot: those shown members}."""
+    pivots = {}  # pivot -> its reduced row
+    holding = defaultdict(set)  # hidden cell -> the pivots whose rows hold it
+    for row in rows:
         for cell in [cell for cell in row if cell in pivots]:
-            factor = row.get(cell)
-            if not factor:
-                continue
-            for member, coefficient in pivots[cell].items():
-                value = row.get(member, 0) - factor * coefficient
-                if value:
-                    row[member] = value
-                else:
-                    row.pop(member, None)
-        if not row:
+            if cell in row:
+                row = _eliminate(row, pivots[cell], cell)
+        members = [cell for cell in row if cell in hidden]
+        if not members:
             continue
-        pivot = min(row, key=lambda cell: (len(holding[cell]), repr(cell)))
-        scale = row[pivot]
-        row = {cell: value / scale for cell, value in row.items()}
+        pivot = min(members, key=lambda cell: (len(holding[cell]), repr(cell)))
         for other in list(holding[pivot]):
-            other_row = pivots[other]
-            factor = other_row[pivot]
-            for member, coefficient in row.items():
-                value = other_row.get(member, 0) - factor * coefficient
-                if value:
-                    other_row[member] = value
-                    holding[member].add(other)
-                else:
-                    other_row.pop(member, None)
-                    holding[member].discard(other)
+            old = pivots[other]
+            new = pivots[other] = _eliminate(old, row, pivot)
+            for cell in old.keys() - new.keys():
+                holding[cell].discard(other)
+            for cell in new.keys() - old.keys():
+                if cell in hidden:
+                    holding[cell].add(other)
         pivots[pivot] = row
-        for cell in row:
+        for cell in members:
             holding[cell].add(pivot)
-    return {pivot for pivot, row in pivots.items() if len(row) == 1}
+    return {
+        pivot: [cell for cell in row if cell not in hidden]
+        for pivot, row in pivots.items()
+        if sum(cell in hidden for cell in row) == 1
+    }
+
+
+def _eliminate(row, pivot_row, cell):
+    """`row` without `cell`: row × a − pivot_row × b (whole numbers), divided by the gcd."""
+    a, b = pivot_row[cell], row[cell]
+    result = {member: value * a for member, value in row.items()}
+    for member, value in pivot_row.items():
+        result[member] = result.get(member, 0) - b * value
+    result = {member: value for member, value in result.items() if value}
+    divisor = gcd(*result.values()) if result else 1
+    return {member: value // divisor for member, value in result.items()}
 
 
 # --- The system of one municipality's figures -------------------------------------------------
