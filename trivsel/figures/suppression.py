@@ -355,12 +355,16 @@ class _Places:
         return total
 
     def equations(self, layout, times, values):
+        # As a tree (each place the sum of the places right below it), so that a difference of
+        # a place and all but one below it is one equation with that one as its member.
         sums = [(district, members, 1) for district, members in self.districts.items()]
-        sums.append(("a", self.units, 1))
+        in_district = {unit for members in self.districts.values() for unit in members}
+        top = [*self.districts, *(unit for unit in self.units if unit not in in_district)]
+        sums.append(("a", top, 1))
         if layout.place_rows:
             sums += [(unit, self.groups_of[unit], 1) for unit in self.units if self.groups_of[unit]]
         if layout.municipality != OPEN:
-            sums.append(("m", self.units, 2 if layout.municipality == DOUBLE else 1))
+            sums.append(("m", top, 2 if layout.municipality == DOUBLE else 1))
         equations = []
         for time in sorted(times):
             for key in [*layout.keys, TOTAL]:
