@@ -69,7 +69,7 @@ def run():
             client.force_login(user, backend=BACKEND)
             print(f"-- {label}: {user.username}")
             floor = _time("empty signed-in page", client, "/bench-layout/")
-            _time("/tal/ (the last 12 months)", client, "/tal/", floor)
+            _time("/tal/ (the last four quarters)", client, "/tal/", floor)
             _time(
                 "/tal/ as htmx (a filter changed)",
                 client,

@@ -27,12 +27,13 @@ The rule (linked suppression):
    member (a column before a total, a group before a unit before a district, a month or quarter
    before a longer period; then the smallest count), until no equation has exactly one.
 3. That is not enough in a system of this many linked equations (a hidden cell can be pinned by
-   several equations together), so the result is checked exactly: Gauss-Jordan elimination over
-   the rational numbers on the hidden cells of each connected part. A hidden cell is worked out
-   from what is shown exactly when its unit vector is in the row space of the equations
-   restricted to the hidden cells, i.e. when its row in the reduced echelon form has no other
-   member. Each such cell gets one more hidden neighbour (the least useful shown member of one of
-   its equations), and 2-3 are repeated until no hidden cell is determined.
+   several equations together: the municipality less one district gives the other), so the
+   result is checked exactly: Gauss-Jordan elimination in whole numbers (no rounding) on the
+   hidden members of the equations, one connected part at a time. A hidden cell can be worked
+   out exactly when its unit vector is in the row space of those equations, i.e. when its row of
+   the reduced echelon form has no other hidden member; the shown members left in that row are
+   what it is worked out from, and the least useful of them is hidden too. Steps 2-3 are
+   repeated until no hidden cell can be worked out.
 
 Why this, and not rounding: controlled rounding would change every figure a leader reads (a group
 of 12 children shown as 10), while the differencing it prevents is prevented here by hiding a
@@ -42,6 +43,18 @@ Computing it in the job for the whole municipality, not per look, keeps /tal/ as
 same hidden cells. A place a viewer can choose that is not one of the places above (a leader's
 own several units together, her units of a district) is shown only where all of its units' cells
 are shown, so it adds nothing that cannot be added up from shown cells.
+
+What it costs, measured on made-up counts of 261 units in 10 districts (the scale of
+bench/figures.py): of the agreed positions' cells that are not zero, 28 % are below five and
+51 % end up hidden (almost all of them a group's or a unit's yellow or red positions; no total of
+a unit, a district or the municipality); the job spends about 7 s on them, and 16 s on the six
+notification figures. In a very small municipality most of a year's yellow and red positions
+per unit are hidden: that is what five means there.
+
+What it does not promise: cells no table shows (a quarter of the current year the filter does
+not offer yet) count as shown, which only ever hides more; and a hidden count is not worked out
+*exactly*, though the shown ones and the rule that no count is negative may still bound it (as
+with any suppression).
 """
 
 from collections import defaultdict, namedtuple
