@@ -220,13 +220,23 @@ def hidden_rows(scope, figure, rows, columns, *, rows_at, totals_at):
 
 
 def hidden_for(scope, period):
-    """The hidden cells of the scope's places, the period's months and the period, and of today
-    ({(figure, place, time, key)}), in one query."""
+    """The hidden cells the scope's tables can show ({(figure, place, time, key)}), in one
+    query: its own place's for the period's months, the period and today; the rows of its units
+    (or of the one unit's groups) for the period and today, and for every month too where the
+    scope is no place of its own (hidden_rows then reads its units')."""
     times = [month_key(month) for month in months_of(period)] + [period.key, NOW]
-    rows = HiddenFigure.objects.filter(municipality_id=scope.municipality_id, time__in=times)
+    own = {"m", "a", scope.place} - {""}
+    below = Q(unit_id__in=scope.unit_ids)
+    if scope.place:
+        rowed = [
+            layout.figure for provide in figure_layouts for layout in provide() if layout.place_rows
+        ]
+        below &= Q(time__in=[period.key, NOW], figure__in=rowed)
     if len(scope.unit_ids) > 1:
-        rows = rows.exclude(place__startswith="g:")
-    rows = rows.filter(Q(unit__isnull=True) | Q(unit_id__in=scope.unit_ids))
+        below &= Q(place__startswith="u:")
+    rows = HiddenFigure.objects.filter(
+        Q(place__in=own) | below, municipality_id=scope.municipality_id, time__in=times
+    )
     return frozenset(rows.values_list("figure", "place", "time", "key"))
 
 
