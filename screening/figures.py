@@ -29,10 +29,12 @@ from .models import JointAssessment, Position, Rating, Round
 # The Opsporingsmodel's minimum cadence: every child has a joint assessment twice a year.
 JOINT_ASSESSMENT_CADENCE = timedelta(days=183)
 POSITIONS = [Position.GREEN, Position.YELLOW, Position.RED]
-FOLLOW_UP = ["gul:True", "gul:False", "roed:True", "roed:False"]
+# Only the yellow and red positions still without a follow-up are shown: with those with one
+# done beside them, the two would add up to the positions' own yellow and red columns and give
+# away a count hidden there by subtraction.
+FOLLOW_UP = ["gul:False", "roed:False"]
 
-# How the tables below show each figure, for hiding (trivsel/figures/suppression.py). The
-# follow-up splits the yellow and red positions' columns: it is hidden together with them.
+# How the tables below show each figure, for hiding (trivsel/figures/suppression.py).
 LAYOUTS = (
     Layout(
         "screening.positions",
@@ -42,16 +44,7 @@ LAYOUTS = (
         municipality=SUM,
     ),
     Layout("screening.rated", ("rated", "late"), place_rows=True, municipality=SUM),
-    Layout(
-        "screening.follow_up",
-        tuple(FOLLOW_UP),
-        place_rows=True,
-        municipality=SUM,
-        parts_of=(
-            "screening.positions",
-            (("gul", ("gul:True", "gul:False")), ("roed", ("roed:True", "roed:False"))),
-        ),
-    ),
+    Layout("screening.follow_up", tuple(FOLLOW_UP), place_rows=True, municipality=SUM),
     Layout("screening.unassessed", ("False", "True"), place_rows=True, today=True),
 )
 
@@ -231,19 +224,17 @@ def screening_figures(*, scope, period):
             _without_joint_assessment(scope),
             Table(
                 key="follow-up",
-                caption=_("Agreed yellow and red positions and their follow-up"),
+                caption=_("Agreed yellow and red positions without a follow-up done"),
                 row_heading=_place_heading(scope),
                 columns=[
-                    _("Yellow position, follow-up done"),
                     _("Yellow position, no follow-up done yet"),
-                    _("Red position, follow-up done"),
                     _("Red position, no follow-up done yet"),
                 ],
                 rows=_place_rows(scope, "screening.follow_up", FOLLOW_UP, period),
                 chart="stacked",
                 summary=_(
-                    "The period's agreed yellow and red positions, by whether at least one "
-                    "follow-up task of the assessment is done."
+                    "The period's agreed yellow and red positions of which no follow-up task of "
+                    "the assessment is done yet."
                 ),
             ),
         ],

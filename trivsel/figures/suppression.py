@@ -198,14 +198,19 @@ def _pinned(rows, hidden):
     left in its row. Returns {pivot: those shown members}."""
     pivots = {}  # pivot -> its reduced row
     holding = defaultdict(set)  # hidden cell -> the pivots whose rows hold it
+    # Short rows first, and the pivot a cell in few rows: the reduced rows stay short.
+    occurs = defaultdict(int)
     for row in rows:
+        for cell in row:
+            occurs[cell] += 1
+    for row in sorted(rows, key=len):
         for cell in [cell for cell in row if cell in pivots]:
             if cell in row:
                 row = _eliminate(row, pivots[cell], cell)
         members = [cell for cell in row if cell in hidden]
         if not members:
             continue
-        pivot = min(members, key=lambda cell: (len(holding[cell]), repr(cell)))
+        pivot = min(members, key=lambda cell: (len(holding[cell]), occurs[cell], repr(cell)))
         for other in list(holding[pivot]):
             old = pivots[other]
             new = pivots[other] = _eliminate(old, row, pivot)
