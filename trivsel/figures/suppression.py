@@ -7,10 +7,9 @@ table never decides on its own what it hides.
 Why one system: a table of counts is a set of equations (each row's cells add up to its total,
 each column's to its total), but so is the filter. A district's count is the sum of its units',
 the municipality's the sum of its districts', a unit's the sum of its groups', a year's the sum
-of its quarters' and a quarter's the sum of its months'; two tables of the same meetings share
-their totals, and the follow-up of the yellow and red positions splits the positions' own
-columns. Hiding per rendered table let a viewer subtract: the district's table minus the shown
-units gave the hidden unit. So the cells are (figure, place, time, column):
+of its quarters' and a quarter's the sum of its months'; and two tables of the same meetings
+share their totals. Hiding per rendered table let a viewer subtract: the district's table minus
+the shown units gave the hidden unit. So the cells are (figure, place, time, column):
 
 - places: the municipality ("m", its own count, which may hold more than its units: a citizen's
   notification belongs to no unit), all its units together ("a"), each district ("d:<name>"),
@@ -58,7 +57,7 @@ with any suppression).
 """
 
 from collections import defaultdict, namedtuple
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from math import gcd
 
 HIDDEN = None
@@ -259,8 +258,10 @@ class Layout:
     refresh, no periods. `municipality`: how the municipality's own count ("m") relates to its
     units': SUM (it is their sum), DOUBLE (twice their sum is it: a handover counts for the unit
     that sent it and the one that received it) or OPEN (it also holds what belongs to no unit).
-    `same_total_as`: a figure counting the same things (its total is ours); `parts_of`: (figure,
-    ((its key, (our keys that split it)), …))."""
+    `same_total_as`: a figure counting the same things (its total is ours). A figure that would
+    split another's column (the follow-up of the yellow positions into done and not done) must
+    show one part only: both parts would add up to the other's column, and linking them makes
+    hiding cascade through both figures (screening.figures.FOLLOW_UP)."""
 
     figure: str
     keys: tuple
@@ -269,7 +270,6 @@ class Layout:
     today: bool = False
     municipality: str = OPEN
     same_total_as: str = ""
-    parts_of: tuple = field(default=())
 
 
 def month_key(month):
@@ -429,20 +429,13 @@ def _cells_of(layout, node, counted, quarters, longer, months_shown):
 
 
 def _links(layout, values):
-    """The equations between two figures of the same things (a shared total, a split column)."""
-    links = []
-    if layout.same_total_as:
-        links.append((layout.same_total_as, ((TOTAL, (TOTAL,)),)))
-    if layout.parts_of:
-        links.append(layout.parts_of)
-    equations = []
-    for other, splits in links:
-        for figure, node, time, _key in [
-            cell for cell in values if cell[0] == layout.figure and cell[3] == TOTAL
-        ]:
-            for its_key, our_keys in splits:
-                whole = (other, node, time, its_key)
-                parts = [(figure, node, time, our_key) for our_key in our_keys]
-                if whole in values and all(part in values for part in parts):
-                    equations.append(Equation(whole, parts))
-    return equations
+    """The equations between two figures of the same things: one total."""
+    if not layout.same_total_as:
+        return []
+    return [
+        Equation((layout.same_total_as, node, time, TOTAL), [(figure, node, time, TOTAL)])
+        for figure, node, time, key in values
+        if figure == layout.figure
+        and key == TOTAL
+        and (layout.same_total_as, node, time, TOTAL) in values
+    ]
