@@ -15,6 +15,7 @@ from bench.referrals import BACKEND
 from bench.referrals import _seed as seed_notifications  # 50,000 notifications over a year
 from bench.timing import measure, report
 from trivsel.figures.counting import figures_count
+from trivsel.figures.models import HiddenFigure
 from trivsel.organisation.models import LEADER_ROLES, Municipality, Role, StaffProfile, User
 
 REPEAT = 15
@@ -49,9 +50,10 @@ def run():
     skala = Municipality.objects.get(pk=skala.pk)
     started = time.perf_counter()
     stored = figures_count(municipality_id=skala.pk)
+    hidden = HiddenFigure.objects.filter(municipality=skala).count()
     print(
         f"{'figures job for the municipality':<45} {time.perf_counter() - started:7.1f} s "
-        f"({stored} counts stored)"
+        f"({stored} counts stored, {hidden} of the cells they make hidden)"
     )
     leader = (
         StaffProfile.objects.filter(
@@ -69,7 +71,7 @@ def run():
             client.force_login(user, backend=BACKEND)
             print(f"-- {label}: {user.username}")
             floor = _time("empty signed-in page", client, "/bench-layout/")
-            _time("/tal/ (the last 12 months)", client, "/tal/", floor)
+            _time("/tal/ (the last four quarters)", client, "/tal/", floor)
             _time(
                 "/tal/ as htmx (a filter changed)",
                 client,

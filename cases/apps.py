@@ -8,7 +8,12 @@ class CasesConfig(AppConfig):
 
     def ready(self):
         from . import signals  # noqa: F401  (grants follow role changes)
-        from .figures import casework_counts, casework_figures, figures_work_section
+        from .figures import (
+            casework_counts,
+            casework_figures,
+            casework_layouts,
+            figures_work_section,
+        )
         from .worklist import CASES_SECTIONS, work_list_sections
 
         for section in CASES_SECTIONS:
@@ -26,7 +31,7 @@ class CasesConfig(AppConfig):
         children_outside_units.add(log_review.children_outside_units)
 
         # The leaders' figures (/tal/) live in the platform, which cannot import the apps.
-        from trivsel.figures.counting import figure_counters
+        from trivsel.figures.counting import figure_counters, figure_layouts
         from trivsel.figures.tables import figure_sections
 
         figure_sections.add(casework_figures)
@@ -46,3 +51,4 @@ class CasesConfig(AppConfig):
         from .imports.selectors import imports_operations_section
 
         operations_sections.add(imports_operations_section)
+        figure_layouts.add(casework_layouts)

@@ -21,11 +21,25 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from trivsel.figures.counting import Counted, counting_starts, row_of_today, rows_by_month
+from trivsel.figures.suppression import DOUBLE, Layout
 from trivsel.figures.tables import Section, Table
 
 from .models import Enrolment, Forlob, Handover, Task
 from .worklist import Item
 from .worklist import Section as WorkSection
+
+HANDOVERS = ["True:True", "True:False", "False:False"]
+
+# How the tables below show each figure, for hiding (trivsel/figures/suppression.py). A handover
+# counts for the unit that sent it and the one that received it, once for the municipality.
+LAYOUTS = (
+    Layout("cases.handovers", tuple(HANDOVERS), scope_rows=True, municipality=DOUBLE),
+    Layout("cases.forlob", ("True", "False"), scope_rows=True, today=True),
+)
+
+
+def casework_layouts():
+    return LAYOUTS
 
 
 def as_flag(condition):
@@ -136,9 +150,7 @@ def casework_figures(*, scope, period):
                     _("Acknowledged, not evaluated"),
                     _("Not acknowledged"),
                 ],
-                rows=rows_by_month(
-                    scope, "cases.handovers", ["True:True", "True:False", "False:False"], period
-                ),
+                rows=rows_by_month(scope, "cases.handovers", HANDOVERS, period),
                 chart="stacked",
                 summary=_(
                     "Handovers sent each month by or to these units: whether the receiver "

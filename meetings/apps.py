@@ -26,13 +26,14 @@ class MeetingsConfig(AppConfig):
         insight_sections.add(meetings_sections)
 
         # The leaders' figures (/tal/) live in the platform, which cannot import the apps.
-        from trivsel.figures.counting import figure_counters
+        from trivsel.figures.counting import figure_counters, figure_layouts
         from trivsel.figures.tables import figure_sections
 
-        from .figures import meeting_counts, meeting_figures
+        from .figures import meeting_counts, meeting_figures, meeting_layouts
 
         figure_sections.add(meeting_figures)
         figure_counters.add(meeting_counts)
+        figure_layouts.add(meeting_layouts)
 
         # Mit overblik (cases) lists the meetings and minutes that wait for the user.
         from cases.worklist import work_list_sections

@@ -1,14 +1,29 @@
 """A forum with a planned meeting, and a held network meeting with approved minutes around the
-demo parent's child (seed_demo). Made once, through the services, like real use."""
+demo parent's child (seed_demo). Made once, through the services, like real use. Besides, a
+year of held network meetings in the kindergartens and schools, so that the meeting figures of
+/tal/ show something above the threshold of small numbers."""
 
+import random
 from datetime import datetime, time, timedelta
 
 from django.utils import timezone
 
-from cases.models import Child, Guardian
-from trivsel.organisation.models import User
+from cases.models import Child, Enrolment, Guardian
+from trivsel.organisation.models import Role, StaffProfile, User
 
-from .models import AgendaKind, Forum, ForumKind, Meeting
+from .models import (
+    ActionItem,
+    ActionStatus,
+    AgendaKind,
+    Decision,
+    Forum,
+    ForumKind,
+    Meeting,
+    Minutes,
+    MinutesStatus,
+    Participant,
+    ParticipantKind,
+)
 from .services.agenda import agenda_item_add
 from .services.meetings import forum_meeting_create, network_meeting_create
 from .services.minutes import (
@@ -21,6 +36,9 @@ from .services.minutes import (
 from .services.participants import network_consent_record, participant_add
 
 FORUM_NAME = "Tværfagligt team, Børnehuset Solsikken"
+HISTORY_TITLE = "Netværksmøde"
+HISTORY_MONTHS = 12
+HISTORY_PER_MONTH = 8
 
 
 def _at(day, hour):
@@ -125,6 +143,7 @@ def seed(context):
         due_date=today + timedelta(days=30),
     )
     minutes_approve(actor=paedagog, minutes=minutes)
+    _history(context, excluded=guardian.children.all())
     context["summary"]["meetings"] = Meeting.objects.count()
 
 
@@ -182,3 +201,99 @@ def _seed_young_person_meetings(context):
         internal_notes="Klasselæreren taler med UU-vejlederen før næste møde.",
     )
     minutes_approve(actor=laerer, minutes=minutes)
+
+
+def _history(context, *, excluded):
+    """Eight held network meetings a month for a year, around children of the units that have a
+    leader (the tovholder): parents mostly present, minutes mostly approved within a week,
+    decisions mostly told, a few action items open and some of them overdue. Fictitious and made
+    directly (the services would write a year of e-mails and log lines for it)."""
+    demo = context["demo"]
+    rng = random.Random(11)  # noqa: S311 (fictitious data)
+    leaders = {}
+    for profile in StaffProfile.objects.filter(
+        user__municipality=demo, roles__contains=[Role.LEADER]
+    ).prefetch_related("units"):
+        for unit in profile.units.all():
+            leaders.setdefault(unit.pk, profile.user)
+    enrolled = list(
+        Enrolment.objects.filter(
+            child__municipality=demo,
+            end__isnull=True,
+            group__isnull=False,
+            unit_id__in=leaders,
+            child__guardians__isnull=False,
+        )
+        .exclude(child__in=excluded)
+        .values_list("child_id", "unit_id")
+        .distinct()
+        .order_by("child_id")
+    )
+    today = timezone.localdate()
+    picked = rng.sample(enrolled, min(len(enrolled), HISTORY_MONTHS * HISTORY_PER_MONTH))
+    meetings = [
+        Meeting(
+            municipality=demo,
+            child_id=child_id,
+            title=HISTORY_TITLE,
+            purpose="At lave fælles aftaler om barnets trivsel hjemme og i institutionen.",
+            starts_at=_at(today - timedelta(days=20 + index * 365 // len(picked)), 10),
+            place="Mødelokalet",
+            tovholder=leaders[unit_id],
+            created_by=leaders[unit_id],
+        )
+        for index, (child_id, unit_id) in enumerate(picked)
+    ]
+    Meeting.objects.bulk_create(meetings)
+    parents = {}
+    for child_id, guardian_id, first_name, last_name in (
+        Guardian.objects.filter(children__in=[child for child, _unit in picked])
+        .values_list("children", "pk", "first_name", "last_name")
+        .order_by("pk")
+    ):
+        parents.setdefault(child_id, (guardian_id, f"{first_name} {last_name}"))
+    Participant.objects.bulk_create(
+        Participant(
+            meeting=meeting,
+            kind=ParticipantKind.PARENT,
+            guardian_id=parents[meeting.child_id][0],
+            name=parents[meeting.child_id][1],
+            role="Forælder",
+            present=rng.random() < 0.8,
+        )
+        for meeting in meetings
+        if meeting.child_id in parents
+    )
+    minutes = [
+        Minutes(
+            meeting=meeting,
+            status=MinutesStatus.APPROVED,
+            agreements="Vi følger op på aftalerne ved næste møde.",
+            approved_by=meeting.tovholder,
+            approved_at=meeting.starts_at + timedelta(days=rng.choice([1, 2, 3, 5, 6, 6, 9, 13])),
+        )
+        for meeting in meetings
+    ]
+    Minutes.objects.bulk_create(minutes)
+    Decision.objects.bulk_create(
+        Decision(
+            minutes=one,
+            text="Barnet får en fast voksen i overgangene",
+            reason="Det giver ro og tryghed i hverdagen.",
+            parents_informed_at=one.approved_at + timedelta(days=1)
+            if rng.random() < 0.85
+            else None,
+        )
+        for one in minutes
+        for _decision in range(rng.choice([1, 1, 2]))
+    )
+    ActionItem.objects.bulk_create(
+        ActionItem(
+            minutes=one,
+            what="Opfølgende samtale med forældrene",
+            owner_name="Forældrene",
+            due_date=one.meeting.starts_at.date() + timedelta(days=rng.choice([21, 42, 90])),
+            status=ActionStatus.OPEN if rng.random() < 0.3 else ActionStatus.DONE,
+        )
+        for one in minutes
+    )

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from cases.figures import as_flag, enrolment_of, starts_at
 from trivsel.figures.counting import Counted, row_of_today, rows_by_month
+from trivsel.figures.suppression import Layout
 from trivsel.figures.tables import Section, Table
 
 from .models import (
@@ -27,6 +28,20 @@ from .models import (
 )
 
 MINUTES_WITHIN = timedelta(days=7)
+MINUTES = ["True:True", "False:True", "False:False"]
+
+# How the tables below show each figure, for hiding (trivsel/figures/suppression.py). The same
+# meetings with and without the parents and by their minutes: one total.
+LAYOUTS = (
+    Layout("meetings.parents", ("True", "False"), scope_rows=True),
+    Layout("meetings.minutes", tuple(MINUTES), scope_rows=True, same_total_as="meetings.parents"),
+    Layout("meetings.decisions", ("True", "False"), scope_rows=True),
+    Layout("meetings.action_items", ("False", "True"), scope_rows=True, today=True),
+)
+
+
+def meeting_layouts():
+    return LAYOUTS
 
 
 # --- Counting (the figures job) ---------------------------------------------------------------
@@ -125,9 +140,7 @@ def meeting_figures(*, scope, period):
                 caption=_("Minutes approved within a week"),
                 row_heading=_("Month"),
                 columns=[_("Within a week"), _("Later"), _("Not approved yet")],
-                rows=rows_by_month(
-                    scope, "meetings.minutes", ["True:True", "False:True", "False:False"], period
-                ),
+                rows=rows_by_month(scope, "meetings.minutes", MINUTES, period),
                 share_of=0,
                 share_label=_("Share within a week"),
                 chart="stacked",

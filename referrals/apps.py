@@ -28,13 +28,14 @@ class ReferralsConfig(AppConfig):
         insight_exception_path.add(on_exception_path)
 
         # The leaders' figures (/tal/) live in the platform, which cannot import referrals.
-        from trivsel.figures.counting import figure_counters
+        from trivsel.figures.counting import figure_counters, figure_layouts
         from trivsel.figures.tables import figure_sections
 
-        from .figures import notification_counts, notification_figures
+        from .figures import notification_counts, notification_figures, notification_layouts
 
         figure_sections.add(notification_figures)
         figure_counters.add(notification_counts)
+        figure_layouts.add(notification_layouts)
 
         # Mit overblik (cases) lists the notifications sent, the intake's queue and deadlines.
         from cases.worklist import work_list_sections

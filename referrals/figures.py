@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from trivsel.figures.counting import Counted, counting_starts, rows_by_month
+from trivsel.figures.suppression import Layout
 from trivsel.figures.tables import Section, Table, pivot
 
 from .models import Notifier, Route, Status, Underretning
@@ -20,6 +21,29 @@ from .selectors import FIGURE_CLOCKS
 REPEAT_WINDOW = timedelta(days=365)
 CASELOAD_RECOMMENDED = 25
 CASELOAD_MAXIMUM = 30
+SOURCES = [Notifier.PROFESSIONAL, Notifier.CITIZEN, Notifier.ANONYMOUS]
+ROUTES = [Route.CLASSIC, Route.DIALOGUE]
+
+# How the tables below show each figure, for hiding (trivsel/figures/suppression.py). The same
+# notifications by who notified and by route: one total.
+LAYOUTS = (
+    Layout("notifications.source", tuple(map(str, SOURCES)), scope_rows=True),
+    Layout(
+        "notifications.route",
+        tuple(map(str, ROUTES)),
+        scope_rows=True,
+        same_total_as="notifications.source",
+    ),
+    Layout("notifications.repeats", ("False", "True"), scope_rows=True),
+    *(
+        Layout(f"notifications.clock.{name}", ("True", "False"), scope_rows=True)
+        for name in FIGURE_CLOCKS
+    ),
+)
+
+
+def notification_layouts():
+    return LAYOUTS
 
 
 # --- Counting (the figures job) ---------------------------------------------------------------
@@ -91,13 +115,12 @@ def notification_figures(*, scope, period):
 
 
 def _by_source(scope, period):
-    sources = [Notifier.PROFESSIONAL, Notifier.CITIZEN, Notifier.ANONYMOUS]
     return Table(
         key="source",
         caption=_("Notifications per month by who notified"),
         row_heading=_("Month"),
         columns=[_("A professional"), _("A citizen"), _("Anonymous")],
-        rows=rows_by_month(scope, "notifications.source", sources, period),
+        rows=rows_by_month(scope, "notifications.source", SOURCES, period),
         chart="stacked",
         summary=_("The notifications received each month, by who made them."),
     )
@@ -109,7 +132,7 @@ def _by_route(scope, period, *, caption):
         caption=caption,
         row_heading=_("Month"),
         columns=[_("Classic"), _("Dialogue-based")],
-        rows=rows_by_month(scope, "notifications.route", [Route.CLASSIC, Route.DIALOGUE], period),
+        rows=rows_by_month(scope, "notifications.route", ROUTES, period),
         chart="stacked",
         share_of=1,
         share_label=_("Share dialogue-based"),

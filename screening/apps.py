@@ -23,13 +23,14 @@ class ScreeningConfig(AppConfig):
         insight_sections.add(screening_sections)
 
         # The leaders' figures (/tal/) live in the platform, which cannot import screening.
-        from trivsel.figures.counting import figure_counters
+        from trivsel.figures.counting import figure_counters, figure_layouts
         from trivsel.figures.tables import figure_sections
 
-        from .figures import screening_counts, screening_figures
+        from .figures import screening_counts, screening_figures, screening_layouts
 
         figure_sections.add(screening_figures)
         figure_counters.add(screening_counts)
+        figure_layouts.add(screening_layouts)
 
         # Mit overblik (cases) lists the marks a rater owes and the rounds a leader runs.
         from cases.worklist import work_list_sections

@@ -13,7 +13,15 @@ from django.utils.translation import gettext as _
 
 from cases.models import Enrolment, Task
 from cases.selectors import current_enrolments
-from trivsel.figures.counting import Counted, counting_starts, counts_for, rows_by_month
+from trivsel.figures.counting import (
+    Counted,
+    counting_starts,
+    counts_for,
+    hidden_rows,
+    rows_by_month,
+    scope_place,
+)
+from trivsel.figures.suppression import NOW, SUM, Layout
 from trivsel.figures.tables import Section, Table, pivot
 
 from .models import JointAssessment, Position, Rating, Round
@@ -21,6 +29,28 @@ from .models import JointAssessment, Position, Rating, Round
 # The Opsporingsmodel's minimum cadence: every child has a joint assessment twice a year.
 JOINT_ASSESSMENT_CADENCE = timedelta(days=183)
 POSITIONS = [Position.GREEN, Position.YELLOW, Position.RED]
+# Only the yellow and red positions still without a follow-up are shown: with those with one
+# done beside them, the two would add up to the positions' own yellow and red columns and give
+# away a count hidden there by subtraction.
+FOLLOW_UP = ["gul:False", "roed:False"]
+
+# How the tables below show each figure, for hiding (trivsel/figures/suppression.py).
+LAYOUTS = (
+    Layout(
+        "screening.positions",
+        tuple(str(position) for position in POSITIONS),
+        scope_rows=True,
+        place_rows=True,
+        municipality=SUM,
+    ),
+    Layout("screening.rated", ("rated", "late"), place_rows=True, municipality=SUM),
+    Layout("screening.follow_up", tuple(FOLLOW_UP), place_rows=True, municipality=SUM),
+    Layout("screening.unassessed", ("False", "True"), place_rows=True, today=True),
+)
+
+
+def screening_layouts():
+    return LAYOUTS
 
 
 # --- Counting (the figures job) ---------------------------------------------------------------
@@ -133,7 +163,17 @@ def _place_rows(scope, figure, columns, period=None, *, key=lambda key: key):
     """Rows per place (group or unit), ordered by name, from the stored counts."""
     counted = counts_for(scope, figure, by=_by(scope), period=period)
     labels = dict(sorted({row[0]: row[1] for row in counted}.items(), key=lambda i: (i[1], i[0])))
-    return pivot(((row[0], key(row[3]), row[4]) for row in counted), columns=columns, labels=labels)
+    rows = pivot(((row[0], key(row[3]), row[4]) for row in counted), columns=columns, labels=labels)
+    time = NOW if period is None else period.key
+    kind = "g" if _by(scope) == "group" else "u"
+    return hidden_rows(
+        scope,
+        figure,
+        rows,
+        columns,
+        rows_at=[(f"{kind}:{place}", time) for place in labels],
+        totals_at=(scope_place(scope), time),
+    )
 
 
 def screening_figures(*, scope, period):
@@ -185,24 +225,17 @@ def screening_figures(*, scope, period):
             _without_joint_assessment(scope),
             Table(
                 key="follow-up",
-                caption=_("Agreed yellow and red positions and their follow-up"),
+                caption=_("Agreed yellow and red positions without a follow-up done"),
                 row_heading=_place_heading(scope),
                 columns=[
-                    _("Yellow position, follow-up done"),
                     _("Yellow position, no follow-up done yet"),
-                    _("Red position, follow-up done"),
                     _("Red position, no follow-up done yet"),
                 ],
-                rows=_place_rows(
-                    scope,
-                    "screening.follow_up",
-                    ["gul:True", "gul:False", "roed:True", "roed:False"],
-                    period,
-                ),
+                rows=_place_rows(scope, "screening.follow_up", FOLLOW_UP, period),
                 chart="stacked",
                 summary=_(
-                    "The period's agreed yellow and red positions, by whether at least one "
-                    "follow-up task of the assessment is done."
+                    "The period's agreed yellow and red positions of which no follow-up task of "
+                    "the assessment is done yet."
                 ),
             ),
         ],

@@ -106,3 +106,27 @@ def test_no_row_or_column_of_any_size_has_exactly_one_hidden_member():
         lines += [column_totals + [grand], row_totals + [grand]]
         for line in lines:
             assert sum(value is None for value in line) != 1, (counts, line)
+
+
+def test_a_count_pinned_by_several_equations_together_is_found_and_protected():
+    """Every row and column below has two hidden members or more, yet the cell joining the two
+    hidden rectangles follows from rows 1-2 less columns 1-2: the exact check finds it, and the
+    rule hides more until nothing follows."""
+    from trivsel.figures.suppression import Equation, determined_cells, suppress_linked
+
+    counts = [[2, 9, 7, 8], [9, 2, 3, 6], [8, 7, 2, 9], [6, 8, 9, 3]]
+    cells = {(r, c): counts[r][c] for r in range(4) for c in range(4)}
+    values = dict(cells)
+    equations = []
+    for r in range(4):
+        values[(r, "total")] = sum(counts[r])
+        equations.append(Equation((r, "total"), [(r, c) for c in range(4)]))
+    for c in range(4):
+        values[("total", c)] = sum(row[c] for row in counts)
+        equations.append(Equation(("total", c), [(r, c) for r in range(4)]))
+    rectangles = {(0, 0), (0, 1), (1, 0), (1, 1), (2, 2), (2, 3), (3, 2), (3, 3)}
+    assert determined_cells(rectangles | {(1, 2)}, equations).keys() == {(1, 2)}
+
+    hidden = suppress_linked(values, equations, minimum=5)
+    assert {(0, 0), (1, 1), (1, 2), (2, 2), (3, 3)} <= hidden
+    assert determined_cells(hidden, equations) == {}

@@ -53,6 +53,36 @@ class FigureRefresh(models.Model):
         "organisation.Municipality", on_delete=models.CASCADE, related_name="+"
     )
     refreshed_at = models.DateTimeField()
+    # The day counted for: the periods the page offers are that day's, so that they are the
+    # periods whose figures were hidden together.
+    counted_for = models.DateField()
 
     def __str__(self):
         return f"{self.municipality_id}: {self.refreshed_at:%d.%m.%Y %H:%M}"
+
+
+class HiddenFigure(models.Model):
+    """One count /tal/ must not show, decided by the figures job for the whole municipality at
+    once (suppression.py): the same for every viewer, filter and export. `place` is "m" (the
+    municipality), "a" (all its units), "d:<district>", "u:<pk>" or "g:<pk>" (`unit`: the
+    unit of a unit's or group's count, to read only the viewer's); `time` a month ("2026-03"),
+    a period's key or "now"; `key` a column or "*" (the row's total)."""
+
+    municipality = models.ForeignKey(
+        "organisation.Municipality", on_delete=models.CASCADE, related_name="+"
+    )
+    figure = models.CharField(max_length=40)
+    place = models.CharField(max_length=110)
+    unit = models.ForeignKey(
+        "organisation.Unit", on_delete=models.CASCADE, null=True, related_name="+"
+    )
+    time = models.CharField(max_length=10)
+    key = models.CharField(max_length=60)
+
+    class Meta:
+        verbose_name = _("hidden figure")
+        verbose_name_plural = _("hidden figures")
+        indexes = [models.Index(fields=["municipality", "time"], name="figures_hidden_lookup_idx")]
+
+    def __str__(self):
+        return f"{self.figure} {self.place} {self.time} {self.key}"

@@ -1,4 +1,8 @@
-"""The periods a leader can choose on /tal/: the last twelve months, a quarter or a year."""
+"""The periods a leader can choose on /tal/: the last four quarters, a quarter or a year.
+
+Every period is made of whole quarters, so that every period's figures add up from the same
+quarters' (suppression.py): a rolling twelve months beside calendar quarters would let the
+difference of two overlapping periods single out a month or two that no table shows."""
 
 from datetime import date
 
@@ -6,6 +10,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from .suppression import quarter_key
 from .tables import Period
 
 QUARTERS_SHOWN = 8
@@ -21,21 +26,21 @@ def periods_available(today=None):
     """The choices, newest first, the default (last twelve months) first of all."""
     today = today or timezone.localdate()
     this_month = _month_start(today)
+    quarter_start = date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
     choices = [
         Period(
             key="12m",
-            label=_("The last 12 months"),
-            start=_month_start(today, 11),
-            end=_month_start(today, -1),
+            label=_("This quarter and the three before"),
+            start=_month_start(quarter_start, 9),
+            end=_month_start(quarter_start, -3),
         )
     ]
-    quarter_start = date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
     for back in range(QUARTERS_SHOWN):
         start = _month_start(quarter_start, 3 * back)
         quarter = (start.month - 1) // 3 + 1
         choices.append(
             Period(
-                key=f"{start.year}-k{quarter}",
+                key=quarter_key(start),
                 label=_("Quarter %(quarter)s %(year)s") % {"quarter": quarter, "year": start.year},
                 start=start,
                 end=_month_start(start, -3),

@@ -2,6 +2,8 @@
 social-work side, municipal management (fagchef) every unit of the municipality. Nobody else,
 and never another municipality. The figures themselves are counts; they never open a child."""
 
+from dataclasses import replace
+
 from django.utils.translation import gettext as _
 
 from trivsel.audit.models import Action, Basis
@@ -9,6 +11,7 @@ from trivsel.audit.services import access_log_record, refuse
 from trivsel.organisation.models import Role, Unit
 from trivsel.organisation.selectors import own_unit_ids, own_units
 
+from .counting import hidden_for, last_refresh
 from .periods import period_by_key
 from .tables import FigureScope, figure_sections
 
@@ -65,6 +68,12 @@ def figure_scope_for(user, *, place=ALL_PLACES):
     elif len(unit_rows) == 1:
         label = unit_rows[0][1]
     led = user.staff_profile.has_role(Role.LEADER)
+    if len(unit_rows) == 1:
+        scope_place = f"u:{unit_rows[0][0]}"
+    elif user.staff_profile.has_role(Role.MANAGEMENT):  # every unit: the places are whole
+        scope_place = place or "a"
+    else:
+        scope_place = ""
     return FigureScope(
         municipality_id=user.municipality_id,
         unit_ids=frozenset(pk for pk, _name in unit_rows),
@@ -72,6 +81,7 @@ def figure_scope_for(user, *, place=ALL_PLACES):
         whole_municipality=place == ALL_PLACES and social_work,
         label=label,
         led_unit_ids=frozenset(own_unit_ids(user)) if led else frozenset(),
+        place=scope_place,
     )
 
 
@@ -83,7 +93,10 @@ def figures_for(user, *, place=ALL_PLACES, period_key="", purpose, action=Action
     """(scope, period, sections) for the person, every section's tables ready to be suppressed;
     the look (or export) is written to the access log with its filters."""
     scope = figure_scope_for(user, place=place)
-    period = period_by_key(period_key)
+    refreshed_at, counted_for = last_refresh(scope.municipality_id)
+    # The periods of the day counted for: those whose figures were hidden together.
+    period = period_by_key(period_key, today=counted_for)
+    scope = replace(scope, hidden=hidden_for(scope, period), refreshed_at=refreshed_at)
     sections = [
         section
         for section in figure_sections.call_each(scope=scope, period=period)

@@ -1,6 +1,7 @@
-"""What the figures page shows: sections of tables, each a table of counts that is suppressed
-before anyone sees it (suppression.py). The apps add their sections through `figure_sections`
-(trivsel/extension_points.py): the platform cannot import them (DESIGN.md §2)."""
+"""What the figures page shows: sections of tables, each a table of counts whose hidden cells were
+decided by the figures job for the whole municipality (suppression.py) before anyone sees it.
+The apps add their sections through `figure_sections` (trivsel/extension_points.py): the
+platform cannot import them (DESIGN.md §2)."""
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -9,7 +10,7 @@ from django.conf import settings
 
 from trivsel.extension_points import ExtensionPoint
 
-from .suppression import suppress
+from .suppression import HIDDEN, suppress
 
 # Each function is called as function(scope=FigureScope, period=Period) and returns a Section, or
 # None when its figures are not for this scope (a unit leader sees no caseload, say).
@@ -45,6 +46,45 @@ class FigureScope:
     # The units she leads herself: only there may a figure link to her own list of the children
     # behind it (a list she can open anyway); nobody reaches a child through a figure otherwise.
     led_unit_ids: frozenset = frozenset()
+    # The place of suppression.py whose counts are the scope's units together ("a", "d:<name>",
+    # "u:<pk>"), or "" when there is none (a leader's several units).
+    place: str = ""
+    # The hidden cells of the scope, the period and today: {(figure, place, time, key)}.
+    hidden: frozenset = frozenset()
+    refreshed_at: object = None
+
+
+class HiddenRows(list):
+    """A table's rows ([(label, [count per column])]) with the cells the figures job hid of them
+    and of their totals (True: hidden), as counting.hidden_rows reads them."""
+
+    def __init__(self, rows, *, cells, row_totals, column_totals, grand_total):
+        super().__init__(rows)
+        self.cells = cells
+        self.row_totals = row_totals
+        self.column_totals = column_totals
+        self.grand_total = grand_total
+
+    def shown(self):
+        """(cells, row_totals, column_totals, grand_total) as suppression.suppress gives them."""
+        counts = [list(values) for _label, values in self]
+
+        def shown(value, hidden):
+            return HIDDEN if hidden else value
+
+        cells = [
+            [shown(value, hidden) for value, hidden in zip(row, flags, strict=True)]
+            for row, flags in zip(counts, self.cells, strict=True)
+        ]
+        row_totals = [
+            shown(sum(row), hidden) for row, hidden in zip(counts, self.row_totals, strict=True)
+        ]
+        column_sums = [sum(column) for column in zip(*counts, strict=True)] if counts else []
+        column_totals = [
+            shown(value, hidden)
+            for value, hidden in zip(column_sums, self.column_totals, strict=True)
+        ]
+        return cells, row_totals, column_totals, shown(sum(map(sum, counts)), self.grand_total)
 
 
 @dataclass
@@ -73,8 +113,11 @@ class Table:
         column totals, "total": grand total}; hidden cells are None."""
         if not self.rows:
             return {"rows": [], "totals": [0] * len(self.columns), "total": 0, "total_share": None}
-        counts = [list(values) for _label, values in self.rows]
-        cells, row_totals, column_totals, grand = suppress(counts, minimum=self.minimum)
+        if isinstance(self.rows, HiddenRows):
+            cells, row_totals, column_totals, grand = self.rows.shown()
+        else:  # a table no filter changes (the caseload): hidden on its own
+            counts = [list(values) for _label, values in self.rows]
+            cells, row_totals, column_totals, grand = suppress(counts, minimum=self.minimum)
         rows = [
             (label, row_cells, row_total, self._share(row_cells, row_total))
             for (label, _values), row_cells, row_total in zip(

@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 from trivsel.audit.models import Action
 from trivsel.pdf import html_to_pdf
 
-from .counting import refreshed_at
 from .forms import FigureFilterForm
 from .presentation import shown_tables
 from .selectors import figures_for
@@ -33,7 +32,7 @@ def figures(request):
         request.user, place=place, period_key=period_key, purpose=_("Figures")
     )
     context = {
-        "refreshed_at": refreshed_at(scope.municipality_id),
+        "refreshed_at": scope.refreshed_at,
         "form": FigureFilterForm(request.GET or None, user=request.user),
         "scope": scope,
         "period": period,
