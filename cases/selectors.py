@@ -145,6 +145,11 @@ class ChildAccess:
         ids = self.ids(kind=kind, bases=bases)
         return _AnyOf(F(field), RawSQL("%s::bigint[]", (ids,)))
 
+    def values(self, user_values):
+        """The values of a compiled query (trivsel.database.compiled) for this user: theirs, and
+        the children of each question an AccessStandIn was asked, by its name."""
+        return _AccessValues(user_values, self)
+
     def bases_for(self, child_ids, *, kind=DataKind.BASIC):
         """child_bases_for(user, child_ids, kind=…) from the rows read."""
         wanted = set(child_ids)
@@ -153,6 +158,35 @@ class ChildAccess:
             if child_id in wanted:
                 found.setdefault(child_id, set()).add(basis)
         return {child_id: first_basis(bases) for child_id, bases in found.items()}
+
+
+def _children_name(kind, bases):
+    bases = "*" if bases is None else ",".join(sorted(str(b) for b in bases))
+    return f"children {DataKind(kind).value} {bases}"
+
+
+class AccessStandIn:
+    """ChildAccess's visible() for a compiled query: the children's ids a stand-in array, named
+    by the question (kind, bases), whose ids ChildAccess.values gives at each run."""
+
+    def __init__(self, values):
+        self._values = values
+
+    def visible(self, field, *, kind=DataKind.BASIC, bases=None):
+        ids = self._values.ids(_children_name(kind, bases))
+        return _AnyOf(F(field), RawSQL("%s::bigint[]", (ids,)))
+
+
+class _AccessValues(dict):
+    def __init__(self, user_values, access):
+        super().__init__(user_values)
+        self._access = access
+
+    def __missing__(self, name):
+        _children, kind, bases = name.split(" ")
+        bases = None if bases == "*" else bases.split(",")
+        self[name] = ids = self._access.ids(kind=kind, bases=bases)
+        return ids
 
 
 def child_bases_for(user, child_ids, *, kind=DataKind.BASIC, bases=None):

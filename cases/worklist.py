@@ -102,7 +102,10 @@ def section_of(rows, *, make_item, names_child=False, **section):
     """A Section from rows carrying `total` (total_count()), each made into an Item; with
     `names_child`, each row's `child` is named on its line (and so logged)."""
     rows = list(rows)
-    count = rows[0].total if rows else 0
+    if not rows:
+        count = 0
+    else:  # model instances, or dicts from a compiled query (trivsel.database.compiled)
+        count = rows[0]["total"] if isinstance(rows[0], dict) else rows[0].total
     children = tuple(row.child for row in rows if row.child_id) if names_child else ()
     return Section(
         count=count,
