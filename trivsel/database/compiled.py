@@ -115,6 +115,14 @@ class CompiledQuery:
 
     def rows(self, values, **shape):
         """The rows, as dicts by the values() names, for `values` (a dict by stand-in name)."""
+        names, rows = self._run(values, shape)
+        return [dict(zip(names, row)) for row in rows]
+
+    def tuples(self, values, **shape):
+        """The rows as tuples, in the values() order."""
+        return self._run(values, shape)[1]
+
+    def _run(self, values, shape):
         key = tuple(sorted(shape.items()))
         compiled = self._compiled.get(key)
         if compiled is None:
@@ -123,16 +131,14 @@ class CompiledQuery:
         with connection.cursor() as cursor:
             cursor.execute(compiled.sql, compiled.bind(values))
             rows = cursor.fetchall()
-        names, converters = compiled.names, compiled.converters
-        result = []
-        for row in rows:
-            if converters:
-                row = list(row)
+        converters = compiled.converters
+        if converters:
+            rows = [list(row) for row in rows]
+            for row in rows:
                 for position, functions, expression in converters:
                     for convert in functions:
                         row[position] = convert(row[position], expression, connection)
-            result.append(dict(zip(names, row)))
-        return result
+        return compiled.names, rows
 
 
 # --- the signed-in user as stand-ins ---------------------------------------------------------
