@@ -48,8 +48,8 @@ from .models import (
 )
 
 
-def current_enrolments():
-    today = timezone.localdate()
+def current_enrolments(today=None):
+    today = today or timezone.localdate()
     return Enrolment.objects.filter(Q(end__isnull=True) | Q(end__gte=today), start__lte=today)
 
 
@@ -110,9 +110,7 @@ def child_list_visible_to(user, *, kind=DataKind.BASIC, bases=None, consent_id=N
 
 def _access_grants(values):
     """ChildAccess's grant rows (_grants, with stand-ins: trivsel.database.compiled)."""
-    own, via_groups = _grants(
-        user_stand_in(values, roles=None), now=values.moment("now")
-    )
+    own, via_groups = _grants(user_stand_in(values, roles=None), now=values.moment("now"))
     fields = ("content_object_id", "permission_id", "basis")
     return own.values(*fields).union(via_groups.values(*fields), all=True)
 

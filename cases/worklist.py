@@ -28,12 +28,14 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from trivsel.audit.models import Basis, Topic
+from trivsel.database.compiled import CompiledQuery, user_shape, user_stand_in, user_values
 from trivsel.extension_points import ExtensionPoint
 from trivsel.organisation.models import LEADER_ROLES, SOCIAL_WORK_ROLES, Role
 from trivsel.organisation.selectors import own_units
 
 from .capabilities import WRITER_BASES
 from .models import (
+    Child,
     ChildGroupObjectPermission,
     ChildUserObjectPermission,
     Consent,
@@ -41,8 +43,10 @@ from .models import (
     DataKind,
     Forlob,
     Handover,
+    TransitionType,
 )
 from .selectors import (
+    AccessStandIn,
     ChildAccess,
     access_log_children,
     children_of_guardian,
@@ -98,17 +102,43 @@ def by_deadline(items):
     return tuple(sorted(items, key=lambda item: (item.due is None, item.due or date.min)))
 
 
+# What a compiled section query (trivsel.database.compiled) reads of the child a line names.
+CHILD_COLUMNS = ("child_id", "child__first_name", "child__last_name")
+
+
+def child_of(row):
+    """The child a row names (CHILD_COLUMNS): for its line and the access log."""
+    return Child(
+        pk=row["child_id"], first_name=row["child__first_name"], last_name=row["child__last_name"]
+    )
+
+
+def child_name(row):
+    return f"{row['child__first_name']} {row['child__last_name']}"
+
+
+def compiled_rows(query, user, *, access, **values):
+    """The rows of a section's CompiledQuery for this user: its builder is called as
+    build(values, roles) with the stand-ins of the user (trivsel.database.compiled) and of
+    their children (cases.selectors.AccessStandIn), and `values` by the names of its own."""
+    bound = access.values(user_values(user))
+    bound.update(values)
+    return query.rows(bound, roles=user_shape(user))
+
+
+def stand_ins(values, roles):
+    """The user and ChildAccess of a section's builder, made of stand-ins."""
+    return user_stand_in(values, roles), AccessStandIn(values)
+
+
 def section_of(rows, *, make_item, names_child=False, **section):
-    """A Section from rows carrying `total` (total_count()), each made into an Item; with
-    `names_child`, each row's `child` is named on its line (and so logged)."""
+    """A Section from the rows of a compiled section query, each carrying `total`
+    (total_count()) and made into an Item; with `names_child`, the child each row names
+    (CHILD_COLUMNS) is named on its line (and so logged)."""
     rows = list(rows)
-    if not rows:
-        count = 0
-    else:  # model instances, or dicts from a compiled query (trivsel.database.compiled)
-        count = rows[0]["total"] if isinstance(rows[0], dict) else rows[0].total
-    children = tuple(row.child for row in rows if row.child_id) if names_child else ()
+    children = tuple(child_of(row) for row in rows if row["child_id"]) if names_child else ()
     return Section(
-        count=count,
+        count=rows[0]["total"] if rows else 0,
         items=by_deadline(make_item(row) for row in rows),
         children=children,
         **section,
@@ -165,11 +195,25 @@ HANDOVER_TASKS = ("cases.handover.acknowledge", "cases.handover.evaluate", "case
 def _task_url(task):
     # A handover's task is done on the handover's page; a task about a child beside the child's
     # record (task_list_for has checked that the user sees the child); the rest on Mine opgaver.
-    if task.source_type in HANDOVER_TASKS and task.source_id.isdigit():
-        return reverse("cases:handover_detail", args=[int(task.source_id)])
-    if task.child_id:
-        return reverse("cases:child_detail", args=[task.child_id])
+    if task["source_type"] in HANDOVER_TASKS and task["source_id"].isdigit():
+        return reverse("cases:handover_detail", args=[int(task["source_id"])])
+    if task["child_id"]:
+        return reverse("cases:child_detail", args=[task["child_id"]])
     return reverse("cases:task_list")
+
+
+def _tasks(values, roles):
+    user, access = stand_ins(values, roles)
+    return (
+        task_list_for(user, access=access)
+        .annotate(total=total_count())
+        .values("id", "title", "due_date", "source_type", "source_id", *CHILD_COLUMNS, "total")[
+            :LIMIT
+        ]
+    )
+
+
+_TASKS = CompiledQuery(_tasks)
 
 
 def tasks_section(user, *, now, access):
@@ -178,13 +222,13 @@ def tasks_section(user, *, now, access):
     if not _is_staff(user):
         return None
     today = timezone.localdate(now)
-    rows = task_list_for(user, access=access).annotate(total=total_count())[:LIMIT]
+    rows = compiled_rows(_TASKS, user, access=access)
 
     def item(task):
-        text = task.title
-        if task.child_id:
-            text = f"{task.title} · {task.child.full_name}"
-        return Item(text, _task_url(task), task.due_date, task.due_date < today)
+        text = task["title"]
+        if task["child_id"]:
+            text = f"{text} · {child_name(task)}"
+        return Item(text, _task_url(task), task["due_date"], task["due_date"] < today)
 
     return section_of(
         rows,
@@ -198,31 +242,39 @@ def tasks_section(user, *, now, access):
     )
 
 
+def _forlob_reviews(values, roles):
+    user, access = stand_ins(values, roles)
+    return (
+        Forlob.objects.filter(
+            tovholder=user,
+            closed_at__isnull=True,
+            review_date__lte=values.day("horizon"),
+            # The plan's page opens for those who write the child's record.
+        )
+        .filter(access.visible("child_id", bases=WRITER_BASES))
+        .annotate(total=total_count())
+        .order_by("review_date", "pk")
+        .values("id", "title", "review_date", *CHILD_COLUMNS, "total")[:LIMIT]
+    )
+
+
+_FORLOB_REVIEWS = CompiledQuery(_forlob_reviews)
+
+
 def forlob_reviews_section(user, *, now, access):
     """The plans of the forløb I am tovholder of whose review date is near or passed."""
     if not _is_staff(user):
         return None
     today = timezone.localdate(now)
     horizon = today + timedelta(days=settings.REMINDER_REVIEW_DAYS)
-    rows = (
-        Forlob.objects.filter(
-            tovholder=user,
-            closed_at__isnull=True,
-            review_date__lte=horizon,
-            # The plan's page opens for those who write the child's record.
-        )
-        .filter(access.visible("child_id", bases=WRITER_BASES))
-        .select_related("child")
-        .annotate(total=total_count())
-        .order_by("review_date", "pk")[:LIMIT]
-    )
+    rows = compiled_rows(_FORLOB_REVIEWS, user, access=access, horizon=horizon)
     return section_of(
         rows,
         make_item=lambda f: Item(
-            f"{f.title} · {f.child.full_name}",
-            reverse("cases:forlob_plan", args=[f.pk]),
-            f.review_date,
-            f.review_date < today,
+            f"{f['title']} · {child_name(f)}",
+            reverse("cases:forlob_plan", args=[f["id"]]),
+            f["review_date"],
+            f["review_date"] < today,
             _("Review the plan"),
         ),
         names_child=True,
@@ -233,6 +285,31 @@ def forlob_reviews_section(user, *, now, access):
     )
 
 
+def _consents_expiring(values, roles):
+    user, access = stand_ins(values, roles)
+    mine = ChildUserObjectPermission.objects.filter(
+        user=user, source_type="consent", source_id=OuterRef("pk")
+    )
+    my_units = ChildGroupObjectPermission.objects.filter(
+        group__user=user, source_type="consent", source_id=OuterRef("pk")
+    )
+    return (
+        Consent.objects.filter(
+            child__municipality_id=user.municipality_id,
+            status=ConsentStatus.GIVEN,
+            valid_until__gte=values.day("today"),
+            valid_until__lte=values.day("horizon"),
+        )
+        .filter(access.visible("child_id"), Exists(mine) | Exists(my_units))
+        .annotate(total=total_count())
+        .order_by("valid_until", "pk")
+        .values("id", "valid_until", *CHILD_COLUMNS, "total")[:LIMIT]
+    )
+
+
+_CONSENTS_EXPIRING = CompiledQuery(_consents_expiring)
+
+
 def consents_expiring_section(user, *, now, access):
     """Consents about to expire that give me access (by name, role or unit): the work that
     relies on them needs a new consent in time."""
@@ -240,30 +317,13 @@ def consents_expiring_section(user, *, now, access):
         return None
     today = timezone.localdate(now)
     horizon = today + timedelta(days=settings.REMINDER_CONSENT_DAYS)
-    mine = ChildUserObjectPermission.objects.filter(
-        user=user, source_type="consent", source_id=OuterRef("pk")
-    )
-    my_units = ChildGroupObjectPermission.objects.filter(
-        group__user=user, source_type="consent", source_id=OuterRef("pk")
-    )
-    rows = (
-        Consent.objects.filter(
-            child__municipality_id=user.municipality_id,
-            status=ConsentStatus.GIVEN,
-            valid_until__gte=today,
-            valid_until__lte=horizon,
-        )
-        .filter(access.visible("child_id"), Exists(mine) | Exists(my_units))
-        .select_related("child")
-        .annotate(total=total_count())
-        .order_by("valid_until", "pk")[:LIMIT]
-    )
+    rows = compiled_rows(_CONSENTS_EXPIRING, user, access=access, today=today, horizon=horizon)
     return section_of(
         rows,
         make_item=lambda c: Item(
-            c.child.full_name,
-            reverse("cases:child_detail", args=[c.child_id]),
-            c.valid_until,
+            child_name(c),
+            reverse("cases:child_detail", args=[c["child_id"]]),
+            c["valid_until"],
             False,
             _("A consent you rely on expires"),
         ),
@@ -275,12 +335,8 @@ def consents_expiring_section(user, *, now, access):
     )
 
 
-def handovers_section(user, *, now, access):
-    """Handovers of my units that wait: for the parents' answer or to be sent (the sending
-    unit), for the receipt (the receiving unit's leaders). Evaluations are tasks."""
-    profile = user.staff_profile_or_none
-    if not in_daily_care(user):
-        return None
+def _handovers(values, roles):
+    user, access = stand_ins(values, roles)
     units = own_units(user).values("pk")
     # Not yet sent, the handover is its sending unit's, read through the enrolment (the
     # preparing staff's basis); once sent, the receiver reads it through the consent's grant.
@@ -290,7 +346,7 @@ def handovers_section(user, *, now, access):
         sent_at__isnull=True,
         consent__status__in=[ConsentStatus.AWAITING_GUARDIAN, ConsentStatus.GIVEN],
     )
-    if profile.has_role(*LEADER_ROLES):
+    if user.staff_profile_or_none.has_role(*LEADER_ROLES):
         waiting |= Q(
             access.visible("child_id", kind=DataKind.HANDOVER),
             receiving_unit__in=units,
@@ -298,29 +354,52 @@ def handovers_section(user, *, now, access):
             acknowledged_at__isnull=True,
             consent__status=ConsentStatus.GIVEN,
         )
-    rows = (
+    return (
         Handover.objects.filter(
             waiting, child__municipality_id=user.municipality_id, cancelled_at__isnull=True
         )
-        .select_related("child", "consent", "receiving_unit")
         .annotate(total=total_count())
-        .order_by("transition_date", "pk")[:LIMIT]
+        .order_by("transition_date", "pk")
+        .values(
+            "id",
+            "sent_at",
+            "consent__status",
+            "transition",
+            "transition_date",
+            "receiving_unit__name",
+            *CHILD_COLUMNS,
+            "total",
+        )[:LIMIT]
     )
 
+
+_HANDOVERS = CompiledQuery(_handovers)
+
+
+def handovers_section(user, *, now, access):
+    """Handovers of my units that wait: for the parents' answer or to be sent (the sending
+    unit), for the receipt (the receiving unit's leaders). Evaluations are tasks."""
+    if not in_daily_care(user):
+        return None
+    rows = compiled_rows(_HANDOVERS, user, access=access)
+    transitions = dict(TransitionType.choices)
+
     def item(h):
-        if h.sent_at:
+        if h["sent_at"]:
             note = _("Give the receipt")
-        elif h.consent.status == ConsentStatus.GIVEN:
+        elif h["consent__status"] == ConsentStatus.GIVEN:
             note = _("The parents said yes: send it")
         else:
             note = _("Waiting for the parents' answer")
-        text = f"{h.child.full_name} · {h.get_transition_display()} → {h.receiving_unit.name}"
+        transition = transitions.get(h["transition"], h["transition"])
+        text = f"{child_name(h)} · {transition} → {h['receiving_unit__name']}"
         # The transition's day orders the lines; it is the day the child moves, not a deadline.
-        moves = _("the transition %(date)s") % {"date": date_format(h.transition_date, "j. F Y")}
+        day = date_format(h["transition_date"], "j. F Y")
+        moves = _("the transition %(date)s") % {"date": day}
         return Item(
             text,
-            reverse("cases:handover_detail", args=[h.pk]),
-            h.transition_date,
+            reverse("cases:handover_detail", args=[h["id"]]),
+            h["transition_date"],
             False,
             f"{note} · {moves}",
             deadline=False,
@@ -341,13 +420,10 @@ def handovers_section(user, *, now, access):
 # --- for guardians ------------------------------------------------------------------------------
 
 
-def guardian_answers_section(user, *, now, access):
-    """What waits for a guardian's answer: consents, and the handovers' parts (their consent and
-    their own view). Minutes to confirm come from meetings."""
-    if _is_staff(user) or user.municipality_id is None:
-        return None
+def _guardian_answers(values, roles):
+    user, access = stand_ins(values, roles)
     handover = Handover.objects.filter(consent_id=OuterRef("pk"))
-    rows = (
+    return (
         Consent.objects.filter(
             guardian__user=user,
             status=ConsentStatus.AWAITING_GUARDIAN,
@@ -355,20 +431,31 @@ def guardian_answers_section(user, *, now, access):
         )
         .filter(access.visible("child_id"))
         .annotate(handover_id=handover.values("pk")[:1])
-        .select_related("child")
         .annotate(total=total_count())
-        .order_by("valid_until", "pk")[:LIMIT]
+        .order_by("valid_until", "pk")
+        .values("id", "handover_id", *CHILD_COLUMNS, "total")[:LIMIT]
     )
+
+
+_GUARDIAN_ANSWERS = CompiledQuery(_guardian_answers)
+
+
+def guardian_answers_section(user, *, now, access):
+    """What waits for a guardian's answer: consents, and the handovers' parts (their consent and
+    their own view). Minutes to confirm come from meetings."""
+    if _is_staff(user) or user.municipality_id is None:
+        return None
+    rows = compiled_rows(_GUARDIAN_ANSWERS, user, access=access)
 
     def item(c):
         # The answer is given on the handover's page, or on the child's page beside the consent.
-        if c.handover_id:
-            url = reverse("cases:handover_detail", args=[c.handover_id])
+        if c["handover_id"]:
+            url = reverse("cases:handover_detail", args=[c["handover_id"]])
             note = _("A handover waits for your consent and your own view")
         else:
-            url = reverse("cases:child_detail", args=[c.child_id]) + f"#consent-{c.pk}"
+            url = reverse("cases:child_detail", args=[c["child_id"]]) + f"#consent-{c['id']}"
             note = _("A consent waits for your answer")
-        return Item(c.child.full_name, url, None, False, note)
+        return Item(child_name(c), url, None, False, note)
 
     return section_of(
         rows,

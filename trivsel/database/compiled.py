@@ -116,7 +116,7 @@ class CompiledQuery:
     def rows(self, values, **shape):
         """The rows, as dicts by the values() names, for `values` (a dict by stand-in name)."""
         names, rows = self._run(values, shape)
-        return [dict(zip(names, row)) for row in rows]
+        return [dict(zip(names, row, strict=True)) for row in rows]
 
     def tuples(self, values, **shape):
         """The rows as tuples, in the values() order."""
