@@ -33,6 +33,7 @@ class Values:
 
     def __init__(self):
         self._made = {}
+        self._optional = set()  # the user's: a query need not use all of them
 
     def _make(self, name, value):
         if name in self._made:
@@ -40,7 +41,9 @@ class Values:
         self._made[name] = value
         return value
 
-    def integer(self, name):
+    def integer(self, name, *, optional=False):
+        if optional:
+            self._optional.add(name)
         return self._make(name, _BASE_INT - len(self._made))
 
     def day(self, name):
@@ -60,7 +63,15 @@ class Values:
             name = next(
                 (n for n, v in self._made.items() if type(v) is type(param) and v == param), None
             )
+            # A day or time among the constants is the moment of compiling, baked into the SQL
+            # for the life of the process (a timezone.now() inside the builder): refused.
+            if name is None and isinstance(param, date):
+                raise ValueError(f"a day or time in a compiled query is not a stand-in: {param}")
             found.append(name)
+        # A stand-in that Django changed on its way into the SQL would not be found: refused.
+        missing = set(self._made) - self._optional - set(found)
+        if missing:
+            raise ValueError(f"stand-ins not among the compiled parameters: {sorted(missing)}")
         return found
 
 
@@ -155,11 +166,14 @@ def user_stand_in(values, roles):
     ("municipality") and staff profile ("profile", with `roles`), as user_values gives them."""
     from trivsel.organisation.models import StaffProfile, User
 
-    user = User(pk=values.integer("user"), municipality_id=values.integer("municipality"))
+    user = User(
+        pk=values.integer("user", optional=True),
+        municipality_id=values.integer("municipality", optional=True),
+    )
     if roles is None:
         User.staff_profile.related.set_cached_value(user, None)
     else:
-        profile = StaffProfile(pk=values.integer("profile"), user=user, roles=list(roles))
+        profile = StaffProfile(pk=values.integer("profile", optional=True), user=user, roles=list(roles))
         User.staff_profile.related.set_cached_value(user, profile)
     return user
 
