@@ -24,10 +24,9 @@ from trivsel.organisation.models import SOCIAL_WORK_ROLES, Role
 
 from .models import Category, Status
 from .selectors import (
-    _generation,
-    _summary,
     deadline_text,
     is_social_work,
+    queue_counts_for,
     underretning_list_visible_to,
     underretninger_sent_by,
 )
@@ -100,8 +99,7 @@ def intake_section(user, *, now, access):
         "investigating": _("Under investigation"),
     }
     # The queue page's own counts, shared from the cache until a notification changes.
-    base = underretning_list_visible_to(user)
-    counts = _summary(user, base, _generation(user.municipality_id))["counts"]
+    counts = queue_counts_for(user)
     queue = reverse("referrals:underretning_list")
     return Section(
         key="intake",

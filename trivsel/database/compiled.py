@@ -173,7 +173,9 @@ def user_stand_in(values, roles):
     if roles is None:
         User.staff_profile.related.set_cached_value(user, None)
     else:
-        profile = StaffProfile(pk=values.integer("profile", optional=True), user=user, roles=list(roles))
+        profile = StaffProfile(
+            pk=values.integer("profile", optional=True), user=user, roles=list(roles)
+        )
         User.staff_profile.related.set_cached_value(user, profile)
     return user
 
