@@ -34,3 +34,33 @@ class DatabaseWrapper(base.DatabaseWrapper):
         super().close_if_health_check_failed()
         if self.connection is not None:
             self._checked_at = time.monotonic()
+
+    def get_new_connection(self, conn_params):
+        connection = super().get_new_connection(conn_params)
+        # psycopg prepares nothing, not even on request, without a threshold; Django leaves it
+        # unset. One too high to be reached prepares only what asks for it: the
+        # PreparingCursor's statements (Django's own cursors bind on the client and never do).
+        if connection.prepare_threshold is None:
+            connection.prepare_threshold = 2**31 - 1
+        return connection
+
+    def prepared_cursor(self):
+        """A cursor whose statements are prepared on the server (psycopg's prepare=True) and kept
+        for the life of the connection: PostgreSQL parses and plans a statement once and then,
+        once it has seen that a plan for any values is as good (plan_cache_mode auto), runs it
+        without planning again. For the statements whose text never changes, only their values
+        (trivsel.database.compiled); Django's own cursors bind on the client, where nothing can
+        be prepared. Logged and wrapped as Django's cursors are."""
+        self.close_if_health_check_failed()
+        self.ensure_connection()
+        with self.wrap_database_errors:
+            cursor = PreparingCursor(self.connection)
+            tzloader = self.connection.adapters.get_loader(base.TIMESTAMPTZ_OID, base.Format.TEXT)
+            if self.timezone != tzloader.timezone:
+                base.register_tzloader(self.timezone, cursor)
+            return self._prepare_cursor(cursor)
+
+
+class PreparingCursor(base.ServerBindingCursor):
+    def execute(self, query, params=None, *, prepare=True, binary=None):
+        return super().execute(query, params, prepare=prepare, binary=binary)
