@@ -22,9 +22,10 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q, Window
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from trivsel.audit.models import Basis, Topic
@@ -171,6 +172,30 @@ def work_list_children_logged(user, sections, *, access=None):
     )
 
 
+# A number no id reaches, in the address `link` builds once per view and then fills in.
+_PLACEHOLDER = 2_147_483_629
+_link_parts = {}
+
+
+def link(view_name, pk=None):
+    """reverse(view_name, args=[pk]) for the lines of the work list: the URL patterns are walked
+    once per view (for the URLconf, script prefix and language, as trivsel.template_urls does),
+    not once per line, and the id put in its place."""
+    key = (view_name, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix(), get_language())
+    parts = _link_parts.get(key)
+    if parts is None:
+        if pk is None:
+            parts = (reverse(view_name),)
+        else:
+            parts = tuple(reverse(view_name, args=[_PLACEHOLDER]).split(str(_PLACEHOLDER)))
+        if len(_link_parts) >= 1000:  # bounded, should a prefix ever vary per request
+            _link_parts.clear()
+        _link_parts[key] = parts
+    if pk is None:
+        return parts[0]
+    return f"{parts[0]}{int(pk)}{parts[1]}"
+
+
 def _is_staff(user):
     return user.staff_profile_or_none is not None
 
@@ -196,10 +221,10 @@ def _task_url(task):
     # A handover's task is done on the handover's page; a task about a child beside the child's
     # record (task_list_for has checked that the user sees the child); the rest on Mine opgaver.
     if task["source_type"] in HANDOVER_TASKS and task["source_id"].isdigit():
-        return reverse("cases:handover_detail", args=[int(task["source_id"])])
+        return link("cases:handover_detail", task["source_id"])
     if task["child_id"]:
-        return reverse("cases:child_detail", args=[task["child_id"]])
-    return reverse("cases:task_list")
+        return link("cases:child_detail", task["child_id"])
+    return link("cases:task_list")
 
 
 def _tasks(values, roles):
@@ -238,7 +263,7 @@ def tasks_section(user, *, now, access):
         heading=_("My tasks"),
         empty=_("You have no open tasks."),
         order=20,
-        more_url=reverse("cases:task_list"),
+        more_url=link("cases:task_list"),
     )
 
 
@@ -272,7 +297,7 @@ def forlob_reviews_section(user, *, now, access):
         rows,
         make_item=lambda f: Item(
             f"{f['title']} · {child_name(f)}",
-            reverse("cases:forlob_plan", args=[f["id"]]),
+            link("cases:forlob_plan", f["id"]),
             f["review_date"],
             f["review_date"] < today,
             _("Review the plan"),
@@ -322,7 +347,7 @@ def consents_expiring_section(user, *, now, access):
         rows,
         make_item=lambda c: Item(
             child_name(c),
-            reverse("cases:child_detail", args=[c["child_id"]]),
+            link("cases:child_detail", c["child_id"]),
             c["valid_until"],
             False,
             _("A consent you rely on expires"),
@@ -398,7 +423,7 @@ def handovers_section(user, *, now, access):
         moves = _("the transition %(date)s") % {"date": day}
         return Item(
             text,
-            reverse("cases:handover_detail", args=[h["id"]]),
+            link("cases:handover_detail", h["id"]),
             h["transition_date"],
             False,
             f"{note} · {moves}",
@@ -413,7 +438,7 @@ def handovers_section(user, *, now, access):
         heading=_("Handovers"),
         empty=_("No handover waits for you."),
         order=40,
-        more_url=reverse("cases:handover_list"),
+        more_url=link("cases:handover_list"),
     )
 
 
@@ -450,10 +475,10 @@ def guardian_answers_section(user, *, now, access):
     def item(c):
         # The answer is given on the handover's page, or on the child's page beside the consent.
         if c["handover_id"]:
-            url = reverse("cases:handover_detail", args=[c["handover_id"]])
+            url = link("cases:handover_detail", c["handover_id"])
             note = _("A handover waits for your consent and your own view")
         else:
-            url = reverse("cases:child_detail", args=[c["child_id"]]) + f"#consent-{c['id']}"
+            url = link("cases:child_detail", c["child_id"]) + f"#consent-{c['id']}"
             note = _("A consent waits for your answer")
         return Item(child_name(c), url, None, False, note)
 
@@ -477,8 +502,7 @@ def guardian_children_section(user, *, now, access):
         heading=_("Your children"),
         count=len(children),
         items=tuple(
-            Item(child.full_name, reverse("cases:child_detail", args=[child.pk]))
-            for child in children
+            Item(child.full_name, link("cases:child_detail", child.pk)) for child in children
         ),
         empty=_("No children are linked to your login."),
         order=90,

@@ -8,13 +8,12 @@ from datetime import timedelta
 
 from django.db.models import Case, Count, Exists, F, OuterRef, Q, Subquery, Value, When, Window
 from django.db.models.functions import RowNumber
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from cases.selectors import AccessStandIn
-from cases.worklist import LIMIT, Item, section_of
+from cases.worklist import LIMIT, Item, link, section_of
 from trivsel.database.compiled import CompiledQuery, user_shape, user_stand_in, user_values
 
 from .models import Decision, Meeting, Minutes, MinutesConfirmation, MinutesStatus, Participant
@@ -128,7 +127,7 @@ def _upcoming_item(m):
     note = f"{date_format(starts, 'l j. F')} {starts:%H.%M} · {m['place']}"
     return Item(
         m["title"],
-        reverse("meetings:meeting_detail", args=[m["id"]]),
+        link("meetings:meeting_detail", m["id"]),
         starts.date(),
         False,
         note,
@@ -140,13 +139,13 @@ def _minutes_item(user):
     def item(m):
         day = timezone.localdate(m["starts_at"])
         if m["tovholder_id"] == user.pk and not m["approved"]:
-            url = reverse("meetings:minutes_edit", args=[m["id"]])
+            url = link("meetings:minutes_edit", m["id"])
             note = _("Approve the minutes") if m["draft_pk"] else _("Write the minutes")
         elif m["to_confirm"] and m["draft_pk"] and m["minutes_need_confirmation"]:
-            url = reverse("meetings:minutes_confirm", args=[m["draft_pk"]])
+            url = link("meetings:minutes_confirm", m["draft_pk"])
             note = _("Confirm the minutes")
         else:
-            url = reverse("meetings:meeting_detail", args=[m["id"]])
+            url = link("meetings:meeting_detail", m["id"])
             note = _("Tell the parents about the decisions")
         # The day it was held orders the lines; it is no deadline, so never "overdue".
         held = _("held %(date)s") % {"date": date_format(day, "j. F Y")}
@@ -168,7 +167,7 @@ def meetings_sections(user, *, now, access):
             heading=_("Upcoming meetings"),
             empty=_("You take part in no meeting in the next 30 days."),
             order=30,
-            more_url=reverse("meetings:list"),
+            more_url=link("meetings:list"),
         ),
         section_of(
             [m for m in rows if m["kind"] == MINUTES],

@@ -4,7 +4,6 @@ the intake queue's counts and my own statutory deadlines. No child is named here
 never learns more than the status, and the caseworker opens the notification (logged there)."""
 
 from django.db.models import F, Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -15,6 +14,7 @@ from cases.worklist import (
     Section,
     compiled_rows,
     in_daily_care,
+    link,
     section_of,
     stand_ins,
     total_count,
@@ -38,8 +38,9 @@ def _social_work(user):
     return profile is not None and profile.has_role(*SOCIAL_WORK_ROLES) and is_social_work(user)
 
 
-def _category(value):
-    return dict(Category.choices).get(value, "")
+def _categories():
+    # Each label translated once per section: Category.choices translates every label per call.
+    return {value: str(label) for value, label in Category.choices}
 
 
 def _sent(values, roles):
@@ -61,7 +62,8 @@ def sent_section(user, *, now, access):
     if not in_daily_care(user):
         return None
     rows = compiled_rows(_SENT, user, access=access)
-    url = reverse("referrals:underretning_sent_list")
+    url = link("referrals:underretning_sent_list")
+    categories = _categories()
 
     def item(n):
         if n["receipt_sent_at"]:
@@ -72,7 +74,7 @@ def sent_section(user, *, now, access):
             note = _("Received by the intake")
         sent = date_format(timezone.localtime(n["received_at"]), "j. F Y")
         text = _("%(concern)s, sent %(date)s") % {
-            "concern": _category(n["category"]),
+            "concern": categories.get(n["category"], ""),
             "date": sent,
         }
         return Item(text, url, None, False, note)
@@ -100,7 +102,7 @@ def intake_section(user, *, now, access):
     }
     # The queue page's own counts, shared from the cache until a notification changes.
     counts = queue_counts_for(user)
-    queue = reverse("referrals:underretning_list")
+    queue = link("referrals:underretning_list")
     return Section(
         key="intake",
         heading=_("The intake queue"),
@@ -147,20 +149,21 @@ def my_deadlines_section(user, *, now, access):
     if not _social_work(user):
         return None
     rows = compiled_rows(_MY_DEADLINES, user, access=access)
-    status = dict(Status.choices)
+    status = {value: str(label) for value, label in Status.choices}
+    categories = _categories()
     not_assigned = _("Not assigned")
 
     def item(n):
         received = date_format(timezone.localtime(n["received_at"]), "j. F Y")
         text = _("%(concern)s, received %(date)s") % {
-            "concern": _category(n["category"]),
+            "concern": categories.get(n["category"], ""),
             "date": received,
         }
         state = status.get(n["status"], "") if n["assigned_to_id"] else not_assigned
         note = f"{state} · {deadline_text(n['next_deadline'], now=now)}"
         return Item(
             text,
-            reverse("referrals:underretning_detail", args=[n["id"]]),
+            link("referrals:underretning_detail", n["id"]),
             timezone.localdate(n["next_deadline"]),
             n["next_deadline"] < now,
             note,
@@ -174,7 +177,7 @@ def my_deadlines_section(user, *, now, access):
         heading=_("Your notification deadlines"),
         empty=_("No notification assigned to you has a deadline running."),
         order=6,
-        more_url=reverse("referrals:underretning_list"),
+        more_url=link("referrals:underretning_list"),
     )
 
 

@@ -3,7 +3,6 @@ the leaders the open rounds of their units — with raters behind, ready for the
 in it. Counts only: no child is named, so nothing about a child is looked at or logged."""
 
 from django.db.models import F, OuterRef
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -14,6 +13,7 @@ from cases.worklist import (
     Item,
     compiled_rows,
     in_daily_care,
+    link,
     section_of,
     stand_ins,
     total_count,
@@ -62,7 +62,7 @@ def ratings_owed_section(user, *, now, access):
         rows,
         make_item=lambda r: Item(
             _group_and_unit(r),
-            reverse("screening:round_rate", args=[r["id"]]),
+            link("screening:round_rate", r["id"]),
             r["deadline"],
             r["deadline"] < today,
             _("%(rated)s of %(total)s rated") % {"rated": r["marked"], "total": r["enrolled"]},
@@ -71,7 +71,7 @@ def ratings_owed_section(user, *, now, access):
         heading=_("Marks you still owe"),
         empty=_("You owe no marks in any screening round."),
         order=10,
-        more_url=reverse("screening:round_list"),
+        more_url=link("screening:round_list"),
     )
 
 
@@ -122,16 +122,16 @@ def rounds_to_lead_section(user, *, now, access):
 
     def item(r):
         if r["status"] == RoundStatus.JOINT:
-            url, note = reverse("screening:round_overview", args=[r["id"]]), _("Joint session")
+            url, note = link("screening:round_overview", r["id"]), _("Joint session")
         elif r["behind"] and r["deadline"] >= today:
-            url = reverse("screening:round_rate", args=[r["id"]])
+            url = link("screening:round_rate", r["id"])
             note = ngettext(
                 "%(n)s rater has not marked every child",
                 "%(n)s raters have not marked every child",
                 r["behind"],
             ) % {"n": r["behind"]}
         else:
-            url = reverse("screening:round_rate", args=[r["id"]])
+            url = link("screening:round_rate", r["id"])
             note = _("Ready for the joint session")
         return Item(_group_and_unit(r), url, r["deadline"], r["deadline"] < today, note)
 
@@ -142,7 +142,7 @@ def rounds_to_lead_section(user, *, now, access):
         heading=_("Screening rounds you lead"),
         empty=_("No screening round of your units is open."),
         order=15,
-        more_url=reverse("screening:round_list"),
+        more_url=link("screening:round_list"),
     )
 
 
