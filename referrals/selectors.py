@@ -193,8 +193,8 @@ def _queue_counts(base):
     )
 
 
-def _counts_key(municipality_id, generation):
-    return f"referrals:counts:{municipality_id}:{generation}"
+def _counts_key(municipality_id):
+    return f"referrals:counts:{municipality_id}"
 
 
 def _summary(user, base, generation):
@@ -205,7 +205,11 @@ def _summary(user, base, generation):
         counts = _queue_counts(base)
         summary = {"counts": counts, "caseload": caseload_for(user)}
         cache.set_many(
-            {key: summary, _counts_key(user.municipality_id, generation): counts}, CACHE_SECONDS
+            {
+                key: summary,
+                _counts_key(user.municipality_id): {"generation": generation, "counts": counts},
+            },
+            CACHE_SECONDS,
         )
     return summary
 
@@ -213,13 +217,19 @@ def _summary(user, base, generation):
 def queue_counts_for(user):
     """The intake queue's counts per filter (the queue page's own, shared from the cache as they
     are; cached on their own too, so that a page showing only them, Mit overblik, does not read
-    the caseload's rows with them). The social-work side only."""
-    generation = _generation(user.municipality_id)
-    key = _counts_key(user.municipality_id, generation)
-    counts = cache.get(key)
-    if counts is None:
-        counts = _queue_counts(underretning_list_visible_to(user))
-        cache.set(key, counts, CACHE_SECONDS)
+    the caseload's rows with them). The social-work side only.
+
+    The counts carry the generation they were counted in, so they are read together with the
+    current generation in one round trip to Redis, and used only if the two agree."""
+    municipality_id = user.municipality_id
+    key = _counts_key(municipality_id)
+    found = cache.get_many([_generation_key(municipality_id), key])
+    generation = found.get(_generation_key(municipality_id)) or _generation(municipality_id)
+    entry = found.get(key)
+    if entry is not None and entry["generation"] == generation:
+        return entry["counts"]
+    counts = _queue_counts(underretning_list_visible_to(user))
+    cache.set(key, {"generation": generation, "counts": counts}, CACHE_SECONDS)
     return counts
 
 

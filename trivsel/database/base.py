@@ -13,12 +13,26 @@ that had an error) and the next request opens a new one.
 
 import time
 
+import psycopg
 from django.db.backends.postgresql import base
 
 HEALTH_CHECK_SECONDS = 1.0
 
 
+class DatabaseOperations(base.DatabaseWrapper.ops_class):
+    def last_executed_query(self, cursor, sql, params):
+        # For the query log (DEBUG, the tests' query counts): a prepared statement is sent by
+        # name, so psycopg keeps no text of it; its SQL with the values is written out instead.
+        if isinstance(cursor, PreparingCursor):
+            try:
+                return self.compose_sql(sql, params)
+            except psycopg.errors.DataError:
+                return None
+        return super().last_executed_query(cursor, sql, params)
+
+
 class DatabaseWrapper(base.DatabaseWrapper):
+    ops_class = DatabaseOperations
     _checked_at = float("-inf")
 
     def connect(self):
