@@ -204,8 +204,11 @@ class _AccessValues(dict):
     def __missing__(self, name):
         _children, kind, bases = name.split(" ")
         bases = None if bases == "*" else bases.split(",")
-        self[name] = ids = self._access.ids(kind=kind, bases=bases)
-        return ids
+        ids = self._access.ids(kind=kind, bases=bases)
+        # As PostgreSQL's text of an array: one string for psycopg to send, not a list it would
+        # write out element by element (the query casts it, `%s::bigint[]`).
+        self[name] = text = "{" + ",".join(map(str, ids)) + "}"
+        return text
 
 
 def child_bases_for(user, child_ids, *, kind=DataKind.BASIC, bases=None):

@@ -19,7 +19,7 @@ property of a child.
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q, Window
@@ -78,7 +78,7 @@ class Item:
         (made here, not in the template: a dozen template tags per line cost more)."""
         if not (self.due and self.deadline):
             return self.note
-        deadline = _("deadline %(date)s") % {"date": date_format(self.due, "j. F Y")}
+        deadline = _("deadline %(date)s") % {"date": day_text(self.due)}
         return f"{self.note} · {deadline}" if self.note else deadline
 
 
@@ -204,6 +204,17 @@ def link(view_name, pk=None):
     if pk is None:
         return parts[0]
     return f"{parts[0]}{int(pk)}{parts[1]}"
+
+
+@lru_cache(maxsize=4096)
+def _day_text(day, language):
+    return date_format(day, "j. F Y")
+
+
+def day_text(day):
+    """A day as the work list writes it, "3. december 2026", each day written once per process
+    and language (Django's date_format translates the month's name at every call)."""
+    return _day_text(day, get_language())
 
 
 def _is_staff(user):
@@ -429,7 +440,7 @@ def handovers_section(user, *, now, access):
         transition = transitions.get(h["transition"], h["transition"])
         text = f"{child_name(h)} · {transition} → {h['receiving_unit__name']}"
         # The transition's day orders the lines; it is the day the child moves, not a deadline.
-        day = date_format(h["transition_date"], "j. F Y")
+        day = day_text(h["transition_date"])
         moves = _("the transition %(date)s") % {"date": day}
         return Item(
             text,

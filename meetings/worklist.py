@@ -13,7 +13,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from cases.selectors import AccessStandIn
-from cases.worklist import LIMIT, Item, link, section_of
+from cases.worklist import LIMIT, Item, day_text, link, section_of
 from trivsel.database.compiled import CompiledQuery, user_shape, user_stand_in, user_values
 
 from .models import Decision, Meeting, Minutes, MinutesConfirmation, MinutesStatus, Participant
@@ -148,7 +148,7 @@ def _minutes_item(user):
             url = link("meetings:meeting_detail", m["id"])
             note = _("Tell the parents about the decisions")
         # The day it was held orders the lines; it is no deadline, so never "overdue".
-        held = _("held %(date)s") % {"date": date_format(day, "j. F Y")}
+        held = _("held %(date)s") % {"date": day_text(day)}
         return Item(m["title"], url, day, False, f"{note} · {held}", deadline=False)
 
     return item

@@ -5,7 +5,6 @@ never learns more than the status, and the caseworker opens the notification (lo
 
 from django.db.models import F, Q
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from cases.worklist import (
@@ -13,6 +12,7 @@ from cases.worklist import (
     Item,
     Section,
     compiled_rows,
+    day_text,
     in_daily_care,
     link,
     section_of,
@@ -72,7 +72,7 @@ def sent_section(user, *, now, access):
             note = _("Assessed by the intake")
         else:
             note = _("Received by the intake")
-        sent = date_format(timezone.localtime(n["received_at"]), "j. F Y")
+        sent = day_text(timezone.localdate(n["received_at"]))
         text = _("%(concern)s, sent %(date)s") % {
             "concern": categories.get(n["category"], ""),
             "date": sent,
@@ -154,7 +154,7 @@ def my_deadlines_section(user, *, now, access):
     not_assigned = _("Not assigned")
 
     def item(n):
-        received = date_format(timezone.localtime(n["received_at"]), "j. F Y")
+        received = day_text(timezone.localdate(n["received_at"]))
         text = _("%(concern)s, received %(date)s") % {
             "concern": categories.get(n["category"], ""),
             "date": received,
