@@ -147,11 +147,16 @@ class ChildAccess:
         self._rows = _ACCESS_GRANTS.tuples(values)
 
     def _matching(self, kind, bases):
-        permission_id = permission_ids()[DataKind(kind)]
-        bases = None if bases is None else {str(b) for b in bases}
-        for child_id, permission, basis in self._rows:
-            if permission == permission_id and (bases is None or basis in bases):
-                yield child_id, basis
+        if not hasattr(self, "_by_permission"):
+            # The rows by kind, sorted out once: a page asks several questions of each kind.
+            self._by_permission = {}
+            for child_id, permission, basis in self._rows:
+                self._by_permission.setdefault(permission, []).append((child_id, basis))
+        rows = self._by_permission.get(permission_ids()[DataKind(kind)], ())
+        if bases is None:
+            return rows
+        bases = {str(b) for b in bases}
+        return [(child_id, basis) for child_id, basis in rows if basis in bases]
 
     def ids(self, *, kind=DataKind.BASIC, bases=None):
         """The ids child_list_visible_to(user, kind=…, bases=…) gives, sorted."""

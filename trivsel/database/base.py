@@ -14,9 +14,20 @@ that had an error) and the next request opens a new one.
 import time
 
 import psycopg
+import psycopg._queries
 from django.db.backends.postgresql import base
 
 HEALTH_CHECK_SECONDS = 1.0
+
+# psycopg remembers how it split a statement into text and placeholders only for statements of
+# up to 4 KiB and 50 parameters; others are split again at every run (a regular expression over
+# the whole text). The prepared statements (prepared_cursor) are few and some are larger (Mit
+# overblik's meetings query: 4.6 KiB, 52 parameters), so the limits are raised for them: the
+# memory is psycopg's own 128-entry cache, which only those statements use (Django's cursors
+# bind on the client, with a cache of their own). Should psycopg drop the settings, this only
+# loses the saving.
+psycopg._queries.MAX_CACHED_STATEMENT_LENGTH = 64 * 1024
+psycopg._queries.MAX_CACHED_STATEMENT_PARAMS = 1000
 
 
 class DatabaseOperations(base.DatabaseWrapper.ops_class):
