@@ -59,7 +59,12 @@ def is_social_work(user):
         return False
     cached = getattr(user, "_referrals_social_work", None)
     if cached is None:
-        cached = bool(_SOCIAL_WORK.tuples(user_values(user)))
+        in_unit = getattr(user, "in_social_work_unit", None)
+        if in_unit is not None:  # read with the signed-in user (trivsel.organisation.backends)
+            profile = user.staff_profile_or_none
+            cached = in_unit and profile is not None and profile.has_role(*SOCIAL_WORK_ROLES)
+        else:
+            cached = bool(_SOCIAL_WORK.tuples(user_values(user)))
         user._referrals_social_work = cached
     return cached
 
