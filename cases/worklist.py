@@ -164,14 +164,27 @@ def stand_ins(values, roles):
     return user_stand_in(values, roles), AccessStandIn(values)
 
 
+def _total_of(rows):
+    if not rows:
+        return 0
+    return rows[0]["total"] if isinstance(rows[0], dict) else rows[0].total
+
+
 def section_of(rows, *, make_item, names_child=False, **section):
-    """A Section from the rows of a compiled section query, each carrying `total`
-    (total_count()) and made into an Item; with `names_child`, the child each row names
-    (CHILD_COLUMNS) is named on its line (and so logged)."""
+    """A Section from rows carrying `total` (total_count()), each made into an Item; with
+    `names_child`, the child each row names is named on its line (and so logged). The rows are
+    dicts from a compiled section query (the child as CHILD_COLUMNS), or model instances from a
+    queryset (with `child`)."""
     rows = list(rows)
-    children = tuple(child_of(row) for row in rows if row["child_id"]) if names_child else ()
+    as_dicts = bool(rows) and isinstance(rows[0], dict)
+    if not names_child:
+        children = ()
+    elif as_dicts:
+        children = tuple(child_of(row) for row in rows if row["child_id"])
+    else:
+        children = tuple(row.child for row in rows if row.child_id)
     return Section(
-        count=rows[0]["total"] if rows else 0,
+        count=_total_of(rows),
         items=by_deadline(make_item(row) for row in rows),
         children=children,
         **section,
