@@ -19,21 +19,27 @@ property of a child.
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cached_property, lru_cache
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Q, Window
-from django.urls import reverse
+from django.db.models import Count, Exists, F, OuterRef, Q, Value, Window
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from trivsel.audit.models import Basis, Topic
+from trivsel.database.compiled import CompiledQuery, user_shape, user_stand_in, user_values
 from trivsel.extension_points import ExtensionPoint
 from trivsel.organisation.models import LEADER_ROLES, SOCIAL_WORK_ROLES, Role
 from trivsel.organisation.selectors import own_units
 
 from .capabilities import WRITER_BASES
 from .models import (
+    Child,
     ChildGroupObjectPermission,
     ChildUserObjectPermission,
     Consent,
@@ -41,8 +47,10 @@ from .models import (
     DataKind,
     Forlob,
     Handover,
+    TransitionType,
 )
 from .selectors import (
+    AccessStandIn,
     ChildAccess,
     access_log_children,
     child_of_young_person,
@@ -56,6 +64,10 @@ LIMIT = 10
 work_list_sections = ExtensionPoint("work list sections")
 
 
+_OVERDUE_CLASS = mark_safe(' class="trivsel-worklist-overdue"')  # noqa: S308 (a constant)
+_META = '<br><span class="trivsel-worklist-meta">{}</span>'
+
+
 @dataclass(frozen=True)
 class Item:
     """One line: what to do, the link to the page where it is done, and its deadline."""
@@ -66,6 +78,31 @@ class Item:
     overdue: bool = False
     note: str = ""  # a short second line: "12 af 22 vurderet", the step that waits
     deadline: bool = True  # False: `due` only orders the line (a meeting's day), shown in the note
+
+    @cached_property
+    def html(self):
+        """The line as the home template shows it: made with format_html (its parts escaped)
+        rather than by a dozen template tags per line."""
+        meta = self.meta
+        if self.overdue:
+            overdue = format_html("<strong>{}</strong>", _("Overdue"))
+            meta = format_html("{} · {}", overdue, meta) if meta else overdue
+        return format_html(
+            '<li{}><a href="{}">{}</a>{}</li>',
+            _OVERDUE_CLASS if self.overdue else "",
+            self.url,
+            self.text,
+            format_html(_META, meta) if meta else "",
+        )
+
+    @cached_property
+    def meta(self):
+        """The second line after "Overdue": the note and the deadline, " · " between them
+        (made here, not in the template: a dozen template tags per line cost more)."""
+        if not (self.due and self.deadline):
+            return self.note
+        deadline = _("deadline %(date)s") % {"date": day_text(self.due)}
+        return f"{self.note} · {deadline}" if self.note else deadline
 
 
 @dataclass(frozen=True)
@@ -99,14 +136,56 @@ def by_deadline(items):
     return tuple(sorted(items, key=lambda item: (item.due is None, item.due or date.min)))
 
 
+# What a compiled section query (trivsel.database.compiled) reads of the child a line names.
+CHILD_COLUMNS = ("child_id", "child__first_name", "child__last_name")
+
+
+def child_of(row):
+    """The child a row names (CHILD_COLUMNS): for its line and the access log."""
+    return Child(
+        pk=row["child_id"], first_name=row["child__first_name"], last_name=row["child__last_name"]
+    )
+
+
+def child_name(row):
+    return f"{row['child__first_name']} {row['child__last_name']}"
+
+
+def compiled_rows(query, user, *, access, **values):
+    """The rows of a section's CompiledQuery for this user: its builder is called as
+    build(values, roles) with the stand-ins of the user (trivsel.database.compiled) and of
+    their children (cases.selectors.AccessStandIn), and `values` by the names of its own."""
+    bound = access.values(user_values(user))
+    bound.update(values)
+    return query.rows(bound, roles=user_shape(user))
+
+
+def stand_ins(values, roles):
+    """The user and ChildAccess of a section's builder, made of stand-ins."""
+    return user_stand_in(values, roles), AccessStandIn(values)
+
+
+def _total_of(rows):
+    if not rows:
+        return 0
+    return rows[0]["total"] if isinstance(rows[0], dict) else rows[0].total
+
+
 def section_of(rows, *, make_item, names_child=False, **section):
     """A Section from rows carrying `total` (total_count()), each made into an Item; with
-    `names_child`, each row's `child` is named on its line (and so logged)."""
+    `names_child`, the child each row names is named on its line (and so logged). The rows are
+    dicts from a compiled section query (the child as CHILD_COLUMNS), or model instances from a
+    queryset (with `child`)."""
     rows = list(rows)
-    count = rows[0].total if rows else 0
-    children = tuple(row.child for row in rows if row.child_id) if names_child else ()
+    as_dicts = bool(rows) and isinstance(rows[0], dict)
+    if not names_child:
+        children = ()
+    elif as_dicts:
+        children = tuple(child_of(row) for row in rows if row["child_id"])
+    else:
+        children = tuple(row.child for row in rows if row.child_id)
     return Section(
-        count=count,
+        count=_total_of(rows),
         items=by_deadline(make_item(row) for row in rows),
         children=children,
         **section,
@@ -139,6 +218,41 @@ def work_list_children_logged(user, sections, *, access=None):
     )
 
 
+# A number no id reaches, in the address `link` builds once per view and then fills in.
+_PLACEHOLDER = 2_147_483_629
+_link_parts = {}
+
+
+def link(view_name, pk=None):
+    """reverse(view_name, args=[pk]) for the lines of the work list: the URL patterns are walked
+    once per view (for the URLconf, script prefix and language, as trivsel.template_urls does),
+    not once per line, and the id put in its place."""
+    key = (view_name, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix(), get_language())
+    parts = _link_parts.get(key)
+    if parts is None:
+        if pk is None:
+            parts = (reverse(view_name),)
+        else:
+            parts = tuple(reverse(view_name, args=[_PLACEHOLDER]).split(str(_PLACEHOLDER)))
+        if len(_link_parts) >= 1000:  # bounded, should a prefix ever vary per request
+            _link_parts.clear()
+        _link_parts[key] = parts
+    if pk is None:
+        return parts[0]
+    return f"{parts[0]}{int(pk)}{parts[1]}"
+
+
+@lru_cache(maxsize=4096)
+def _day_text(day, language):
+    return date_format(day, "j. F Y")
+
+
+def day_text(day):
+    """A day as the work list writes it, "3. december 2026", each day written once per process
+    and language (Django's date_format translates the month's name at every call)."""
+    return _day_text(day, get_language())
+
+
 def _is_staff(user):
     return user.staff_profile_or_none is not None
 
@@ -163,72 +277,127 @@ HANDOVER_TASKS = ("cases.handover.acknowledge", "cases.handover.evaluate", "case
 def _task_url(task):
     # A handover's task is done on the handover's page; a task about a child beside the child's
     # record (task_list_for has checked that the user sees the child); the rest on Mine opgaver.
-    if task.source_type in HANDOVER_TASKS and task.source_id.isdigit():
-        return reverse("cases:handover_detail", args=[int(task.source_id)])
-    if task.child_id:
-        return reverse("cases:child_detail", args=[task.child_id])
-    return reverse("cases:task_list")
+    if task["source_type"] in HANDOVER_TASKS and task["source_id"].isdigit():
+        return link("cases:handover_detail", task["source_id"])
+    if task["child_id"]:
+        return link("cases:child_detail", task["child_id"])
+    return link("cases:task_list")
 
 
-def tasks_section(user, *, now, access):
-    """My open tasks, the overdue first (the meetings' action items and the handovers' receipts
-    and evaluations are tasks too)."""
-    if not _is_staff(user):
-        return None
-    today = timezone.localdate(now)
-    rows = task_list_for(user, access=access).annotate(total=total_count())[:LIMIT]
+TASKS, REVIEWS = 1, 2
+_TASK_AND_REVIEW_COLUMNS = (
+    "kind",
+    "id",
+    "title",
+    "day",
+    "source_type",
+    "source_id",
+    *CHILD_COLUMNS,
+    "total",
+)
 
-    def item(task):
-        text = task.title
-        if task.child_id:
-            text = f"{task.title} · {task.child.full_name}"
-        return Item(text, _task_url(task), task.due_date, task.due_date < today)
 
-    return section_of(
-        rows,
-        make_item=item,
-        names_child=True,
-        key="tasks",
-        heading=_("My tasks"),
-        empty=_("You have no open tasks."),
-        order=20,
-        more_url=reverse("cases:task_list"),
+def _tasks_and_reviews(values, roles):
+    """My open tasks and the plans I must review, at most LIMIT of each, each with its kind and
+    `total`: two sections read with one query (UNION ALL)."""
+    user, access = stand_ins(values, roles)
+    tasks = (
+        task_list_for(user, access=access)
+        .annotate(kind=Value(TASKS), day=F("due_date"), total=total_count())
+        .values(*_TASK_AND_REVIEW_COLUMNS)[:LIMIT]
     )
+    reviews = (
+        Forlob.objects.filter(
+            tovholder=user,
+            closed_at__isnull=True,
+            review_date__lte=values.day("horizon"),
+            # The plan's page opens for those who write the child's record.
+        )
+        .filter(access.visible("child_id", bases=WRITER_BASES))
+        .annotate(
+            kind=Value(REVIEWS),
+            day=F("review_date"),
+            source_type=Value(""),
+            source_id=Value(""),
+            total=total_count(),
+        )
+        .order_by("review_date", "pk")
+        .values(*_TASK_AND_REVIEW_COLUMNS)[:LIMIT]
+    )
+    return tasks.union(reviews, all=True)
 
 
-def forlob_reviews_section(user, *, now, access):
-    """The plans of the forløb I am tovholder of whose review date is near or passed."""
+_TASKS_AND_REVIEWS = CompiledQuery(_tasks_and_reviews)
+
+
+def tasks_and_reviews_sections(user, *, now, access):
+    """My open tasks, the overdue first (the meetings' action items and the handovers' receipts
+    and evaluations are tasks too), and the plans of the forløb I am tovholder of whose review
+    date is near or passed."""
     if not _is_staff(user):
         return None
     today = timezone.localdate(now)
     horizon = today + timedelta(days=settings.REMINDER_REVIEW_DAYS)
-    rows = (
-        Forlob.objects.filter(
-            tovholder=user,
-            closed_at__isnull=True,
-            review_date__lte=horizon,
-            # The plan's page opens for those who write the child's record.
-        )
-        .filter(access.visible("child_id", bases=WRITER_BASES))
-        .select_related("child")
-        .annotate(total=total_count())
-        .order_by("review_date", "pk")[:LIMIT]
-    )
-    return section_of(
-        rows,
-        make_item=lambda f: Item(
-            f"{f.title} · {f.child.full_name}",
-            reverse("cases:forlob_plan", args=[f.pk]),
-            f.review_date,
-            f.review_date < today,
-            _("Review the plan"),
+    rows = compiled_rows(_TASKS_AND_REVIEWS, user, access=access, horizon=horizon)
+
+    def task_item(task):
+        text = task["title"]
+        if task["child_id"]:
+            text = f"{text} · {child_name(task)}"
+        return Item(text, _task_url(task), task["day"], task["day"] < today)
+
+    return (
+        section_of(
+            [row for row in rows if row["kind"] == TASKS],
+            make_item=task_item,
+            names_child=True,
+            key="tasks",
+            heading=_("My tasks"),
+            empty=_("You have no open tasks."),
+            order=20,
+            more_url=link("cases:task_list"),
         ),
-        names_child=True,
-        key="reviews",
-        heading=_("Plans to review"),
-        empty=_("No forløb plan of yours is due for review."),
-        order=25,
+        section_of(
+            [row for row in rows if row["kind"] == REVIEWS],
+            make_item=lambda f: Item(
+                f"{f['title']} · {child_name(f)}",
+                link("cases:forlob_plan", f["id"]),
+                f["day"],
+                f["day"] < today,
+                _("Review the plan"),
+            ),
+            names_child=True,
+            key="reviews",
+            heading=_("Plans to review"),
+            empty=_("No forløb plan of yours is due for review."),
+            order=25,
+        ),
     )
+
+
+def _consents_expiring(values, roles):
+    user, access = stand_ins(values, roles)
+    mine = ChildUserObjectPermission.objects.filter(
+        user=user, source_type="consent", source_id=OuterRef("pk")
+    )
+    my_units = ChildGroupObjectPermission.objects.filter(
+        group__user=user, source_type="consent", source_id=OuterRef("pk")
+    )
+    return (
+        Consent.objects.filter(
+            child__municipality_id=user.municipality_id,
+            status=ConsentStatus.GIVEN,
+            valid_until__gte=values.day("today"),
+            valid_until__lte=values.day("horizon"),
+        )
+        .filter(access.visible("child_id"), Exists(mine) | Exists(my_units))
+        .annotate(total=total_count())
+        .order_by("valid_until", "pk")
+        .values("id", "valid_until", *CHILD_COLUMNS, "total")[:LIMIT]
+    )
+
+
+_CONSENTS_EXPIRING = CompiledQuery(_consents_expiring)
 
 
 def consents_expiring_section(user, *, now, access):
@@ -238,30 +407,13 @@ def consents_expiring_section(user, *, now, access):
         return None
     today = timezone.localdate(now)
     horizon = today + timedelta(days=settings.REMINDER_CONSENT_DAYS)
-    mine = ChildUserObjectPermission.objects.filter(
-        user=user, source_type="consent", source_id=OuterRef("pk")
-    )
-    my_units = ChildGroupObjectPermission.objects.filter(
-        group__user=user, source_type="consent", source_id=OuterRef("pk")
-    )
-    rows = (
-        Consent.objects.filter(
-            child__municipality_id=user.municipality_id,
-            status=ConsentStatus.GIVEN,
-            valid_until__gte=today,
-            valid_until__lte=horizon,
-        )
-        .filter(access.visible("child_id"), Exists(mine) | Exists(my_units))
-        .select_related("child")
-        .annotate(total=total_count())
-        .order_by("valid_until", "pk")[:LIMIT]
-    )
+    rows = compiled_rows(_CONSENTS_EXPIRING, user, access=access, today=today, horizon=horizon)
     return section_of(
         rows,
         make_item=lambda c: Item(
-            c.child.full_name,
-            reverse("cases:child_detail", args=[c.child_id]),
-            c.valid_until,
+            child_name(c),
+            link("cases:child_detail", c["child_id"]),
+            c["valid_until"],
             False,
             _("A consent you rely on expires"),
         ),
@@ -273,12 +425,8 @@ def consents_expiring_section(user, *, now, access):
     )
 
 
-def handovers_section(user, *, now, access):
-    """Handovers of my units that wait: for the parents' answer or to be sent (the sending
-    unit), for the receipt (the receiving unit's leaders). Evaluations are tasks."""
-    profile = user.staff_profile_or_none
-    if not in_daily_care(user):
-        return None
+def _handovers(values, roles):
+    user, access = stand_ins(values, roles)
     units = own_units(user).values("pk")
     # Not yet sent, the handover is its sending unit's, read through the enrolment (the
     # preparing staff's basis); once sent, the receiver reads it through the consent's grant.
@@ -288,7 +436,7 @@ def handovers_section(user, *, now, access):
         sent_at__isnull=True,
         consent__status__in=[ConsentStatus.AWAITING_GUARDIAN, ConsentStatus.GIVEN],
     )
-    if profile.has_role(*LEADER_ROLES):
+    if user.staff_profile_or_none.has_role(*LEADER_ROLES):
         waiting |= Q(
             access.visible("child_id", kind=DataKind.HANDOVER),
             receiving_unit__in=units,
@@ -296,29 +444,52 @@ def handovers_section(user, *, now, access):
             acknowledged_at__isnull=True,
             consent__status=ConsentStatus.GIVEN,
         )
-    rows = (
+    return (
         Handover.objects.filter(
             waiting, child__municipality_id=user.municipality_id, cancelled_at__isnull=True
         )
-        .select_related("child", "consent", "receiving_unit")
         .annotate(total=total_count())
-        .order_by("transition_date", "pk")[:LIMIT]
+        .order_by("transition_date", "pk")
+        .values(
+            "id",
+            "sent_at",
+            "consent__status",
+            "transition",
+            "transition_date",
+            "receiving_unit__name",
+            *CHILD_COLUMNS,
+            "total",
+        )[:LIMIT]
     )
 
+
+_HANDOVERS = CompiledQuery(_handovers)
+
+
+def handovers_section(user, *, now, access):
+    """Handovers of my units that wait: for the parents' answer or to be sent (the sending
+    unit), for the receipt (the receiving unit's leaders). Evaluations are tasks."""
+    if not in_daily_care(user):
+        return None
+    rows = compiled_rows(_HANDOVERS, user, access=access)
+    transitions = dict(TransitionType.choices)
+
     def item(h):
-        if h.sent_at:
+        if h["sent_at"]:
             note = _("Give the receipt")
-        elif h.consent.status == ConsentStatus.GIVEN:
+        elif h["consent__status"] == ConsentStatus.GIVEN:
             note = _("The parents said yes: send it")
         else:
             note = _("Waiting for the parents' answer")
-        text = f"{h.child.full_name} · {h.get_transition_display()} → {h.receiving_unit.name}"
+        transition = transitions.get(h["transition"], h["transition"])
+        text = f"{child_name(h)} · {transition} → {h['receiving_unit__name']}"
         # The transition's day orders the lines; it is the day the child moves, not a deadline.
-        moves = _("the transition %(date)s") % {"date": date_format(h.transition_date, "j. F Y")}
+        day = day_text(h["transition_date"])
+        moves = _("the transition %(date)s") % {"date": day}
         return Item(
             text,
-            reverse("cases:handover_detail", args=[h.pk]),
-            h.transition_date,
+            link("cases:handover_detail", h["id"]),
+            h["transition_date"],
             False,
             f"{note} · {moves}",
             deadline=False,
@@ -332,20 +503,17 @@ def handovers_section(user, *, now, access):
         heading=_("Handovers"),
         empty=_("No handover waits for you."),
         order=40,
-        more_url=reverse("cases:handover_list"),
+        more_url=link("cases:handover_list"),
     )
 
 
 # --- for guardians ------------------------------------------------------------------------------
 
 
-def guardian_answers_section(user, *, now, access):
-    """What waits for a guardian's answer: consents, and the handovers' parts (their consent and
-    their own view). Minutes to confirm come from meetings."""
-    if _is_staff(user) or user.municipality_id is None:
-        return None
+def _guardian_answers(values, roles):
+    user, access = stand_ins(values, roles)
     handover = Handover.objects.filter(consent_id=OuterRef("pk"))
-    rows = (
+    return (
         Consent.objects.filter(
             # The guardian it names, or the young person giving it for themself.
             Q(guardian__user=user) | Q(given_by_child=True, child__user=user),
@@ -354,20 +522,31 @@ def guardian_answers_section(user, *, now, access):
         )
         .filter(access.visible("child_id"))
         .annotate(handover_id=handover.values("pk")[:1])
-        .select_related("child")
         .annotate(total=total_count())
-        .order_by("valid_until", "pk")[:LIMIT]
+        .order_by("valid_until", "pk")
+        .values("id", "handover_id", *CHILD_COLUMNS, "total")[:LIMIT]
     )
+
+
+_GUARDIAN_ANSWERS = CompiledQuery(_guardian_answers)
+
+
+def guardian_answers_section(user, *, now, access):
+    """What waits for a guardian's answer: consents, and the handovers' parts (their consent and
+    their own view). Minutes to confirm come from meetings."""
+    if _is_staff(user) or user.municipality_id is None:
+        return None
+    rows = compiled_rows(_GUARDIAN_ANSWERS, user, access=access)
 
     def item(c):
         # The answer is given on the handover's page, or on the child's page beside the consent.
-        if c.handover_id:
-            url = reverse("cases:handover_detail", args=[c.handover_id])
+        if c["handover_id"]:
+            url = link("cases:handover_detail", c["handover_id"])
             note = _("A handover waits for your consent and your own view")
         else:
-            url = reverse("cases:child_detail", args=[c.child_id]) + f"#consent-{c.pk}"
+            url = link("cases:child_detail", c["child_id"]) + f"#consent-{c['id']}"
             note = _("A consent waits for your answer")
-        return Item(c.child.full_name, url, None, False, note)
+        return Item(child_name(c), url, None, False, note)
 
     return section_of(
         rows,
@@ -391,8 +570,7 @@ def guardian_children_section(user, *, now, access):
         heading=_("Your children"),
         count=len(children),
         items=tuple(
-            Item(child.full_name, reverse("cases:child_detail", args=[child.pk]))
-            for child in children
+            Item(child.full_name, link("cases:child_detail", child.pk)) for child in children
         ),
         empty=_("No children are linked to your login."),
         order=90,
@@ -425,8 +603,7 @@ def young_person_section(user, *, now, access):
 
 
 CASES_SECTIONS = (
-    tasks_section,
-    forlob_reviews_section,
+    tasks_and_reviews_sections,
     consents_expiring_section,
     handovers_section,
     guardian_answers_section,

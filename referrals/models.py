@@ -317,6 +317,17 @@ class Underretning(ChildVoice):
                 condition=models.Q(closed_at__isnull=True),
                 name="notif_open_assigned_idx",
             ),
+            # A caseworker's own running clocks on Mit overblik (referrals/worklist.py), nearest
+            # first: her hundred-odd rows, not the municipality's thousands with a deadline.
+            models.Index(
+                fields=["assigned_to", "next_deadline", "id"],
+                condition=models.Q(next_deadline__isnull=False)
+                & (
+                    models.Q(closed_at__isnull=True)
+                    | models.Q(receipt_due_at__isnull=False, receipt_sent_at__isnull=True)
+                ),
+                name="notif_assignee_deadline_idx",
+            ),
             models.Index(fields=["municipality", "child"], name="notif_child_idx"),
             models.Index(fields=["notifier", "-received_at"], name="notif_notifier_idx"),
         ]

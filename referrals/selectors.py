@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from cases.selectors import child_get_for
 from trivsel.audit.models import Action, Basis, Topic
 from trivsel.audit.services import access_log_record, access_log_record_many, get_or_refuse, refuse
+from trivsel.database.compiled import CompiledQuery, user_stand_in, user_values
 from trivsel.organisation.models import (
     SOCIAL_WORK_ROLES,
     SOCIAL_WORK_UNIT_TYPES,
@@ -58,14 +59,29 @@ def is_social_work(user):
         return False
     cached = getattr(user, "_referrals_social_work", None)
     if cached is None:
-        cached = StaffProfile.objects.filter(
-            user=user,
-            roles__overlap=list(SOCIAL_WORK_ROLES),
-            units__type__in=INTAKE_UNIT_TYPES,
-            units__municipality_id=user.municipality_id,
-        ).exists()
+        in_unit = getattr(user, "in_social_work_unit", None)
+        if in_unit is not None:  # read with the signed-in user (trivsel.organisation.backends)
+            profile = user.staff_profile_or_none
+            cached = in_unit and profile is not None and profile.has_role(*SOCIAL_WORK_ROLES)
+        else:
+            cached = bool(_SOCIAL_WORK.tuples(user_values(user)))
         user._referrals_social_work = cached
     return cached
+
+
+def _social_work_profile(values):
+    # Asked on every page of the social-work side and on Mit overblik: built and compiled once
+    # per process (trivsel.database.compiled).
+    user = user_stand_in(values, roles=None)
+    return StaffProfile.objects.filter(
+        user=user,
+        roles__overlap=list(SOCIAL_WORK_ROLES),
+        units__type__in=INTAKE_UNIT_TYPES,
+        units__municipality_id=user.municipality_id,
+    ).values("pk")[:1]
+
+
+_SOCIAL_WORK = CompiledQuery(_social_work_profile)
 
 
 # The public form: at most this many notifications per connection and municipality in the window.
@@ -175,18 +191,51 @@ def _generation(municipality_id):
     return cache.get_or_set(_generation_key(municipality_id), time.time_ns, None)
 
 
+def _queue_counts(base):
+    # Counted over the open rows only (the partial index): closed ones are not counted.
+    return base.filter(_open).aggregate(
+        **{n: Count("pk", filter=q) for n, q in QUEUE_FILTERS.items() if n != "closed"}
+    )
+
+
+def _counts_key(municipality_id):
+    return f"referrals:counts:{municipality_id}"
+
+
 def _summary(user, base, generation):
     """The counts per filter and the caseload, cached per municipality and generation."""
     key = f"referrals:summary:{user.municipality_id}:{generation}"
     summary = cache.get(key)
     if summary is None:
-        # Counted over the open rows only (the partial index): closed ones are not counted.
-        counts = base.filter(_open).aggregate(
-            **{n: Count("pk", filter=q) for n, q in QUEUE_FILTERS.items() if n != "closed"}
-        )
+        counts = _queue_counts(base)
         summary = {"counts": counts, "caseload": caseload_for(user)}
-        cache.set(key, summary, CACHE_SECONDS)
+        cache.set_many(
+            {
+                key: summary,
+                _counts_key(user.municipality_id): {"generation": generation, "counts": counts},
+            },
+            CACHE_SECONDS,
+        )
     return summary
+
+
+def queue_counts_for(user):
+    """The intake queue's counts per filter (the queue page's own, shared from the cache as they
+    are; cached on their own too, so that a page showing only them, Mit overblik, does not read
+    the caseload's rows with them). The social-work side only.
+
+    The counts carry the generation they were counted in, so they are read together with the
+    current generation in one round trip to Redis, and used only if the two agree."""
+    municipality_id = user.municipality_id
+    key = _counts_key(municipality_id)
+    found = cache.get_many([_generation_key(municipality_id), key])
+    generation = found.get(_generation_key(municipality_id)) or _generation(municipality_id)
+    entry = found.get(key)
+    if entry is not None and entry["generation"] == generation:
+        return entry["counts"]
+    counts = _queue_counts(underretning_list_visible_to(user))
+    cache.set(key, {"generation": generation, "counts": counts}, CACHE_SECONDS)
+    return counts
 
 
 def _page_number(page):

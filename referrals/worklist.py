@@ -4,20 +4,29 @@ the intake queue's counts and my own statutory deadlines. No child is named here
 never learns more than the status, and the caseworker opens the notification (logged there)."""
 
 from django.db.models import F, Q
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from cases.worklist import LIMIT, Item, Section, in_daily_care, section_of, total_count
+from cases.worklist import (
+    LIMIT,
+    Item,
+    Section,
+    compiled_rows,
+    day_text,
+    in_daily_care,
+    link,
+    section_of,
+    stand_ins,
+    total_count,
+)
+from trivsel.database.compiled import CompiledQuery
 from trivsel.organisation.models import SOCIAL_WORK_ROLES, Role
 
 from .models import Category, Status
 from .selectors import (
-    _generation,
-    _summary,
     deadline_text,
     is_social_work,
+    queue_counts_for,
     underretning_list_visible_to,
     underretninger_sent_by,
 )
@@ -29,32 +38,45 @@ def _social_work(user):
     return profile is not None and profile.has_role(*SOCIAL_WORK_ROLES) and is_social_work(user)
 
 
-def _category(value):
-    return dict(Category.choices).get(value, "")
+def _categories():
+    # Each label translated once per section: Category.choices translates every label per call.
+    return {value: str(label) for value, label in Category.choices}
+
+
+def _sent(values, roles):
+    user, _access = stand_ins(values, roles)
+    return (
+        underretninger_sent_by(user)
+        .filter(feedback_sent_at__isnull=True)
+        .annotate(total=total_count())
+        .order_by("-received_at", "pk")
+        .values("category", "received_at", "assessed_at", "receipt_sent_at", "total")[:LIMIT]
+    )
+
+
+_SENT = CompiledQuery(_sent)
 
 
 def sent_section(user, *, now, access):
     """My notifications whose course is not finished: not yet given the § 137 feedback."""
     if not in_daily_care(user):
         return None
-    rows = (
-        underretninger_sent_by(user)
-        .filter(feedback_sent_at__isnull=True)
-        .only("pk", "category", "received_at", "assessed_at", "receipt_sent_at", "status")
-        .annotate(total=total_count())
-        .order_by("-received_at", "pk")[:LIMIT]
-    )
-    url = reverse("referrals:underretning_sent_list")
+    rows = compiled_rows(_SENT, user, access=access)
+    url = link("referrals:underretning_sent_list")
+    categories = _categories()
 
     def item(n):
-        if n.receipt_sent_at:
+        if n["receipt_sent_at"]:
             note = _("Receipt sent; waiting for the intake's feedback")
-        elif n.assessed_at:
+        elif n["assessed_at"]:
             note = _("Assessed by the intake")
         else:
             note = _("Received by the intake")
-        sent = date_format(timezone.localtime(n.received_at), "j. F Y")
-        text = _("%(concern)s, sent %(date)s") % {"concern": _category(n.category), "date": sent}
+        sent = day_text(timezone.localdate(n["received_at"]))
+        text = _("%(concern)s, sent %(date)s") % {
+            "concern": categories.get(n["category"], ""),
+            "date": sent,
+        }
         return Item(text, url, None, False, note)
 
     return section_of(
@@ -79,9 +101,8 @@ def intake_section(user, *, now, access):
         "investigating": _("Under investigation"),
     }
     # The queue page's own counts, shared from the cache until a notification changes.
-    base = underretning_list_visible_to(user)
-    counts = _summary(user, base, _generation(user.municipality_id))["counts"]
-    queue = reverse("referrals:underretning_list")
+    counts = queue_counts_for(user)
+    queue = link("referrals:underretning_list")
     return Section(
         key="intake",
         heading=_("The intake queue"),
@@ -95,16 +116,14 @@ def intake_section(user, *, now, access):
     )
 
 
-def my_deadlines_section(user, *, now, access):
-    """For the social-work side: the notifications assigned to me with a clock running, the
-    nearest deadline first; for a teamleder also those not yet assigned, whose clocks are hers
-    until someone is (as the reminders go, referrals/reminders.py)."""
-    if not _social_work(user):
-        return None
+def _my_deadlines(values, roles):
+    user, _access = stand_ins(values, roles)
+    # The section has asked is_social_work of the real user before it runs this query.
+    user._referrals_social_work = True
     mine = Q(assigned_to=user)
     if user.staff_profile_or_none.has_role(Role.TEAM_LEADER):
         mine |= Q(assigned_to__isnull=True)
-    rows = (
+    return (
         underretning_list_visible_to(user)
         .filter(
             Q(closed_at__isnull=True)
@@ -112,26 +131,41 @@ def my_deadlines_section(user, *, now, access):
             mine,
             next_deadline__isnull=False,
         )
-        .only("pk", "category", "received_at", "next_deadline", "status", "assigned_to_id")
         .annotate(total=total_count())
-        .order_by(F("next_deadline").asc(), "pk")[:LIMIT]
+        .order_by(F("next_deadline").asc(), "pk")
+        .values(
+            "id", "category", "received_at", "next_deadline", "status", "assigned_to_id", "total"
+        )[:LIMIT]
     )
-    status = dict(Status.choices)
+
+
+_MY_DEADLINES = CompiledQuery(_my_deadlines)
+
+
+def my_deadlines_section(user, *, now, access):
+    """For the social-work side: the notifications assigned to me with a clock running, the
+    nearest deadline first; for a teamleder also those not yet assigned, whose clocks are hers
+    until someone is (as the reminders go, referrals/reminders.py)."""
+    if not _social_work(user):
+        return None
+    rows = compiled_rows(_MY_DEADLINES, user, access=access)
+    status = {value: str(label) for value, label in Status.choices}
+    categories = _categories()
     not_assigned = _("Not assigned")
 
     def item(n):
-        received = date_format(timezone.localtime(n.received_at), "j. F Y")
+        received = day_text(timezone.localdate(n["received_at"]))
         text = _("%(concern)s, received %(date)s") % {
-            "concern": _category(n.category),
+            "concern": categories.get(n["category"], ""),
             "date": received,
         }
-        state = status.get(n.status, "") if n.assigned_to_id else not_assigned
-        note = f"{state} · {deadline_text(n.next_deadline, now=now)}"
+        state = status.get(n["status"], "") if n["assigned_to_id"] else not_assigned
+        note = f"{state} · {deadline_text(n['next_deadline'], now=now)}"
         return Item(
             text,
-            reverse("referrals:underretning_detail", args=[n.pk]),
-            timezone.localdate(n.next_deadline),
-            n.next_deadline < now,
+            link("referrals:underretning_detail", n["id"]),
+            timezone.localdate(n["next_deadline"]),
+            n["next_deadline"] < now,
             note,
             deadline=False,
         )
@@ -143,7 +177,7 @@ def my_deadlines_section(user, *, now, access):
         heading=_("Your notification deadlines"),
         empty=_("No notification assigned to you has a deadline running."),
         order=6,
-        more_url=reverse("referrals:underretning_list"),
+        more_url=link("referrals:underretning_list"),
     )
 
 

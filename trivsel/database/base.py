@@ -13,12 +13,37 @@ that had an error) and the next request opens a new one.
 
 import time
 
+import psycopg
+import psycopg._queries
 from django.db.backends.postgresql import base
 
 HEALTH_CHECK_SECONDS = 1.0
 
+# psycopg remembers how it split a statement into text and placeholders only for statements of
+# up to 4 KiB and 50 parameters; others are split again at every run (a regular expression over
+# the whole text). The prepared statements (prepared_cursor) are few and some are larger (Mit
+# overblik's meetings query: 4.6 KiB, 52 parameters), so the limits are raised for them: the
+# memory is psycopg's own 128-entry cache, which only those statements use (Django's cursors
+# bind on the client, with a cache of their own). Should psycopg drop the settings, this only
+# loses the saving.
+psycopg._queries.MAX_CACHED_STATEMENT_LENGTH = 64 * 1024
+psycopg._queries.MAX_CACHED_STATEMENT_PARAMS = 1000
+
+
+class DatabaseOperations(base.DatabaseWrapper.ops_class):
+    def last_executed_query(self, cursor, sql, params):
+        # For the query log (DEBUG, the tests' query counts): a prepared statement is sent by
+        # name, so psycopg keeps no text of it; its SQL with the values is written out instead.
+        if isinstance(cursor, PreparingCursor):
+            try:
+                return self.compose_sql(sql, params)
+            except psycopg.errors.DataError:
+                return None
+        return super().last_executed_query(cursor, sql, params)
+
 
 class DatabaseWrapper(base.DatabaseWrapper):
+    ops_class = DatabaseOperations
     _checked_at = float("-inf")
 
     def connect(self):
@@ -34,3 +59,33 @@ class DatabaseWrapper(base.DatabaseWrapper):
         super().close_if_health_check_failed()
         if self.connection is not None:
             self._checked_at = time.monotonic()
+
+    def get_new_connection(self, conn_params):
+        connection = super().get_new_connection(conn_params)
+        # psycopg prepares nothing, not even on request, without a threshold; Django leaves it
+        # unset. One too high to be reached prepares only what asks for it: the
+        # PreparingCursor's statements (Django's own cursors bind on the client and never do).
+        if connection.prepare_threshold is None:
+            connection.prepare_threshold = 2**31 - 1
+        return connection
+
+    def prepared_cursor(self):
+        """A cursor whose statements are prepared on the server (psycopg's prepare=True) and kept
+        for the life of the connection: PostgreSQL parses and plans a statement once and then,
+        once it has seen that a plan for any values is as good (plan_cache_mode auto), runs it
+        without planning again. For the statements whose text never changes, only their values
+        (trivsel.database.compiled); Django's own cursors bind on the client, where nothing can
+        be prepared. Logged and wrapped as Django's cursors are."""
+        self.close_if_health_check_failed()
+        self.ensure_connection()
+        with self.wrap_database_errors:
+            cursor = PreparingCursor(self.connection)
+            tzloader = self.connection.adapters.get_loader(base.TIMESTAMPTZ_OID, base.Format.TEXT)
+            if self.timezone != tzloader.timezone:
+                base.register_tzloader(self.timezone, cursor)
+            return self._prepare_cursor(cursor)
+
+
+class PreparingCursor(base.ServerBindingCursor):
+    def execute(self, query, params=None, *, prepare=True, binary=None):
+        return super().execute(query, params, prepare=prepare, binary=binary)

@@ -6,7 +6,7 @@ from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
 from trivsel.two_factor.rules import idp_second_factor
 
-from .models import User
+from .models import SOCIAL_WORK_UNIT_TYPES, User
 
 # The fixed password of the demo logins (README). It must never open anything outside the demo.
 DEMO_PASSWORD = "demo"  # noqa: S105
@@ -23,6 +23,19 @@ _UNIT_NAMES = RawSQL(  # noqa: S611 (no value goes into it)
 )
 
 
+# Whether the user works in a unit of the social-work side of their own municipality (with the
+# roles: referrals.selectors.is_social_work, asked on every page of that side and on Mit
+# overblik), read with the user instead of in a query of its own.
+_IN_SOCIAL_WORK_UNIT = RawSQL(
+    "EXISTS(SELECT 1 FROM organisation_unit u"
+    " JOIN organisation_staffprofile_units su ON su.unit_id = u.id"
+    " JOIN organisation_staffprofile sp ON sp.id = su.staffprofile_id"
+    " WHERE sp.user_id = organisation_user.id"
+    " AND u.municipality_id = organisation_user.municipality_id AND u.type = ANY(%s))",
+    (sorted(SOCIAL_WORK_UNIT_TYPES),),
+)
+
+
 class HeaderUserMixin:
     """Loads the signed-in user of each request together with the municipality, the staff
     profile and the names of its units, which every page's header shows: one query instead of
@@ -32,7 +45,7 @@ class HeaderUserMixin:
         try:
             user = (
                 User.objects.select_related("municipality", "staff_profile")
-                .annotate(header_unit_names=_UNIT_NAMES)
+                .annotate(header_unit_names=_UNIT_NAMES, in_social_work_unit=_IN_SOCIAL_WORK_UNIT)
                 .get(pk=user_id)
             )
         except User.DoesNotExist:
