@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
         ('cases', '0007_grant_list_indexes'),
         ('meetings', '0009_invitations_through_the_outbox'),
         ('organisation', '0003_management_role'),
-        ('referrals', '0009_drop_source'),
+        ('referrals', '0010_retention_anonymises'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
