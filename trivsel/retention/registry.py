@@ -33,7 +33,9 @@ class RecordType:
 
     `action` DELETE deletes the rows; ANONYMISE calls `anonymise(batch, expired=…)`, which strips
     what identifies a person from the rows of `batch` (and may widen it within `expired`, e.g. to
-    a whole round) so that /tal/'s counts survive, and returns how many records it changed."""
+    a whole round) so that /tal/'s counts survive, and returns how many records it changed.
+    `delete(batch)`, when given, replaces the plain delete of a DELETE type (a child's record takes
+    its guardians and household along) and returns how many records of the type it deleted."""
 
     key: str
     label: Any  # what the records are, in the guardians' words too ("Individual screening marks")
@@ -43,6 +45,7 @@ class RecordType:
     action: str = DELETE
     anonymise: Any = None
     order: int = 100
+    delete: Any = None
     # Some rows belong to no municipality (an e-mail to an address): the default period applies.
     without_municipality: bool = False
 
