@@ -1,5 +1,7 @@
 """How long the child's record is kept (trivsel.retention; README "Sletning og opbevaring")."""
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.db.models import DateField, Exists, F, Max, OuterRef, Q, Subquery
 from django.db.models.functions import Cast, Coalesce, Greatest
@@ -168,6 +170,25 @@ def _removal_logged(*, municipality_id, what, count):
         )
 
 
+def _logins_close(user_ids):
+    """The logins of deleted children (the young person's own) and guardians: deleted, or, while
+    a kept record names the person (the access log of their own look-ups), closed and left for
+    the records naming them to go. A staff member's login is never touched."""
+    User = get_user_model()
+    logins = User.objects.filter(
+        pk__in=user_ids, staff_profile__isnull=True, guardian__isnull=True, own_child__isnull=True
+    )
+    deleted = 0
+    for user in logins:
+        try:
+            with transaction.atomic():
+                user.delete()
+            deleted += 1
+        except PROTECTION_ERRORS:
+            User.objects.filter(pk=user.pk).update(is_active=False, password=make_password(None))
+    return deleted
+
+
 def children_delete(batch):
     """Delete the children of the batch with what hangs on them, then their guardians and
     households that no longer belong to any child (a guardian a kept record still names, e.g. a
@@ -177,6 +198,7 @@ def children_delete(batch):
         Guardianship.objects.filter(child__in=batch).values_list("guardian_id", flat=True)
     )
     household_ids = list(batch.exclude(household=None).values_list("household_id", flat=True))
+    login_ids = set(batch.exclude(user=None).values_list("user_id", flat=True))
     try:
         with transaction.atomic():
             _total, per_model = batch.delete()
@@ -188,10 +210,14 @@ def children_delete(batch):
             Exists(Guardianship.objects.filter(guardian=OuterRef("pk")))
         )
     )
+    login_ids.update(guardians.exclude(user=None).values_list("user_id", flat=True))
     _removal_logged(
         municipality_id=municipality_id,
         what="cases.guardian",
         count=guardians.delete()[1].get(Guardian._meta.label, 0),
+    )
+    _removal_logged(
+        municipality_id=municipality_id, what="cases.login", count=_logins_close(login_ids)
     )
     households = Household.objects.filter(pk__in=household_ids).exclude(
         Exists(Child.objects.filter(household=OuterRef("pk")))

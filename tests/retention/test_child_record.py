@@ -14,6 +14,7 @@ from tests.retention.conftest import EVENT, at
 from trivsel.audit.models import AccessLogEntry, Action, Basis
 from trivsel.figures.counting import figures_count
 from trivsel.figures.models import FigureCount
+from trivsel.organisation.models import User
 from trivsel.retention.models import RetentionRule
 from trivsel.retention.services import retention_preview, retention_sweep
 
@@ -26,7 +27,11 @@ def _child_who_left(municipality, group, *, name):
     household = Household.objects.create(municipality=municipality, name=f"Familien {name}")
     child = f.ChildFactory(municipality=municipality, first_name=name, household=household)
     f.EnrolmentFactory(child=child, group=group, end=LEFT)
-    guardian = f.GuardianFactory(municipality=municipality, first_name=f"Mor til {name}")
+    guardian = f.GuardianFactory(
+        municipality=municipality,
+        first_name=f"Mor til {name}",
+        user=f.UserFactory(username=f"mor-{name.lower()}", municipality=municipality),
+    )
     f.GuardianshipFactory(child=child, guardian=guardian)
     TimelineEntry.objects.create(
         child=child,
@@ -82,6 +87,7 @@ def test_the_child_goes_with_its_family_and_timeline_after_5_years_and_not_a_day
         child=world.child, at=EVENT, kind="note", data_kind="basic", text="Alma er glad"
     )
     bo_family = (left["gone"].guardians.get().pk, left["gone"].household_id)
+    bo_mothers_login = left["gone"].guardians.get().user_id
 
     with at(-1, months=60):
         retention_sweep()
@@ -112,6 +118,8 @@ def test_the_child_goes_with_its_family_and_timeline_after_5_years_and_not_a_day
     assert not _exists(left["gone"])
     assert not Guardian.objects.filter(pk=bo_family[0]).exists()
     assert not Household.objects.filter(pk=bo_family[1]).exists()
+    # Her login goes with her: nothing else names her.
+    assert not User.objects.filter(pk=bo_mothers_login).exists()
     assert _exists(left["held"])  # the insight request holds it
     assert _exists(left["consent"])  # the consent is still kept
     assert _exists(left["nabo"])  # Nabo's own rule
@@ -129,6 +137,7 @@ def test_the_child_goes_with_its_family_and_timeline_after_5_years_and_not_a_day
         ("cases.child", Action.DELETE, "1"),
         ("cases.guardian", Action.DELETE, "1"),
         ("cases.household", Action.DELETE, "1"),
+        ("cases.login", Action.DELETE, "1"),
     } <= by_kind
     assert not [e for e in removals if "Bo" in e.purpose + e.detail + e.object_type]
 
@@ -162,3 +171,22 @@ def test_a_guardian_of_another_child_stays(world, left):
         retention_sweep()
     assert not _exists(left["gone"])
     assert Guardian.objects.filter(pk=mother.pk).exists()
+
+
+def test_a_login_the_access_log_still_names_is_closed_not_deleted(world, left):
+    mother = left["gone"].guardians.get().user
+    with at(+1, months=60):
+        # She looked at her child's page lately: the access log keeps that for 5 years.
+        AccessLogEntry.objects.create(
+            municipality=world.solby,
+            actor=mother,
+            action=Action.READ,
+            basis=Basis.GUARDIAN,
+            child_id=left["gone"].pk,
+            purpose="Barnets side",
+        )
+        retention_sweep()
+    assert not _exists(left["gone"])
+    mother = User.objects.get(pk=mother.pk)
+    assert not mother.is_active
+    assert not mother.has_usable_password()
