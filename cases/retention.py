@@ -10,7 +10,6 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from trivsel.audit.models import AccessLogEntry, Action, Basis
-from trivsel.figures.counting import counting_starts
 from trivsel.retention.registry import (
     PROTECTION_ERRORS,
     RecordType,
@@ -112,12 +111,11 @@ CHILD_OWN_PARTS = {
 
 def expired_children(*, municipality_id, before, held):
     """Children with no enrolment after `before` and no entry on their timeline after it, of
-    whom nothing else is left. Never while /tal/ may still count something of theirs: the
-    period runs at the earliest from the first month /tal/ counts, whatever a municipality's
-    rule says (trivsel.figures.counting)."""
+    whom nothing else is left. `before` is never after the first month /tal/ counts, whatever a
+    municipality's rule says (RecordType.outside_figures_window)."""
     if municipality_id is None:
         return Child.objects.none().annotate(retention_event=F("birth_date"))
-    before_day = min(timezone.localdate(before), counting_starts(timezone.localdate()))
+    before_day = timezone.localdate(before)
     last_enrolment = (
         Enrolment.objects.filter(child=OuterRef("pk"))
         .order_by()
@@ -281,6 +279,7 @@ RECORD_TYPES = [
         default_months=60,
         expired=expired_children,
         delete=children_delete,
+        outside_figures_window=True,
         # Last: the night's run has removed the child's other records first.
         order=120,
     ),

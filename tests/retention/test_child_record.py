@@ -190,3 +190,20 @@ def test_a_login_the_access_log_still_names_is_closed_not_deleted(world, left):
     mother = User.objects.get(pk=mother.pk)
     assert not mother.is_active
     assert not mother.has_usable_password()
+
+
+def test_brothers_and_sisters_in_separate_batches_take_their_shared_guardian_with_the_last(
+    world, left
+):
+    sister = _child_who_left(world.solby, world.room, name="Sara")
+    mother = left["gone"].guardians.get()
+    f.GuardianshipFactory(child=sister, guardian=mother)
+    with at(+1, months=60):
+        retention_sweep(batch_size=1)
+    assert not _exists(left["gone"]) and not _exists(sister)
+    assert not Guardian.objects.filter(pk=mother.pk).exists()
+    # One child per batch (Bo, Sara, Holger and Carla), each batch its own line in the log.
+    details = AccessLogEntry.objects.filter(
+        municipality=world.solby, object_type="cases.child", actor=None
+    ).values_list("detail", flat=True)
+    assert sorted(details) == ["1"] * 4

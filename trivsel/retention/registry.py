@@ -3,13 +3,16 @@ each app registers its kinds of record from its own `retention.py` in AppConfig.
 the child ids that are on legal hold (trivsel/extension_points.py)."""
 
 from dataclasses import dataclass
+from datetime import datetime, time
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from django.db.models import Exists, OuterRef, ProtectedError, RestrictedError
 from django.db.models.deletion import PROTECT, RESTRICT
+from django.utils import timezone
 
 from trivsel.extension_points import ExtensionPoint
+from trivsel.figures.counting import counting_starts
 
 DELETE = "delete"
 ANONYMISE = "anonymise"
@@ -46,6 +49,10 @@ class RecordType:
     anonymise: Any = None
     order: int = 100
     delete: Any = None
+    # Only what happened before the first month /tal/ counts, however short a municipality's
+    # rule: the figures job counts every month again from the rows, so removing a row it counts
+    # would change a closed month (the child's own record).
+    outside_figures_window: bool = False
     # Some rows belong to no municipality (an e-mail to an address): the default period applies.
     without_municipality: bool = False
 
@@ -76,7 +83,11 @@ class Rule:
 
     def before(self, now):
         """Records whose event happened before this moment have passed their period."""
-        return now - relativedelta(months=self.months)
+        before = now - relativedelta(months=self.months)
+        if self.record_type.outside_figures_window:
+            first_counted = counting_starts(timezone.localdate(now))
+            before = min(before, timezone.make_aware(datetime.combine(first_counted, time.min)))
+        return before
 
     @property
     def period_text(self):
