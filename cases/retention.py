@@ -174,7 +174,12 @@ def _logins_close(user_ids):
     the records naming them to go. A staff member's login is never touched."""
     User = get_user_model()
     logins = User.objects.filter(
-        pk__in=user_ids, staff_profile__isnull=True, guardian__isnull=True, own_child__isnull=True
+        pk__in=user_ids,
+        staff_profile__isnull=True,
+        guardian__isnull=True,
+        own_child__isnull=True,
+        is_staff=False,
+        is_superuser=False,
     )
     deleted = 0
     for user in logins:
