@@ -9,7 +9,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from cases.models import Consent, Forlob, Handover, Task
+from cases.models import Consent, Forlob, Handover, Task, TimelineEntry
 from meetings.models import Meeting, Minutes
 from referrals.models import AnonymousConsultation, Referral, Underretning
 from screening.defaults import install_default_templates
@@ -122,6 +122,15 @@ def records_about(
             answer_reason="Ja",
             answered_at=event,
         )
+        # An entry that outlives what it describes unless its own rule removes it.
+        entry = TimelineEntry.objects.create(
+            child=child,
+            at=event,
+            kind="handover",
+            data_kind="handover",
+            actor=staff,
+            text="Overlevering om Alma sendt til skolen",
+        )
         email = OutgoingEmail.objects.create(
             recipient=staff, digest_date=event.date(), sent_at=event
         )
@@ -148,6 +157,7 @@ def records_about(
         "cases.consent": consent,
         "cases.forlob": forlob,
         "cases.task": task,
+        "cases.timeline": entry,
         "meetings.meeting": meeting,
         "referrals.underretning": notification,
         "referrals.referral": referral,

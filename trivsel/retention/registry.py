@@ -3,13 +3,16 @@ each app registers its kinds of record from its own `retention.py` in AppConfig.
 the child ids that are on legal hold (trivsel/extension_points.py)."""
 
 from dataclasses import dataclass
+from datetime import datetime, time
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from django.db.models import Exists, OuterRef, ProtectedError, RestrictedError
 from django.db.models.deletion import PROTECT, RESTRICT
+from django.utils import timezone
 
 from trivsel.extension_points import ExtensionPoint
+from trivsel.figures.counting import counting_starts
 
 DELETE = "delete"
 ANONYMISE = "anonymise"
@@ -33,7 +36,9 @@ class RecordType:
 
     `action` DELETE deletes the rows; ANONYMISE calls `anonymise(batch, expired=…)`, which strips
     what identifies a person from the rows of `batch` (and may widen it within `expired`, e.g. to
-    a whole round) so that /tal/'s counts survive, and returns how many records it changed."""
+    a whole round) so that /tal/'s counts survive, and returns how many records it changed.
+    `delete(batch)`, when given, replaces the plain delete of a DELETE type (a child's record takes
+    its guardians and household along) and returns how many records of the type it deleted."""
 
     key: str
     label: Any  # what the records are, in the guardians' words too ("Individual screening marks")
@@ -43,6 +48,11 @@ class RecordType:
     action: str = DELETE
     anonymise: Any = None
     order: int = 100
+    delete: Any = None
+    # Only what happened before the first month /tal/ counts, however short a municipality's
+    # rule: the figures job counts every month again from the rows, so removing a row it counts
+    # would change a closed month (the child's own record).
+    outside_figures_window: bool = False
     # Some rows belong to no municipality (an e-mail to an address): the default period applies.
     without_municipality: bool = False
 
@@ -73,7 +83,11 @@ class Rule:
 
     def before(self, now):
         """Records whose event happened before this moment have passed their period."""
-        return now - relativedelta(months=self.months)
+        before = now - relativedelta(months=self.months)
+        if self.record_type.outside_figures_window:
+            first_counted = counting_starts(timezone.localdate(now))
+            before = min(before, timezone.make_aware(datetime.combine(first_counted, time.min)))
+        return before
 
     @property
     def period_text(self):

@@ -85,6 +85,8 @@ def record_type_sweep(*, record_type, municipality_id, before, held, batch_size,
             batch = expired.model._base_manager.filter(pk__in=pks)
             if record_type.action == ANONYMISE:
                 removed = record_type.anonymise(batch, expired=expired)
+            elif record_type.delete is not None:
+                removed = record_type.delete(batch)
             else:
                 removed = _delete(batch)
             if removed:
