@@ -290,8 +290,10 @@ def _more_work(world, n):
 
 # The whole page, per persona: the session and the user, the user's grants, one query per
 # section (tasks and plans to review in one, meetings in one), the look at the children named
-# logged in one insert (its BEGIN and COMMIT counted); the leader's log-review samples and the
-# social-work side's insight requests are a section each. Exact: a query more fails the test.
+# logged in one INSERT (no BEGIN or COMMIT of its own: tests/audit/test_log_write.py, where
+# autocommit shows them; here the test's transaction would hide them); the leader's log-review
+# samples and the social-work side's insight requests are a section each. Exact: a query more
+# fails the test.
 PINNED = {"paedagog": 10, "leader": 12, "social_worker": 7, "guardian": 7}
 
 

@@ -1,4 +1,5 @@
 from datetime import datetime, time, timedelta
+from functools import cache
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -74,33 +75,35 @@ def access_log_record_many(
     topic=Topic.INTERNAL,
     guardian_not_before=None,
 ):
-    """One entry per (object, child id, basis) in `looks`, written in one insert (list pages).
+    """One entry per (object, child id, basis) in `looks`, written in one statement (list pages).
 
     With `model` given, a look is (primary key, child id, basis) instead: a page served from
     the cache logs its rows without loading them as objects. `guardian_not_before` means what it
-    does for access_log_record, for every entry."""
+    does for access_log_record, for every entry.
+
+    One INSERT and nothing around it: on a page (autocommit) the statement is its own
+    transaction, all rows or none, where bulk_create would add a BEGIN and a COMMIT — two round
+    trips more on every list page, Mit overblik among them. Called inside a service's atomic
+    block, it is part of that transaction: the change and its log entries commit or roll back
+    together."""
     purpose, detail = mask_cpr(purpose)[:200], mask_cpr(detail)
     if model is None:
         rows = [(obj._meta.label_lower, obj.pk, child_id, basis) for obj, child_id, basis in looks]
     else:
         label = model._meta.label_lower
         rows = [(label, pk, child_id, basis) for pk, child_id, basis in looks]
+    if not rows:
+        return
     now = timezone.now()
     by_social_work = is_on_the_social_work_side(actor)
-    AccessLogEntry.objects.bulk_create(
-        AccessLogEntry(
-            municipality_id=actor.municipality_id,
-            actor=actor,
-            action=action,
-            basis=basis,
-            object_type=object_type,
-            object_id=str(pk),
-            child_id=child_id,
-            purpose=purpose,
-            detail=detail,
-            topic=topic,
-            listed=True,
-            guardian_visible_from=guardian_visible_from(
+    columns = {"object_type": [], "object_id": [], "child_id": [], "basis": [], "visible": []}
+    for object_type, pk, child_id, basis in rows:
+        columns["object_type"].append(object_type)
+        columns["object_id"].append(str(pk))
+        columns["child_id"].append(child_id)
+        columns["basis"].append(basis)
+        columns["visible"].append(
+            guardian_visible_from(
                 topic=topic,
                 basis=basis,
                 at=now,
@@ -108,9 +111,47 @@ def access_log_record_many(
                 by_social_work=by_social_work,
             )
             if child_id
-            else None,
+            else None
         )
-        for object_type, pk, child_id, basis in rows
+    # Prepared on the server (trivsel.database.base): the text is the same for any number of
+    # rows, the rows' values being arrays.
+    with connection.prepared_cursor() as cursor:
+        cursor.execute(
+            _listed_insert_sql(),
+            [
+                now,
+                actor.municipality_id,
+                actor.pk,
+                action,
+                purpose,
+                detail,
+                topic,
+                columns["basis"],
+                columns["object_type"],
+                columns["object_id"],
+                columns["child_id"],
+                columns["visible"],
+            ],
+        )
+
+
+@cache
+def _listed_insert_sql():
+    """access_log_record_many's INSERT: the same value of `at`, the actor, action, purpose,
+    detail and topic for every row, `listed` true, the rest one array each, unnested in step."""
+    table = connection.ops.quote_name(AccessLogEntry._meta.db_table)
+
+    def column(name):
+        return connection.ops.quote_name(AccessLogEntry._meta.get_field(name).column)
+
+    constants = ["at", "municipality", "actor", "action", "purpose", "detail", "topic"]
+    arrays = ["basis", "object_type", "object_id", "child_id", "guardian_visible_from"]
+    names = ", ".join(column(name) for name in [*constants, "listed", *arrays])
+    return (
+        f"INSERT INTO {table} ({names}) "  # noqa: S608 (names from the model, values as parameters)
+        "SELECT %s::timestamptz, %s::bigint, %s::bigint, %s::text, %s::text, %s::text, %s::text,"
+        " true, looks.* FROM unnest("
+        "%s::text[], %s::text[], %s::text[], %s::bigint[], %s::timestamptz[]) AS looks"
     )
 
 
