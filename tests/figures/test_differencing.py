@@ -68,7 +68,10 @@ def districts(world):
         ("Syd", "Sydhaven"): ["Sydstuen", "Sydreden"],
         ("Syd", "Sydskolen"): ["S-1A"],
     }
-    generator = random.Random(1818)
+    # The marks and follow-ups draw from their own generator: the positions stay those of a
+    # world where hiding per equation alone gives a count away (the rule's exact check is
+    # needed, suppression.py step 3).
+    generator, marking = random.Random(1818), random.Random(1819)
     this_month = timezone.localdate().replace(day=10)
     units, groups, children, assessments, ratings = {}, {}, [], [], []
     for (district, unit_name), group_names in layout.items():
@@ -101,13 +104,13 @@ def districts(world):
                 # Most children rated by the deadline, a few not.
                 ratings += [
                     Rating(round=round_, child=child, rater=world.leader, position="groen")
-                    for child in enrolled[generator.choice([0, 0, 1, 3, 6]) :]
+                    for child in enrolled[marking.choice([0, 0, 1, 3, 6]) :]
                 ]
     JointAssessment.objects.bulk_create(assessments)
     Rating.objects.bulk_create(ratings)
     for round_ in Round.objects.filter(group__in=groups.values()):
         Rating.objects.filter(round=round_).update(updated_at=at(round_.deadline))
-    _follow_ups(world, generator, assessments)
+    _follow_ups(world, marking, assessments)
     world.fagchef = f.StaffFactory(
         user=f.UserFactory(username="frede", municipality=world.solby),
         roles=[Role.MANAGEMENT],
@@ -633,3 +636,61 @@ def test_no_hidden_count_can_be_worked_out_through_every_place_and_period(distri
     assert tables - attacked == set()
     assert _subtracted(shown, hidden) == []
     assert given_away == {}
+
+
+def test_the_csv_and_the_pdf_hide_the_same_cells_as_the_page(districts, login, tmp_path):
+    """What the attack above reads from the page is what the exports give: for every table of a
+    district's figures with a hidden cell, the CSV holds the page's rows cell for cell and the
+    PDF report the same cells in the same order."""
+    import csv
+    import io
+    import subprocess
+    from collections import Counter
+
+    from django.urls import reverse
+
+    client = login(districts.fagchef)
+    query = {"sted": "d:Nord", "periode": "12m"}
+    page = client.get(reverse("figures:figures"), query)
+    pdf = tmp_path / "tal.pdf"
+    pdf.write_bytes(client.get(reverse("figures:figures_pdf"), query).content)
+    words = subprocess.run(
+        ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout.split()
+
+    def without_total(words):
+        return [word for word in words if word not in ("I", "alt")]
+
+    text = " ".join(without_total(words))
+    captions = {
+        str(shown["table"].caption)
+        for section in page.context["sections"]
+        for shown in section["tables"]
+    }
+    compared = []
+    for section in page.context["sections"]:
+        for shown in section["tables"]:
+            rows = [*shown["body"], *([shown["footer"]] if shown["footer"] else [])]
+            if not any("skjult" in row for row in rows):
+                continue
+            table = shown["table"]
+            url = reverse("figures:figures_csv", args=[section["key"], table.key])
+            response = client.get(url, query)
+            exported = list(
+                csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";")
+            )
+            assert exported[3:] == [[str(cell) for cell in row] for row in rows], table.key
+            # pdftotext does not keep a table's cells in order (a row label may come last): the
+            # PDF's part from the caption to the next holds the same cells and as many hidden.
+            cells = without_total(
+                [word for row in rows for cell in row for word in str(cell).split()]
+            )
+            start = text.index(str(table.caption))
+            end = min(
+                [text.find(c, start + 1) for c in captions if c in text[start + 1 :]] or [None]
+            )
+            part = text[start:end].split()
+            assert Counter(cells) <= Counter(part), table.key
+            assert part.count("skjult") == cells.count("skjult"), table.key
+            compared.append(table.key)
+    assert {"source", "handovers", "parents-present", "rated-by-deadline"} <= set(compared)
