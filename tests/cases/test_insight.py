@@ -402,3 +402,21 @@ def test_the_demo_parent_has_a_request_waiting_with_the_administrators(db):
     assert list(insight_pending_child_ids()) == [request.child_id]
     admin = User.objects.get(username="admin")
     assert Notification.objects.filter(recipient=admin, kind="cases.insight_requested").exists()
+
+
+@pytest.mark.parametrize("persona", ["administrator", "social_worker"])
+def test_mit_overblik_lists_the_waiting_request_for_its_preparers_only(family, login, persona):
+    request = ask(family)
+    home = login(getattr(family, persona)).get("/").content.decode()
+    asked = timezone.localtime(request.requested_at).strftime("%d.%m.%Y")
+    assert f"Anmodning om indsigt af {asked}" in home
+    assert reverse("cases:insight_detail", args=[request.pk]) in home
+    # The line does not name the child: her name is on the request's page, where it is logged.
+    assert "Alma" not in home.split("Anmodninger om indsigt")[1].split("</section>")[0]
+    for other in (family.paedagog, family.nabo_admin):
+        assert "Anmodning om indsigt af" not in login(other).get("/").content.decode()
+    # Answered, the request leaves the list.
+    InsightRequest.objects.filter(pk=request.pk).update(released_at=timezone.now())
+    assert (
+        "Anmodning om indsigt af" not in login(getattr(family, persona)).get("/").content.decode()
+    )
