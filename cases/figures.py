@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from trivsel.figures.counting import Counted, counting_starts, row_of_today, rows_by_month
-from trivsel.figures.suppression import DOUBLE, Layout
+from trivsel.figures.suppression import Layout
 from trivsel.figures.tables import Section, Table
 
 from .models import Enrolment, Forlob, Handover, Task
@@ -31,9 +31,10 @@ from .worklist import Section as WorkSection
 HANDOVERS = ["True:True", "True:False", "False:False"]
 
 # How the tables below show each figure, for hiding (trivsel/figures/suppression.py). A handover
-# counts for the unit that sent it and the one that received it, once for the municipality.
+# counts for the unit that sent it: counted for the receiver too, a view of both units (their
+# district, a leader's units together) would count it twice.
 LAYOUTS = (
-    Layout("cases.handovers", tuple(HANDOVERS), scope_rows=True, municipality=DOUBLE),
+    Layout("cases.handovers", tuple(HANDOVERS), scope_rows=True),
     Layout("cases.forlob", ("True", "False"), scope_rows=True, today=True),
 )
 
@@ -85,15 +86,13 @@ def casework_counts(*, municipality_id, today):
             evaluated=Exists(evaluated),
             acknowledged=as_flag(Q(acknowledged_at__isnull=False)),
         )
-        .values_list("sending_unit_id", "receiving_unit_id", "month", "acknowledged", "evaluated")
+        .values_list("sending_unit_id", "month", "acknowledged", "evaluated")
         .annotate(n=Count("pk"))
         .order_by()
     )
-    for sender, receiver, month, acknowledged, was_evaluated, n in handovers:
+    for sender, month, acknowledged, was_evaluated, n in handovers:
         month, key = timezone.localdate(month, zone), f"{acknowledged}:{was_evaluated}"
-        # Each unit sees the handovers it sent and those it received; the municipality once.
         yield Counted("cases.handovers", sender, None, month, key, n)
-        yield Counted("cases.handovers", receiver, None, month, key, n, whole=False)
 
     unit, group = enrolment_of(today=today)
     for unit_id, group_id, kept, n in (
@@ -153,7 +152,7 @@ def casework_figures(*, scope, period):
                 rows=rows_by_month(scope, "cases.handovers", HANDOVERS, period),
                 chart="stacked",
                 summary=_(
-                    "Handovers sent each month by or to these units: whether the receiver "
+                    "Handovers sent each month by these units: whether the receiver "
                     "acknowledged them, and whether the follow-up evaluation is done."
                 ),
             ),

@@ -3,9 +3,12 @@ a second run gives the same counts (issue #18)."""
 
 from datetime import timedelta
 
+from django.db.models import Sum
 from django.utils import timezone
 
+from cases.models import Handover
 from meetings.models import Meeting, Participant
+from tests import factories as f
 from trivsel.figures.counting import figures_count
 from trivsel.figures.models import FigureCount
 
@@ -72,3 +75,30 @@ def test_running_the_job_twice_changes_nothing(figures_world):
         FigureCount.objects.values_list("figure", "level", "unit", "group", "month", "key", "count")
     )
     assert before == after
+
+
+def test_a_handover_counts_once_for_the_unit_that_sent_it(figures_world):
+    # Counted for the receiver too, a view of both units (their district, a leader's units
+    # together) would add it twice.
+    world = figures_world
+    sent = timezone.now() - timedelta(days=2)
+    for _ in range(6):
+        Handover.objects.create(
+            child=f.ChildFactory(municipality=world.solby),
+            transition="boernehave_skole",
+            sending_unit=world.kindergarten,
+            receiving_unit=world.school,
+            transition_date=sent.date(),
+            created_by=world.leader,
+            follow_up_days=90,
+            sent_at=sent,
+            acknowledged_at=sent + timedelta(days=1),
+        )
+    figures_count(municipality_id=world.solby.pk)
+    assert _counts(world, "cases.handovers", "unit", unit=world.kindergarten) == {"True:False": 6}
+    assert _counts(world, "cases.handovers", "unit", unit=world.school) == {}
+    assert _counts(world, "cases.handovers", "municipality") == {"True:False": 6}
+    both = FigureCount.objects.filter(
+        municipality=world.solby, figure="cases.handovers", level="unit"
+    ).aggregate(total=Sum("count"))["total"]
+    assert both == 6

@@ -8,8 +8,7 @@ notifications' sources, routes, clocks and repeats, the caseload, meetings, deci
 items, handovers and forløb), counted by the figures job. Then every cell of those tables is
 collected through every place × period, each as the linear sum it is of the finest counts the
 job stores (a group's, what a unit holds beyond its groups, what the municipality holds beyond
-its units; a handover counts for both its units and once for the municipality, so the
-municipality's count is half its units'). What a viewer knows besides the cells is added as
+its units). What a viewer knows besides the cells is added as
 known sums: two figures of the same things (by source and by route) have the same total. A
 hidden cell is given away when its sum is a linear combination of shown sums (with the counts a
 shown zero holds known to be zero): checked exactly, with fractions, and by plain subtraction as
@@ -313,16 +312,16 @@ class _Reckoning:
     of them ({atom: coefficient}). A group's count is its own; a unit's is what it holds beyond
     its groups (none for a figure shown per group: every count of it belongs to a group) plus
     its groups'; the municipality's is its units' plus what it holds beyond them (a citizen's
-    notification), or half its units' for a figure counted for two units (a handover)."""
+    notification)."""
 
     def __init__(self, world):
         from trivsel.figures.counting import counting_starts
         from trivsel.figures.models import FigureCount
-        from trivsel.figures.suppression import DOUBLE, OPEN
+        from trivsel.figures.suppression import OPEN
         from trivsel.organisation.models import Group, Unit
 
         self.layouts = _layouts()
-        self.double, self.open = DOUBLE, OPEN
+        self.open = OPEN
         self.units = list(
             Unit.objects.filter(municipality=world.solby).values_list("pk", flat=True)
         )
@@ -349,21 +348,16 @@ class _Reckoning:
             if level == "group":
                 self._add((figure, "g", group, month, key), count)
             elif level == "unit":
-                beyond = count
-                if self.layouts[figure].municipality != DOUBLE:
-                    beyond -= sum(
-                        stored.get((figure, "group", unit, g, month, key), 0)
-                        for g in self.groups_of[unit]
-                    )
+                beyond = count - sum(
+                    stored.get((figure, "group", unit, g, month, key), 0)
+                    for g in self.groups_of[unit]
+                )
                 self._add((figure, "u", unit, month, key), beyond)
             else:
                 of_units = sum(
                     stored.get((figure, "unit", u, None, month, key), 0) for u in self.units
                 )
-                if self.layouts[figure].municipality == DOUBLE:
-                    assert 2 * count == of_units  # what the reckoning below takes for granted
-                else:
-                    self._add((figure, "m", None, month, key), count - of_units)
+                self._add((figure, "m", None, month, key), count - of_units)
 
     def _add(self, atom, count):
         assert count >= 0, atom
@@ -376,8 +370,6 @@ class _Reckoning:
     def unit(self, figure, unit, month, key):
         layout = self.layouts[figure]
         form = {(figure, "u", unit, month, key): Fraction(1)}
-        if layout.municipality == self.double:
-            return form
         if layout.place_rows:
             form = {}
         for group in self.groups_of[unit]:
@@ -386,9 +378,8 @@ class _Reckoning:
 
     def municipality(self, figure, month, key):
         layout = self.layouts[figure]
-        share = Fraction(1, 2) if layout.municipality == self.double else Fraction(1)
         form = {
-            atom: share * value
+            atom: value
             for unit in self.units
             for atom, value in self.unit(figure, unit, month, key).items()
         }

@@ -24,9 +24,7 @@ figure_counters = ExtensionPoint("figure counters")
 # function() -> iterable of suppression.Layout: how each app shows its figures, for hiding.
 figure_layouts = ExtensionPoint("figure layouts")
 
-# `whole`: whether the count adds to the municipality's total. A handover counts for the unit
-# that sent it and for the one that received it, but once for the municipality.
-Counted = namedtuple("Counted", "figure unit_id group_id month key count whole", defaults=[True])
+Counted = namedtuple("Counted", "figure unit_id group_id month key count")
 BATCH = 5000
 
 
@@ -50,8 +48,7 @@ def figures_count(*, municipality_id, today=None):
                 )
             if row.unit_id is not None:
                 unit_level[(row.figure, row.unit_id, None, row.month, row.key)] += row.count
-            if row.whole:
-                municipality_level[(row.figure, None, None, row.month, row.key)] += row.count
+            municipality_level[(row.figure, None, None, row.month, row.key)] += row.count
     levels = (
         (FigureCount.Level.GROUP, group_level),
         (FigureCount.Level.UNIT, unit_level),

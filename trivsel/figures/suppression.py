@@ -242,7 +242,7 @@ def _eliminate(row, pivot_row, cell):
 
 # --- The system of one municipality's figures -------------------------------------------------
 
-SUM, OPEN, DOUBLE = "sum", "open", "double"
+SUM, OPEN = "sum", "open"
 _NODE_RANK = {"g": 0, "u": 1, "d": 2, "a": 3, "m": 3}
 
 
@@ -257,8 +257,7 @@ class Layout:
     can be chosen. `place_rows`: tables with a row per unit, or per group of the one unit chosen;
     every count of such a figure belongs to a group. `today`: the counts of the day of the
     refresh, no periods. `municipality`: how the municipality's own count ("m") relates to its
-    units': SUM (it is their sum), DOUBLE (twice their sum is it: a handover counts for the unit
-    that sent it and the one that received it) or OPEN (it also holds what belongs to no unit).
+    units': SUM (it is their sum) or OPEN (it also holds what belongs to no unit).
     `same_total_as`: a figure counting the same things (its total is ours). A figure that would
     split another's column (the follow-up of the yellow positions into done and not done) must
     show one part only: both parts would add up to the other's column, and linking them makes
@@ -383,7 +382,7 @@ class _Places:
         if layout.place_rows:
             sums += [(unit, self.groups_of[unit], 1) for unit in self.units if self.groups_of[unit]]
         if layout.municipality != OPEN:
-            sums.append(("m", top, 2 if layout.municipality == DOUBLE else 1))
+            sums.append(("m", top, 1))
         equations = []
         for time in sorted(times):
             for key in [*layout.keys, TOTAL]:
