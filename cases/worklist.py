@@ -26,9 +26,9 @@ from django.db.models import Count, Exists, F, OuterRef, Q, Value, Window
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from trivsel.audit.models import Basis, Topic
@@ -123,6 +123,52 @@ class Section:
     @property
     def more(self):
         return max(self.count - len(self.items), 0)
+
+    @cached_property
+    def html(self):
+        """The section as the home page shows it: heading and count, then its figures, its
+        lines and "og 3 mere", or the one line that says it is empty. Made with format_html, as
+        its lines are: the template's loops and conditions over a dozen sections cost more than
+        reading them."""
+        parts = []
+        if self.figures:
+            parts.append(
+                format_html(
+                    '<ul class="trivsel-worklist-figures">{}</ul>',
+                    format_html_join(
+                        "", '<li><a href="{}">{}: <strong>{}</strong></a></li>', self._figures()
+                    ),
+                )
+            )
+        if self.items:
+            parts.append(
+                format_html(
+                    '<ul class="trivsel-worklist-items unstyled-list">{}</ul>',
+                    mark_safe("".join(item.html for item in self.items)),  # noqa: S308 (escaped)
+                )
+            )
+            if self.more:
+                more = ngettext("and %(counter)s more", "and %(counter)s more", self.more) % {
+                    "counter": self.more
+                }
+                if self.more_url:
+                    more = format_html('<a href="{}">{}</a>', self.more_url, more)
+                parts.append(format_html("<p>{}</p>", more))
+        elif not self.figures:
+            parts.append(format_html('<p class="trivsel-worklist-empty">{}</p>', self.empty))
+        return format_html(
+            '<section class="trivsel-worklist" aria-labelledby="worklist-{}">'
+            '<h2 id="worklist-{}">{} <span class="trivsel-worklist-count">({})</span></h2>'
+            "{}</section>",
+            self.key,
+            self.key,
+            self.heading,
+            self.count,
+            mark_safe("".join(parts)),  # noqa: S308 (each part made by format_html)
+        )
+
+    def _figures(self):
+        return ((url, label, number) for label, number, url in self.figures)
 
 
 def total_count():

@@ -4,6 +4,7 @@ sent them. Everything else gets 404, like a notification that does not exist."""
 
 import time
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 from django.conf import settings
 from django.core.cache import cache
@@ -12,7 +13,8 @@ from django.db.models import Count, F, Q, Value
 from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.utils import timezone
-from django.utils.timesince import timesince, timeuntil
+from django.utils.html import avoid_wrapping
+from django.utils.timesince import TIME_STRINGS
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -334,14 +336,47 @@ def deadline_text(due, *, now=None, done_at=None):
         return ""
     if done_at is not None:
         if done_at > due:
-            return _("done late (%(time)s after the deadline)") % {
-                "time": timesince(due, done_at, depth=1)
-            }
+            return _("done late (%(time)s after the deadline)") % {"time": _span(due, done_at)}
         return _("done in time")
     now = now or timezone.now()
     if due >= now:
-        return _("due in %(time)s") % {"time": timeuntil(due, now, depth=1)}
-    return _("overdue since %(time)s") % {"time": timesince(due, now, depth=1)}
+        return _("due in %(time)s") % {"time": _span(due, now)}
+    return _("overdue since %(time)s") % {"time": _span(due, now)}
+
+
+# The units below a month, largest first, in seconds (Django's TIME_CHUNKS).
+_SHORT_UNITS = (("week", 7 * 86400), ("day", 86400), ("hour", 3600), ("minute", 60))
+
+
+@lru_cache(maxsize=1024)
+def _span_words(unit, count, language):
+    return avoid_wrapping(TIME_STRINGS[unit] % {"num": count})
+
+
+def _span(due, other):
+    """The time between a deadline and another moment, before or after it, in its largest unit,
+    rounded down: "3 dage", as Django's timesince(due, other, depth=1) and timeuntil say it
+    (years and months by the calendar, in the deadline's time zone). Its words are made once per
+    unit, number and language rather than translated again for every line: the queue and Mit
+    overblik write one per notification."""
+    if timezone.is_aware(due) and timezone.is_aware(other):
+        other = other.astimezone(due.tzinfo)
+    earlier, later = (due, other) if due <= other else (other, due)
+    delta = later - earlier
+    seconds = delta.days * 86400 + delta.seconds
+    language = get_language()
+    if seconds >= 28 * 86400:  # a calendar month at the least
+        months = (later.year - earlier.year) * 12 + later.month - earlier.month
+        if (earlier.day, earlier.time()) > (later.day, later.time()):
+            months -= 1
+        if months >= 12:
+            return _span_words("year", months // 12, language)
+        if months:
+            return _span_words("month", months, language)
+    for unit, length in _SHORT_UNITS:
+        if seconds >= length:
+            return _span_words(unit, seconds // length, language)
+    return _span_words("minute", 0, language)
 
 
 def _group_repeats(base, underretninger):

@@ -3,8 +3,11 @@ where they are (the notifier learns their status, nothing more), and for the soc
 the intake queue's counts and my own statutory deadlines. No child is named here: the notifier
 never learns more than the status, and the caseworker opens the notification (logged there)."""
 
+from functools import lru_cache
+
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from cases.worklist import (
@@ -38,9 +41,15 @@ def _social_work(user):
     return profile is not None and profile.has_role(*SOCIAL_WORK_ROLES) and is_social_work(user)
 
 
+@lru_cache(maxsize=16)
+def _labels(choices, language):
+    return {value: str(label) for value, label in choices.choices}
+
+
 def _categories():
-    # Each label translated once per section: Category.choices translates every label per call.
-    return {value: str(label) for value, label in Category.choices}
+    # The labels translated once per process and language: Category.choices translates every
+    # label at each call.
+    return _labels(Category, get_language())
 
 
 def _sent(values, roles):
@@ -149,24 +158,26 @@ def my_deadlines_section(user, *, now, access):
     if not _social_work(user):
         return None
     rows = compiled_rows(_MY_DEADLINES, user, access=access)
-    status = {value: str(label) for value, label in Status.choices}
+    status = _labels(Status, get_language())
     categories = _categories()
+    # Translated and looked up once for the section, not once per line.
     not_assigned = _("Not assigned")
+    received_text = _("%(concern)s, received %(date)s")
+    zone = timezone.get_current_timezone()
 
     def item(n):
-        received = day_text(timezone.localdate(n["received_at"]))
-        text = _("%(concern)s, received %(date)s") % {
+        deadline = n["next_deadline"]
+        text = received_text % {
             "concern": categories.get(n["category"], ""),
-            "date": received,
+            "date": day_text(n["received_at"].astimezone(zone).date()),
         }
         state = status.get(n["status"], "") if n["assigned_to_id"] else not_assigned
-        note = f"{state} · {deadline_text(n['next_deadline'], now=now)}"
         return Item(
             text,
             link("referrals:underretning_detail", n["id"]),
-            timezone.localdate(n["next_deadline"]),
-            n["next_deadline"] < now,
-            note,
+            deadline.astimezone(zone).date(),
+            deadline < now,
+            f"{state} · {deadline_text(deadline, now=now)}",
             deadline=False,
         )
 
