@@ -26,12 +26,13 @@ from trivsel.audit.services import (
     review_week_of,
     sampled_lookup_answer,
 )
+from trivsel.database.compiled import CompiledQuery
 from trivsel.organisation.models import LEADER_ROLES, User
 from trivsel.organisation.selectors import leads_units, may_see_data_protection
 
 from .models import Child
 from .selectors import access_log_children, child_list_visible_to, current_enrolments
-from .worklist import LIMIT, Item, Section, section_of, total_count
+from .worklist import LIMIT, Item, Section, compiled_rows, section_of, stand_ins, total_count
 
 
 def review_child_names(user, child_ids, *, purpose):
@@ -52,6 +53,35 @@ def children_outside_units(user_id, child_ids):
     return set(child_ids) - inside
 
 
+def _lookups_to_review(values, roles):
+    # Built and compiled once per process (trivsel.database.compiled), like the other sections
+    # of Mit overblik: a leader's page asks it at every visit.
+    user, _access = stand_ins(values, roles)
+    return (
+        SampledLookup.objects.filter(
+            sample__unit__in=leads_units(user),
+            sample__municipality_id=user.municipality_id,
+            answered_at__isnull=True,
+        )
+        .exclude(entry__actor_id=user.pk)
+        .annotate(total=total_count())
+        .order_by("-sample__week", "sample__unit__name", "entry__at", "pk")
+        .values(
+            "id",
+            "entry_id",
+            "entry__actor__first_name",
+            "entry__actor__last_name",
+            "entry__actor__username",
+            "sample__unit__name",
+            "sample__week",
+            "total",
+        )[:LIMIT]
+    )
+
+
+_LOOKUPS_TO_REVIEW = CompiledQuery(_lookups_to_review)
+
+
 def lookup_review_work_section(user, *, now, access):
     """A leader's sampled look-ups waiting for her answer, one line per unit and week; the data
     -protection officer's (and administrators') counts of the review and its alerts."""
@@ -60,31 +90,26 @@ def lookup_review_work_section(user, *, now, access):
     sections = []
     profile = user.staff_profile_or_none
     if profile.has_role(*LEADER_ROLES):
-        rows = (
-            SampledLookup.objects.filter(
-                sample__unit__in=leads_units(user),
-                sample__municipality_id=user.municipality_id,
-                answered_at__isnull=True,
-            )
-            .exclude(entry__actor_id=user.pk)
-            .select_related("entry__actor", "sample__unit")
-            .annotate(total=total_count())
-            .order_by("-sample__week", "sample__unit__name", "entry__at", "pk")[:LIMIT]
-        )
+        rows = compiled_rows(_LOOKUPS_TO_REVIEW, user, access=access)
         url = reverse("audit:lookup_review")
+        number_and_name = _("Look-up no. %(number)s · %(name)s")
+        unit_and_week = _("%(unit)s, week %(week)s")
 
         def item(lookup):
             # Who and when, never the child: the review page names a child only where the
             # leader may see it (trivsel.audit.selectors.ReviewedLookup).
-            actor = lookup.entry.actor
+            name = f"{lookup['entry__actor__first_name']} {lookup['entry__actor__last_name']}"
             return Item(
-                text=_("Look-up no. %(number)s · %(name)s")
-                % {"number": lookup.entry_id, "name": actor.get_full_name() or actor.username},
-                url=f"{url}#lookup-{lookup.pk}",
-                note=_("%(unit)s, week %(week)s")
+                text=number_and_name
                 % {
-                    "unit": lookup.sample.unit.name,
-                    "week": lookup.sample.week.isocalendar().week,
+                    "number": lookup["entry_id"],
+                    "name": name.strip() or lookup["entry__actor__username"],
+                },
+                url=f"{url}#lookup-{lookup['id']}",
+                note=unit_and_week
+                % {
+                    "unit": lookup["sample__unit__name"],
+                    "week": lookup["sample__week"].isocalendar().week,
                 },
                 deadline=False,
             )
