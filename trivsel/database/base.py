@@ -60,6 +60,20 @@ class DatabaseWrapper(base.DatabaseWrapper):
         if self.connection is not None:
             self._checked_at = time.monotonic()
 
+    def get_connection_params(self):
+        params = super().get_connection_params()
+        # The prepared statements (prepared_cursor) are planned once for any values: PostgreSQL's
+        # default (auto) plans the first five runs for their values and then keeps a generic plan
+        # only if its estimate is no worse; where the estimate of a range of days or an array of
+        # ids is vague, it plans every run again (0.4 ms for a leader's expiring consents, whose
+        # generic plan runs in 0.07 ms), measured over the demo and Skala Kommune: the generic
+        # plans were as fast or faster for every persona. It reaches only the prepared statements
+        # (Django's cursors bind on the client) and costs no round trip: it goes with the
+        # connection's start-up.
+        options = params.get("options", "")
+        params["options"] = f"{options} -c plan_cache_mode=force_generic_plan".strip()
+        return params
+
     def get_new_connection(self, conn_params):
         connection = super().get_new_connection(conn_params)
         # psycopg prepares nothing, not even on request, without a threshold; Django leaves it
