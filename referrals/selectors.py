@@ -460,6 +460,32 @@ def dialogues_for(user):
     )
 
 
+def _intake_dialogues(values):
+    # The intake page asks it at every visit and its 30-second refresh does not: built and
+    # compiled once per process (trivsel.database.compiled).
+    user = user_stand_in(values, roles=None)
+    return (
+        dialogues_for(user)
+        .filter(underretning__isnull=True)
+        .values("id", "meeting__starts_at", "unit__name", "category")[:INTAKE_DIALOGUES]
+    )
+
+
+INTAKE_DIALOGUES = 20
+_INTAKE_DIALOGUES = CompiledQuery(_intake_dialogues)
+
+
+def intake_dialogues_for(user):
+    """The dialogue meetings the user is invited to (or started, or leads the unit of) whose
+    notification is not yet received, newest first, at most INTAKE_DIALOGUES: the intake page's
+    list, as dicts with the concern's label."""
+    labels = {value: str(label) for value, label in Category.choices}
+    rows = _INTAKE_DIALOGUES.rows(user_values(user))
+    for row in rows:
+        row["category_label"] = labels.get(row["category"], "")
+    return rows
+
+
 def dialogue_get_for(user, pk):
     """The dialogue route for the people in it: the teacher/pædagog who started it, the leaders
     of the unit, and the invited social worker (who sees only the short type of concern)."""
@@ -620,6 +646,24 @@ def intake_figures_for(user, *, now=None):
         figures = _intake_figures(user.municipality_id, months, now, zone)
         cache.set(key, figures, CACHE_SECONDS)
     return figures
+
+
+def intake_figures_html_for(user, *, render, now=None):
+    """The intake figures as `render(figures)` writes them (the intake page's table), shared
+    from the cache like the queue's fragments: the same for everyone on the municipality's
+    social-work side, until a notification changes or the month turns, per language. The caller
+    has checked that the user is on the social-work side."""
+    now = now or timezone.now()
+    month = timezone.localdate(now, timezone.get_default_timezone())
+    key = (
+        f"referrals:figures-html:{user.municipality_id}:{_generation(user.municipality_id)}:"
+        f"{month:%Y-%m}:{get_language()}"
+    )
+    html = cache.get(key)
+    if html is None:
+        html = render(intake_figures_for(user, now=now))
+        cache.set(key, html, CACHE_SECONDS)
+    return html
 
 
 def _intake_figures(municipality_id, months, now, zone):

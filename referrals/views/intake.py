@@ -31,8 +31,8 @@ from ..selectors import (
     CASELOAD_MAX,
     CASELOAD_TARGET,
     caseworkers_of,
-    dialogues_for,
-    intake_figures_for,
+    intake_dialogues_for,
+    intake_figures_html_for,
     queue_page_for,
     underretning_get_for,
 )
@@ -66,11 +66,16 @@ def underretning_list(request):
                 ("closed", _("Closed")),
             )
         ],
-        "dialogues": list(dialogues_for(request.user).filter(underretning__isnull=True)[:20]),
+        "dialogues": intake_dialogues_for(request.user),
         # queue_page_for has checked that the user is on the social-work side.
-        "figures": intake_figures_for(request.user),
+        "figures_html": intake_figures_html_for(request.user, render=_render_figures),
     }
     return render(request, "referrals/dashboard.html", context)
+
+
+def _render_figures(figures):
+    """The intake figures' table (cached by the selector, shared like the queue)."""
+    return render_to_string("referrals/intake_figures.html", {"figures": figures})
 
 
 def _render_queue(context):

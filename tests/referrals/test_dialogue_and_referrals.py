@@ -241,7 +241,12 @@ def test_the_leader_gets_a_task_to_invite_and_finds_the_dialogue(dialogue, login
     task.refresh_from_db()
     assert task.status == "done"
     page = login(dialogue.social_worker).get("/underretninger/").content.decode()
-    assert "Dialogmøder du er inviteret til" in page
+    invited = page.split("Dialogmøder du er inviteret til")[1].split("</ul>")[0]
+    meeting = timezone.localtime(dialogue.dialogue.meeting.starts_at)
+    assert f'href="/underretninger/dialog/{dialogue.dialogue.pk}/"' in invited
+    assert meeting.strftime("%d.%m.%Y %H:%M") in invited
+    assert dialogue.dialogue.unit.name in invited
+    assert dialogue.dialogue.get_category_display() in invited
 
 
 def test_the_notification_is_received_at_the_meeting_and_its_content_waits_for_confirmations(

@@ -186,3 +186,20 @@ def test_the_dashboard_with_its_figures_has_a_constant_number_of_queries(
     with django_assert_num_queries(len(few.captured_queries)):
         response = client.get("/underretninger/")
     assert "<caption>" in response.content.decode()
+
+
+def test_the_shared_table_follows_a_new_notification_at_once(intake, login):
+    client = login(intake.social_worker)
+    this_month = _label(timezone.localdate())
+
+    def received_this_month():
+        page = client.get("/underretninger/").content.decode()
+        row = page.split(f'<th scope="row">{this_month}</th>')[1].split("</tr>")[0]
+        return int(row.split("<td>")[1].split("</td>")[0])
+
+    _notify(intake)
+    assert received_this_month() == 1
+    assert received_this_month() == 1  # now from the cache
+    _notify(intake)
+    # The table is shared from the cache, but a notification received expires it.
+    assert received_this_month() == 2
