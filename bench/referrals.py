@@ -1,8 +1,9 @@
 """The intake dashboard ("Modtagelse") with 50,000 notifications in one large municipality
 (seed_scale's Skala Kommune, DESIGN.md §8): its throughput under gunicorn (the workers of
-docker-compose.yml, started here against the launcher's database and Redis) as a ratio to a
-minimal Django page served by the same gunicorn in the same run (target ≥ 0.5), and its query
-count.
+docker-compose.yml, started here against the launcher's database and Redis) as a ratio to the
+empty signed-in page served by the same gunicorn in the same run (DESIGN.md §8: every list and
+dashboard page at least half of that floor; its ratio to a minimal Django page is printed too),
+and its query count.
 
 The load comes from wrk on this machine too (one thread, 16 keep-alive connections, as in
 DESIGN.md §9), so every page shares the same handicap; the ratios are the figures that mean
@@ -249,8 +250,10 @@ def run():
         _line("  its htmx queue refresh (every 30 s)", queue, *problems, base=base)
         _ratio("ratio signed-in empty page / minimal page", layout / base)
         _ratio("ratio Mit overblik / signed-in empty page", home / layout)
-        _ratio("ratio dashboard / minimal page", dash / base)
-        print(f"{'ratio dashboard / signed-in empty page':<45} {dash / layout:8.2f}")
+        # DESIGN.md §8: every list and dashboard page at least half of the floor.
+        _ratio("ratio dashboard / signed-in empty page", dash / layout)
+        _ratio("ratio htmx refresh / signed-in empty page", queue / layout)
+        print(f"{'ratio dashboard / minimal page':<45} {dash / base:8.2f}")
         print(f"{'ratio htmx refresh / minimal page':<45} {queue / base:8.2f}")
         print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     finally:
