@@ -12,6 +12,7 @@ that had an error) and the next request opens a new one.
 """
 
 import time
+from contextlib import contextmanager
 
 import psycopg
 import psycopg._queries
@@ -85,19 +86,41 @@ class DatabaseWrapper(base.DatabaseWrapper):
 
     def prepared_cursor(self):
         """A cursor whose statements are prepared on the server (psycopg's prepare=True) and kept
-        for the life of the connection: PostgreSQL parses and plans a statement once and then,
-        once it has seen that a plan for any values is as good (plan_cache_mode auto), runs it
-        without planning again. For the statements whose text never changes, only their values
-        (trivsel.database.compiled); Django's own cursors bind on the client, where nothing can
-        be prepared. Logged and wrapped as Django's cursors are."""
+        for the life of the connection: PostgreSQL parses and plans a statement once, for any
+        values (get_connection_params), and then runs it without planning again. For the
+        statements whose text never changes, only their values (trivsel.database.compiled);
+        Django's own cursors bind on the client, where nothing can be prepared. Logged and
+        wrapped as Django's cursors are."""
         self.close_if_health_check_failed()
         self.ensure_connection()
         with self.wrap_database_errors:
-            cursor = PreparingCursor(self.connection)
-            tzloader = self.connection.adapters.get_loader(base.TIMESTAMPTZ_OID, base.Format.TEXT)
-            if self.timezone != tzloader.timezone:
-                base.register_tzloader(self.timezone, cursor)
-            return self._prepare_cursor(cursor)
+            return self._prepare_cursor(self._preparing_cursor())
+
+    _preparing = False
+
+    @contextmanager
+    def preparing(self):
+        """Inside, the ORM's own queries are prepared on the server like prepared_cursor's: for
+        a query every request sends whose SQL never changes but for its values, built by the ORM
+        as usual (the signed-in user's, trivsel.organisation.backends). Its planning, not its
+        running, was most of its cost."""
+        before, self._preparing = self._preparing, True
+        try:
+            yield
+        finally:
+            self._preparing = before
+
+    def create_cursor(self, name=None):
+        if self._preparing and not name:
+            return self._preparing_cursor()
+        return super().create_cursor(name)
+
+    def _preparing_cursor(self):
+        cursor = PreparingCursor(self.connection)
+        tzloader = self.connection.adapters.get_loader(base.TIMESTAMPTZ_OID, base.Format.TEXT)
+        if self.timezone != tzloader.timezone:
+            base.register_tzloader(self.timezone, cursor)
+        return cursor
 
 
 class PreparingCursor(base.ServerBindingCursor):

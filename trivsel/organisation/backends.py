@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import SuspiciousOperation
+from django.db import connections
 from django.db.models.expressions import RawSQL
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
@@ -43,11 +44,16 @@ class HeaderUserMixin:
 
     def get_user(self, user_id):
         try:
-            user = (
-                User.objects.select_related("municipality", "staff_profile")
-                .annotate(header_unit_names=_UNIT_NAMES, in_social_work_unit=_IN_SOCIAL_WORK_UNIT)
-                .get(pk=user_id)
-            )
+            # Prepared on the server: PostgreSQL took longer to plan this query (its joins and
+            # subqueries) than to run it, on every request of every signed-in page.
+            with connections[User.objects.db].preparing():
+                user = (
+                    User.objects.select_related("municipality", "staff_profile")
+                    .annotate(
+                        header_unit_names=_UNIT_NAMES, in_social_work_unit=_IN_SOCIAL_WORK_UNIT
+                    )
+                    .get(pk=user_id)
+                )
         except User.DoesNotExist:
             return None
         # An account that has been deactivated is signed out at its next request.
