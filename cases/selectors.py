@@ -174,6 +174,19 @@ class ChildAccess:
         the children of each question an AccessStandIn was asked, by its name."""
         return _AccessValues(user_values, self)
 
+    def ids_text(self, name):
+        """The ids of a question named by _children_name, as PostgreSQL's text of an array: one
+        string for psycopg to send, not a list it would write out element by element (the
+        query casts it, `%s::bigint[]`). Made once per question for all the page's sections."""
+        texts = self.__dict__.setdefault("_texts", {})
+        text = texts.get(name)
+        if text is None:
+            _children, kind, bases = name.split(" ")
+            bases = None if bases == "*" else bases.split(",")
+            ids = self.ids(kind=kind, bases=bases)
+            text = texts[name] = "{" + ",".join(map(str, ids)) + "}"
+        return text
+
     def bases_for(self, child_ids, *, kind=DataKind.BASIC):
         """child_bases_for(user, child_ids, kind=…) from the rows read."""
         wanted = set(child_ids)
@@ -207,12 +220,7 @@ class _AccessValues(dict):
         self._access = access
 
     def __missing__(self, name):
-        _children, kind, bases = name.split(" ")
-        bases = None if bases == "*" else bases.split(",")
-        ids = self._access.ids(kind=kind, bases=bases)
-        # As PostgreSQL's text of an array: one string for psycopg to send, not a list it would
-        # write out element by element (the query casts it, `%s::bigint[]`).
-        self[name] = text = "{" + ",".join(map(str, ids)) + "}"
+        self[name] = text = self._access.ids_text(name)
         return text
 
 

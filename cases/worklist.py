@@ -26,7 +26,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, Value, Window
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.html import format_html, format_html_join
+from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
@@ -64,10 +64,6 @@ LIMIT = 10
 work_list_sections = ExtensionPoint("work list sections")
 
 
-_OVERDUE_CLASS = mark_safe(' class="trivsel-worklist-overdue"')  # noqa: S308 (a constant)
-_META = '<br><span class="trivsel-worklist-meta">{}</span>'
-
-
 @dataclass(frozen=True)
 class Item:
     """One line: what to do, the link to the page where it is done, and its deadline."""
@@ -81,19 +77,17 @@ class Item:
 
     @cached_property
     def html(self):
-        """The line as the home template shows it: made with format_html (its parts escaped)
-        rather than by a dozen template tags per line."""
-        meta = self.meta
+        """The line as the home page shows it, joined from its escaped parts: cheaper than a
+        dozen template tags per line, or than format_html for each part."""
+        meta = conditional_escape(self.meta) if self.meta else ""
         if self.overdue:
-            overdue = format_html("<strong>{}</strong>", _("Overdue"))
-            meta = format_html("{} · {}", overdue, meta) if meta else overdue
-        return format_html(
-            '<li{}><a href="{}">{}</a>{}</li>',
-            _OVERDUE_CLASS if self.overdue else "",
-            self.url,
-            self.text,
-            format_html(_META, meta) if meta else "",
-        )
+            overdue = f"<strong>{conditional_escape(_('Overdue'))}</strong>"
+            meta = f"{overdue} · {meta}" if meta else overdue
+        if meta:
+            meta = f'<br><span class="trivsel-worklist-meta">{meta}</span>'
+        opening = '<li class="trivsel-worklist-overdue">' if self.overdue else "<li>"
+        url, text = conditional_escape(self.url), conditional_escape(self.text)
+        return mark_safe(f'{opening}<a href="{url}">{text}</a>{meta}</li>')  # noqa: S308 (escaped)
 
     @cached_property
     def meta(self):
@@ -127,48 +121,38 @@ class Section:
     @cached_property
     def html(self):
         """The section as the home page shows it: heading and count, then its figures, its
-        lines and "og 3 mere", or the one line that says it is empty. Made with format_html, as
-        its lines are: the template's loops and conditions over a dozen sections cost more than
-        reading them."""
-        parts = []
+        lines and "og 3 mere", or the one line that says it is empty. Joined from escaped parts
+        as its lines are: the template's loops and conditions over a dozen sections cost more
+        than reading them."""
+        esc = conditional_escape
+        key = esc(self.key)
+        parts = [
+            f'<section class="trivsel-worklist" aria-labelledby="worklist-{key}">'
+            f'<h2 id="worklist-{key}">{esc(self.heading)} '
+            f'<span class="trivsel-worklist-count">({esc(self.count)})</span></h2>'
+        ]
         if self.figures:
-            parts.append(
-                format_html(
-                    '<ul class="trivsel-worklist-figures">{}</ul>',
-                    format_html_join(
-                        "", '<li><a href="{}">{}: <strong>{}</strong></a></li>', self._figures()
-                    ),
-                )
-            )
+            parts.append('<ul class="trivsel-worklist-figures">')
+            for label, number, url in self.figures:
+                figure = f"{esc(label)}: <strong>{esc(number)}</strong>"
+                parts.append(f'<li><a href="{esc(url)}">{figure}</a></li>')
+            parts.append("</ul>")
         if self.items:
-            parts.append(
-                format_html(
-                    '<ul class="trivsel-worklist-items unstyled-list">{}</ul>',
-                    mark_safe("".join(item.html for item in self.items)),  # noqa: S308 (escaped)
-                )
-            )
+            parts.append('<ul class="trivsel-worklist-items unstyled-list">')
+            parts.extend(item.html for item in self.items)
+            parts.append("</ul>")
             if self.more:
-                more = ngettext("and %(counter)s more", "and %(counter)s more", self.more) % {
-                    "counter": self.more
-                }
+                more = esc(
+                    ngettext("and %(counter)s more", "and %(counter)s more", self.more)
+                    % {"counter": self.more}
+                )
                 if self.more_url:
-                    more = format_html('<a href="{}">{}</a>', self.more_url, more)
-                parts.append(format_html("<p>{}</p>", more))
+                    more = f'<a href="{esc(self.more_url)}">{more}</a>'
+                parts.append(f"<p>{more}</p>")
         elif not self.figures:
-            parts.append(format_html('<p class="trivsel-worklist-empty">{}</p>', self.empty))
-        return format_html(
-            '<section class="trivsel-worklist" aria-labelledby="worklist-{}">'
-            '<h2 id="worklist-{}">{} <span class="trivsel-worklist-count">({})</span></h2>'
-            "{}</section>",
-            self.key,
-            self.key,
-            self.heading,
-            self.count,
-            mark_safe("".join(parts)),  # noqa: S308 (each part made by format_html)
-        )
-
-    def _figures(self):
-        return ((url, label, number) for label, number, url in self.figures)
+            parts.append(f'<p class="trivsel-worklist-empty">{esc(self.empty)}</p>')
+        parts.append("</section>")
+        return mark_safe("".join(parts))  # noqa: S308 (every part escaped)
 
 
 def total_count():
