@@ -460,6 +460,17 @@ def dialogues_for(user):
     )
 
 
+def choice_labels(choices):
+    """{value: label} of a TextChoices, translated once per process and language: `choices`
+    translates every label at each call, and the intake's lists ask for them on every visit."""
+    return _choice_labels(choices, get_language())
+
+
+@lru_cache(maxsize=32)
+def _choice_labels(choices, language):
+    return {value: str(label) for value, label in choices.choices}
+
+
 def _intake_dialogues(values):
     # The intake page asks it at every visit and its 30-second refresh does not: built and
     # compiled once per process (trivsel.database.compiled).
@@ -479,7 +490,7 @@ def intake_dialogues_for(user):
     """The dialogue meetings the user is invited to (or started, or leads the unit of) whose
     notification is not yet received, newest first, at most INTAKE_DIALOGUES: the intake page's
     list, as dicts with the concern's label."""
-    labels = {value: str(label) for value, label in Category.choices}
+    labels = choice_labels(Category)
     rows = _INTAKE_DIALOGUES.rows(user_values(user))
     for row in rows:
         row["category_label"] = labels.get(row["category"], "")

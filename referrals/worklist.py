@@ -3,11 +3,8 @@ where they are (the notifier learns their status, nothing more), and for the soc
 the intake queue's counts and my own statutory deadlines. No child is named here: the notifier
 never learns more than the status, and the caseworker opens the notification (logged there)."""
 
-from functools import lru_cache
-
 from django.db.models import F, Q
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from cases.worklist import (
@@ -27,6 +24,7 @@ from trivsel.organisation.models import SOCIAL_WORK_ROLES, Role
 
 from .models import Category, Status
 from .selectors import (
+    choice_labels,
     deadline_text,
     is_social_work,
     queue_counts_for,
@@ -41,15 +39,8 @@ def _social_work(user):
     return profile is not None and profile.has_role(*SOCIAL_WORK_ROLES) and is_social_work(user)
 
 
-@lru_cache(maxsize=16)
-def _labels(choices, language):
-    return {value: str(label) for value, label in choices.choices}
-
-
 def _categories():
-    # The labels translated once per process and language: Category.choices translates every
-    # label at each call.
-    return _labels(Category, get_language())
+    return choice_labels(Category)
 
 
 def _sent(values, roles):
@@ -158,7 +149,7 @@ def my_deadlines_section(user, *, now, access):
     if not _social_work(user):
         return None
     rows = compiled_rows(_MY_DEADLINES, user, access=access)
-    status = _labels(Status, get_language())
+    status = choice_labels(Status)
     categories = _categories()
     # Translated and looked up once for the section, not once per line.
     not_assigned = _("Not assigned")
